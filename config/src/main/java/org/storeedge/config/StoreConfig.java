@@ -1,0 +1,147 @@
+package org.storeedge.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A whole store file, validated. Immutable; built only by {@link StoreConfigLoader}.
+ *
+ * @param source the file it was read from (or a resource name for embedded defaults)
+ */
+public record StoreConfig(
+    String source,
+    StoreInfo store,
+    List<Product> catalog,
+    List<Shelf> shelves,
+    List<Device> devices,
+    List<Gate> gates,
+    Sync sync,
+    Storage storage) {
+
+  public StoreConfig {
+    catalog = List.copyOf(catalog);
+    shelves = List.copyOf(shelves);
+    devices = List.copyOf(devices);
+    gates = List.copyOf(gates);
+  }
+
+  public Map<String, Product> productsBySku() {
+    return catalog.stream().collect(Collectors.toUnmodifiableMap(Product::sku, Function.identity()));
+  }
+
+  public Optional<Product> product(String sku) {
+    return catalog.stream().filter(p -> p.sku().equals(sku)).findFirst();
+  }
+
+  public List<Lane> lanes() {
+    return shelves.stream().flatMap(s -> s.lanes().stream()).toList();
+  }
+
+  public Optional<Lane> lane(String laneId) {
+    return lanes().stream().filter(l -> l.id().equals(laneId)).findFirst();
+  }
+
+  public Optional<Shelf> shelfOfLane(String laneId) {
+    return shelves.stream().filter(s -> s.lanes().stream().anyMatch(l -> l.id().equals(laneId))).findFirst();
+  }
+
+  public Optional<Device> device(String id) {
+    return devices.stream().filter(d -> d.id().equals(id)).findFirst();
+  }
+
+  /** Identity of this store and gateway. {@code currency} is the default for catalog entries (ISO 4217). */
+  public record StoreInfo(String id, String gatewayId, String currency, String timezone) {}
+
+  /**
+   * One sellable product.
+   *
+   * @param unitWeightGrams mean weight of one unit, grams, &gt; 0
+   * @param weightSpreadGrams standard deviation of one unit's weight, grams, &gt;= 0
+   * @param priceMinor price of one unit in minor currency units (cents)
+   */
+  public record Product(String sku, String name, double unitWeightGrams, double weightSpreadGrams,
+      long priceMinor, String currency) {}
+
+  /** A shelf: a set of lanes read by one weight device. */
+  public record Shelf(String id, String device, List<Lane> lanes) {
+    public Shelf {
+      lanes = List.copyOf(lanes);
+    }
+  }
+
+  /**
+   * One lane of a shelf (a plate or a row of facings).
+   *
+   * @param sku the product the planogram places here
+   * @param capacity units the lane holds when full, &gt; 0
+   * @param initialStock units on the lane at start (defaults to capacity)
+   * @param channel the device channel (load cell index, OPC UA node, ...) that reads this lane
+   * @param position lane centre on the store floor, metres
+   */
+  public record Lane(String id, String sku, int capacity, int initialStock, String channel, Position position) {}
+
+  /** A point on the store floor, metres, in the store's own frame. */
+  public record Position(double x, double y) {
+    public double distanceTo(Position o) {
+      return Math.hypot(x - o.x, y - o.y);
+    }
+  }
+
+  /**
+   * A device with its driver type and the driver's own settings. Settings are validated by the
+   * driver's factory at load; {@link Settings} keeps each key's location for its messages.
+   */
+  public record Device(String id, String type, Settings settings, Location location) {}
+
+  /** An entry/exit gate where shoppers check in with a customer token. */
+  public record Gate(String id, Position position, String device) {}
+
+  /**
+   * Cloud sync over MQTT.
+   *
+   * @param brokers broker URIs in failover order (tcp://, ssl://)
+   * @param topicRoot topics are {@code topicRoot/storeId/gatewayId/...}
+   */
+  public record Sync(List<String> brokers, String clientId, String topicRoot, Tls tls,
+      Credentials credentials, int keepAliveSeconds, long sessionExpirySeconds) {
+    public Sync {
+      brokers = List.copyOf(brokers);
+    }
+
+    public String topicPrefix(StoreInfo store) {
+      return topicRoot + "/" + store.id() + "/" + store.gatewayId() + "/";
+    }
+  }
+
+  /** TLS material by file reference; all paths optional (empty = TLS off or system defaults). */
+  public record Tls(Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
+      Optional<Path> keyStore, Optional<Path> keyStorePasswordFile) {
+    public static Tls none() {
+      return new Tls(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
+  /** Username with the password read from a file (never inline). */
+  public record Credentials(Optional<String> username, Optional<Path> passwordFile) {
+    public static Credentials none() {
+      return new Credentials(Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public String toString() {
+      return "Credentials[username=" + username.orElse("-") + ", passwordFile=" + passwordFile.map(Path::toString).orElse("-") + "]";
+    }
+  }
+
+  /**
+   * Local storage.
+   *
+   * @param database SQLite database file
+   * @param maxBytes cap on the outbox size on disk, bytes
+   */
+  public record Storage(Path database, long maxBytes) {}
+}
