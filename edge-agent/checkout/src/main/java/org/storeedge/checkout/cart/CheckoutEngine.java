@@ -1,0 +1,424 @@
+package org.storeedge.checkout.cart;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.storeedge.checkout.weight.LaneInventory;
+import org.storeedge.checkout.weight.WeightModel;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.event.DeviceFault;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.ShelfEvent;
+import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.core.json.Json;
+
+/**
+ * Shopper sessions and their carts.
+ *
+ * <pre>
+ *  GateEvent ENTER --> session (cart) per customer token
+ *  ShopperObservation --> position history per token
+ *  ShelfEvent --> who was at the lane (nearest within radius) --> pick: add best (sku, count)
+ *                                                              put-back: best match from own cart
+ *  GateEvent EXIT --> wait until shelf activity begun before the exit is resolved --> Receipt
+ * </pre>
+ *
+ * <p>Runs on the agent thread only. Every decision keeps its evidence; doubtful ones flag the
+ * receipt for review instead of guessing silently.
+ */
+public final class CheckoutEngine {
+  /** Tells whether shelf activity that began before a time is still unresolved. */
+  @FunctionalInterface
+  public interface PendingActivity {
+    boolean busyBefore(long atMillis);
+  }
+
+  /** Something worth telling the store about that is not a receipt (unattributed events...). */
+  public record Notice(String kind, long atMillis, Map<String, Object> details) {
+    public String toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("type", kind);
+      m.put("at", Instant.ofEpochMilli(atMillis).toString());
+      m.putAll(details);
+      return Json.write(m);
+    }
+  }
+
+  private static final long PRESENCE_KEEP_MILLIS = 60_000;
+
+  private final StoreConfig.StoreInfo store;
+  private final Map<String, StoreConfig.Product> products;
+  private final Map<String, StoreConfig.Lane> lanes = new HashMap<>();
+  private final LaneInventory inventory;
+  private final WeightModel model;
+  private final CheckoutSettings settings;
+  private final PendingActivity pending;
+  private final Consumer<Receipt> receipts;
+  private final Consumer<Notice> notices;
+  private final Map<String, Session> open = new LinkedHashMap<>();
+  private final Map<String, Deque<ShopperObservation>> presence = new HashMap<>();
+  private final Set<String> faultyLanes = new LinkedHashSet<>();
+  private long receiptsClosed;
+  private long unattributedEvents;
+  private long unknownExits;
+
+  public CheckoutEngine(StoreConfig config, LaneInventory inventory, WeightModel model, CheckoutSettings settings,
+      PendingActivity pending, Consumer<Receipt> receipts, Consumer<Notice> notices) {
+    this.store = config.store();
+    this.products = config.productsBySku();
+    config.lanes().forEach(l -> lanes.put(l.id(), l));
+    this.inventory = inventory;
+    this.model = model;
+    this.settings = settings;
+    this.pending = pending;
+    this.receipts = receipts;
+    this.notices = notices;
+  }
+
+  public void onGate(GateEvent e) {
+    if (e.customerToken() == null || e.customerToken().isBlank()) {
+      notices.accept(new Notice("gate-rejected", e.atMillis(), Map.of("gateId", e.gateId(), "reason", "no token")));
+      return;
+    }
+    if (e.direction() == GateEvent.Direction.ENTER) {
+      Session s = open.get(e.customerToken());
+      if (s == null || s.exitAt >= 0) {
+        if (s != null) {
+          close(s, e.atMillis()); // re-entry after exit: the earlier visit is finished
+        }
+        open.put(e.customerToken(), new Session(e.customerToken(), e.atMillis()));
+      } else {
+        s.members++; // a group checking in with one token shares one cart
+      }
+    } else {
+      Session s = open.get(e.customerToken());
+      if (s == null) {
+        unknownExits++;
+        notices.accept(new Notice("exit-without-entry", e.atMillis(),
+            Map.of("gateId", e.gateId(), "customerToken", e.customerToken())));
+        return;
+      }
+      s.exited++;
+      if (s.exited >= s.members) {
+        s.exitAt = e.atMillis();
+      }
+    }
+  }
+
+  public void onObservation(ShopperObservation o) {
+    if (o.customerToken() == null) {
+      return;
+    }
+    Deque<ShopperObservation> h = presence.computeIfAbsent(o.customerToken(), k -> new ArrayDeque<>());
+    h.addLast(o);
+    while (!h.isEmpty() && o.atMillis() - h.peekFirst().atMillis() > PRESENCE_KEEP_MILLIS) {
+      h.removeFirst();
+    }
+    if (!faultyLanes.isEmpty()) {
+      Session s = open.get(o.customerToken());
+      if (s != null) {
+        for (String laneId : faultyLanes) {
+          StoreConfig.Lane lane = lanes.get(laneId);
+          if (lane != null && dist(o, lane.position()) <= settings.associationRadiusMeters()
+              && s.faultLanesNoted.add(laneId)) {
+            s.reasons.add(new ReviewReason("device-fault",
+                "shopper was at lane " + laneId + " while its weight device was faulty",
+                Map.of("laneId", laneId, "at", Instant.ofEpochMilli(o.atMillis()).toString())));
+          }
+        }
+      }
+    }
+  }
+
+  public void onFault(DeviceFault f) {
+    if (f.status().ok()) {
+      faultyLanes.remove(f.laneId());
+    } else {
+      faultyLanes.add(f.laneId());
+    }
+  }
+
+  public void onShelfEvent(ShelfEvent e) {
+    List<Assoc> who = associate(e);
+    for (ShelfEvent.LaneChange lc : e.lanes()) {
+      if (lc.deltaGrams() < 0) {
+        onPick(e, lc, who);
+      } else {
+        onPutBack(e, lc, who);
+      }
+    }
+  }
+
+  /** Closes sessions whose exit has passed and whose shelf activity is resolved. Call regularly. */
+  public void poll(long nowMillis) {
+    Iterator<Session> it = open.values().iterator();
+    List<Session> done = new ArrayList<>();
+    while (it.hasNext()) {
+      Session s = it.next();
+      if (s.exitAt < 0) {
+        continue;
+      }
+      boolean busy = pending.busyBefore(s.exitAt);
+      if (!busy || nowMillis - s.exitAt >= settings.exitSettleMaxMillis()) {
+        if (busy) {
+          s.reasons.add(new ReviewReason("unsettled-at-exit",
+              "shelf activity begun before the exit was still unresolved when the receipt closed",
+              Map.of("exitAt", Instant.ofEpochMilli(s.exitAt).toString())));
+        }
+        it.remove();
+        done.add(s);
+      }
+    }
+    for (Session s : done) {
+      emit(s, s.exitAt);
+    }
+  }
+
+  public int openSessions() {
+    return open.size();
+  }
+
+  public long receiptsClosed() {
+    return receiptsClosed;
+  }
+
+  public long unattributedEvents() {
+    return unattributedEvents;
+  }
+
+  public long unknownExits() {
+    return unknownExits;
+  }
+
+  // --- picks and put-backs ---
+
+  private void onPick(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who) {
+    List<ShelfEvent.Candidate> cands = e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).toList();
+    if (cands.isEmpty()) {
+      notices.accept(new Notice("unexplained-weight-change", e.endMillis(), evidence(e, lc, who, cands)));
+      if (!who.isEmpty()) {
+        who.get(0).session.reasons.add(new ReviewReason("unexplained-weight-change",
+            "a weight change at lane " + lc.laneId() + " matches no product", evidence(e, lc, who, cands)));
+      }
+      return;
+    }
+    ShelfEvent.Candidate best = cands.get(0);
+    inventory.apply(lc.laneId(), best.sku(), -best.count());
+    if (who.isEmpty()) {
+      unattributedEvents++;
+      notices.accept(new Notice("unattributed-pick", e.endMillis(), evidence(e, lc, who, cands)));
+      return;
+    }
+    Assoc a = who.get(0);
+    double conf = best.likelihood() * a.probability;
+    a.session.add(best.sku(), best.count(), conf);
+    a.session.touched.add(lc.laneId());
+    if (conf < settings.reviewThreshold()) {
+      a.session.reasons.add(new ReviewReason(who.size() > 1 && a.probability < 0.9 ? "ambiguous-shopper"
+          : "low-confidence-line", "pick of " + best.count() + " x " + best.sku() + " at lane " + lc.laneId()
+          + " has confidence " + Json.round(conf, 3), evidence(e, lc, who, cands)));
+    }
+  }
+
+  private void onPutBack(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who) {
+    if (who.isEmpty()) {
+      unattributedEvents++;
+      List<ShelfEvent.Candidate> cands = e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).toList();
+      if (!cands.isEmpty()) {
+        inventory.apply(lc.laneId(), cands.get(0).sku(), cands.get(0).count());
+      }
+      notices.accept(new Notice("unattributed-put-back", e.endMillis(), evidence(e, lc, who, cands)));
+      return;
+    }
+    // the returned item comes from someone's cart: score (shopper, sku, count) together
+    String planned = inventory.plannedSku(lc.laneId());
+    ShelfEvent.Candidate bestC = null;
+    Assoc bestA = null;
+    double bestScore = 0;
+    List<ShelfEvent.Candidate> shown = new ArrayList<>();
+    for (Assoc a : who) {
+      Map<String, Double> prior = new HashMap<>();
+      Map<String, Integer> max = new HashMap<>();
+      a.session.cart.forEach((sku, line) -> {
+        if (line.qty > 0) {
+          prior.put(sku, line.qty * (sku.equals(planned) ? 4.0 : 1.0));
+          max.put(sku, line.qty);
+        }
+      });
+      if (prior.isEmpty()) {
+        continue;
+      }
+      List<ShelfEvent.Candidate> cs = model.explain(lc.laneId(), lc.deltaGrams(), lc.sigmaGrams(), prior, max, 5);
+      for (ShelfEvent.Candidate c : cs) {
+        double score = c.likelihood() * a.probability;
+        shown.add(c);
+        if (score > bestScore) {
+          bestScore = score;
+          bestC = c;
+          bestA = a;
+        }
+      }
+    }
+    if (bestC == null) {
+      Session s = who.get(0).session;
+      s.reasons.add(new ReviewReason("unexplained-put-back",
+          "an item was put on lane " + lc.laneId() + " that matches nothing in the cart", evidence(e, lc, who, shown)));
+      notices.accept(new Notice("unexplained-put-back", e.endMillis(), evidence(e, lc, who, shown)));
+      return;
+    }
+    // likelihoods are normalised per shopper (outlier included) and shopper probabilities sum to
+    // one, so the best joint score is already the probability of this explanation
+    double conf = bestScore;
+    bestA.session.add(bestC.sku(), -bestC.count(), conf);
+    bestA.session.touched.add(lc.laneId());
+    inventory.apply(lc.laneId(), bestC.sku(), bestC.count());
+    if (!bestC.sku().equals(planned)) {
+      notices.accept(new Notice("misplaced-item", e.endMillis(),
+          Map.of("laneId", lc.laneId(), "sku", bestC.sku(), "count", bestC.count(), "plannedSku", planned)));
+    }
+    if (conf < settings.reviewThreshold()) {
+      bestA.session.reasons.add(new ReviewReason("low-confidence-put-back", "put-back of " + bestC.count() + " x "
+          + bestC.sku() + " at lane " + lc.laneId() + " has confidence " + Json.round(conf, 3),
+          evidence(e, lc, who, shown)));
+    }
+  }
+
+  // --- association ---
+
+  private record Assoc(Session session, double distance, double probability) {}
+
+  /** Open sessions whose shopper was near the event's lanes during its window, nearest first. */
+  private List<Assoc> associate(ShelfEvent e) {
+    long from = e.startMillis() - settings.presenceWindowBeforeMillis();
+    long to = e.endMillis() + settings.presenceWindowAfterMillis();
+    List<StoreConfig.Position> where = e.lanes().stream().map(l -> lanes.get(l.laneId()))
+        .filter(java.util.Objects::nonNull).map(StoreConfig.Lane::position).toList();
+    List<Assoc> raw = new ArrayList<>();
+    double total = 0;
+    for (Session s : open.values()) {
+      if (s.exitAt >= 0 && s.exitAt < e.startMillis()) {
+        continue;
+      }
+      Deque<ShopperObservation> h = presence.get(s.token);
+      if (h == null) {
+        continue;
+      }
+      double best = Double.POSITIVE_INFINITY;
+      for (ShopperObservation o : h) {
+        if (o.atMillis() < from || o.atMillis() > to) {
+          continue;
+        }
+        for (StoreConfig.Position p : where) {
+          best = Math.min(best, dist(o, p));
+        }
+      }
+      if (best <= settings.associationRadiusMeters()) {
+        double w = Math.exp(-0.5 * (best / 0.5) * (best / 0.5));
+        raw.add(new Assoc(s, best, w));
+        total += w;
+      }
+    }
+    final double norm = total;
+    return raw.stream().map(a -> new Assoc(a.session, a.distance, norm > 0 ? a.probability / norm : 0))
+        .sorted(Comparator.comparingDouble(Assoc::probability).reversed()).toList();
+  }
+
+  private static double dist(ShopperObservation o, StoreConfig.Position p) {
+    return Math.hypot(o.x() - p.x(), o.y() - p.y());
+  }
+
+  private Map<String, Object> evidence(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who,
+      List<ShelfEvent.Candidate> cands) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("eventId", e.eventId());
+    m.put("start", Instant.ofEpochMilli(e.startMillis()).toString());
+    m.put("end", Instant.ofEpochMilli(e.endMillis()).toString());
+    m.put("laneId", lc.laneId());
+    m.put("lanes", e.lanes().stream().map(ShelfEvent.LaneChange::laneId).toList());
+    m.put("deltaGrams", Json.round(lc.deltaGrams(), 1));
+    m.put("sigmaGrams", Json.round(lc.sigmaGrams(), 2));
+    m.put("candidates", cands.stream().limit(5).map(c -> Map.of("sku", c.sku(), "count", c.count(),
+        "likelihood", Json.round(c.likelihood(), 4))).toList());
+    m.put("shoppers", who.stream().map(a -> Map.of("customerToken", a.session.token,
+        "distanceMeters", Json.round(a.distance, 2), "probability", Json.round(a.probability, 4))).toList());
+    return m;
+  }
+
+  // --- sessions and receipts ---
+
+  private void close(Session s, long at) {
+    open.remove(s.token);
+    emit(s, s.exitAt >= 0 ? s.exitAt : at);
+  }
+
+  private void emit(Session s, long exitAt) {
+    List<ReceiptLine> items = new ArrayList<>();
+    List<ReviewReason> reasons = new ArrayList<>(s.reasons);
+    long total = 0;
+    for (Map.Entry<String, CartLine> en : s.cart.entrySet()) {
+      CartLine line = en.getValue();
+      if (line.qty == 0) {
+        continue;
+      }
+      StoreConfig.Product p = products.get(en.getKey());
+      if (line.qty < 0) {
+        reasons.add(new ReviewReason("negative-quantity", "more " + p.sku() + " returned than taken",
+            Map.of("sku", p.sku(), "qty", line.qty)));
+        continue;
+      }
+      long lineTotal = line.qty * p.priceMinor();
+      total += lineTotal;
+      items.add(new ReceiptLine(p.sku(), p.name(), line.qty, p.priceMinor(), lineTotal, line.confidence));
+    }
+    String id = receiptId(s);
+    receiptsClosed++;
+    receipts.accept(new Receipt(id, store.id(), store.gatewayId(), s.token, Instant.ofEpochMilli(s.enteredAt),
+        Instant.ofEpochMilli(exitAt), items, total, store.currency(), !reasons.isEmpty(), reasons, null));
+    presence.remove(s.token);
+  }
+
+  private String receiptId(Session s) {
+    String seed = store.id() + "|" + store.gatewayId() + "|" + s.token + "|" + s.enteredAt;
+    return "r-" + UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static final class CartLine {
+    int qty;
+    double confidence = 1.0;
+  }
+
+  private static final class Session {
+    final String token;
+    final long enteredAt;
+    long exitAt = -1;
+    int members = 1;
+    int exited;
+    final Map<String, CartLine> cart = new LinkedHashMap<>();
+    final List<ReviewReason> reasons = new ArrayList<>();
+    final Set<String> touched = new LinkedHashSet<>();
+    final Set<String> faultLanesNoted = new LinkedHashSet<>();
+
+    Session(String token, long enteredAt) {
+      this.token = token;
+      this.enteredAt = enteredAt;
+    }
+
+    void add(String sku, int signedQty, double confidence) {
+      CartLine l = cart.computeIfAbsent(sku, k -> new CartLine());
+      l.qty += signedQty;
+      l.confidence = Math.min(l.confidence, confidence);
+    }
+  }
+}

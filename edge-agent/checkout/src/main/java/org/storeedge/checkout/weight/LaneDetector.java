@@ -1,0 +1,249 @@
+package org.storeedge.checkout.weight;
+
+/**
+ * Change detection for one lane: stable-before / active / stable-after, re-tare on every stable
+ * window (absolute readings drift, relative changes are reliable), merge of activity bursts less
+ * than the merge gap apart, and a net change reported only when it exceeds the lane's minimum.
+ *
+ * <p>Not thread-safe: fed by one thread, in time order. Allocation-free per sample.
+ */
+public final class LaneDetector {
+  /** Receives settled changes. */
+  @FunctionalInterface
+  public interface Listener {
+    void onChange(LaneChange change);
+  }
+
+  private enum State { ACQUIRING, STABLE, ACTIVE, SETTLED }
+
+  private final String laneId;
+  private final DetectorSettings s;
+  private final double minChange;
+  private final Listener listener;
+
+  // moving window of recent samples, values relative to 'ref' to keep sums small
+  private final long[] times;
+  private final double[] values;
+  private int head; // index of oldest
+  private int size;
+  private double sum;
+  private double sumSq;
+  private double ref = Double.NaN;
+
+  // baseline snapshots: stable window means, to take the level "just before" activity
+  private final long[] snapTimes = new long[8];
+  private final double[] snapMeans = new double[8];
+  private final double[] snapVars = new double[8];
+  private final int[] snapCounts = new int[8];
+  private int snapHead;
+  private int snapSize;
+
+  private State state = State.ACQUIRING;
+  private double baseline; // absolute grams
+  private double baselineVar;
+  private int baselineCount;
+  private long activeStart;
+  private long settledEnd;
+  private long settledAt;
+  private double peak;
+  private double settledLevel;
+  private double settledVar;
+  private int settledCount;
+
+  /**
+   * @param minChangeGrams this lane's smallest reportable net change, grams
+   * @param maxSamplesInWindow capacity of the window buffer (e.g. 2x the samples in the stable
+   *     window at the highest rate expected)
+   */
+  public LaneDetector(String laneId, DetectorSettings settings, double minChangeGrams, int maxSamplesInWindow,
+      Listener listener) {
+    this.laneId = laneId;
+    this.s = settings;
+    this.minChange = minChangeGrams;
+    this.listener = listener;
+    this.times = new long[maxSamplesInWindow];
+    this.values = new double[maxSamplesInWindow];
+  }
+
+  public String laneId() {
+    return laneId;
+  }
+
+  /** True while activity is under way or a settled change waits for the merge gap to pass. */
+  public boolean busy() {
+    return state == State.ACTIVE || state == State.SETTLED;
+  }
+
+  /** Start of the current activity (meaningful when {@link #busy()}). */
+  public long activeSince() {
+    return activeStart;
+  }
+
+  /** The current stable level, grams (NaN until the first stable window). */
+  public double level() {
+    return state == State.ACQUIRING ? Double.NaN : baseline;
+  }
+
+  /** Forget everything (after a device fault): the next stable window becomes the new baseline. */
+  public void reset() {
+    size = 0;
+    head = 0;
+    sum = 0;
+    sumSq = 0;
+    ref = Double.NaN;
+    snapSize = 0;
+    state = State.ACQUIRING;
+  }
+
+  /** Feeds one good sample: time in epoch ms, load in grams. */
+  public void onSample(long t, double grams) {
+    if (Double.isNaN(ref)) {
+      ref = grams;
+    }
+    push(t, grams - ref);
+    boolean windowFull = size >= 2 && t - times[head] >= s.stableWindowMillis();
+    double mean = sum / size;
+    double var = Math.max(0, sumSq / size - mean * mean);
+    boolean stable = windowFull && var <= s.stableStdGrams() * s.stableStdGrams();
+    double absMean = mean + ref;
+
+    switch (state) {
+      case ACQUIRING -> {
+        if (stable) {
+          baseline = absMean;
+          baselineVar = var;
+          baselineCount = size;
+          snapshot(t, absMean, var, size);
+          state = State.STABLE;
+        }
+      }
+      case STABLE -> {
+        double dev = grams - baseline;
+        if (Math.abs(dev) > s.triggerGrams()) {
+          startActivity(t, dev);
+        } else if (stable) {
+          snapshot(t, absMean, var, size);
+          // follow slow drift and creep: the baseline is the latest quiet level
+          baseline = absMean;
+          baselineVar = var;
+          baselineCount = size;
+        }
+      }
+      case ACTIVE -> {
+        peak = Math.max(peak, Math.abs(grams - baseline));
+        if (stable && times[head] >= activeStart) {
+          settledLevel = absMean;
+          settledVar = var;
+          settledCount = size;
+          settledEnd = times[head];
+          settledAt = t;
+          state = State.SETTLED;
+        }
+      }
+      case SETTLED -> {
+        if (Math.abs(grams - settledLevel) > s.triggerGrams()) {
+          // activity again within the merge gap: same event continues
+          state = State.ACTIVE;
+          peak = Math.max(peak, Math.abs(grams - baseline));
+        } else {
+          if (stable) {
+            settledLevel = absMean;
+            settledVar = var;
+            settledCount = size;
+          }
+          if (t - settledAt >= s.mergeGapMillis()) {
+            finish();
+          }
+        }
+      }
+    }
+  }
+
+  private void startActivity(long t, double dev) {
+    // the level just before activity: the newest snapshot taken before the rise began
+    long cutoff = t - s.stableWindowMillis() / 4;
+    for (int i = 0; i < snapSize; i++) {
+      int idx = Math.floorMod(snapHead - 1 - i, snapTimes.length);
+      if (snapTimes[idx] <= cutoff) {
+        baseline = snapMeans[idx];
+        baselineVar = snapVars[idx];
+        baselineCount = snapCounts[idx];
+        break;
+      }
+    }
+    activeStart = t;
+    peak = Math.abs(dev);
+    state = State.ACTIVE;
+  }
+
+  private void finish() {
+    double delta = settledLevel - baseline;
+    double se = Math.sqrt(baselineVar / Math.max(1, baselineCount) + settledVar / Math.max(1, settledCount));
+    double sigma = Math.sqrt(se * se + 0.25 + sq(0.01 * delta));
+    baseline = settledLevel;
+    baselineVar = settledVar;
+    baselineCount = settledCount;
+    snapSize = 0;
+    snapshot(settledAt, settledLevel, settledVar, settledCount);
+    state = State.STABLE;
+    rebase(settledLevel);
+    if (Math.abs(delta) >= minChange) {
+      listener.onChange(new LaneChange(laneId, activeStart, settledEnd, delta, sigma, peak));
+    }
+  }
+
+  /** Re-centres the window sums on {@code level} so long runs keep full precision. */
+  private void rebase(double level) {
+    double shift = ref - level;
+    sum = 0;
+    sumSq = 0;
+    for (int i = 0; i < size; i++) {
+      int idx = (head + i) % times.length;
+      values[idx] += shift;
+      sum += values[idx];
+      sumSq += values[idx] * values[idx];
+    }
+    ref = level;
+  }
+
+  private void snapshot(long t, double mean, double var, int n) {
+    int last = Math.floorMod(snapHead - 1, snapTimes.length);
+    if (snapSize > 0 && t - snapTimes[last] < s.stableWindowMillis() / 6) {
+      return;
+    }
+    snapTimes[snapHead] = t;
+    snapMeans[snapHead] = mean;
+    snapVars[snapHead] = var;
+    snapCounts[snapHead] = n;
+    snapHead = (snapHead + 1) % snapTimes.length;
+    snapSize = Math.min(snapSize + 1, snapTimes.length);
+  }
+
+  private void push(long t, double v) {
+    // drop samples older than the window (keep at least one)
+    while (size > 1 && t - times[head] > s.stableWindowMillis()) {
+      double old = values[head];
+      sum -= old;
+      sumSq -= old * old;
+      head = (head + 1) % times.length;
+      size--;
+    }
+    if (size == times.length) {
+      double old = values[head];
+      sum -= old;
+      sumSq -= old * old;
+      head = (head + 1) % times.length;
+      size--;
+    }
+    int idx = (head + size) % times.length;
+    times[idx] = t;
+    values[idx] = v;
+    sum += v;
+    sumSq += v * v;
+    size++;
+  }
+
+  private static double sq(double x) {
+    return x * x;
+  }
+}

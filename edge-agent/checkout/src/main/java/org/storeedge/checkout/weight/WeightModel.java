@@ -1,0 +1,79 @@
+package org.storeedge.checkout.weight;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.event.ShelfEvent.Candidate;
+
+/**
+ * Which (sku, count) explains a weight change: the likelihood of |dw| under k units of sku i is
+ * N(k*mu_i, sqrt(k*sigma_i^2 + sigma_dw^2)), times a prior over skus (what the lane holds, or
+ * what the shopper carries for a put-back) and a count prior. An "outlier" hypothesis with a flat
+ * density absorbs changes nothing explains, so the confidence of the best candidate drops when
+ * the weight fits no product.
+ */
+public final class WeightModel {
+  /** Flat density of the outlier hypothesis: one over a 5 kg range. */
+  private static final double OUTLIER_DENSITY = 1.0 / 5000.0;
+  private static final double OUTLIER_PRIOR = 0.002;
+  private static final int MAX_COUNT = 24;
+  private static final double COUNT_DECAY = 0.7;
+
+  private static final double COUNT_NORM = (1 - Math.pow(COUNT_DECAY, MAX_COUNT)) / (1 - COUNT_DECAY);
+
+  private final Map<String, StoreConfig.Product> products;
+
+  public WeightModel(Map<String, StoreConfig.Product> productsBySku) {
+    this.products = Map.copyOf(productsBySku);
+  }
+
+  /**
+   * Scores explanations of {@code absGrams} (&gt; 0) with the given sku prior weights (need not
+   * sum to 1; skus absent from the map are not considered) and per-sku count limits.
+   *
+   * @param maxCounts optional upper bound of units per sku (e.g. what the shopper holds), null for
+   *     no bound
+   * @return candidates, best first, likelihoods normalised over candidates plus the outlier, at
+   *     most {@code limit}
+   */
+  public List<Candidate> explain(String laneId, double absGrams, double sigmaGrams, Map<String, Double> skuPrior,
+      Map<String, Integer> maxCounts, int limit) {
+    List<Candidate> all = new ArrayList<>();
+    double priorSum = skuPrior.values().stream().mapToDouble(Double::doubleValue).sum();
+    if (priorSum <= 0) {
+      return List.of();
+    }
+    double total = OUTLIER_PRIOR * OUTLIER_DENSITY;
+    for (Map.Entry<String, Double> e : skuPrior.entrySet()) {
+      StoreConfig.Product p = products.get(e.getKey());
+      if (p == null || e.getValue() <= 0) {
+        continue;
+      }
+      int kMax = (int) Math.min(MAX_COUNT, Math.ceil((absGrams + 5 * sigmaGrams) / p.unitWeightGrams()) + 1);
+      if (maxCounts != null) {
+        kMax = Math.min(kMax, maxCounts.getOrDefault(p.sku(), 0));
+      }
+      for (int k = 1; k <= kMax; k++) {
+        double mu = k * p.unitWeightGrams();
+        double sd = Math.sqrt(k * p.weightSpreadGrams() * p.weightSpreadGrams() + sigmaGrams * sigmaGrams);
+        double z = (absGrams - mu) / sd;
+        if (Math.abs(z) > 8) {
+          continue;
+        }
+        double density = Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI));
+        double prior = (1 - OUTLIER_PRIOR) * (e.getValue() / priorSum) * Math.pow(COUNT_DECAY, k - 1) / COUNT_NORM;
+        double score = density * prior;
+        total += score;
+        all.add(new Candidate(p.sku(), k, laneId, score));
+      }
+    }
+    final double norm = total;
+    return all.stream()
+        .map(c -> new Candidate(c.sku(), c.count(), c.laneId(), c.likelihood() / norm))
+        .sorted(Comparator.comparingDouble(Candidate::likelihood).reversed())
+        .limit(limit)
+        .toList();
+  }
+}

@@ -1,0 +1,210 @@
+package org.storeedge.checkout.weight;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.ReadingStatus;
+import org.storeedge.core.device.WeightReading;
+import org.storeedge.core.event.DeviceFault;
+import org.storeedge.core.event.ShelfEvent;
+
+/**
+ * Readings in, shelf events out.
+ *
+ * <pre>
+ *  WeightReading --> LaneDetector (per lane) --LaneChange--> shelf group (per shelf)
+ *                         |                                      | quiet for groupGap
+ *                    fault/recovery                               v
+ *                         v                       WeightModel: (sku, count) candidates
+ *                    DeviceFault                                  v
+ *                                                             ShelfEvent
+ * </pre>
+ *
+ * <p>Runs on the agent thread only (not thread-safe). Candidates for picks use what the lane
+ * holds ({@link LaneInventory}); for put-backs they are a first guess the checkout re-scores
+ * with the shopper's cart.
+ */
+public final class WeightPipeline {
+  private final DetectorSettings settings;
+  private final LaneInventory inventory;
+  private final WeightModel model;
+  private final Map<String, StoreConfig.Product> products;
+  private final Consumer<ShelfEvent> events;
+  private final Consumer<DeviceFault> faults;
+  private final Map<String, LaneDetector> detectors = new HashMap<>();
+  private final Map<String, String> shelfOfLane = new HashMap<>();
+  private final Map<String, List<LaneDetector>> detectorsOfShelf = new HashMap<>();
+  private final Map<String, PendingGroup> pending = new LinkedHashMap<>();
+  private final Map<String, ReadingStatus> laneStatus = new HashMap<>();
+  private long rejected;
+  private long samples;
+
+  public WeightPipeline(StoreConfig config, DetectorSettings settings, LaneInventory inventory,
+      Consumer<ShelfEvent> events, Consumer<DeviceFault> faults) {
+    this.settings = settings;
+    this.inventory = inventory;
+    this.products = config.productsBySku();
+    this.model = new WeightModel(products);
+    this.events = events;
+    this.faults = faults;
+    // room for one sample per millisecond over the stable window (rates up to 1 kHz)
+    int capacity = (int) settings.stableWindowMillis() + 64;
+    for (StoreConfig.Shelf shelf : config.shelves()) {
+      List<LaneDetector> list = new ArrayList<>();
+      for (StoreConfig.Lane lane : shelf.lanes()) {
+        double unit = products.get(lane.sku()).unitWeightGrams();
+        double min = Math.max(settings.floorChangeGrams(), Math.min(settings.minChangeGrams(), 0.4 * unit));
+        LaneDetector d = new LaneDetector(lane.id(), settings, min, capacity, this::onLaneChange);
+        detectors.put(lane.id(), d);
+        shelfOfLane.put(lane.id(), shelf.id());
+        list.add(d);
+        laneStatus.put(lane.id(), ReadingStatus.OK);
+      }
+      detectorsOfShelf.put(shelf.id(), list);
+    }
+  }
+
+  public WeightModel model() {
+    return model;
+  }
+
+  /** Feeds one reading; readings of unknown lanes are counted and dropped. */
+  public void accept(WeightReading r) {
+    LaneDetector d = detectors.get(r.laneId());
+    if (d == null) {
+      rejected++;
+      return;
+    }
+    samples++;
+    ReadingStatus st = r.status();
+    if (st.ok() && (Double.isNaN(r.grams()) || Double.isInfinite(r.grams()))) {
+      st = ReadingStatus.INVALID;
+    }
+    ReadingStatus prev = laneStatus.put(r.laneId(), st);
+    if (st != prev) {
+      faults.accept(new DeviceFault(r.laneId(), st, r.atMillis()));
+      if (!st.ok()) {
+        d.reset();
+      }
+    }
+    if (st.ok()) {
+      d.onSample(r.atMillis(), r.grams());
+    }
+    if (!pending.isEmpty()) {
+      flushGroups(r.atMillis(), false);
+    }
+  }
+
+  /** True when some lane activity that started before {@code t} is not yet resolved into an event. */
+  public boolean busyBefore(long t) {
+    for (PendingGroup g : pending.values()) {
+      if (g.firstStart < t) {
+        return true;
+      }
+    }
+    for (LaneDetector d : detectors.values()) {
+      if (d.busy() && d.activeSince() < t) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Lanes whose device is currently faulty. */
+  public List<String> faultyLanes() {
+    return laneStatus.entrySet().stream().filter(e -> !e.getValue().ok()).map(Map.Entry::getKey).sorted().toList();
+  }
+
+  public boolean laneTrusted(String laneId) {
+    return laneStatus.getOrDefault(laneId, ReadingStatus.OK).ok();
+  }
+
+  public long samples() {
+    return samples;
+  }
+
+  public long rejectedReadings() {
+    return rejected;
+  }
+
+  /** Emits every group whose lanes are quiet; with {@code force}, every group. */
+  public void flushGroups(long now, boolean force) {
+    var it = pending.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      PendingGroup g = e.getValue();
+      boolean quiet = detectorsOfShelf.get(e.getKey()).stream().noneMatch(LaneDetector::busy);
+      if (force || (quiet && now - g.lastAdded >= settings.groupGapMillis())) {
+        it.remove();
+        events.accept(resolve(e.getKey(), g));
+      }
+    }
+  }
+
+  private void onLaneChange(LaneChange c) {
+    String shelf = shelfOfLane.get(c.laneId());
+    PendingGroup g = pending.computeIfAbsent(shelf, k -> new PendingGroup());
+    g.changes.add(c);
+    g.firstStart = Math.min(g.firstStart, c.startMillis());
+    // the change is reported one stable window plus the merge gap after it settled
+    g.lastAdded = c.endMillis() + settings.stableWindowMillis() + settings.mergeGapMillis();
+  }
+
+  private ShelfEvent resolve(String shelfId, PendingGroup g) {
+    long start = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    double delta = 0;
+    double var = 0;
+    double confidence = 1;
+    List<ShelfEvent.LaneChange> lanes = new ArrayList<>();
+    List<ShelfEvent.Candidate> candidates = new ArrayList<>();
+    for (LaneChange c : g.changes) {
+      start = Math.min(start, c.startMillis());
+      end = Math.max(end, c.endMillis());
+      delta += c.deltaGrams();
+      var += c.sigmaGrams() * c.sigmaGrams();
+      lanes.add(new ShelfEvent.LaneChange(c.laneId(), c.deltaGrams(), c.sigmaGrams()));
+      List<ShelfEvent.Candidate> cs = model.explain(c.laneId(), Math.abs(c.deltaGrams()), c.sigmaGrams(),
+          laneSkuPrior(c.laneId(), c.deltaGrams() < 0), null, 5);
+      candidates.addAll(cs);
+      confidence *= cs.isEmpty() ? 0 : cs.get(0).likelihood();
+    }
+    return new ShelfEvent(shelfId + "-" + start, shelfId, start, end, delta, Math.sqrt(var), lanes, candidates,
+        confidence);
+  }
+
+  /**
+   * Prior over skus for a change on a lane. A pick takes what the lane holds, in proportion to the
+   * counts, with a little room for stock the agent does not know about; a put-back most likely
+   * returns the lane's own product, but could be anything.
+   */
+  private Map<String, Double> laneSkuPrior(String laneId, boolean pick) {
+    Map<String, Double> prior = new HashMap<>();
+    String planned = inventory.plannedSku(laneId);
+    if (pick) {
+      Map<String, Integer> contents = inventory.contents(laneId);
+      int total = contents.values().stream().mapToInt(Integer::intValue).sum();
+      contents.forEach((sku, n) -> prior.merge(sku, (double) n / Math.max(1, total), Double::sum));
+      prior.merge(planned, 0.05, Double::sum);
+      for (String sku : products.keySet()) {
+        prior.merge(sku, 0.002, Double::sum);
+      }
+    } else {
+      for (String sku : products.keySet()) {
+        prior.put(sku, 0.02);
+      }
+      prior.merge(planned, 1.0, Double::sum);
+    }
+    return prior;
+  }
+
+  private static final class PendingGroup {
+    final List<LaneChange> changes = new ArrayList<>();
+    long firstStart = Long.MAX_VALUE;
+    long lastAdded;
+  }
+}
