@@ -1,0 +1,177 @@
+package org.storeedge.checkout.cart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.storeedge.checkout.TestStores;
+import org.storeedge.checkout.weight.DetectorSettings;
+import org.storeedge.checkout.weight.LaneInventory;
+import org.storeedge.checkout.weight.WeightPipeline;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.ReadingStatus;
+import org.storeedge.core.device.WeightReading;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.ShelfEvent;
+import org.storeedge.core.event.ShopperObservation;
+
+/** The pipeline and the checkout together, on synthetic load-cell signals and positions. */
+class CheckoutEngineTest {
+  private final StoreConfig store = TestStores.small();
+  private final LaneInventory inventory = new LaneInventory(store);
+  private final List<ShelfEvent> events = new ArrayList<>();
+  private final List<Receipt> receipts = new ArrayList<>();
+  private final List<CheckoutEngine.Notice> notices = new ArrayList<>();
+  private final WeightPipeline pipeline = new WeightPipeline(store, DetectorSettings.defaults(), inventory,
+      e -> {
+        events.add(e);
+        engine().onShelfEvent(e);
+      }, f -> engine().onFault(f));
+  private CheckoutEngine engine;
+  private final Map<String, Double> level = new HashMap<>(Map.of("l1", 12 * 352.0, "l2", 30 * 55.0, "l3", 30 * 43.0));
+  private final Map<String, double[]> where = new HashMap<>();
+  private final java.util.Set<String> faulty = new java.util.HashSet<>();
+  private final Random rnd = new Random(3);
+  private long t = 1_700_000_000_000L;
+
+  private CheckoutEngine engine() {
+    if (engine == null) {
+      engine = new CheckoutEngine(store, inventory, pipeline.model(), CheckoutSettings.defaults(), pipeline::busyBefore,
+          receipts::add, notices::add);
+    }
+    return engine;
+  }
+
+  /** Runs {@code ms} of time: 80 Hz readings on every lane, 5 Hz positions of every shopper. */
+  private void run(long ms, String handLane) {
+    long end = t + ms;
+    while (t < end) {
+      for (var e : level.entrySet()) {
+        double hand = e.getKey().equals(handLane) ? 25 + 20 * Math.sin(t / 80.0) : 0;
+        pipeline.accept(faulty.contains(e.getKey())
+            ? new WeightReading(e.getKey(), t, Double.NaN, ReadingStatus.DISCONNECTED)
+            : new WeightReading(e.getKey(), t, e.getValue() + hand + rnd.nextGaussian() * 0.1, ReadingStatus.OK));
+      }
+      if (t % 200 < 12) {
+        where.forEach((token, p) -> engine().onObservation(new ShopperObservation("trk-" + token, token, p[0], p[1], t)));
+        engine().poll(t);
+      }
+      t += 12;
+    }
+  }
+
+  private void interact(String token, String lane, double grams) {
+    StoreConfig.Lane l = store.lane(lane).orElseThrow();
+    where.put(token, new double[] {l.position().x() + 0.5, l.position().y()});
+    run(1000, null);
+    run(800, lane);
+    level.merge(lane, grams, Double::sum);
+    run(600, lane);
+    run(4000, null);
+  }
+
+  private void enter(String token) {
+    engine().onGate(new GateEvent("door", GateEvent.Direction.ENTER, token, t));
+    where.put(token, new double[] {0, 4});
+    run(2000, null);
+  }
+
+  private void exit(String token) {
+    where.put(token, new double[] {0, 4});
+    run(1000, null);
+    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, token, t));
+    where.remove(token);
+    run(3000, null);
+  }
+
+  @Test
+  void picksAndAPutBackMakeTheReceipt() {
+    run(3000, null);
+    enter("alice");
+    interact("alice", "l1", -2 * 352.4);
+    interact("alice", "l2", -55.3);
+    interact("alice", "l1", +352.4);
+    exit("alice");
+    assertThat(receipts).hasSize(1);
+    Receipt r = receipts.get(0);
+    assertThat(r.customerToken()).isEqualTo("alice");
+    assertThat(r.items()).extracting(ReceiptLine::sku, ReceiptLine::qty)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("COLA", 1), org.assertj.core.groups.Tuple.tuple("CANDY", 1));
+    assertThat(r.total()).isEqualTo(149 + 89);
+    assertThat(r.needsReview()).isFalse();
+    assertThat(r.toJson()).contains("\"receiptId\":\"r-").contains("\"currency\":\"EUR\"");
+    assertThat(inventory.count("l1", "COLA")).isEqualTo(11);
+  }
+
+  @Test
+  void aShopperWhoTakesNothingGetsAnEmptyReceipt() {
+    run(3000, null);
+    enter("bob");
+    exit("bob");
+    assertThat(receipts).singleElement().satisfies(r -> {
+      assertThat(r.items()).isEmpty();
+      assertThat(r.total()).isZero();
+    });
+  }
+
+  @Test
+  void aPickWithNobodyNearIsNotChargedButReported() {
+    run(3000, null);
+    enter("carol"); // carol stays at the door
+    level.merge("l3", -43.0, Double::sum);
+    run(600, "l3");
+    run(4000, null);
+    exit("carol");
+    assertThat(receipts.get(0).items()).isEmpty();
+    assertThat(notices).extracting(CheckoutEngine.Notice::kind).contains("unattributed-pick");
+    assertThat(engine().unattributedEvents()).isEqualTo(1);
+  }
+
+  @Test
+  void returningToTheWrongLaneIsRecognisedFromTheCartAndLaterPickedAgain() {
+    run(3000, null);
+    enter("dan");
+    interact("dan", "l2", -55.1);
+    interact("dan", "l3", +55.1); // candy bar put on the granola lane
+    exit("dan");
+    assertThat(receipts.get(0).items()).isEmpty();
+    assertThat(inventory.misplaced()).containsEntry("l3", Map.of("CANDY", 1));
+    enter("erin");
+    interact("erin", "l3", -55.1);
+    exit("erin");
+    assertThat(receipts.get(1).items()).singleElement().satisfies(l -> {
+      assertThat(l.sku()).isEqualTo("CANDY");
+      assertThat(l.qty()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void aGroupWithOneTokenSharesOneCartUntilTheLastMemberLeaves() {
+    run(3000, null);
+    enter("fam");
+    engine().onGate(new GateEvent("door", GateEvent.Direction.ENTER, "fam", t));
+    interact("fam", "l1", -352.0);
+    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "fam", t));
+    run(3000, null);
+    assertThat(receipts).isEmpty();
+    exit("fam");
+    assertThat(receipts).singleElement().satisfies(r -> assertThat(r.items()).hasSize(1));
+  }
+
+  @Test
+  void aFaultyLaneNearTheShopperFlagsTheReceipt() {
+    run(3000, null);
+    enter("gus");
+    where.put("gus", new double[] {1.5, 1.0});
+    faulty.add("l1");
+    run(2000, null);
+    faulty.remove("l1");
+    exit("gus");
+    assertThat(receipts.get(0).needsReview()).isTrue();
+    assertThat(receipts.get(0).reviewReasons()).extracting(ReviewReason::code).contains("device-fault");
+  }
+}

@@ -1,0 +1,89 @@
+package org.storeedge.checkout.weight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LaneDetectorTest {
+  private static final long DT = 12; // ~80 Hz
+  private final List<LaneChange> changes = new ArrayList<>();
+  private final Random rnd = new Random(11);
+  private final LaneDetector d = new LaneDetector("l1", DetectorSettings.defaults(), 10, 700, changes::add);
+  private long t = 1_000_000;
+
+  /** Feeds {@code millis} of signal: level + sub-gram noise + an optional hand wobble. */
+  private void feed(long millis, double level, double handGrams) {
+    long end = t + millis;
+    while (t < end) {
+      double hand = handGrams == 0 ? 0 : handGrams * Math.sin(t / 90.0) + handGrams * 0.5;
+      d.onSample(t, level + rnd.nextGaussian() * 0.1 + hand);
+      t += DT;
+    }
+  }
+
+  @Test
+  void aPickUnderAWobblingHandIsOneChangeOfTheItemsWeight() {
+    feed(3000, 5000, 0);
+    feed(800, 5000, 30); // hand arrives
+    feed(700, 5000 - 352, 25); // item lifted, hand still there
+    feed(4000, 5000 - 352, 0);
+    assertThat(changes).hasSize(1);
+    LaneChange c = changes.get(0);
+    assertThat(c.deltaGrams()).isCloseTo(-352, within(1.0));
+    assertThat(c.sigmaGrams()).isBetween(0.1, 10.0);
+    assertThat(c.peakGrams()).isGreaterThan(352);
+  }
+
+  @Test
+  void touchingWithoutTakingReportsNothing() {
+    feed(3000, 5000, 0);
+    feed(1500, 5000, 40);
+    feed(4000, 5000, 0);
+    assertThat(changes).isEmpty();
+  }
+
+  @Test
+  void bursLessThanTheMergeGapApartAreOneEvent() {
+    feed(3000, 2000, 0);
+    feed(500, 2000, 20);
+    feed(800, 2000 - 55, 0); // settles briefly
+    feed(500, 2000 - 55, 20); // hand comes back within the merge gap
+    feed(4000, 2000 - 110, 0);
+    assertThat(changes).hasSize(1);
+    assertThat(changes.get(0).deltaGrams()).isCloseTo(-110, within(1.0));
+  }
+
+  @Test
+  void separateInteractionsAreSeparateEvents() {
+    feed(3000, 2000, 0);
+    feed(600, 2000, 20);
+    feed(4000, 2000 - 55, 0);
+    feed(600, 2000 - 55, 20);
+    feed(4000, 2000 + 0, 0);
+    assertThat(changes).extracting(LaneChange::deltaGrams)
+        .satisfiesExactly(a -> assertThat(a).isCloseTo(-55, within(1.0)), b -> assertThat(b).isCloseTo(55, within(1.0)));
+  }
+
+  @Test
+  void slowDriftIsFollowedNotReported() {
+    feed(3000, 3000, 0);
+    // 8 g of drift over ten minutes
+    for (int i = 0; i < 600; i++) {
+      feed(1000, 3000 + i * 8.0 / 600, 0);
+    }
+    assertThat(changes).isEmpty();
+    assertThat(d.level()).isCloseTo(3008, within(0.5));
+  }
+
+  @Test
+  void aChangeBelowTheLaneMinimumIsIgnored() {
+    feed(3000, 3000, 0);
+    feed(600, 3000, 15);
+    feed(4000, 3000 - 7, 0);
+    assertThat(changes).isEmpty();
+  }
+}
