@@ -1,0 +1,117 @@
+package org.storeedge.sync.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+
+/**
+ * A second, independent MQTT client standing in for the cloud: it subscribes with a persistent
+ * session (so it misses nothing while the broker restarts) and records every message.
+ */
+public final class OutsideSubscriber implements AutoCloseable {
+
+  /** One received message. */
+  public record Received(String topic, byte[] payload, Map<String, String> userProperties, byte[] correlationData,
+      boolean retained) {
+    public String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    public Optional<String> property(String name) {
+      return Optional.ofNullable(userProperties.get(name));
+    }
+  }
+
+  private final MqttAsyncClient client;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+
+  /** Connects (persistent session, automatic reconnect) and subscribes to {@code filter} at QoS 1. */
+  public OutsideSubscriber(String brokerUri, String clientId, String filter) throws MqttException {
+    client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
+    client.setCallback(new MqttCallback() {
+      @Override
+      public void disconnected(MqttDisconnectResponse r) {}
+
+      @Override
+      public void mqttErrorOccurred(MqttException e) {}
+
+      @Override
+      public void messageArrived(String topic, MqttMessage m) {
+        MqttProperties p = m.getProperties();
+        Map<String, String> props = p == null || p.getUserProperties() == null ? Map.of()
+            : p.getUserProperties().stream().collect(Collectors.toMap(UserProperty::getKey, UserProperty::getValue, (a, b) -> b));
+        received.add(new Received(topic, m.getPayload(), props, p == null ? null : p.getCorrelationData(), m.isRetained()));
+      }
+
+      @Override
+      public void deliveryComplete(IMqttToken t) {}
+
+      @Override
+      public void connectComplete(boolean reconnect, String uri) {}
+
+      @Override
+      public void authPacketArrived(int rc, MqttProperties p) {}
+    });
+    MqttConnectionOptions o = new MqttConnectionOptions();
+    o.setCleanStart(false);
+    o.setSessionExpiryInterval(3600L);
+    o.setAutomaticReconnect(true);
+    o.setAutomaticReconnectDelay(1, 2);
+    client.connect(o).waitForCompletion(15_000);
+    client.subscribe(filter, 1).waitForCompletion(15_000);
+  }
+
+  public List<Received> received() {
+    return new ArrayList<>(received);
+  }
+
+  public List<Received> on(String topic) {
+    return received.stream().filter(r -> r.topic().equals(topic)).toList();
+  }
+
+  public boolean isConnected() {
+    return client.isConnected();
+  }
+
+  /** Publishes a request as a cloud would send a command. */
+  public void publish(String topic, byte[] payload, byte[] correlationData) throws MqttException {
+    MqttMessage m = new MqttMessage(payload);
+    m.setQos(1);
+    MqttProperties p = new MqttProperties();
+    if (correlationData != null) {
+      p.setCorrelationData(correlationData);
+    }
+    m.setProperties(p);
+    client.publish(topic, m).waitForCompletion(15_000);
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (client.isConnected()) {
+        client.disconnect().waitForCompletion(5_000);
+      }
+    } catch (MqttException e) {
+      // test teardown: nothing to report
+    }
+    try {
+      client.close(true);
+    } catch (MqttException e) {
+      // test teardown: nothing to report
+    }
+  }
+}
