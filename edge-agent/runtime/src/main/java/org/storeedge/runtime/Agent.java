@@ -1,0 +1,268 @@
+package org.storeedge.runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.storeedge.checkout.cart.CheckoutEngine;
+import org.storeedge.checkout.cart.CheckoutSettings;
+import org.storeedge.checkout.cart.Receipt;
+import org.storeedge.checkout.weight.DetectorSettings;
+import org.storeedge.checkout.weight.LaneInventory;
+import org.storeedge.checkout.weight.StockMonitor;
+import org.storeedge.checkout.weight.WeightPipeline;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.DriverFactory;
+import org.storeedge.core.device.DriverRegistry;
+import org.storeedge.core.device.ReadingSink;
+import org.storeedge.core.device.WeightDriver;
+import org.storeedge.core.event.DeviceFault;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.ShelfEvent;
+import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.core.json.Json;
+import org.storeedge.core.lifecycle.Lifecycle;
+import org.storeedge.core.lifecycle.LifecycleManager;
+import org.storeedge.core.outbox.Outbox;
+import org.storeedge.core.outbox.Stream;
+import org.storeedge.core.time.Scheduler;
+
+/**
+ * The composition root: wires one store's agent by hand.
+ *
+ * <pre>
+ *  drivers --readings--> WeightPipeline --ShelfEvent--> CheckoutEngine --Receipt--> Outbox --> uplink
+ *  gates, presence -----------------------------------------^      \--events/alerts--^
+ * </pre>
+ *
+ * <p>Everything from the pipeline to the outbox append runs on the agent thread: the scheduler's
+ * thread. With {@code inline} (simulation on virtual time) drivers already run there and call in
+ * directly; otherwise their readings are handed to the scheduler, dropped and counted beyond a
+ * bounded backlog so a slow agent never blocks a device loop.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+  private static final int MAX_BACKLOG = 100_000;
+
+  private final StoreConfig config;
+  private final Scheduler scheduler;
+  private final Outbox outbox;
+  private final boolean inline;
+  private final LaneInventory inventory;
+  private final WeightPipeline pipeline;
+  private final CheckoutEngine checkout;
+  private final StockMonitor stock;
+  private final LifecycleManager lifecycle = new LifecycleManager();
+  private final List<Consumer<Receipt>> receiptListeners = new ArrayList<>();
+  private final List<Consumer<ShelfEvent>> shelfEventListeners = new ArrayList<>();
+  private final AtomicLong backlog = new AtomicLong();
+  private final AtomicLong droppedReadings = new AtomicLong();
+  private final AtomicLong outboxRefused = new AtomicLong();
+  private long receiptsStored;
+  private long eventsPublished;
+
+  /**
+   * @param drivers the driver registry; each device of the config gets a driver from it
+   * @param extraComponents started after the drivers, stopped before them (uplink, broker, ...)
+   */
+  public Agent(StoreConfig config, Scheduler scheduler, DriverRegistry drivers, Outbox outbox, boolean inline,
+      DetectorSettings detector, CheckoutSettings checkoutSettings, List<Lifecycle> extraComponents) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.outbox = outbox;
+    this.inline = inline;
+    this.inventory = new LaneInventory(config);
+    this.pipeline = new WeightPipeline(config, detector, inventory, this::onShelfEvent, this::onFault);
+    this.checkout = new CheckoutEngine(config, inventory, pipeline.model(), checkoutSettings, pipeline::busyBefore,
+        this::onReceipt, this::onNotice);
+    this.stock = new StockMonitor(config, inventory, 0.25);
+    ReadingSink sink = inline ? pipeline::accept : r -> {
+      if (backlog.incrementAndGet() > MAX_BACKLOG) {
+        backlog.decrementAndGet();
+        droppedReadings.incrementAndGet();
+        return;
+      }
+      scheduler.execute(() -> {
+        backlog.decrementAndGet();
+        pipeline.accept(r);
+      });
+    };
+    for (StoreConfig.Device device : config.devices()) {
+      List<StoreConfig.Lane> lanes = config.shelves().stream().filter(s -> s.device().equals(device.id()))
+          .flatMap(s -> s.lanes().stream()).toList();
+      if (lanes.isEmpty()) {
+        continue; // gates and cameras have their own paths
+      }
+      DriverFactory f = drivers.factory(device.type()).orElseThrow(() -> new IllegalArgumentException(
+          "no driver for device " + device.id() + " of type " + device.type()));
+      WeightDriver d = f.create(device, lanes, scheduler, sink);
+      lifecycle.add(d);
+    }
+    extraComponents.forEach(lifecycle::add);
+    lifecycle.add(new Lifecycle() {
+      private Scheduler.Cancellable tick;
+
+      @Override
+      public void start() {
+        tick = scheduler.scheduleAtFixedRate(Duration.ofMillis(100), Duration.ofMillis(100), Agent.this::tick);
+      }
+
+      @Override
+      public void stop() {
+        if (tick != null) {
+          tick.cancel();
+        }
+      }
+
+      @Override
+      public String name() {
+        return "checkout-ticker";
+      }
+    });
+  }
+
+  public void start() throws Exception {
+    LOG.info("starting agent for store {} gateway {}: {}", config.store().id(), config.store().gatewayId(),
+        lifecycle.dump());
+    lifecycle.startAll();
+  }
+
+  @Override
+  public void close() {
+    lifecycle.stopAll();
+  }
+
+  public void addReceiptListener(Consumer<Receipt> l) {
+    receiptListeners.add(l);
+  }
+
+  public void addShelfEventListener(Consumer<ShelfEvent> l) {
+    shelfEventListeners.add(l);
+  }
+
+  /** Gate input; safe from any thread. */
+  public void onGate(GateEvent e) {
+    post(() -> {
+      checkout.onGate(e);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("type", "gate");
+      m.put("gateId", e.gateId());
+      m.put("direction", e.direction());
+      m.put("at", Instant.ofEpochMilli(e.atMillis()).toString());
+      publish(Stream.EVENTS, "events", "gate-" + e.gateId() + "-" + e.atMillis() + "-" + e.direction(), Json.write(m));
+    });
+  }
+
+  /** Presence input (vision or simulator); safe from any thread. */
+  public void onObservation(ShopperObservation o) {
+    post(() -> checkout.onObservation(o));
+  }
+
+  private void post(Runnable r) {
+    if (inline) {
+      r.run();
+    } else {
+      scheduler.execute(r);
+    }
+  }
+
+  private void tick() {
+    long now = scheduler.millis();
+    pipeline.flushGroups(now, false);
+    checkout.poll(now);
+  }
+
+  private void onShelfEvent(ShelfEvent e) {
+    checkout.onShelfEvent(e);
+    shelfEventListeners.forEach(l -> l.accept(e));
+    for (ShelfEvent.LaneChange lc : e.lanes()) {
+      StockMonitor.StockUpdate u = stock.update(lc.laneId(), e.endMillis());
+      publish(u.alert() ? Stream.ALERTS : Stream.EVENTS, "stock", "stock-" + lc.laneId() + "-" + e.endMillis(), u.toJson());
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "shelf");
+    m.put("eventId", e.eventId());
+    m.put("shelfId", e.shelfId());
+    m.put("start", Instant.ofEpochMilli(e.startMillis()).toString());
+    m.put("end", Instant.ofEpochMilli(e.endMillis()).toString());
+    m.put("deltaGrams", Json.round(e.deltaGrams(), 1));
+    m.put("sigmaGrams", Json.round(e.sigmaGrams(), 2));
+    m.put("lanes", e.lanes().stream().map(l -> Map.of("laneId", l.laneId(), "deltaGrams", Json.round(l.deltaGrams(), 1)))
+        .toList());
+    m.put("candidates", e.candidates().stream().limit(6).map(c -> Map.of("sku", c.sku(), "count", c.count(),
+        "laneId", c.laneId(), "likelihood", Json.round(c.likelihood(), 4))).toList());
+    m.put("confidence", Json.round(e.confidence(), 4));
+    publish(Stream.EVENTS, "events", "shelf-" + e.eventId(), Json.write(m));
+  }
+
+  private void onFault(DeviceFault f) {
+    checkout.onFault(f);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", f.status().ok() ? "device-recovered" : "device-fault");
+    m.put("laneId", f.laneId());
+    m.put("status", f.status());
+    m.put("at", Instant.ofEpochMilli(f.atMillis()).toString());
+    LOG.warn("lane {} device status {}", f.laneId(), f.status());
+    publish(Stream.ALERTS, "events", "fault-" + f.laneId() + "-" + f.atMillis(), Json.write(m));
+  }
+
+  private void onNotice(CheckoutEngine.Notice n) {
+    publish(Stream.ALERTS, "events", n.kind() + "-" + n.atMillis(), n.toJson());
+  }
+
+  private void onReceipt(Receipt r) {
+    // the exit is handled once the receipt is durable: append returns after the commit
+    publish(Stream.RECEIPTS, "receipts", r.receiptId(), r.toJson());
+    receiptsStored++;
+    for (Consumer<Receipt> l : receiptListeners) {
+      l.accept(r);
+    }
+  }
+
+  private void publish(Stream stream, String topic, String key, String json) {
+    try {
+      outbox.append(stream, topic, key, json.getBytes(StandardCharsets.UTF_8));
+      if (stream != Stream.RECEIPTS) {
+        eventsPublished++;
+      }
+    } catch (Outbox.OutboxFullException e) {
+      outboxRefused.incrementAndGet();
+      LOG.warn("outbox refused {} message {}: {}", stream, key, e.getMessage());
+    }
+  }
+
+  public WeightPipeline pipeline() {
+    return pipeline;
+  }
+
+  public CheckoutEngine checkout() {
+    return checkout;
+  }
+
+  public LaneInventory inventory() {
+    return inventory;
+  }
+
+  public long receiptsStored() {
+    return receiptsStored;
+  }
+
+  public long eventsPublished() {
+    return eventsPublished;
+  }
+
+  public long droppedReadings() {
+    return droppedReadings.get();
+  }
+
+  public long outboxRefused() {
+    return outboxRefused.get();
+  }
+}

@@ -1,0 +1,135 @@
+package org.storeedge.runtime.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.storeedge.checkout.cart.Receipt;
+import org.storeedge.checkout.cart.ReceiptLine;
+import org.storeedge.core.json.Json;
+
+/**
+ * Scores receipts against ground-truth carts the way the field does: precision, recall and F1 over
+ * (sku, quantity) per customer, counted in units (a line of 3 where 2 were taken is 2 right and 1
+ * wrong). Also the exact-receipt rate, the review rate, and the wrong units that were NOT flagged
+ * for review (silent wrong charges).
+ */
+public final class Scorer {
+  private Scorer() {}
+
+  /** Scores of one run. */
+  public record Score(int customers, int receipts, long truthUnits, long chargedUnits, long correctUnits,
+      int exactReceipts, int reviewedReceipts, long silentWrongUnits, long missingReceipts, List<String> mismatches)
+      implements Json.JsonValue {
+
+    public double precision() {
+      return chargedUnits == 0 ? (truthUnits == 0 ? 1 : 0) : (double) correctUnits / chargedUnits;
+    }
+
+    public double recall() {
+      return truthUnits == 0 ? (chargedUnits == 0 ? 1 : 0) : (double) correctUnits / truthUnits;
+    }
+
+    public double f1() {
+      double p = precision();
+      double r = recall();
+      return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    public double exactRate() {
+      return customers == 0 ? 1 : (double) exactReceipts / customers;
+    }
+
+    public double reviewRate() {
+      return receipts == 0 ? 0 : (double) reviewedReceipts / receipts;
+    }
+
+    @Override
+    public void writeJson(StringBuilder out) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("customers", customers);
+      m.put("receipts", receipts);
+      m.put("missingReceipts", missingReceipts);
+      m.put("truthUnits", truthUnits);
+      m.put("chargedUnits", chargedUnits);
+      m.put("correctUnits", correctUnits);
+      m.put("precision", Json.round(precision(), 5));
+      m.put("recall", Json.round(recall(), 5));
+      m.put("f1", Json.round(f1(), 5));
+      m.put("exactReceipts", exactReceipts);
+      m.put("exactRate", Json.round(exactRate(), 5));
+      m.put("reviewedReceipts", reviewedReceipts);
+      m.put("reviewRate", Json.round(reviewRate(), 5));
+      m.put("silentWrongUnits", silentWrongUnits);
+      m.put("mismatches", mismatches);
+      Json.write(out, m);
+    }
+  }
+
+  /**
+   * @param truth customer token to (sku to qty) actually left with (zero lines omitted)
+   * @param receipts receipts produced, any order; amendments are applied to the receipt they amend
+   */
+  public static Score score(Map<String, Map<String, Integer>> truth, List<Receipt> receipts) {
+    Map<String, Receipt> byToken = new LinkedHashMap<>();
+    for (Receipt r : receipts) {
+      if (r.amends() == null) {
+        byToken.put(r.customerToken(), r);
+      }
+    }
+    for (Receipt r : receipts) {
+      if (r.amends() != null) {
+        byToken.put(r.customerToken(), r); // the amendment states the corrected whole receipt
+      }
+    }
+    Set<String> tokens = new HashSet<>(truth.keySet());
+    tokens.addAll(byToken.keySet());
+    long truthUnits = 0;
+    long charged = 0;
+    long correct = 0;
+    int exact = 0;
+    int reviewed = 0;
+    long silentWrong = 0;
+    long missing = 0;
+    List<String> mismatches = new ArrayList<>();
+    for (String token : tokens.stream().sorted().toList()) {
+      Map<String, Integer> t = truth.getOrDefault(token, Map.of());
+      Receipt r = byToken.get(token);
+      Map<String, Integer> got = new HashMap<>();
+      if (r != null) {
+        for (ReceiptLine l : r.items()) {
+          got.merge(l.sku(), l.qty(), Integer::sum);
+        }
+        if (r.needsReview()) {
+          reviewed++;
+        }
+      } else if (truth.containsKey(token)) {
+        missing++;
+      }
+      long tu = t.values().stream().mapToLong(Integer::longValue).sum();
+      long gu = got.values().stream().mapToLong(Integer::longValue).sum();
+      long cu = 0;
+      for (Map.Entry<String, Integer> e : t.entrySet()) {
+        cu += Math.min(e.getValue(), got.getOrDefault(e.getKey(), 0));
+      }
+      truthUnits += tu;
+      charged += gu;
+      correct += cu;
+      boolean isExact = r != null && t.equals(got);
+      if (isExact) {
+        exact++;
+      } else {
+        mismatches.add(token + ": expected " + new java.util.TreeMap<>(t) + " got " + new java.util.TreeMap<>(got)
+            + (r != null && r.needsReview() ? " (flagged for review)" : " (NOT flagged)"));
+        if (r != null && !r.needsReview()) {
+          silentWrong += (gu - cu) + (tu - cu);
+        }
+      }
+    }
+    return new Score(truth.size(), byToken.size(), truthUnits, charged, correct, exact, reviewed, silentWrong, missing,
+        mismatches);
+  }
+}

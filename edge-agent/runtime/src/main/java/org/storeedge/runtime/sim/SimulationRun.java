@@ -1,0 +1,195 @@
+package org.storeedge.runtime.sim;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.storeedge.checkout.cart.CheckoutSettings;
+import org.storeedge.checkout.cart.Receipt;
+import org.storeedge.checkout.weight.DetectorSettings;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.DriverRegistry;
+import org.storeedge.core.json.Json;
+import org.storeedge.core.time.SystemScheduler;
+import org.storeedge.core.time.VirtualScheduler;
+import org.storeedge.runtime.Agent;
+import org.storeedge.runtime.broker.EmbeddedBroker;
+import org.storeedge.simulator.GroundTruth;
+import org.storeedge.simulator.Scenario;
+import org.storeedge.simulator.SimulatedStore;
+import org.storeedge.sync.mqtt.MqttUplink;
+import org.storeedge.sync.mqtt.UplinkOptions;
+import org.storeedge.sync.outbox.OutboxOptions;
+import org.storeedge.sync.outbox.SqliteOutbox;
+
+/**
+ * One simulated store run with the real agent inside: simulated devices on virtual time, the real
+ * pipeline and checkout, the real SQLite outbox and MQTT uplink to a real broker (embedded unless
+ * one is given). Used by {@code demo}, {@code simulate} and the end-to-end tests.
+ */
+public final class SimulationRun {
+  private static final Logger LOG = LoggerFactory.getLogger(SimulationRun.class);
+
+  /**
+   * @param pace virtual seconds per wall second; 0 runs as fast as possible
+   * @param brokerUri an external broker, or empty for an embedded one
+   * @param onDelivered called with each receipt JSON an outside subscriber received from the broker
+   */
+  public record Options(StoreConfig config, Scenario scenario, Path workDir, Optional<String> brokerUri, double pace,
+      Duration drainTimeout, Consumer<String> onDelivered, PrintStream log) {}
+
+  /** What happened. {@code undelivered} &gt; 0 means the drain timed out. */
+  public record Result(List<Receipt> receipts, GroundTruth truth, Scorer.Score score, EventScorer.Score events,
+      long undelivered,
+      List<Long> exitToReceiptMillis, int receivedBySubscriber, Map<String, Object> stats, Duration wall) {
+
+    public String reportJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("score", score);
+      m.put("events", events);
+      m.put("undelivered", undelivered);
+      m.put("receivedBySubscriber", receivedBySubscriber);
+      m.put("exitToReceiptMillis", latencySummary(exitToReceiptMillis));
+      m.put("stats", stats);
+      m.put("wallSeconds", Json.round(wall.toMillis() / 1000.0, 3));
+      m.put("receipts", receipts);
+      List<Object> carts = new ArrayList<>();
+      for (GroundTruth.Shopper s : truth.shoppers()) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("customerToken", s.token());
+        c.put("enteredAt", s.enteredAt().toString());
+        c.put("exitedAt", s.exitedAt().toString());
+        c.put("items", truth.carts().getOrDefault(s.token(), Collections.emptySortedMap()));
+        carts.add(c);
+      }
+      m.put("groundTruth", carts);
+      return Json.write(m);
+    }
+  }
+
+  private final Options o;
+
+  public SimulationRun(Options options) {
+    this.o = options;
+  }
+
+  public Result run() throws Exception {
+    long wallStart = System.nanoTime();
+    StoreConfig config = o.config();
+    String prefix = config.sync().topicPrefix(config.store());
+    EmbeddedBroker embedded = null;
+    String broker;
+    if (o.brokerUri().isPresent()) {
+      broker = o.brokerUri().get();
+    } else {
+      embedded = new EmbeddedBroker(o.workDir().resolve("broker"));
+      embedded.start();
+      broker = embedded.uri();
+      o.log().println("embedded MQTT broker on " + broker);
+    }
+    List<String> received = new CopyOnWriteArrayList<>();
+    Map<String, Boolean> seenIds = new ConcurrentHashMap<>();
+    try (SystemScheduler uplinkTimers = new SystemScheduler("uplink-timers");
+        SqliteOutbox outbox = SqliteOutbox.open(o.workDir().resolve("storeedge.db"),
+            new OutboxOptions(config.storage().maxBytes(), InstantSource.system()));
+        ReceiptSubscriber subscriber = new ReceiptSubscriber(broker, prefix + "receipts", json -> {
+          String id = ReceiptSubscriber.field(json, "receiptId");
+          if (id != null && seenIds.putIfAbsent(id, Boolean.TRUE) == null) {
+            received.add(json);
+            o.onDelivered().accept(json);
+          }
+        })) {
+      subscriber.start();
+      UplinkOptions uplinkOptions = UplinkOptions.plain(List.of(broker), config.sync().clientId(), prefix);
+      MqttUplink uplink = new MqttUplink(outbox, uplinkOptions, uplinkTimers);
+      uplink.start();
+
+      Scenario scenario = o.scenario();
+      VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(Instant.parse("2026-01-05T09:00:00Z")),
+          o.pace());
+      SimulatedStore store = new SimulatedStore(config, scenario, vs);
+      DriverRegistry registry = new DriverRegistry(List.of(store.driverFactory()));
+      List<Receipt> receipts = new ArrayList<>();
+      List<Long> latency = new ArrayList<>();
+      Agent agent = new Agent(config, vs, registry, outbox, true, DetectorSettings.defaults(),
+          CheckoutSettings.defaults(), List.of());
+      List<org.storeedge.core.event.ShelfEvent> shelfEvents = new ArrayList<>();
+      agent.addShelfEventListener(shelfEvents::add);
+      agent.addReceiptListener(r -> {
+        receipts.add(r);
+        latency.add(vs.millis() - r.exitedAt().toEpochMilli());
+      });
+      agent.start();
+      store.start(agent::onGate, agent::onObservation);
+      vs.runUntil(store.endTime().plusSeconds(10));
+      agent.close();
+
+      boolean drained = uplink.awaitDrained(o.drainTimeout());
+      long undelivered = outbox.pendingCount();
+      // the outside subscriber may trail the PUBACK slightly; give it the same budget
+      long deadline = System.nanoTime() + o.drainTimeout().toNanos();
+      while (drained && received.size() < receipts.size() && System.nanoTime() < deadline) {
+        subscriber.awaitMore(received.size(), Duration.ofMillis(200));
+      }
+      Map<String, Object> stats = new LinkedHashMap<>();
+      stats.put("samples", agent.pipeline().samples());
+      stats.put("eventsPublished", agent.eventsPublished());
+      stats.put("receiptsStored", agent.receiptsStored());
+      stats.put("unattributedEvents", agent.checkout().unattributedEvents());
+      stats.put("uplink", uplink.stats().toString());
+      stats.put("virtualSeconds", Duration.between(store.startTime(), vs.instant()).toSeconds());
+      uplink.stop();
+      SortedMap<String, SortedMap<String, Integer>> carts = store.groundTruth().carts();
+      Map<String, Map<String, Integer>> truth = new LinkedHashMap<>();
+      carts.forEach((k, v) -> truth.put(k, new LinkedHashMap<>(v)));
+      for (GroundTruth.Shopper s : store.groundTruth().shoppers()) {
+        truth.putIfAbsent(s.token(), Map.of());
+      }
+      Scorer.Score score = Scorer.score(truth, receipts);
+      Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);
+      EventScorer.Score eventScore = EventScorer.score(store.groundTruth().actions(), shelfEvents);
+      return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, latency, received.size(), stats, wall);
+    } finally {
+      if (embedded != null) {
+        embedded.stop();
+      }
+    }
+  }
+
+  static Map<String, Object> latencySummary(List<Long> ms) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (ms.isEmpty()) {
+      return m;
+    }
+    List<Long> s = new ArrayList<>(ms);
+    Collections.sort(s);
+    m.put("count", s.size());
+    m.put("p50", s.get((int) Math.floor(0.5 * (s.size() - 1))));
+    m.put("p99", s.get((int) Math.floor(0.99 * (s.size() - 1))));
+    m.put("max", s.get(s.size() - 1));
+    return m;
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static Logger log() {
+    return LOG;
+  }
+}

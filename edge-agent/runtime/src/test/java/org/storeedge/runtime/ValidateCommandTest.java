@@ -1,0 +1,61 @@
+package org.storeedge.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int cli(String... args) {
+    return Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  @Test
+  void theExampleStoreIsValid() {
+    int code = cli("validate", Path.of("../../config/examples/demo-store.yaml").toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("valid").contains("16 lanes");
+  }
+
+  @Test
+  void everyProblemIsReportedWithItsLocationAndExitCodeTwo() throws Exception {
+    String yaml = Files.readString(Path.of("../../config/examples/demo-store.yaml"))
+        .replace("unitWeight: 352.0", "unitWeight: -352.0")
+        .replace("{ id: a2, sku: ENRG-250,", "{ id: a2, sku: NO-SUCH-SKU,")
+        .replace("type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 20000 } }\n  - { id: cells-b",
+            "type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 20000, colour: red } }\n  - { id: cells-b")
+        .replace("  timezone: Europe/Berlin", "  timezone: Europe/Berlin\n  flavour: vanilla");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, yaml);
+    int code = cli("validate", bad.toString());
+    assertThat(code).isEqualTo(2);
+    String[] lines = err.toString().strip().split("\n");
+    assertThat(lines).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(lines).allMatch(l -> l.matches(".*bad\\.yaml:\\d+:\\d+: \\S+: .+"), "file:line:col: key: message");
+    assertThat(err.toString()).contains("store.flavour").contains("catalog[0].unitWeight").contains("NO-SUCH-SKU")
+        .contains("colour");
+  }
+
+  @Test
+  void aMissingFileIsBadInput() {
+    assertThat(cli("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("nope.yaml");
+  }
+
+  @Test
+  void anUnknownCommandIsBadInput() {
+    assertThat(cli("frobnicate")).isEqualTo(2);
+  }
+}
