@@ -35,7 +35,7 @@ public final class Settings {
     return Optional.ofNullable(values.get(key));
   }
 
-  /** Location of {@code key}, or of the settings block when the key is absent. */
+  /** Location of {@code key}'s value, or of the settings block when the key is absent. */
   public Location locationOf(String key) {
     return locations.getOrDefault(key, location);
   }

@@ -29,6 +29,16 @@ public record StoreConfig(
     gates = List.copyOf(gates);
   }
 
+  /** This config with {@code storage} replaced, e.g. to put the demo's database in a temp dir. */
+  public StoreConfig withStorage(Storage storage) {
+    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage);
+  }
+
+  /** This config with {@code sync} replaced, e.g. to point the demo at another broker. */
+  public StoreConfig withSync(Sync sync) {
+    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage);
+  }
+
   public Map<String, Product> productsBySku() {
     return catalog.stream().collect(Collectors.toUnmodifiableMap(Product::sku, Function.identity()));
   }
@@ -103,7 +113,7 @@ public record StoreConfig(
   /**
    * Cloud sync over MQTT.
    *
-   * @param brokers broker URIs in failover order (tcp://, ssl://)
+   * @param brokers broker URIs in failover order (tcp, ssl, mqtt, mqtts, ws, wss); empty means no uplink
    * @param topicRoot topics are {@code topicRoot/storeId/gatewayId/...}
    */
   public record Sync(List<String> brokers, String clientId, String topicRoot, Tls tls,

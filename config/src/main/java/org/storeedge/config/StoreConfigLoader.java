@@ -1,22 +1,90 @@
 package org.storeedge.config;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.storeedge.config.ConfigReader.Item;
+import org.storeedge.config.ConfigReader.Obj;
+import org.storeedge.config.ConfigReader.Val;
+import org.storeedge.config.StoreConfig.Credentials;
+import org.storeedge.config.StoreConfig.Device;
+import org.storeedge.config.StoreConfig.Gate;
+import org.storeedge.config.StoreConfig.Lane;
+import org.storeedge.config.StoreConfig.Position;
+import org.storeedge.config.StoreConfig.Product;
+import org.storeedge.config.StoreConfig.Shelf;
+import org.storeedge.config.StoreConfig.Storage;
+import org.storeedge.config.StoreConfig.StoreInfo;
+import org.storeedge.config.StoreConfig.Sync;
+import org.storeedge.config.StoreConfig.Tls;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a store YAML file into a validated {@link StoreConfig}. Every problem of the file is
- * collected and thrown at once in a {@link ConfigException}; unknown keys are problems.
+ * collected and thrown at once in a {@link ConfigException}, sorted by line; unknown keys are
+ * problems. Keys, required keys and defaults come from {@link ConfigSchema}.
+ *
+ * <p>Stateless apart from the validator; safe to share between threads if the validator is.
  */
 public final class StoreConfigLoader {
+  /** Class path resource of the demo store, also {@code config/examples/demo-store.yaml}. */
+  public static final String DEMO_RESOURCE = "org/storeedge/config/examples/demo-store.yaml";
+
+  private static final Pattern ID = Pattern.compile(ConfigSchema.ID_CHARSET);
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final Set<String> BROKER_SCHEMES = Set.of("tcp", "ssl", "mqtt", "mqtts", "ws", "wss");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|kB|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?");
+  private static final long MIB = 1L << 20;
+  private static final long MAX_SESSION_EXPIRY = 0xFFFF_FFFFL;
+
   private final DeviceSettingsValidator deviceValidator;
 
   public StoreConfigLoader(DeviceSettingsValidator deviceValidator) {
     this.deviceValidator = deviceValidator;
   }
 
-  /** Loads {@code file}. Relative paths inside the file resolve against the file's directory. */
+  /**
+   * Loads {@code file}. Relative paths inside the file resolve against the file's directory. A
+   * missing, unreadable-as-UTF-8 or empty file is a {@link ConfigException}; other I/O failures
+   * (permissions, disk) are {@link IOException}s.
+   */
   public StoreConfig load(Path file) throws IOException, ConfigException {
-    throw new UnsupportedOperationException("not yet");
+    String name = file.toString();
+    if (Files.isDirectory(file)) {
+      throw single(name, "is a directory, not a store file");
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw single(name, "file not found: " + file.toAbsolutePath().normalize());
+    } catch (CharacterCodingException e) {
+      throw single(name, "is not valid UTF-8 text");
+    }
+    Path dir = file.toAbsolutePath().normalize().getParent();
+    return parse(name, text, dir == null ? Path.of("").toAbsolutePath() : dir);
   }
 
   /**
@@ -24,6 +92,587 @@ public final class StoreConfigLoader {
    * resolve against {@code baseDir}.
    */
   public StoreConfig parse(String sourceName, String yaml, Path baseDir) throws ConfigException {
-    throw new UnsupportedOperationException("not yet");
+    ConfigReader r = new ConfigReader(sourceName, baseDir.toAbsolutePath().normalize());
+    Node root = r.compose(yaml);
+    StoreConfig config = null;
+    if (root != null) {
+      config = new Build(r).run(root);
+    }
+    if (r.hasProblems()) {
+      throw new ConfigException(r.problems());
+    }
+    if (config == null) {
+      throw new IllegalStateException("no config and no problem for " + sourceName);
+    }
+    return config;
+  }
+
+  /**
+   * Parses a store file on the class path, e.g. {@link #DEMO_RESOURCE}; relative paths inside
+   * resolve against {@code baseDir}.
+   */
+  public StoreConfig loadResource(String resource, Path baseDir) throws ConfigException {
+    String source = "classpath:" + resource;
+    ClassLoader cl = StoreConfigLoader.class.getClassLoader();
+    try (InputStream in = cl.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw single(source, "resource not found on the class path");
+      }
+      return parse(source, new String(in.readAllBytes(), StandardCharsets.UTF_8), baseDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read class path resource " + resource, e);
+    }
+  }
+
+  /** The bundled demo store, with relative paths (the database) under {@code baseDir}. */
+  public static StoreConfig loadBundledDemo(DeviceSettingsValidator validator, Path baseDir) throws ConfigException {
+    return new StoreConfigLoader(validator).loadResource(DEMO_RESOURCE, baseDir);
+  }
+
+  /** The bundled demo store with relative paths under the working directory. */
+  public static StoreConfig loadBundledDemo(DeviceSettingsValidator validator) throws ConfigException {
+    return loadBundledDemo(validator, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * Parses a size such as {@code 512MiB}, {@code 2GiB}, {@code 500MB} or {@code 1048576} into
+   * bytes; kB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024.
+   *
+   * @throws IllegalArgumentException naming the text and what is accepted
+   */
+  public static long parseByteSize(String text) {
+    Matcher m = SIZE.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("must be a size in bytes or a number with B, kB, KB, MB, GB, TB, KiB, MiB, GiB or TiB");
+    }
+    String unit = m.group(2) == null ? "B" : m.group(2);
+    long factor = switch (unit) {
+      case "B" -> 1L;
+      case "kB", "KB" -> 1000L;
+      case "MB" -> 1000L * 1000;
+      case "GB" -> 1000L * 1000 * 1000;
+      case "TB" -> 1000L * 1000 * 1000 * 1000;
+      case "KiB" -> 1L << 10;
+      case "MiB" -> 1L << 20;
+      case "GiB" -> 1L << 30;
+      case "TiB" -> 1L << 40;
+      default -> throw new IllegalStateException(unit);
+    };
+    try {
+      return Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException("is too large", e);
+    }
+  }
+
+  private static ConfigException single(String source, String message) {
+    return new ConfigException(List.of(new ConfigProblem(Location.unknown(source), "", message)));
+  }
+
+  /** One parse: builds records section by section while the reader collects problems. */
+  private final class Build {
+    private final ConfigReader r;
+    /** Every sku and device id written in the file, valid entry or not, so one bad entry doesn't make its references "unknown" too. */
+    private final Set<String> skus = new LinkedHashSet<>();
+    private final Set<String> deviceIds = new LinkedHashSet<>();
+
+    Build(ConfigReader r) {
+      this.r = r;
+    }
+
+    StoreConfig run(Node root) {
+      Obj top = r.obj(root, "", ConfigSchema.ROOT, "a store file");
+      if (top == null) {
+        return null;
+      }
+      Val<Obj> storeObj = top.obj("store", ConfigSchema.STORE);
+      StoreInfo store = storeObj.ok() ? store(storeObj.get()) : null;
+      List<Product> catalog = catalog(top, store);
+      List<Device> devices = devices(top);
+      List<Shelf> shelves = shelves(top);
+      List<Gate> gates = gates(top);
+      Val<Obj> syncObj = top.obj("sync", ConfigSchema.SYNC);
+      Sync sync = syncObj.ok() ? sync(syncObj.get(), store) : null;
+      Val<Obj> storageObj = top.obj("storage", ConfigSchema.STORAGE);
+      Storage storage = storageObj.ok() ? storage(storageObj.get()) : null;
+      for (Device d : devices) {
+        validateDevice(d);
+      }
+      if (r.hasProblems() || store == null || sync == null || storage == null) {
+        return null;
+      }
+      return new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage);
+    }
+
+    private void validateDevice(Device d) {
+      try {
+        List<ConfigProblem> found = deviceValidator.validate(d);
+        if (found != null) {
+          r.addAll(found);
+        }
+      } catch (RuntimeException e) {
+        r.problem(d.location(), d.settings().pathOf("").replaceFirst("\\.$", ""),
+            "the settings of device type " + d.type() + " could not be checked: " + e);
+      }
+    }
+
+    // ---- store ----
+
+    private StoreInfo store(Obj o) {
+      Val<String> id = idText(o, "id");
+      Val<String> gatewayId = idText(o, "gatewayId");
+      Val<String> currency = currency(o.text("currency"));
+      Val<String> timezone = o.text("timezone");
+      if (timezone.ok()) {
+        try {
+          ZoneId.of(timezone.get());
+        } catch (DateTimeException e) {
+          timezone.reject("is not a known time zone id such as UTC or Europe/Berlin");
+          timezone = timezone.invalid();
+        }
+      }
+      if (!(id.ok() && gatewayId.ok() && currency.ok() && timezone.ok())) {
+        return null;
+      }
+      return new StoreInfo(id.get(), gatewayId.get(), currency.get(), timezone.get());
+    }
+
+    private Val<String> idText(Obj o, String key) {
+      Val<String> v = o.text(key);
+      if (v.ok() && !ID.matcher(v.get()).matches()) {
+        v.reject("must match " + ConfigSchema.ID_CHARSET);
+        return v.invalid();
+      }
+      return v;
+    }
+
+    private Val<String> currency(Val<String> v) {
+      if (!v.ok()) {
+        return v;
+      }
+      if (!CURRENCY.matcher(v.get()).matches()) {
+        v.reject("must be an ISO 4217 code of 3 upper-case letters such as EUR");
+        return v.invalid();
+      }
+      try {
+        Currency.getInstance(v.get());
+      } catch (IllegalArgumentException e) {
+        v.reject("is not an ISO 4217 currency code");
+        return v.invalid();
+      }
+      return v;
+    }
+
+    // ---- catalog ----
+
+    private List<Product> catalog(Obj top, StoreInfo store) {
+      List<Product> out = new ArrayList<>();
+      Val<List<Item>> items = top.list("catalog");
+      if (!items.ok()) {
+        return out;
+      }
+      if (items.get().isEmpty()) {
+        items.reject("must list at least 1 product");
+      }
+      Map<String, Val<String>> skuSeen = new HashMap<>();
+      for (Item item : items.get()) {
+        Obj o = r.obj(item.node(), item.path(), ConfigSchema.PRODUCT, "a catalog entry");
+        if (o == null) {
+          continue;
+        }
+        Val<String> sku = o.text("sku");
+        if (sku.ok()) {
+          skus.add(sku.get());
+        }
+        sku = unique(sku, skuSeen, "sku");
+        Val<String> name = o.text("name");
+        Val<Double> unitWeight = o.number("unitWeight");
+        if (unitWeight.ok() && unitWeight.get() <= 0) {
+          unitWeight.reject("must be > 0 grams");
+          unitWeight = unitWeight.invalid();
+        }
+        Val<Double> spread = o.number("weightSpread");
+        if (spread.ok() && spread.get() < 0) {
+          spread.reject("must be >= 0 grams");
+          spread = spread.invalid();
+        }
+        Val<Long> price = o.integer("price");
+        if (price.ok() && price.get() < 0) {
+          price.reject("must be >= 0");
+          price = price.invalid();
+        }
+        Val<String> currency = currency(o.text("currency"));
+        String productCurrency = store == null ? null : store.currency();
+        if (currency.ok()) {
+          if (store != null && !currency.get().equals(store.currency())) {
+            currency.reject("must equal store.currency " + store.currency() + " (one currency per store)");
+            continue;
+          }
+          productCurrency = currency.get();
+        } else if (currency.given) {
+          continue;
+        }
+        if (sku.ok() && name.ok() && unitWeight.ok() && spread.ok() && price.ok() && productCurrency != null) {
+          out.add(new Product(sku.get(), name.get(), unitWeight.get(), spread.get(), price.get(), productCurrency));
+        }
+      }
+      return out;
+    }
+
+    /** Rejects a value already seen in {@code seen} (naming where it was first), else records it. */
+    private Val<String> unique(Val<String> v, Map<String, Val<String>> seen, String what) {
+      if (!v.ok()) {
+        return v;
+      }
+      Val<String> first = seen.putIfAbsent(v.get(), v);
+      if (first != null) {
+        v.reject("duplicate " + what + ", first at " + first.path + " line " + first.location.line());
+        return v.invalid();
+      }
+      return v;
+    }
+
+    // ---- devices ----
+
+    private List<Device> devices(Obj top) {
+      List<Device> out = new ArrayList<>();
+      Val<List<Item>> items = top.list("devices");
+      if (!items.ok()) {
+        return out;
+      }
+      if (items.get().isEmpty()) {
+        items.reject("must list at least 1 device");
+      }
+      Map<String, Val<String>> ids = new HashMap<>();
+      for (Item item : items.get()) {
+        Obj o = r.obj(item.node(), item.path(), ConfigSchema.DEVICE, "a device");
+        if (o == null) {
+          continue;
+        }
+        Val<String> id = o.text("id");
+        if (id.ok()) {
+          deviceIds.add(id.get());
+        }
+        id = unique(id, ids, "device id");
+        Val<String> type = o.text("type");
+        String settingsPath = ConfigReader.child(item.path(), "settings");
+        Settings settings = r.settings(o.raw("settings"), settingsPath, o.location());
+        if (id.ok() && type.ok()) {
+          out.add(new Device(id.get(), type.get(), settings, type.location));
+        }
+      }
+      return out;
+    }
+
+    private Val<String> deviceRef(Obj o, String key) {
+      Val<String> ref = o.text(key);
+      if (ref.ok() && !deviceIds.contains(ref.get())) {
+        ref.reject("unknown device; devices are: " + String.join(", ", deviceIds));
+        return ref.invalid();
+      }
+      return ref;
+    }
+
+    // ---- shelves ----
+
+    private List<Shelf> shelves(Obj top) {
+      List<Shelf> out = new ArrayList<>();
+      Val<List<Item>> items = top.list("shelves");
+      if (!items.ok()) {
+        return out;
+      }
+      if (items.get().isEmpty()) {
+        items.reject("must list at least 1 shelf");
+      }
+      Map<String, Val<String>> shelfIds = new HashMap<>();
+      Map<String, Val<String>> laneIds = new HashMap<>();
+      Map<String, Map<String, Val<String>>> channelsByDevice = new HashMap<>();
+      for (Item item : items.get()) {
+        Obj o = r.obj(item.node(), item.path(), ConfigSchema.SHELF, "a shelf");
+        if (o == null) {
+          continue;
+        }
+        Val<String> id = unique(o.text("id"), shelfIds, "shelf id");
+        Val<String> device = deviceRef(o, "device");
+        Val<List<Item>> laneItems = o.list("lanes");
+        List<Lane> lanes = new ArrayList<>();
+        boolean lanesOk = laneItems.ok();
+        if (laneItems.ok() && laneItems.get().isEmpty()) {
+          laneItems.reject("must list at least 1 lane");
+          lanesOk = false;
+        }
+        if (laneItems.ok()) {
+          Map<String, Val<String>> channels = device.ok()
+              ? channelsByDevice.computeIfAbsent(device.get(), k -> new HashMap<>()) : new HashMap<>();
+          for (Item laneItem : laneItems.get()) {
+            Lane lane = lane(laneItem, laneIds, channels);
+            if (lane == null) {
+              lanesOk = false;
+            } else {
+              lanes.add(lane);
+            }
+          }
+        }
+        if (id.ok() && device.ok() && lanesOk) {
+          out.add(new Shelf(id.get(), device.get(), lanes));
+        }
+      }
+      return out;
+    }
+
+    private Lane lane(Item item, Map<String, Val<String>> laneIds, Map<String, Val<String>> channels) {
+      Obj o = r.obj(item.node(), item.path(), ConfigSchema.LANE, "a lane");
+      if (o == null) {
+        return null;
+      }
+      Val<String> id = unique(o.text("id"), laneIds, "lane id");
+      Val<String> sku = o.text("sku");
+      if (sku.ok() && !skus.contains(sku.get())) {
+        sku.reject("unknown sku");
+        sku = sku.invalid();
+      }
+      Val<Long> capacity = o.integer("capacity");
+      if (capacity.ok() && capacity.get() <= 0) {
+        capacity.reject("must be > 0");
+        capacity = capacity.invalid();
+      } else if (capacity.ok() && capacity.get() > Integer.MAX_VALUE) {
+        capacity.reject("is too large (max " + Integer.MAX_VALUE + ")");
+        capacity = capacity.invalid();
+      }
+      Val<Long> initialStock = o.integer("initialStock");
+      if (initialStock.ok() && capacity.ok() && (initialStock.get() < 0 || initialStock.get() > capacity.get())) {
+        initialStock.reject("must be between 0 and capacity " + capacity.get());
+        initialStock = initialStock.invalid();
+      } else if (initialStock.ok() && initialStock.get() < 0) {
+        initialStock.reject("must be >= 0");
+        initialStock = initialStock.invalid();
+      }
+      Val<String> channel = unique(o.text("channel"), channels, "channel on this device");
+      Val<Obj> posObj = o.obj("position", ConfigSchema.POSITION);
+      Position position = posObj.ok() ? position(posObj.get()) : null;
+      if (!(id.ok() && sku.ok() && capacity.ok() && channel.ok() && position != null)
+          || (initialStock.given && !initialStock.ok())) {
+        return null;
+      }
+      int cap = capacity.get().intValue();
+      int stock = initialStock.ok() ? initialStock.get().intValue() : cap;
+      return new Lane(id.get(), sku.get(), cap, stock, channel.get(), position);
+    }
+
+    private Position position(Obj o) {
+      Val<Double> x = o.number("x");
+      Val<Double> y = o.number("y");
+      return x.ok() && y.ok() ? new Position(x.get(), y.get()) : null;
+    }
+
+    // ---- gates ----
+
+    private List<Gate> gates(Obj top) {
+      List<Gate> out = new ArrayList<>();
+      Val<List<Item>> items = top.list("gates");
+      if (!items.ok()) {
+        return out;
+      }
+      if (items.get().isEmpty()) {
+        items.reject("must list at least 1 gate");
+      }
+      Map<String, Val<String>> ids = new HashMap<>();
+      for (Item item : items.get()) {
+        Obj o = r.obj(item.node(), item.path(), ConfigSchema.GATE, "a gate");
+        if (o == null) {
+          continue;
+        }
+        Val<String> id = unique(o.text("id"), ids, "gate id");
+        Val<Obj> posObj = o.obj("position", ConfigSchema.POSITION);
+        Position position = posObj.ok() ? position(posObj.get()) : null;
+        Val<String> device = deviceRef(o, "device");
+        if (id.ok() && position != null && (device.ok() || !device.given)) {
+          out.add(new Gate(id.get(), position, device.ok() ? device.get() : null));
+        }
+      }
+      return out;
+    }
+
+    // ---- sync ----
+
+    private Sync sync(Obj o, StoreInfo store) {
+      List<String> brokers = brokers(o.list("brokers"));
+      Val<String> clientId = idText(o, "clientId");
+      String client = clientId.ok() ? clientId.get()
+          : (!clientId.given && store != null ? store.id() + "-" + store.gatewayId() : null);
+      Val<String> topicRoot = o.text("topicRoot");
+      if (topicRoot.ok()) {
+        String t = topicRoot.get();
+        String why = t.contains("+") || t.contains("#") ? "must not contain the MQTT wildcards + or #"
+            : t.startsWith("/") || t.endsWith("/") ? "must not start or end with /"
+            : t.contains("//") ? "must not contain an empty topic level (//)"
+            : t.chars().anyMatch(Character::isWhitespace) ? "must not contain white space"
+            : null;
+        if (why != null) {
+          topicRoot.reject(why);
+          topicRoot = topicRoot.invalid();
+        }
+      }
+      Val<Obj> tlsObj = o.obj("tls", ConfigSchema.TLS);
+      Tls tls = tlsObj.ok() ? tls(tlsObj.get()) : null;
+      Val<Obj> credObj = o.obj("credentials", ConfigSchema.CREDENTIALS);
+      Credentials credentials = credObj.ok() ? credentials(credObj.get()) : null;
+      Val<Long> keepAlive = o.integer("keepAliveSeconds");
+      if (keepAlive.ok() && (keepAlive.get() < 1 || keepAlive.get() > 3600)) {
+        keepAlive.reject("must be between 1 and 3600 seconds");
+        keepAlive = keepAlive.invalid();
+      }
+      Val<Long> expiry = o.integer("sessionExpirySeconds");
+      if (expiry.ok() && (expiry.get() < 0 || expiry.get() > MAX_SESSION_EXPIRY)) {
+        expiry.reject("must be between 0 and " + MAX_SESSION_EXPIRY + " seconds");
+        expiry = expiry.invalid();
+      }
+      if (brokers == null || client == null || !topicRoot.ok() || tls == null || credentials == null
+          || !keepAlive.ok() || !expiry.ok()) {
+        return null;
+      }
+      return new Sync(brokers, client, topicRoot.get(), tls, credentials, keepAlive.get().intValue(), expiry.get());
+    }
+
+    private List<String> brokers(Val<List<Item>> items) {
+      if (!items.ok()) {
+        return null;
+      }
+      List<String> out = new ArrayList<>();
+      boolean ok = true;
+      Map<String, Val<String>> seen = new HashMap<>();
+      for (Item item : items.get()) {
+        Val<String> uri = unique(r.text(item.node(), r.at(item.node()), item.path()), seen, "broker");
+        if (!uri.ok()) {
+          ok = false;
+          continue;
+        }
+        String why = brokerProblem(uri.get());
+        if (why != null) {
+          uri.reject(why);
+          ok = false;
+        } else {
+          out.add(uri.get());
+        }
+      }
+      return ok ? out : null;
+    }
+
+    private static String brokerProblem(String text) {
+      URI uri;
+      try {
+        uri = new URI(text);
+      } catch (URISyntaxException e) {
+        return "is not a valid URI: " + e.getReason();
+      }
+      String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (scheme == null || !BROKER_SCHEMES.contains(scheme)) {
+        return "must be a broker URI with scheme tcp, ssl, mqtt, mqtts, ws or wss, e.g. ssl://broker.example.com:8883";
+      }
+      if (uri.getHost() == null) {
+        return "must name a host, e.g. " + scheme + "://broker.example.com";
+      }
+      if (uri.getUserInfo() != null) {
+        return "must not carry credentials; use sync.credentials";
+      }
+      if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+        return "port must be between 1 and 65535";
+      }
+      return null;
+    }
+
+    private Val<Path> existingFile(Obj o, String key) {
+      Val<Path> p = o.path(key);
+      if (p.ok()) {
+        if (!Files.exists(p.get())) {
+          p.reject("file not found: " + p.get());
+          return p.invalid();
+        }
+        if (!Files.isRegularFile(p.get())) {
+          p.reject("is not a regular file: " + p.get());
+          return p.invalid();
+        }
+        if (!Files.isReadable(p.get())) {
+          p.reject("is not readable: " + p.get());
+          return p.invalid();
+        }
+      }
+      return p;
+    }
+
+    private Tls tls(Obj o) {
+      Val<Path> ca = existingFile(o, "caFile");
+      Val<Path> cert = existingFile(o, "certFile");
+      Val<Path> key = existingFile(o, "keyFile");
+      Val<Path> keyStore = existingFile(o, "keyStore");
+      Val<Path> keyStorePassword = existingFile(o, "keyStorePasswordFile");
+      boolean ok = !(ca.given && !ca.ok()) && !(cert.given && !cert.ok()) && !(key.given && !key.ok())
+          && !(keyStore.given && !keyStore.ok()) && !(keyStorePassword.given && !keyStorePassword.ok());
+      if (cert.given && !key.given) {
+        r.problem(cert.location, cert.path, "certFile needs keyFile (the client certificate's private key)");
+        ok = false;
+      }
+      if (key.given && !cert.given) {
+        r.problem(key.location, key.path, "keyFile needs certFile (the client certificate)");
+        ok = false;
+      }
+      if (keyStore.given && cert.given) {
+        r.problem(keyStore.location, keyStore.path, "give either keyStore or certFile and keyFile, not both");
+        ok = false;
+      }
+      if (keyStorePassword.given && !keyStore.given) {
+        r.problem(keyStorePassword.location, keyStorePassword.path, "keyStorePasswordFile needs keyStore");
+        ok = false;
+      }
+      if (!ok) {
+        return null;
+      }
+      return new Tls(opt(ca), opt(cert), opt(key), opt(keyStore), opt(keyStorePassword));
+    }
+
+    private Credentials credentials(Obj o) {
+      Val<String> username = o.text("username");
+      Val<Path> passwordFile = existingFile(o, "passwordFile");
+      if ((username.given && !username.ok()) || (passwordFile.given && !passwordFile.ok())) {
+        return null;
+      }
+      return new Credentials(opt(username), opt(passwordFile));
+    }
+
+    private static <T> Optional<T> opt(Val<T> v) {
+      return Optional.ofNullable(v.get());
+    }
+
+    // ---- storage ----
+
+    private Storage storage(Obj o) {
+      Val<Path> database = o.path("database");
+      Val<Long> maxBytes = maxBytes(o);
+      if (maxBytes.ok() && maxBytes.get() < MIB) {
+        maxBytes.reject("must be at least 1MiB (" + MIB + " bytes)");
+        maxBytes = maxBytes.invalid();
+      }
+      return database.ok() && maxBytes.ok() ? new Storage(database.get(), maxBytes.get()) : null;
+    }
+
+    private Val<Long> maxBytes(Obj o) {
+      Node raw = o.raw("maxBytes");
+      if (raw instanceof ScalarNode s && Tag.INT.equals(s.getTag())) {
+        return o.integer("maxBytes");
+      }
+      if (raw != null && !(raw instanceof ScalarNode)) {
+        return r.rejected(raw, ConfigReader.child(o.path, "maxBytes"), "must be a size such as 512MiB");
+      }
+      Val<String> text = o.text("maxBytes");
+      if (!text.ok()) {
+        return text.with(null);
+      }
+      try {
+        return text.with(parseByteSize(text.get()));
+      } catch (IllegalArgumentException e) {
+        text.reject(e.getMessage());
+        return text.with(null);
+      }
+    }
   }
 }

@@ -1,0 +1,201 @@
+package org.storeedge.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Every key a store file may contain, with its type, default, constraint and description: the one
+ * place these live. {@link StoreConfigLoader} takes its accepted keys, required keys and literal
+ * defaults from here, and {@code docs/config-reference.md} carries the tables rendered by
+ * {@link Section#markdownTable()} (a test keeps the two equal).
+ */
+public final class ConfigSchema {
+  private ConfigSchema() {}
+
+  /** The id character set used by store, gateway and MQTT client ids. */
+  public static final String ID_CHARSET = "[A-Za-z0-9._-]+";
+
+  /**
+   * One key of a section.
+   *
+   * @param defaultYaml the default as YAML text, parsed exactly like a written value; null when
+   *     the key is required, has no default, or its default is derived ({@code defaultDoc})
+   * @param defaultDoc how the default reads in the reference (derived defaults, "none"); null when
+   *     {@code defaultYaml} says it all or the key is required
+   */
+  public record Field(String name, String type, boolean required, String defaultYaml, String defaultDoc,
+      String constraint, String description) {
+
+    /** The default column of the reference table. */
+    public String defaultText() {
+      if (required) {
+        return "required";
+      }
+      if (defaultYaml != null) {
+        return "`" + defaultYaml + "`";
+      }
+      return defaultDoc == null ? "none" : defaultDoc;
+    }
+  }
+
+  /**
+   * The keys of one mapping in the file.
+   *
+   * @param path how the mapping is named in key paths with list indices left out, e.g.
+   *     {@code shelves[].lanes[]}; empty for the top level
+   * @param forbidden keys that are refused with a specific message instead of "unknown key"
+   */
+  public record Section(String path, String title, List<Field> fields, Map<String, String> forbidden) {
+    public Section {
+      fields = List.copyOf(fields);
+      forbidden = Map.copyOf(forbidden);
+    }
+
+    public Optional<Field> find(String name) {
+      return fields.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /** The field named {@code name}; asking for an undeclared one is a programming error. */
+    public Field field(String name) {
+      return find(name).orElseThrow(() -> new IllegalArgumentException("no key " + name + " in section '" + path + "'"));
+    }
+
+    public List<String> keys() {
+      return fields.stream().map(Field::name).toList();
+    }
+
+    /** Full documented path of a key, e.g. {@code shelves[].lanes[].capacity}. */
+    public String pathOf(String name) {
+      return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /** The reference table of this section, as it appears in {@code docs/config-reference.md}. */
+    public String markdownTable() {
+      StringBuilder b = new StringBuilder();
+      b.append("| Key | Type | Default | Constraint | Description |\n");
+      b.append("|---|---|---|---|---|\n");
+      for (Field f : fields) {
+        b.append("| `").append(pathOf(f.name())).append("` | ").append(f.type()).append(" | ")
+            .append(f.defaultText()).append(" | ").append(f.constraint()).append(" | ")
+            .append(f.description()).append(" |\n");
+      }
+      return b.toString();
+    }
+  }
+
+  private static Field required(String name, String type, String constraint, String description) {
+    return new Field(name, type, true, null, null, constraint, description);
+  }
+
+  private static Field optional(String name, String type, String defaultYaml, String constraint, String description) {
+    return new Field(name, type, false, defaultYaml, null, constraint, description);
+  }
+
+  private static Field derived(String name, String type, String defaultDoc, String constraint, String description) {
+    return new Field(name, type, false, null, defaultDoc, constraint, description);
+  }
+
+  public static final Section ROOT = new Section("", "Top level", List.of(
+      required("store", "map", "see `store`", "Identity of the store and of this gateway."),
+      required("catalog", "list of maps", "at least 1 entry", "Products sold in the store."),
+      required("shelves", "list of maps", "at least 1 entry", "Weight shelves and their lanes (the planogram)."),
+      required("devices", "list of maps", "at least 1 entry", "Devices that read shelves or gates, each with a driver `type`."),
+      required("gates", "list of maps", "at least 1 entry", "Entry and exit gates where shoppers check in and out."),
+      optional("sync", "map", "{}", "see `sync`", "Cloud uplink over MQTT; absent means all defaults (no broker, no uplink)."),
+      optional("storage", "map", "{}", "see `storage`", "Local storage of the outbox.")), Map.of());
+
+  public static final Section STORE = new Section("store", "Store", List.of(
+      required("id", "string", "`" + ID_CHARSET + "`", "Store id; part of every MQTT topic and receipt."),
+      required("gatewayId", "string", "`" + ID_CHARSET + "`", "Id of this gateway within the store."),
+      optional("currency", "string", "EUR", "ISO 4217 code, 3 upper-case letters", "Currency of all prices in the store."),
+      optional("timezone", "string", "UTC", "a `java.time.ZoneId`, e.g. `Europe/Berlin`", "Time zone of the store's business day.")),
+      Map.of());
+
+  public static final Section PRODUCT = new Section("catalog[]", "Catalog entry", List.of(
+      required("sku", "string", "unique in the catalog", "Stock keeping unit, the product's id."),
+      required("name", "string", "not blank", "Name printed on receipts."),
+      required("unitWeight", "number", "> 0", "Mean weight of one unit, grams."),
+      optional("weightSpread", "number", "0", ">= 0", "Standard deviation of one unit's weight, grams."),
+      required("price", "integer", ">= 0", "Price of one unit in minor currency units (cents)."),
+      derived("currency", "string", "`store.currency`", "equal to `store.currency`",
+          "Currency of `price`; one currency per store.")), Map.of());
+
+  public static final Section SHELF = new Section("shelves[]", "Shelf", List.of(
+      required("id", "string", "unique among shelves", "Shelf id."),
+      required("device", "string", "id of an entry in `devices`", "The weight device that reads this shelf's lanes."),
+      required("lanes", "list of maps", "at least 1 entry", "Lanes of the shelf.")), Map.of());
+
+  public static final Section LANE = new Section("shelves[].lanes[]", "Lane", List.of(
+      required("id", "string", "unique among all lanes of the store", "Lane id."),
+      required("sku", "string", "a `sku` of `catalog`", "The product the planogram places here."),
+      required("capacity", "integer", "> 0", "Units the lane holds when full."),
+      derived("initialStock", "integer", "`capacity`", "0 to `capacity`", "Units on the lane at start."),
+      required("channel", "string", "unique per device; numbers are kept as text",
+          "The device channel that reads this lane (load cell index, OPC UA node key, ...)."),
+      required("position", "position", "see `position`", "Lane centre on the store floor.")), Map.of());
+
+  public static final Section POSITION = new Section("position", "Position (lanes and gates)", List.of(
+      required("x", "number", "finite", "Metres along the store's x axis."),
+      required("y", "number", "finite", "Metres along the store's y axis.")), Map.of());
+
+  public static final Section DEVICE = new Section("devices[]", "Device", List.of(
+      required("id", "string", "unique among devices", "Device id, named by shelves and gates."),
+      required("type", "string", "a driver type known to the agent", "Driver that runs the device, e.g. `hx711`, `opcua`, `simulated-shelf`."),
+      optional("settings", "map", "{}", "checked by the driver of `type`", "The driver's own settings; see the driver's documentation.")),
+      Map.of());
+
+  public static final Section GATE = new Section("gates[]", "Gate", List.of(
+      required("id", "string", "unique among gates", "Gate id."),
+      required("position", "position", "see `position`", "Gate centre on the store floor."),
+      derived("device", "string", "none", "id of an entry in `devices`", "Device that reports this gate's events, if any.")),
+      Map.of());
+
+  public static final Section SYNC = new Section("sync", "Sync", List.of(
+      optional("brokers", "list of strings", "[]", "URIs with scheme tcp, ssl, mqtt, mqtts, ws or wss and a host",
+          "MQTT brokers in failover order; empty means no uplink (receipts stay in the outbox)."),
+      derived("clientId", "string", "`<store.id>-<store.gatewayId>`", "`" + ID_CHARSET + "`", "MQTT client id."),
+      optional("topicRoot", "string", "storeedge/v1", "no `+` or `#`, no leading, trailing or double `/`",
+          "Topics are `topicRoot/storeId/gatewayId/...`."),
+      optional("tls", "map", "{}", "see `sync.tls`", "TLS material by file reference."),
+      optional("credentials", "map", "{}", "see `sync.credentials`", "MQTT username and password file."),
+      optional("keepAliveSeconds", "integer", "30", "1 to 3600", "MQTT keep-alive interval, seconds."),
+      optional("sessionExpirySeconds", "integer", "604800", "0 to 4294967295",
+          "MQTT 5 session expiry, seconds; the broker keeps queued messages this long.")), Map.of());
+
+  private static final String EXISTING_FILE = "an existing file; relative to the store file's directory";
+
+  public static final Section TLS = new Section("sync.tls", "TLS", List.of(
+      derived("caFile", "path", "none (system trust store)", EXISTING_FILE, "PEM certificate(s) of the CA that signed the broker's certificate."),
+      derived("certFile", "path", "none", EXISTING_FILE + "; needs `keyFile`", "PEM client certificate for mutual TLS."),
+      derived("keyFile", "path", "none", EXISTING_FILE + "; needs `certFile`", "PEM private key of `certFile`."),
+      derived("keyStore", "path", "none", EXISTING_FILE + "; not with `certFile`", "PKCS#12 key store holding the client certificate and key."),
+      derived("keyStorePasswordFile", "path", "none", EXISTING_FILE + "; needs `keyStore`", "File whose first line is the key store password.")),
+      Map.of());
+
+  public static final Section CREDENTIALS = new Section("sync.credentials", "Credentials", List.of(
+      derived("username", "string", "none", "not blank", "MQTT username."),
+      derived("passwordFile", "path", "none", EXISTING_FILE, "File whose first line is the MQTT password.")),
+      Map.of("password", "inline passwords are not accepted: put the password in a file and set sync.credentials.passwordFile"));
+
+  public static final Section STORAGE = new Section("storage", "Storage", List.of(
+      optional("database", "path", "data/storeedge.db", "relative to the store file's directory", "SQLite database file of the outbox."),
+      optional("maxBytes", "size", "1GiB", ">= 1MiB; bytes or a number with B, kB, KB, MB, GB, TB, KiB, MiB, GiB, TiB",
+          "Cap on the outbox size on disk.")), Map.of());
+
+  /** Every section, in the order of the reference. */
+  public static List<Section> sections() {
+    return List.of(ROOT, STORE, PRODUCT, SHELF, LANE, POSITION, DEVICE, GATE, SYNC, TLS, CREDENTIALS, STORAGE);
+  }
+
+  /** Every documented key path, e.g. {@code shelves[].lanes[].capacity}, by section. */
+  public static Map<String, List<String>> keyPaths() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Section s : sections()) {
+      out.put(s.path(), s.fields().stream().map(f -> s.pathOf(f.name())).collect(Collectors.toList()));
+    }
+    return out;
+  }
+}
