@@ -1,0 +1,253 @@
+package org.storeedge.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.storeedge.config.ConfigException;
+import org.storeedge.config.ConfigProblem;
+import org.storeedge.config.StoreConfig;
+
+class ScenarioLoaderTest {
+  private final StoreConfig store = TestStores.demo();
+
+  private List<String> problems(String yaml) {
+    try {
+      ScenarioLoader.parse("s.yaml", yaml, store);
+    } catch (ConfigException e) {
+      assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems().stream().map(ConfigProblem::toString).toList()));
+      // problems of the file as a whole carry an empty key path
+      return e.problems().stream().map(x -> x.location() + ": " + (x.keyPath().isEmpty() ? "" : x.keyPath() + ": ") + x.message()).toList();
+    }
+    throw new AssertionError("expected problems for:\n" + yaml);
+  }
+
+  @Test
+  void readsTheDocumentedFormat(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("s.yaml");
+    Files.writeString(f, """
+        seed: 42
+        start: 2026-11-25T09:00:00Z
+        noise: { electricalGrams: 0.1, handTransientGrams: 25, driftGramsPerHour: 1.5, creepFraction: 0.0003,
+                 offCentreFraction: 0.02, vibrationGrams: 0.4, touchProbability: 0.05 }
+        shoppers:
+          - token: cust-001
+            enterAt: 5
+            exitAt: 60.5
+            actions:
+              - { at: 12, take: a1, qty: 2 }
+              - { at: 30, putBack: a1, qty: 1 }
+              - { at: 40.25, putBack: b2, qty: 1, sku: COLA-330 }
+        generated:
+          shoppersPerHour: 200
+          durationSeconds: 3600
+          meanItems: 2.5
+          putBackProbability: 0.1
+          overlap: true
+        """);
+    Scenario s = ScenarioLoader.load(f, store);
+    assertThat(s.seed()).isEqualTo(42);
+    assertThat(s.start()).contains(Instant.parse("2026-11-25T09:00:00Z"));
+    assertThat(s.noise()).isEqualTo(new NoiseModel(0.1, 25, 1.5, 0.0003, 600, 0.02, 0.4, 0.05));
+    assertThat(s.shoppers()).hasSize(1);
+    ShopperScript sh = s.shoppers().get(0);
+    assertThat(sh.token()).isEqualTo("cust-001");
+    assertThat(sh.exitAt()).isEqualTo(60.5);
+    assertThat(sh.actions()).extracting(ScenarioAction::kind, ScenarioAction::laneId, ScenarioAction::qty)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(ScenarioAction.Kind.TAKE, "a1", 2),
+            org.assertj.core.groups.Tuple.tuple(ScenarioAction.Kind.PUT_BACK, "a1", 1),
+            org.assertj.core.groups.Tuple.tuple(ScenarioAction.Kind.PUT_BACK, "b2", 1));
+    assertThat(sh.actions().get(2).sku()).contains("COLA-330");
+    assertThat(sh.actions().get(2).at()).isEqualTo(40.25);
+    assertThat(s.generated()).contains(new GeneratedTraffic(200, 3600, 2.5, 0.1, true));
+    assertThat(s.source()).isEqualTo(f.toString());
+  }
+
+  @Test
+  void defaultsApplyWhenOptionalPartsAreAbsent() throws Exception {
+    Scenario s = ScenarioLoader.parse("s.yaml", """
+        seed: 1
+        generated: { shoppersPerHour: 30, durationSeconds: 600 }
+        """, store);
+    assertThat(s.noise()).isEqualTo(NoiseModel.DEFAULT);
+    assertThat(s.start()).isEmpty();
+    assertThat(s.shoppers()).isEmpty();
+    assertThat(s.generated()).contains(new GeneratedTraffic(30, 600, 2.5, 0.1, false));
+  }
+
+  @Test
+  void structuralProblemsAreAllReportedWithLocations() {
+    List<String> p = problems("""
+        seed: 1
+        colour: blue
+        noise: { electricalGrams: -1, hum: 3 }
+        shoppers:
+          - token: cust-001
+            enterAt: 5
+            exitAt: soon
+            actions:
+              - { at: 12, take: a1, qty: 2, colour: red }
+              - { at: 20, qty: 1 }
+              - { at: 30, take: a1, putBack: a1 }
+        generated: { shoppersPerHour: -5, durationSeconds: 60, overlap: maybe }
+        """);
+    assertThat(p).containsExactlyInAnyOrder(
+        "s.yaml:2:1: colour: unknown key (known: generated, noise, seed, shoppers, start)",
+        "s.yaml:3:27: noise.electricalGrams: must be >= 0 (got: -1)",
+        "s.yaml:3:31: noise.hum: unknown key (known: creepFraction, creepTimeConstantSeconds, driftGramsPerHour, electricalGrams, "
+            + "handTransientGrams, offCentreFraction, touchProbability, vibrationGrams)",
+        "s.yaml:7:13: shoppers[0].exitAt: must be a number (got: 'soon')",
+        "s.yaml:9:37: shoppers[0].actions[0].colour: unknown key (known: at, putBack, qty, sku, take)",
+        "s.yaml:10:9: shoppers[0].actions[1]: needs exactly one of 'take: LANE' or 'putBack: LANE'",
+        "s.yaml:11:9: shoppers[0].actions[2]: needs exactly one of 'take: LANE' or 'putBack: LANE'",
+        "s.yaml:12:31: generated.shoppersPerHour: must be > 0 (got: -5)",
+        "s.yaml:12:65: generated.overlap: must be true or false (got: 'maybe')");
+  }
+
+  @Test
+  void missingRequiredKeysAreReported() {
+    assertThat(problems("""
+        shoppers:
+          - { enterAt: 1 }
+        """)).containsExactlyInAnyOrder(
+        "s.yaml:1:1: seed: is required",
+        "s.yaml:2:5: shoppers[0].token: is required",
+        "s.yaml:2:5: shoppers[0].exitAt: is required");
+    assertThat(problems("seed: 3\n")).containsExactly("s.yaml:1:1: a scenario needs 'shoppers', 'generated' or both");
+  }
+
+  @Test
+  void brokenYamlIsReportedAtItsPosition() {
+    assertThat(problems("seed: 1\nshoppers: [ { token: a\n")).singleElement().asString().startsWith("s.yaml:3:1: not valid YAML");
+    assertThat(problems("")).containsExactly("s.yaml:1:1: the scenario is empty");
+  }
+
+  @Test
+  void timesLanesAndSkusAreCheckedAgainstTheStore() {
+    List<String> p = problems("""
+        seed: 1
+        shoppers:
+          - token: cust-001
+            enterAt: 10
+            exitAt: 5
+          - token: cust-002
+            enterAt: 10
+            exitAt: 60
+            actions:
+              - { at: 8, take: a1 }
+              - { at: 20, take: z9 }
+              - { at: 30, take: a1, qty: 0 }
+              - { at: 32, take: a2 }
+              - { at: 50, putBack: a2, sku: NOPE-1 }
+          - token: cust-001
+            enterAt: 70
+            exitAt: 80
+        """);
+    assertThat(p).containsExactlyInAnyOrder(
+        "s.yaml:5:5: shoppers[0].exitAt: must be after enterAt 10 (got: 5)",
+        "s.yaml:10:11: shoppers[1].actions[0].at: must be within the shopper's visit 10..60 (got: 8)",
+        "s.yaml:11:19: shoppers[1].actions[1].take: unknown lane 'z9'",
+        "s.yaml:12:29: shoppers[1].actions[2].qty: must be >= 1 (got: 0)",
+        "s.yaml:13:11: shoppers[1].actions[3].at: must be at least 3 s after the shopper's previous action at 30 (got: 32)",
+        "s.yaml:14:32: shoppers[1].actions[4].sku: unknown sku 'NOPE-1' (not in the store catalog)",
+        "s.yaml:15:5: shoppers[2].token: token 'cust-001' is used by another shopper");
+  }
+
+  @Test
+  void takesCannotExceedStockAcrossShoppers() {
+    // a4 holds 6 orange juices
+    List<String> p = problems("""
+        seed: 1
+        shoppers:
+          - token: first
+            enterAt: 0
+            exitAt: 60
+            actions:
+              - { at: 10, take: a4, qty: 4 }
+          - token: second
+            enterAt: 20
+            exitAt: 80
+            actions:
+              - { at: 30, take: a4, qty: 3 }
+        """);
+    assertThat(p).containsExactly(
+        "s.yaml:12:29: shoppers[1].actions[0].qty: take of 3 x OJ-1000 from lane a4 at 30 s exceeds the lane's stock (has: 2)");
+  }
+
+  @Test
+  void putBacksNeedWhatTheShopperHolds() {
+    List<String> p = problems("""
+        seed: 1
+        shoppers:
+          - token: cust-001
+            enterAt: 0
+            exitAt: 100
+            actions:
+              - { at: 10, take: a1, qty: 1 }
+              - { at: 20, putBack: a1, qty: 2 }
+              - { at: 30, putBack: b2 }
+              - { at: 40, putBack: b2, sku: ENRG-250 }
+              - { at: 50, putBack: b2, sku: COLA-330 }
+              - { at: 60, take: b2, sku: COLA-330 }
+        """);
+    assertThat(p).containsExactly(
+        "s.yaml:8:32: shoppers[0].actions[1].qty: shopper cust-001 cannot put back 2 x COLA-330 to lane a1 at 20 s: holds 1",
+        "s.yaml:9:9: shoppers[0].actions[2].qty: shopper cust-001 cannot put back 1 x CANDY-52 to lane b2 at 30 s: holds 0;"
+            + " to return another product to this lane, name it with 'sku:'",
+        "s.yaml:10:32: shoppers[0].actions[3].sku: shopper cust-001 cannot put back 1 x ENRG-250 to lane b2 at 40 s: holds 0");
+  }
+
+  @Test
+  void aMisplacedItemCanBeTakenAgainByNamingItsSku() throws Exception {
+    Scenario s = ScenarioLoader.parse("s.yaml", """
+        seed: 1
+        shoppers:
+          - token: a
+            enterAt: 0
+            exitAt: 30
+            actions:
+              - { at: 5, take: a1 }
+              - { at: 10, putBack: b2, sku: COLA-330 }
+          - token: b
+            enterAt: 31
+            exitAt: 60
+            actions:
+              - { at: 40, take: b2, sku: COLA-330 }
+        """, store);
+    assertThat(s.shoppers()).hasSize(2);
+  }
+
+  @Test
+  void bundledScenariosLoadByName() throws Exception {
+    for (String name : ScenarioLoader.BUNDLED) {
+      Scenario s = ScenarioLoader.loadResource(name, store);
+      assertThat(s.source()).isEqualTo("scenarios/" + name + ".yaml");
+    }
+    Scenario single = ScenarioLoader.loadResource("single-shopper", store);
+    assertThat(single.shoppers()).extracting(ShopperScript::token).containsExactly("cust-001", "cust-002", "cust-003", "cust-004", "cust-005");
+    assertThat(single.shoppers().stream().flatMap(s -> s.actions().stream()).anyMatch(a -> a.qty() > 1)).isTrue();
+    assertThat(single.shoppers().stream().flatMap(s -> s.actions().stream()).anyMatch(a -> a.kind() == ScenarioAction.Kind.PUT_BACK)).isTrue();
+    Scenario hour = ScenarioLoader.loadResource("generated-hour", store);
+    assertThat(hour.generated()).contains(new GeneratedTraffic(60, 3600, 2.5, 0.1, false));
+    assertThatThrownBy(() -> ScenarioLoader.loadResource("nope", store)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("no bundled scenario named 'nope' (known: single-shopper, generated-hour)");
+  }
+
+  @Test
+  void theReadableCopyIsTheBundledOne() throws Exception {
+    // the files users read in simulator/scenarios are the ones packaged
+    Path dir = Path.of("scenarios");
+    for (String name : ScenarioLoader.BUNDLED) {
+      String onDisk = Files.readString(dir.resolve(name + ".yaml"));
+      try (var in = ScenarioLoader.class.getResourceAsStream("/org/storeedge/simulator/scenarios/" + name + ".yaml")) {
+        assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(onDisk);
+      }
+    }
+  }
+}

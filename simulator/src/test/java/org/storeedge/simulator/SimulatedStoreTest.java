@@ -1,0 +1,175 @@
+package org.storeedge.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.WeightReading;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.core.time.VirtualScheduler;
+
+class SimulatedStoreTest {
+  private final StoreConfig config = TestStores.demo();
+
+  /** Everything one run emits, in emission order. */
+  record Run(GroundTruth truth, List<WeightReading> readings, List<GateEvent> gates, List<ShopperObservation> presence, Instant end) {}
+
+  static Run play(StoreConfig config, Scenario scenario) throws Exception {
+    VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(Instant.parse("2026-11-25T09:00:00Z")));
+    SimulatedStore store = new SimulatedStore(config, scenario, vs);
+    List<WeightReading> readings = new ArrayList<>();
+    for (StoreConfig.Shelf shelf : config.shelves()) {
+      store.driverFactory().create(config.device(shelf.device()).orElseThrow(), shelf.lanes(), vs, readings::add).start();
+    }
+    List<GateEvent> gates = new ArrayList<>();
+    List<ShopperObservation> presence = new ArrayList<>();
+    store.start(gates::add, presence::add);
+    vs.runUntil(store.endTime());
+    return new Run(store.groundTruth(), readings, gates, presence, store.endTime());
+  }
+
+  @Test
+  void singleShopperScenarioHasTheScriptedCarts() throws Exception {
+    Scenario s = ScenarioLoader.loadResource("single-shopper", config);
+    SimulatedStore store = new SimulatedStore(config, s, new VirtualScheduler(Instant.parse("2026-11-25T09:00:00Z")));
+    GroundTruth t = store.groundTruth();
+    assertThat(t.carts()).containsExactly(
+        Map.entry("cust-001", sorted(Map.of("COLA-330", 1, "CANDY-52", 1, "MINTS-40", 1))),
+        Map.entry("cust-002", sorted(Map.of("SANDW-HAM", 1, "OJ-1000", 1, "GRNLA-40", 2))),
+        Map.entry("cust-003", sorted(Map.of("YOGH-500", 2, "SHAMP-250", 1))),
+        Map.entry("cust-004", sorted(Map.of("APPLE-1", 2, "CHOC-100", 1, "ENRG-250", 1))),
+        Map.entry("cust-005", sorted(Map.of())));
+    assertThat(store.startTime()).isEqualTo(Instant.parse("2026-11-25T09:00:00Z"));
+    assertThat(store.endTime()).isEqualTo(Instant.parse("2026-11-25T09:03:53Z")); // exit at 228 s + 5 s
+    GroundTruth.Shopper c3 = t.shopper("cust-003").orElseThrow();
+    assertThat(c3.trackId()).isEqualTo("trk-3");
+    assertThat(c3.enteredAt()).isEqualTo(Instant.parse("2026-11-25T09:01:50Z"));
+    GroundTruth.Action misplaced = c3.actions().get(2);
+    assertThat(misplaced.laneId()).isEqualTo("b2");
+    assertThat(misplaced.sku()).isEqualTo("COLA-330");
+    assertThat(misplaced.signedQty()).isEqualTo(1);
+    // the cola going back is the very can taken earlier
+    assertThat(misplaced.unitGrams()).isEqualTo(c3.actions().get(0).unitGrams());
+    for (GroundTruth.Action a : t.actions()) {
+      assertThat(Duration.between(a.handOn(), a.itemMove()).toMillis()).isBetween(600L, 1800L);
+      assertThat(Duration.between(a.itemMove(), a.handOff()).toMillis()).isBetween(300L, 1000L);
+      assertThat(a.unitGrams()).hasSize(Math.abs(a.signedQty()));
+    }
+  }
+
+  private static java.util.SortedMap<String, Integer> sorted(Map<String, Integer> m) {
+    return new java.util.TreeMap<>(m);
+  }
+
+  @Test
+  void gatesAndPresenceFollowTheShoppers() throws Exception {
+    Run run = play(config, ScenarioLoader.loadResource("single-shopper", config));
+    assertThat(run.gates()).hasSize(10);
+    GateEvent in = run.gates().get(0);
+    GateEvent out = run.gates().get(1);
+    assertThat(in).isEqualTo(new GateEvent("entrance", GateEvent.Direction.ENTER, "cust-001", Instant.parse("2026-11-25T09:00:05Z").toEpochMilli()));
+    assertThat(out).isEqualTo(new GateEvent("exit", GateEvent.Direction.EXIT, "cust-001", Instant.parse("2026-11-25T09:00:45Z").toEpochMilli()));
+    List<ShopperObservation> c1 = run.presence().stream().filter(o -> o.customerToken().equals("cust-001")).toList();
+    // 5 Hz from 5 s to 45 s inclusive
+    assertThat(c1).hasSize(201).allSatisfy(o -> assertThat(o.trackId()).isEqualTo("trk-1"));
+    assertThat(c1.get(0).atMillis()).isEqualTo(in.atMillis());
+    assertThat(Math.hypot(c1.get(0).x() - 0.0, c1.get(0).y() - 4.0)).isLessThan(0.4);
+    assertThat(Math.hypot(c1.get(200).x() - 9.5, c1.get(200).y() - 4.0)).isLessThan(0.4);
+    // during each interaction the shopper stands in front of that lane: nearer to it than to any other lane
+    for (GroundTruth.Action a : run.truth().actions()) {
+      List<ShopperObservation> during = run.presence().stream().filter(o -> o.customerToken().equals(a.token())
+          && o.atMillis() >= a.handOn().toEpochMilli() && o.atMillis() <= a.handOff().toEpochMilli()).toList();
+      assertThat(during).isNotEmpty();
+      StoreConfig.Position lane = config.lane(a.laneId()).orElseThrow().position();
+      for (ShopperObservation o : during) {
+        StoreConfig.Position p = new StoreConfig.Position(o.x(), o.y());
+        assertThat(p.distanceTo(lane)).isBetween(0.1, 0.9);
+        String nearest = config.lanes().stream().min(java.util.Comparator.comparingDouble(l -> l.position().distanceTo(p))).orElseThrow().id();
+        assertThat(nearest).as("nearest lane at %s for %s", o.atMillis(), a).isEqualTo(a.laneId());
+      }
+    }
+    // nobody is observed outside the visit
+    for (GroundTruth.Shopper s : run.truth().shoppers()) {
+      assertThat(run.presence()).filteredOn(o -> o.customerToken().equals(s.token()))
+          .allSatisfy(o -> assertThat(o.atMillis()).isBetween(s.enteredAt().toEpochMilli(), s.exitedAt().toEpochMilli()));
+    }
+  }
+
+  @Test
+  void stableLaneReadingsTrackTheGroundTruth() throws Exception {
+    Run run = play(config, ScenarioLoader.loadResource("single-shopper", config));
+    for (GroundTruth.Action a : run.truth().actions()) {
+      long on = a.handOn().toEpochMilli();
+      long off = a.handOff().toEpochMilli();
+      double delta = SimulatedLaneTest.mean(run.readings(), a.laneId(), off + 300, off + 1300)
+          - SimulatedLaneTest.mean(run.readings(), a.laneId(), on - 1000, on);
+      // off-centre placement: up to 1% of each unit
+      assertThat(delta).as("%s", a).isCloseTo(Math.signum(a.signedQty()) * a.grams(), org.assertj.core.api.Assertions.within(1 + 0.01 * a.grams()));
+    }
+  }
+
+  @Test
+  void sameSeedSameRunOtherSeedOtherRun() throws Exception {
+    Scenario s = ScenarioLoader.loadResource("single-shopper", config);
+    Run a = play(config, s);
+    Run b = play(config, s);
+    assertThat(a.readings()).hasSizeGreaterThan(200_000);
+    assertThat(b.readings()).isEqualTo(a.readings());
+    assertThat(b.truth()).isEqualTo(a.truth());
+    assertThat(b.gates()).isEqualTo(a.gates());
+    assertThat(b.presence()).isEqualTo(a.presence());
+    Run c = play(config, s.withSeed(43));
+    assertThat(c.truth().carts()).isEqualTo(a.truth().carts());
+    assertThat(c.readings()).isNotEqualTo(a.readings());
+  }
+
+  @Test
+  void generatedTrafficIsDeterministicToo() throws Exception {
+    Scenario s = Scenario.generated(99, 120, 300).withNoise(NoiseModel.DEFAULT.withTouchProbability(0.2));
+    StoreConfig slow = TestStores.demo(10, 1.0);
+    Run a = play(slow, s);
+    Run b = play(slow, s);
+    assertThat(a.truth().shoppers()).isNotEmpty();
+    assertThat(b.truth()).isEqualTo(a.truth());
+    assertThat(b.readings()).isEqualTo(a.readings());
+    assertThat(b.presence()).isEqualTo(a.presence());
+    assertThat(play(slow, s.withSeed(100)).truth()).isNotEqualTo(a.truth());
+  }
+
+  @Test
+  void aScenarioThatDoesNotFitTheStoreIsRefused() {
+    Scenario s = Scenario.scripted(1, List.of(ShopperScript.of("x", 0, 20, ScenarioAction.take(5, "a4", 7))));
+    VirtualScheduler vs = new VirtualScheduler(Instant.parse("2026-11-25T09:00:00Z"));
+    assertThatThrownBy(() -> new SimulatedStore(config, s, vs)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("take of 7 x OJ-1000 from lane a4 at 5 s exceeds the lane's stock (has: 6)");
+  }
+
+  @Test
+  void startingAfterTheScenarioStartIsRefused() {
+    Scenario s = Scenario.scripted(1, List.of(ShopperScript.of("x", 0, 20))).withStart(Instant.parse("2026-11-25T09:00:00Z"));
+    VirtualScheduler vs = new VirtualScheduler(Instant.parse("2026-11-25T10:00:00Z"));
+    SimulatedStore store = new SimulatedStore(config, s, vs);
+    assertThatThrownBy(() -> store.start(e -> { }, o -> { })).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aStoreWithoutStartUsesTheSchedulersTimeAndMayStartEarly() throws Exception {
+    VirtualScheduler vs = new VirtualScheduler(Instant.parse("2026-11-25T08:00:00Z"));
+    Scenario s = Scenario.scripted(1, List.of(ShopperScript.of("x", 2, 20)));
+    SimulatedStore store = new SimulatedStore(config, s, vs);
+    assertThat(store.startTime()).isEqualTo(Instant.parse("2026-11-25T08:00:00Z"));
+    assertThat(store.endTime()).isEqualTo(Instant.parse("2026-11-25T08:00:25Z"));
+    List<GateEvent> gates = new ArrayList<>();
+    store.start(gates::add, o -> { });
+    assertThatThrownBy(() -> store.start(gates::add, o -> { })).isInstanceOf(IllegalStateException.class);
+    vs.runUntil(store.endTime());
+    assertThat(gates).extracting(GateEvent::direction).containsExactly(GateEvent.Direction.ENTER, GateEvent.Direction.EXIT);
+  }
+}

@@ -1,0 +1,108 @@
+package org.storeedge.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.time.VirtualScheduler;
+
+class TrafficGeneratorTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
+
+  @Test
+  void anHourAtSixtyPerHourIsOneShopperAtATimeAndRespectsStock() throws Exception {
+    StoreConfig config = TestStores.demo();
+    Scenario s = ScenarioLoader.loadResource("generated-hour", config);
+    VirtualScheduler vs = new VirtualScheduler(T0);
+    SimulatedStore store = new SimulatedStore(config, s, vs);
+    List<GroundTruth.Shopper> shoppers = store.groundTruth().shoppers();
+    assertThat(shoppers.size()).isBetween(35, 90);
+    for (int i = 1; i < shoppers.size(); i++) {
+      assertThat(shoppers.get(i).enteredAt()).isAfter(shoppers.get(i - 1).exitedAt());
+    }
+    assertThat(shoppers.get(shoppers.size() - 1).enteredAt()).isBefore(T0.plusSeconds(3600 + 600));
+    double items = shoppers.stream().flatMap(x -> x.actions().stream()).filter(a -> a.kind() == GroundTruth.Kind.TAKE)
+        .mapToInt(a -> -a.signedQty()).sum();
+    assertThat(items / shoppers.size()).isBetween(1.8, 3.2);
+    assertThat(shoppers.stream().flatMap(x -> x.actions().stream()).anyMatch(a -> a.kind() == GroundTruth.Kind.PUT_BACK)).isTrue();
+    for (GroundTruth.Shopper sh : shoppers) {
+      List<GroundTruth.Action> acts = sh.actions();
+      for (int i = 1; i < acts.size(); i++) {
+        assertThat(java.time.Duration.between(acts.get(i - 1).handOn(), acts.get(i).handOn()).toMillis()).isGreaterThanOrEqualTo(3000);
+      }
+      assertThat(sh.cart().values()).allSatisfy(q -> assertThat(q).isPositive());
+    }
+    assertStockNeverNegative(config, store);
+    // playing the whole hour leaves each lane with what the ground truth says
+    store.start(e -> { }, o -> { });
+    vs.runUntil(store.endTime());
+    Map<String, Integer> expected = expectedUnits(config, store.groundTruth());
+    for (StoreConfig.Lane l : config.lanes()) {
+      assertThat(store.lane(l.id()).units()).as(l.id()).hasSize(expected.get(l.id()));
+    }
+  }
+
+  @Test
+  void heavyTrafficOnLittleStockNeverTakesFromAnEmptyLane() {
+    StoreConfig config = TestStores.demo(10, 0.2); // 1-6 units per lane
+    Scenario s = Scenario.generated(3, new GeneratedTraffic(400, 3600, 4, 0.3, true));
+    SimulatedStore store = new SimulatedStore(config, s, new VirtualScheduler(T0));
+    assertStockNeverNegative(config, store);
+    int taken = store.groundTruth().actions().stream().filter(a -> a.kind() == GroundTruth.Kind.TAKE).mapToInt(a -> -a.signedQty()).sum();
+    int stock = config.lanes().stream().mapToInt(StoreConfig.Lane::initialStock).sum();
+    assertThat(taken).isLessThanOrEqualTo(stock).isGreaterThan(stock / 2);
+  }
+
+  @Test
+  void overlappingTrafficHasShoppersInsideTogether() {
+    StoreConfig config = TestStores.demo();
+    SimulatedStore store = new SimulatedStore(config, Scenario.generated(5, new GeneratedTraffic(200, 1800, 2.5, 0.1, true)),
+        new VirtualScheduler(T0));
+    List<GroundTruth.Shopper> sh = store.groundTruth().shoppers();
+    boolean overlap = false;
+    for (int i = 1; i < sh.size(); i++) {
+      overlap |= sh.get(i).enteredAt().isBefore(sh.get(i - 1).exitedAt());
+    }
+    assertThat(overlap).isTrue();
+    assertStockNeverNegative(config, store);
+  }
+
+  @Test
+  void generatedShoppersComeAfterScriptedOnes() {
+    StoreConfig config = TestStores.demo();
+    Scenario s = new Scenario("t", 8, java.util.Optional.empty(), NoiseModel.DEFAULT,
+        List.of(ShopperScript.of("cust-1", 0, 100, ScenarioAction.take(10, "a4", 6))),
+        java.util.Optional.of(GeneratedTraffic.of(120, 600)));
+    SimulatedStore store = new SimulatedStore(config, s, new VirtualScheduler(T0));
+    List<GroundTruth.Shopper> sh = store.groundTruth().shoppers();
+    assertThat(sh.get(0).token()).isEqualTo("cust-1");
+    assertThat(sh.subList(1, sh.size())).allSatisfy(x -> {
+      assertThat(x.token()).startsWith("gen-");
+      assertThat(x.enteredAt()).isAfterOrEqualTo(T0.plusSeconds(105));
+      // cust-1 emptied the orange juice lane
+      assertThat(x.cart()).doesNotContainKey("OJ-1000");
+    });
+  }
+
+  /** Replays the ground truth in item-move order: no lane ever goes below zero units. */
+  private static void assertStockNeverNegative(StoreConfig config, SimulatedStore store) {
+    Map<String, Integer> units = new HashMap<>();
+    config.lanes().forEach(l -> units.put(l.id(), l.initialStock()));
+    store.groundTruth().actions().stream().filter(a -> a.kind() != GroundTruth.Kind.TOUCH)
+        .sorted(java.util.Comparator.comparing(GroundTruth.Action::itemMove)).forEach(a -> {
+          int now = units.merge(a.laneId(), a.signedQty(), Integer::sum);
+          assertThat(now).as("%s", a).isNotNegative();
+        });
+  }
+
+  private static Map<String, Integer> expectedUnits(StoreConfig config, GroundTruth t) {
+    Map<String, Integer> units = new HashMap<>();
+    config.lanes().forEach(l -> units.put(l.id(), l.initialStock()));
+    t.actions().forEach(a -> units.merge(a.laneId(), a.signedQty(), Integer::sum));
+    return units;
+  }
+}
