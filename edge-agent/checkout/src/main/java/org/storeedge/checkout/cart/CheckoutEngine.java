@@ -57,6 +57,11 @@ public final class CheckoutEngine {
   }
 
   private static final long PRESENCE_KEEP_MILLIS = 60_000;
+  /**
+   * Relative spread of a unit's weight measured twice (taken, then returned): placement off-centre
+   * on the load cell changes a reading by up to about 1-2 %.
+   */
+  private static final double MEASURED_UNIT_REL_SD = 0.012;
 
   private final StoreConfig.StoreInfo store;
   private final Map<String, StoreConfig.Product> products;
@@ -224,6 +229,7 @@ public final class CheckoutEngine {
     Assoc a = who.get(0);
     double conf = best.likelihood() * a.probability;
     a.session.add(best.sku(), best.count(), conf);
+    a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
     a.session.touched.add(lc.laneId());
     if (conf < settings.reviewThreshold()) {
       a.session.reasons.add(new ReviewReason(who.size() > 1 && a.probability < 0.9 ? "ambiguous-shopper"
@@ -251,16 +257,22 @@ public final class CheckoutEngine {
     for (Assoc a : who) {
       Map<String, Double> prior = new HashMap<>();
       Map<String, Integer> max = new HashMap<>();
+      Map<String, double[]> measured = new HashMap<>();
       a.session.cart.forEach((sku, line) -> {
         if (line.qty > 0) {
           prior.put(sku, line.qty * (sku.equals(planned) ? 4.0 : 1.0));
           max.put(sku, line.qty);
+          if (!line.unitGrams.isEmpty()) {
+            // the very units the shopper took were weighed then: a much tighter expectation
+            measured.put(sku, line.unitGrams.stream().mapToDouble(Double::doubleValue).toArray());
+          }
         }
       });
       if (prior.isEmpty()) {
         continue;
       }
-      List<ShelfEvent.Candidate> cs = model.explain(lc.laneId(), lc.deltaGrams(), lc.sigmaGrams(), prior, max, 5);
+      List<ShelfEvent.Candidate> cs = model.explain(lc.laneId(), lc.deltaGrams(), lc.sigmaGrams(), prior, max,
+          measured, MEASURED_UNIT_REL_SD, 5);
       for (ShelfEvent.Candidate c : cs) {
         double score = c.likelihood() * a.probability;
         shown.add(c);
@@ -282,6 +294,7 @@ public final class CheckoutEngine {
     // one, so the best joint score is already the probability of this explanation
     double conf = bestScore;
     bestA.session.add(bestC.sku(), -bestC.count(), conf);
+    bestA.session.returned(bestC.sku(), lc.deltaGrams() / bestC.count(), bestC.count());
     bestA.session.touched.add(lc.laneId());
     inventory.apply(lc.laneId(), bestC.sku(), bestC.count());
     if (!bestC.sku().equals(planned)) {
@@ -397,6 +410,8 @@ public final class CheckoutEngine {
   private static final class CartLine {
     int qty;
     double confidence = 1.0;
+    /** Measured weight of each unit taken and still held, grams. */
+    final List<Double> unitGrams = new ArrayList<>();
   }
 
   private static final class Session {
@@ -413,6 +428,27 @@ public final class CheckoutEngine {
     Session(String token, long enteredAt) {
       this.token = token;
       this.enteredAt = enteredAt;
+    }
+
+    void measured(String sku, double unitGrams, int count) {
+      CartLine l = cart.get(sku);
+      for (int i = 0; i < count; i++) {
+        l.unitGrams.add(unitGrams);
+      }
+    }
+
+    /** Forgets the measured units closest to the returned unit weight. */
+    void returned(String sku, double unitGrams, int count) {
+      CartLine l = cart.get(sku);
+      for (int i = 0; i < count && !l.unitGrams.isEmpty(); i++) {
+        int best = 0;
+        for (int j = 1; j < l.unitGrams.size(); j++) {
+          if (Math.abs(l.unitGrams.get(j) - unitGrams) < Math.abs(l.unitGrams.get(best) - unitGrams)) {
+            best = j;
+          }
+        }
+        l.unitGrams.remove(best);
+      }
     }
 
     void add(String sku, int signedQty, double confidence) {

@@ -40,6 +40,18 @@ public final class WeightModel {
    */
   public List<Candidate> explain(String laneId, double absGrams, double sigmaGrams, Map<String, Double> skuPrior,
       Map<String, Integer> maxCounts, int limit) {
+    return explain(laneId, absGrams, sigmaGrams, skuPrior, maxCounts, Map.of(), 0, limit);
+  }
+
+  /**
+   * As above, with the weights of the very units in question where they were measured (e.g. when
+   * the shopper took them): {@code measuredUnits} maps a sku to the grams of each unit held, and a
+   * measured unit is expected back within {@code measuredRelSd} of its weight (placement on the
+   * cell changes a reading by 1-2 %). The likelihood then mixes the measured units (80 %) with the
+   * catalog's spread (20 %, in case a measurement was off).
+   */
+  public List<Candidate> explain(String laneId, double absGrams, double sigmaGrams, Map<String, Double> skuPrior,
+      Map<String, Integer> maxCounts, Map<String, double[]> measuredUnits, double measuredRelSd, int limit) {
     List<Candidate> all = new ArrayList<>();
     double priorSum = skuPrior.values().stream().mapToDouble(Double::doubleValue).sum();
     if (priorSum <= 0) {
@@ -51,20 +63,23 @@ public final class WeightModel {
       if (p == null || e.getValue() <= 0) {
         continue;
       }
+      double[] units = measuredUnits.get(p.sku());
       int kMax = (int) Math.min(MAX_COUNT, Math.ceil((absGrams + 5 * sigmaGrams) / p.unitWeightGrams()) + 1);
       if (maxCounts != null) {
         kMax = Math.min(kMax, maxCounts.getOrDefault(p.sku(), 0));
       }
       for (int k = 1; k <= kMax; k++) {
-        double mu = k * p.unitWeightGrams();
-        double sd = Math.sqrt(k * p.weightSpreadGrams() * p.weightSpreadGrams() + sigmaGrams * sigmaGrams);
-        double z = (absGrams - mu) / sd;
-        if (Math.abs(z) > 8) {
-          continue;
+        double catalog = gauss(absGrams, k * p.unitWeightGrams(),
+            Math.sqrt(k * p.weightSpreadGrams() * p.weightSpreadGrams() + sigmaGrams * sigmaGrams));
+        double density = catalog;
+        if (units != null && units.length > 0) {
+          density = 0.2 * catalog + 0.8 * measuredDensity(absGrams, units, k, measuredRelSd, sigmaGrams);
         }
-        double density = Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI));
         double prior = (1 - OUTLIER_PRIOR) * (e.getValue() / priorSum) * Math.pow(COUNT_DECAY, k - 1) / COUNT_NORM;
         double score = density * prior;
+        if (score <= 0) {
+          continue;
+        }
         total += score;
         all.add(new Candidate(p.sku(), k, laneId, score));
       }
@@ -75,5 +90,41 @@ public final class WeightModel {
         .sorted(Comparator.comparingDouble(Candidate::likelihood).reversed())
         .limit(limit)
         .toList();
+  }
+
+  /**
+   * Density of {@code grams} being {@code k} of the measured {@code units}: for one unit, the
+   * mixture over the units; for several, a Gaussian around k times their mean with their spread.
+   */
+  private static double measuredDensity(double grams, double[] units, int k, double relSd, double sigmaGrams) {
+    if (k == 1) {
+      double sum = 0;
+      for (double w : units) {
+        double sd = Math.sqrt(sq(relSd * w) + sigmaGrams * sigmaGrams);
+        sum += gauss(grams, w, sd);
+      }
+      return sum / units.length;
+    }
+    double mean = 0;
+    for (double w : units) {
+      mean += w;
+    }
+    mean /= units.length;
+    double var = 0;
+    for (double w : units) {
+      var += sq(w - mean);
+    }
+    var /= units.length;
+    double sd = Math.sqrt(k * (var + sq(relSd * mean)) + sigmaGrams * sigmaGrams);
+    return gauss(grams, k * mean, sd);
+  }
+
+  private static double gauss(double x, double mu, double sd) {
+    double z = (x - mu) / sd;
+    return Math.abs(z) > 8 ? 0 : Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI));
+  }
+
+  private static double sq(double x) {
+    return x * x;
   }
 }

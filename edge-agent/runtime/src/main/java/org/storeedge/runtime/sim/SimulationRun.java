@@ -114,7 +114,12 @@ public final class SimulationRun {
             o.onDelivered().accept(json);
           }
         })) {
-      subscriber.start();
+      try {
+        subscriber.start();
+      } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+        // the run goes on: the outbox keeps everything until the broker is reachable
+        LOG.warn("outside subscriber cannot reach {}: {}", broker, e.getMessage());
+      }
       UplinkOptions uplinkOptions = UplinkOptions.plain(List.of(broker), config.sync().clientId(), prefix);
       MqttUplink uplink = new MqttUplink(outbox, uplinkOptions, uplinkTimers);
       uplink.start();
