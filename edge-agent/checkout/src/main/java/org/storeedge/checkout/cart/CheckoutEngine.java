@@ -220,6 +220,9 @@ public final class CheckoutEngine {
       return;
     }
     ShelfEvent.Candidate best = cands.get(0);
+    // a product the lane is not known to hold is possible (unrecorded returns, restocking
+    // mistakes) but never charged silently
+    boolean expected = inventory.count(lc.laneId(), best.sku()) > 0;
     inventory.apply(lc.laneId(), best.sku(), -best.count());
     if (who.isEmpty()) {
       unattributedEvents++;
@@ -231,7 +234,10 @@ public final class CheckoutEngine {
     a.session.add(best.sku(), best.count(), conf);
     a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
     a.session.touched.add(lc.laneId());
-    if (conf < settings.reviewThreshold()) {
+    if (!expected) {
+      a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
+          + best.count() + " x " + best.sku() + ", which the lane is not known to hold", evidence(e, lc, who, cands)));
+    } else if (conf < settings.reviewThreshold()) {
       a.session.reasons.add(new ReviewReason(who.size() > 1 && a.probability < 0.9 ? "ambiguous-shopper"
           : "low-confidence-line", "pick of " + best.count() + " x " + best.sku() + " at lane " + lc.laneId()
           + " has confidence " + Json.round(conf, 3), evidence(e, lc, who, cands)));

@@ -50,6 +50,12 @@ public final class LaneDetector {
   private double settledVar;
   private int settledCount;
 
+  // drift of the quiet level, learnt while stable: variance growth rate, grams^2 per second
+  private static final long DRIFT_SPAN_MILLIS = 2000;
+  private double driftRate;
+  private long driftT = -1;
+  private double driftLevel;
+
   /**
    * @param minChangeGrams this lane's smallest reportable net change, grams
    * @param maxSamplesInWindow capacity of the window buffer (e.g. 2x the samples in the stable
@@ -127,6 +133,7 @@ public final class LaneDetector {
           baseline = absMean;
           baselineVar = var;
           baselineCount = size;
+          learnDrift(t, absMean);
         }
       }
       case ACTIVE -> {
@@ -174,12 +181,39 @@ public final class LaneDetector {
     activeStart = t;
     peak = Math.abs(dev);
     state = State.ACTIVE;
+    driftT = -1;
+  }
+
+  /**
+   * Learns how fast the quiet level wanders (drift, creep, temperature) as the variance growth of
+   * level differences over a couple of seconds, so an event's uncertainty grows with its length.
+   */
+  private void learnDrift(long t, double level) {
+    if (driftT < 0) {
+      driftT = t;
+      driftLevel = level;
+      return;
+    }
+    long dt = t - driftT;
+    if (dt >= DRIFT_SPAN_MILLIS) {
+      double d = level - driftLevel;
+      double rate = d * d / (dt / 1000.0);
+      driftRate = driftRate == 0 ? rate : 0.95 * driftRate + 0.05 * rate;
+      driftT = t;
+      driftLevel = level;
+    }
+  }
+
+  /** Learnt drift: growth of the quiet level's variance, grams^2 per second. */
+  public double driftRate() {
+    return driftRate;
   }
 
   private void finish() {
     double delta = settledLevel - baseline;
     double se = Math.sqrt(baselineVar / Math.max(1, baselineCount) + settledVar / Math.max(1, settledCount));
-    double sigma = Math.sqrt(se * se + 0.25 + sq(0.01 * delta));
+    double seconds = (settledEnd - activeStart + s.stableWindowMillis()) / 1000.0;
+    double sigma = Math.sqrt(se * se + 0.25 + sq(0.01 * delta) + driftRate * seconds);
     baseline = settledLevel;
     baselineVar = settledVar;
     baselineCount = settledCount;

@@ -174,4 +174,28 @@ class CheckoutEngineTest {
     assertThat(receipts.get(0).needsReview()).isTrue();
     assertThat(receipts.get(0).reviewReasons()).extracting(ReviewReason::code).contains("device-fault");
   }
+
+  @Test
+  void aPickThatWeighsLikeAProductTheLaneDoesNotHoldIsFlaggedNotSilentlyCharged() {
+    run(3000, null);
+    enter("hal");
+    interact("hal", "l3", -352.0); // the granola lane loses a cola's weight
+    exit("hal");
+    Receipt r = receipts.get(0);
+    assertThat(r.needsReview()).isTrue();
+    assertThat(r.reviewReasons()).extracting(ReviewReason::code).contains("unexpected-product");
+  }
+
+  @Test
+  void aPutBackIsMatchedToTheUnitsTheShopperActuallyTook() {
+    run(3000, null);
+    enter("ivy");
+    interact("ivy", "l1", -352.0 - 9); // a heavy can: 361 g
+    interact("ivy", "l2", -55.0);
+    interact("ivy", "l1", +361.0); // the same can comes back
+    exit("ivy");
+    Receipt r = receipts.get(0);
+    assertThat(r.items()).singleElement().satisfies(l -> assertThat(l.sku()).isEqualTo("CANDY"));
+    assertThat(r.needsReview()).isFalse();
+  }
 }

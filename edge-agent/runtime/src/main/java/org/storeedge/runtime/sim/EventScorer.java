@@ -95,7 +95,7 @@ public final class EventScorer {
       } else {
         misses.add("wrong " + a.kind() + " at " + a.laneId() + " " + a.itemMove() + ": true " + Math.abs(a.signedQty())
             + " x " + a.sku() + " (" + Json.round(a.grams(), 1) + " g), measured " + Json.round(c.lane().deltaGrams(), 1)
-            + " g, best " + best.map(b -> b.count() + " x " + b.sku()).orElse("none"));
+            + " +- " + Json.round(c.lane().sigmaGrams(), 1) + " g, best " + best.map(b -> b.count() + " x " + b.sku() + " (" + Json.round(b.likelihood(), 3) + ")").orElse("none"));
       }
     }
     for (int i = 0; i < changes.size(); i++) {

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -52,6 +51,55 @@ public final class SimulationRun {
    */
   public record Options(StoreConfig config, Scenario scenario, Path workDir, Optional<String> brokerUri, double pace,
       Duration drainTimeout, Consumer<String> onDelivered, PrintStream log) {}
+
+  /**
+   * A run of the recognition alone: the same devices, pipeline and checkout on virtual time, with
+   * receipts counted in memory instead of stored and sent. For scoring many scenarios quickly.
+   */
+  public static Result recognitionOnly(StoreConfig config, Scenario scenario) {
+    long wallStart = System.nanoTime();
+    VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(DEFAULT_START), 0);
+    SimulatedStore store = new SimulatedStore(config, scenario, vs);
+    MemoryOutbox outbox = new MemoryOutbox();
+    Agent agent = new Agent(config, vs, new DriverRegistry(List.of(store.driverFactory())), outbox, true,
+        DetectorSettings.defaults(), CheckoutSettings.defaults(), List.of());
+    List<Receipt> receipts = new ArrayList<>();
+    List<Long> latency = new ArrayList<>();
+    List<org.storeedge.core.event.ShelfEvent> shelfEvents = new ArrayList<>();
+    agent.addShelfEventListener(shelfEvents::add);
+    agent.addReceiptListener(r -> {
+      receipts.add(r);
+      latency.add(vs.millis() - r.exitedAt().toEpochMilli());
+    });
+    try {
+      agent.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("simulated agent failed to start: " + e.getMessage(), e);
+    }
+    store.start(agent::onGate, agent::onObservation);
+    vs.runUntil(store.endTime().plusSeconds(10));
+    agent.close();
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("samples", agent.pipeline().samples());
+    stats.put("messages", outbox.appended());
+    stats.put("messageBytes", outbox.bytes());
+    stats.put("unattributedEvents", agent.checkout().unattributedEvents());
+    stats.put("virtualSeconds", Duration.between(store.startTime(), vs.instant()).toSeconds());
+    return new Result(receipts, store.groundTruth(), Scorer.score(truthOf(store.groundTruth()), receipts),
+        EventScorer.score(store.groundTruth().actions(), shelfEvents), 0, latency, 0, stats,
+        Duration.ofNanos(System.nanoTime() - wallStart));
+  }
+
+  private static final Instant DEFAULT_START = Instant.parse("2026-01-05T09:00:00Z");
+
+  static Map<String, Map<String, Integer>> truthOf(GroundTruth gt) {
+    Map<String, Map<String, Integer>> truth = new LinkedHashMap<>();
+    gt.carts().forEach((k, v) -> truth.put(k, new LinkedHashMap<>(v)));
+    for (GroundTruth.Shopper s : gt.shoppers()) {
+      truth.putIfAbsent(s.token(), Map.of());
+    }
+    return truth;
+  }
 
   /** What happened. {@code undelivered} &gt; 0 means the drain timed out. */
   public record Result(List<Receipt> receipts, GroundTruth truth, Scorer.Score score, EventScorer.Score events,
@@ -125,8 +173,7 @@ public final class SimulationRun {
       uplink.start();
 
       Scenario scenario = o.scenario();
-      VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(Instant.parse("2026-01-05T09:00:00Z")),
-          o.pace());
+      VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(DEFAULT_START), o.pace());
       SimulatedStore store = new SimulatedStore(config, scenario, vs);
       DriverRegistry registry = new DriverRegistry(List.of(store.driverFactory()));
       List<Receipt> receipts = new ArrayList<>();
@@ -159,13 +206,7 @@ public final class SimulationRun {
       stats.put("uplink", uplink.stats().toString());
       stats.put("virtualSeconds", Duration.between(store.startTime(), vs.instant()).toSeconds());
       uplink.stop();
-      SortedMap<String, SortedMap<String, Integer>> carts = store.groundTruth().carts();
-      Map<String, Map<String, Integer>> truth = new LinkedHashMap<>();
-      carts.forEach((k, v) -> truth.put(k, new LinkedHashMap<>(v)));
-      for (GroundTruth.Shopper s : store.groundTruth().shoppers()) {
-        truth.putIfAbsent(s.token(), Map.of());
-      }
-      Scorer.Score score = Scorer.score(truth, receipts);
+      Scorer.Score score = Scorer.score(truthOf(store.groundTruth()), receipts);
       Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);
       EventScorer.Score eventScore = EventScorer.score(store.groundTruth().actions(), shelfEvents);
       return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, latency, received.size(), stats, wall);

@@ -1,0 +1,203 @@
+package org.storeedge.runtime;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.storeedge.config.ConfigException;
+import org.storeedge.config.ConfigProblem;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.config.StoreConfigLoader;
+import org.storeedge.core.json.Json;
+import org.storeedge.runtime.sim.EventScorer;
+import org.storeedge.runtime.sim.Scorer;
+import org.storeedge.runtime.sim.SimulationRun;
+import org.storeedge.simulator.NoiseModel;
+import org.storeedge.simulator.Scenario;
+import org.storeedge.simulator.ScenarioLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code storeedge score}: runs scenarios through the recognition (simulated devices, the real
+ * pipeline and checkout, virtual time) and prints how right the receipts and shelf events were.
+ */
+@Command(name = "score", description = "Score receipts and shelf events of scenarios against the simulator's ground truth.")
+final class ScoreCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "store YAML file (default: the bundled example store)")
+  Path config;
+
+  @Option(names = "--scenario", paramLabel = "FILE|DIR|NAME",
+      description = "scenario file, directory of scenario files, or bundled name; repeatable (default: the bundled ones)")
+  List<String> scenarios = new ArrayList<>();
+
+  @Option(names = "--seeds", defaultValue = "1", description = "run each scenario with this many seeds (seed, seed+1, ...)")
+  int seeds;
+
+  @Option(names = "--touch-probability", paramLabel = "P",
+      description = "override: chance per action that the shopper also leans on a neighbouring lane")
+  Double touchProbability;
+
+  @Option(names = "--noise-sweep", description = "sweep hand transient and drift over a grid for each scenario")
+  boolean noiseSweep;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "also write all results as JSON")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    StoreConfig cfg;
+    List<Scenario> list = new ArrayList<>();
+    try {
+      cfg = config == null ? StoreConfigLoader.loadBundledDemo(Drivers.registry(), Files.createTempDirectory("se-score"))
+          : new StoreConfigLoader(Drivers.registry()).load(config);
+      if (scenarios.isEmpty()) {
+        for (String name : ScenarioLoader.BUNDLED) {
+          list.add(ScenarioLoader.loadResource(name, cfg));
+        }
+      }
+      for (String s : scenarios) {
+        Path p = Path.of(s);
+        if (Files.isDirectory(p)) {
+          try (Stream<Path> files = Files.list(p)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+              list.add(ScenarioLoader.load(f, cfg));
+            }
+          }
+        } else if (Files.exists(p) || !ScenarioLoader.BUNDLED.contains(s)) {
+          list.add(ScenarioLoader.load(p, cfg));
+        } else {
+          list.add(ScenarioLoader.loadResource(s, cfg));
+        }
+      }
+    } catch (ConfigException e) {
+      e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
+      return Main.BAD_INPUT;
+    } catch (IOException e) {
+      err.println("cannot read: " + e.getMessage());
+      return Main.BAD_INPUT;
+    }
+
+    List<Map<String, Object>> rows = new ArrayList<>();
+    out.printf("%-36s %5s %6s %7s %7s %7s %6s %6s %6s %6s %6s %7s %7s%n", "scenario", "shop", "units", "prec", "recall",
+        "F1", "exact", "review", "silent", "evP", "evR", "skuP", "skuR");
+    Totals all = new Totals();
+    for (Scenario base : list) {
+      for (int i = 0; i < seeds; i++) {
+        Scenario sc = seeds > 1 ? base.withSeed(base.seed() + i) : base;
+        if (touchProbability != null) {
+          sc = sc.withNoise(sc.noise().withTouchProbability(touchProbability));
+        }
+        String name = name(base) + (seeds > 1 ? "#" + sc.seed() : "");
+        if (noiseSweep) {
+          for (double hand : new double[] {30, 60, 120, 240}) {
+            for (double drift : new double[] {2, 20, 100}) {
+              NoiseModel n = sc.noise();
+              n = new NoiseModel(n.electricalGrams(), hand, drift, n.creepFraction(), n.creepTimeConstantSeconds(),
+                  n.offCentreFraction(), n.vibrationGrams(), n.touchProbability());
+              rows.add(runOne(out, name + " hand=" + (int) hand + " drift=" + (int) drift, sc.withNoise(n), cfg, all));
+            }
+          }
+        } else {
+          rows.add(runOne(out, name, sc, cfg, all));
+        }
+      }
+    }
+    out.printf("%-36s %5d %6d %7.4f %7.4f %7.4f %6.3f %6.3f %6d%n", "OVERALL", all.customers, all.truthUnits,
+        all.precision(), all.recall(), all.f1(), all.exactRate(), all.reviewRate(), all.silent);
+    if (json != null) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("runs", rows);
+      m.put("overall", Map.of("customers", all.customers, "precision", Json.round(all.precision(), 5), "recall",
+          Json.round(all.recall(), 5), "f1", Json.round(all.f1(), 5), "exactRate", Json.round(all.exactRate(), 5),
+          "reviewRate", Json.round(all.reviewRate(), 5), "silentWrongUnits", all.silent));
+      Files.writeString(json, Json.write(m));
+    }
+    return Main.OK;
+  }
+
+  private static String name(Scenario s) {
+    String src = s.source() == null ? "scenario" : Path.of(s.source()).getFileName().toString();
+    return src.replaceAll("\\.ya?ml$", "");
+  }
+
+  private Map<String, Object> runOne(PrintWriter out, String name, Scenario sc, StoreConfig cfg, Totals all) {
+    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc);
+    Scorer.Score s = r.score();
+    EventScorer.Score e = r.events();
+    all.add(s);
+    out.printf("%-36s %5d %6d %7.4f %7.4f %7.4f %6.3f %6.3f %6d %6.3f %6.3f %7.4f %7.4f%n", trim(name), s.customers(),
+        s.truthUnits(), s.precision(), s.recall(), s.f1(), s.exactRate(), s.reviewRate(), s.silentWrongUnits(),
+        e.precision(), e.recall(), e.skuCountPrecision(), e.skuCountRecall());
+    out.flush();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("scenario", name);
+    m.put("seed", sc.seed());
+    m.put("noise", sc.noise().toString());
+    m.put("score", s);
+    m.put("events", e);
+    m.put("stats", r.stats());
+    return m;
+  }
+
+  private static String trim(String s) {
+    return s.length() <= 36 ? s : s.substring(0, 35) + "~";
+  }
+
+  private static final class Totals {
+    int customers;
+    long truthUnits;
+    long charged;
+    long correct;
+    long exact;
+    long reviewed;
+    long receipts;
+    long silent;
+
+    void add(Scorer.Score s) {
+      customers += s.customers();
+      truthUnits += s.truthUnits();
+      charged += s.chargedUnits();
+      correct += s.correctUnits();
+      exact += s.exactReceipts();
+      reviewed += s.reviewedReceipts();
+      receipts += s.receipts();
+      silent += s.silentWrongUnits();
+    }
+
+    double precision() {
+      return charged == 0 ? 1 : (double) correct / charged;
+    }
+
+    double recall() {
+      return truthUnits == 0 ? 1 : (double) correct / truthUnits;
+    }
+
+    double f1() {
+      double p = precision();
+      double r = recall();
+      return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    double exactRate() {
+      return customers == 0 ? 1 : (double) exact / customers;
+    }
+
+    double reviewRate() {
+      return receipts == 0 ? 0 : (double) reviewed / receipts;
+    }
+  }
+}
