@@ -179,7 +179,7 @@ class CheckoutEngineTest {
   void aPickThatWeighsLikeAProductTheLaneDoesNotHoldIsFlaggedNotSilentlyCharged() {
     run(3000, null);
     enter("hal");
-    interact("hal", "l3", -352.0); // the granola lane loses a cola's weight
+    interact("hal", "l3", -55.0); // the granola lane (43 g bars) loses a caramel bar (55 g)
     exit("hal");
     Receipt r = receipts.get(0);
     assertThat(r.needsReview()).isTrue();
