@@ -1,0 +1,172 @@
+package org.storeedge.vision.track;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.storeedge.vision.BoundingBox;
+import org.storeedge.vision.Detection;
+
+class ByteTrackerTest {
+
+  /** Id of the track whose box best overlaps {@code b}, or -1. */
+  private static long idNear(List<Track> tracks, BoundingBox b) {
+    long best = -1;
+    double bestIou = 0.3;
+    for (Track t : tracks) {
+      if (t.visible() && t.box().iou(b) > bestIou) {
+        bestIou = t.box().iou(b);
+        best = t.id();
+      }
+    }
+    return best;
+  }
+
+  @Test
+  void twoPeopleCrossingKeepTheirIds() {
+    SyntheticScene scene = new SyntheticScene(11);
+    // A walks right, B walks left a little further back (smaller, higher); they cross at t = 2.5 s
+    scene.walkers.add(new SyntheticScene.Walker(1, 200, 400, 120, 0, 80, 220));
+    scene.walkers.add(new SyntheticScene.Walker(2, 800, 370, -120, 0, 70, 190));
+    List<List<Track>> out = new ArrayList<>();
+    TrackingMetrics.Result r = scene.run(new ByteTracker(), 5000, out);
+    System.out.println("crossing, 10 fps: " + r);
+    assertThat(r.idSwitches()).isZero();
+    assertThat(r.falsePositives()).isZero();
+    assertThat(r.mota()).isGreaterThan(0.85);
+    // the ids at the end are the ids from before the crossing
+    long aBefore = idNear(out.get(10), scene.walkers.get(0).at(1.0));
+    long bBefore = idNear(out.get(10), scene.walkers.get(1).at(1.0));
+    long aAfter = idNear(out.get(50), scene.walkers.get(0).at(5.0));
+    long bAfter = idNear(out.get(50), scene.walkers.get(1).at(5.0));
+    assertThat(aBefore).isPositive().isNotEqualTo(bBefore);
+    assertThat(aAfter).isEqualTo(aBefore);
+    assertThat(bAfter).isEqualTo(bBefore);
+  }
+
+  @Test
+  void crossingAtTheIdleRateOfTwoFramesPerSecondKeepsIds() {
+    SyntheticScene scene = new SyntheticScene(12);
+    scene.fps = 2;
+    scene.walkers.add(new SyntheticScene.Walker(1, 150, 400, 100, 5, 80, 220));
+    scene.walkers.add(new SyntheticScene.Walker(2, 950, 380, -110, -5, 75, 200));
+    TrackingMetrics.Result r = scene.run(new ByteTracker(), 8000, null);
+    System.out.println("crossing, 2 fps: " + r);
+    assertThat(r.idSwitches()).isZero();
+    assertThat(r.mota()).isGreaterThan(0.7);
+  }
+
+  @Test
+  void manySeededCrossingsHaveNoIdSwitches() {
+    long switches = 0;
+    long fp = 0;
+    double motaSum = 0;
+    int runs = 20;
+    for (int seed = 0; seed < runs; seed++) {
+      SyntheticScene scene = new SyntheticScene(100 + seed);
+      double speed = 80 + scene.rnd.nextDouble() * 120;
+      double dy = 20 + scene.rnd.nextDouble() * 40;
+      scene.walkers.add(new SyntheticScene.Walker(1, 100, 420, speed, 0, 80, 220));
+      scene.walkers.add(new SyntheticScene.Walker(2, 100 + speed * 6, 420 - dy, -speed * (0.7 + 0.5 * scene.rnd.nextDouble()), 0, 70, 190));
+      TrackingMetrics.Result r = scene.run(new ByteTracker(), 6000, null);
+      switches += r.idSwitches();
+      fp += r.falsePositives();
+      motaSum += r.mota();
+    }
+    System.out.printf("20 seeded crossings, 10 fps: IDSW %d, FP %d, mean MOTA %.3f%n", switches, fp, motaSum / runs);
+    assertThat(switches).isZero();
+    assertThat(motaSum / runs).isGreaterThan(0.85);
+  }
+
+  @Test
+  void aOneSecondOcclusionKeepsTheId() {
+    SyntheticScene scene = new SyntheticScene(13);
+    scene.walkers.add(new SyntheticScene.Walker(1, 200, 400, 60, 0, 80, 220));
+    scene.hiddenId = 1;
+    scene.hiddenFromMillis = 2000;
+    scene.hiddenToMillis = 3000; // behind a shelf end for one second
+    List<List<Track>> out = new ArrayList<>();
+    scene.run(new ByteTracker(), 5000, out);
+    Set<Long> ids = new HashSet<>();
+    for (List<Track> frame : out) {
+      frame.stream().filter(Track::visible).forEach(t -> ids.add(t.id()));
+    }
+    assertThat(ids).containsExactly(1L);
+    // during the occlusion the track is reported LOST, not dropped
+    assertThat(out.get(25)).singleElement().extracting(Track::state).isEqualTo(Track.State.LOST);
+    assertThat(out.get(45)).singleElement().extracting(Track::state).isEqualTo(Track.State.TRACKED);
+  }
+
+  @Test
+  void aTrackLostForLongerThanTheLimitIsRemovedAndANewIdFollows() {
+    SyntheticScene scene = new SyntheticScene(14);
+    scene.walkers.add(new SyntheticScene.Walker(1, 300, 400, 0, 0, 80, 220));
+    scene.hiddenId = 1;
+    scene.hiddenFromMillis = 1000;
+    scene.hiddenToMillis = 4000;
+    List<List<Track>> out = new ArrayList<>();
+    ByteTracker tracker = new ByteTracker();
+    scene.run(tracker, 6000, out);
+    assertThat(out.get(5)).extracting(Track::id).containsExactly(1L);
+    assertThat(out.get(35)).isEmpty();
+    assertThat(out.get(60)).extracting(Track::id).containsExactly(2L);
+    assertThat(tracker.removedTracks()).isEqualTo(1);
+  }
+
+  @Test
+  void aFlickeringFalsePositiveNeverBecomesATrack() {
+    SyntheticScene scene = new SyntheticScene(15);
+    scene.walkers.add(new SyntheticScene.Walker(1, 200, 400, 50, 0, 80, 220));
+    scene.flicker = new BoundingBox(900, 100, 60, 150);
+    ByteTracker tracker = new ByteTracker();
+    TrackingMetrics.Result r = scene.run(tracker, 5000, null);
+    assertThat(r.falsePositives()).isZero();
+    assertThat(tracker.confirmedTracks()).isEqualTo(1);
+  }
+
+  @Test
+  void lowScoreDetectionsKeepATrackedPersonTracked() {
+    ByteTracker tracker = new ByteTracker();
+    long id = -1;
+    for (int f = 0; f < 30; f++) {
+      float score = f < 10 ? 0.9f : 0.25f; // half hidden behind a display from frame 10
+      BoundingBox b = BoundingBox.ofCentre(300 + 5 * f, 400, 80, 220);
+      List<Track> ts = tracker.update(List.of(new Detection("person", score, b)), f * 100L);
+      if (f == 5) {
+        id = ts.get(0).id();
+      }
+      if (f > 5) {
+        assertThat(ts).singleElement().satisfies(t -> assertThat(t.visible()).isTrue());
+      }
+    }
+    assertThat(id).isEqualTo(1);
+  }
+
+  @Test
+  void lowScoreDetectionsAloneStartNoTrack() {
+    ByteTracker tracker = new ByteTracker();
+    for (int f = 0; f < 20; f++) {
+      assertThat(tracker.update(List.of(new Detection("person", 0.3f, new BoundingBox(10, 10, 50, 120))), f * 100L)).isEmpty();
+    }
+  }
+
+  @Test
+  void aTrackIsConfirmedOnlyAfterMinHits() {
+    ByteTracker tracker = new ByteTracker(TrackerSettings.defaults().withMinHits(3));
+    BoundingBox b = new BoundingBox(100, 100, 60, 160);
+    assertThat(tracker.update(List.of(new Detection("person", 0.9f, b)), 0)).isEmpty();
+    assertThat(tracker.update(List.of(new Detection("person", 0.9f, b)), 100)).isEmpty();
+    assertThat(tracker.update(List.of(new Detection("person", 0.9f, b)), 200)).extracting(Track::id).containsExactly(1L);
+  }
+
+  @Test
+  void timeGoingBackwardsIsRejected() {
+    ByteTracker tracker = new ByteTracker();
+    tracker.update(List.of(), 1000);
+    assertThatThrownBy(() -> tracker.update(List.of(), 999)).hasMessageContaining("must not go back in time (got: 999 after 1000)");
+  }
+}
