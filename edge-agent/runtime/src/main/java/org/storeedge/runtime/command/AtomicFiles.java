@@ -37,6 +37,18 @@ public final class AtomicFiles {
     fsyncDir(dir);
   }
 
+  /** Removes {@code file}, keeping it as {@code FILE.previous} so {@link #restore} can bring it back. */
+  public static void remove(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (Files.exists(file)) {
+      writeSynced(previousOf(file), Files.readAllBytes(file));
+      Files.delete(file);
+    } else {
+      Files.deleteIfExists(previousOf(file));
+    }
+    fsyncDir(dir);
+  }
+
   /**
    * Puts {@code FILE.previous} back as {@code FILE}; with no previous version, removes {@code FILE}
    * (it did not exist before the replace). The previous copy is kept.

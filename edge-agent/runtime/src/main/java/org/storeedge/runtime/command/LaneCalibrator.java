@@ -44,20 +44,21 @@ public final class LaneCalibrator {
 
   private final CalibrationStore store;
   private final InstantSource clock;
-  private final Set<String> lanes;
+  private volatile Set<String> lanes;
   private final Map<String, LaneCalibration> live = new ConcurrentHashMap<>();
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-  /** Loads the stored calibrations (of lanes in {@code laneIds}; others are kept on disk, unused). */
+  /**
+   * Loads every stored calibration (one of a lane no longer configured stays on disk and applies
+   * again if the lane comes back).
+   *
+   * @param laneIds the lanes of the store file; only these can be calibrated
+   */
   public LaneCalibrator(CalibrationStore store, InstantSource clock, Set<String> laneIds) {
     this.store = store;
     this.clock = clock;
     this.lanes = Set.copyOf(laneIds);
-    store.loadAll().forEach((lane, cal) -> {
-      if (lanes.contains(lane)) {
-        live.put(lane, cal);
-      }
-    });
+    live.putAll(store.loadAll());
     if (!live.isEmpty()) {
       LOG.info("calibration loaded for lanes {}", live.keySet());
     }
@@ -74,6 +75,11 @@ public final class LaneCalibrator {
     public CalibrationException(String message) {
       super(message);
     }
+  }
+
+  /** The lanes of a new store file; safe from any thread. */
+  public void useLanes(Set<String> laneIds) {
+    lanes = Set.copyOf(laneIds);
   }
 
   /** On a driver thread: records the raw value and returns the corrected reading. */
