@@ -19,6 +19,8 @@ need=()
 command -v mosquitto_sub >/dev/null || need+=(mosquitto-clients)
 command -v mvn >/dev/null || need+=(maven)
 command -v node >/dev/null || need+=(nodejs npm)
+# real photos (person.jpg, dog.jpg, ...) for the vision tests
+[ -f /usr/share/darknet/data/person.jpg ] || need+=(darknet)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt_install "${need[@]}"
