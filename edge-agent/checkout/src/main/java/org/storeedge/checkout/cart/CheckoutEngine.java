@@ -73,6 +73,10 @@ public final class CheckoutEngine {
   private final Consumer<Receipt> receipts;
   private final Consumer<Notice> notices;
   private final Map<String, Session> open = new LinkedHashMap<>();
+  /** Sessions closed recently: a shelf event that resolves late may still belong to them. */
+  private final Deque<Session> recentlyClosed = new ArrayDeque<>();
+  private static final long KEEP_CLOSED_MILLIS = 10 * 60_000;
+  private long amendments;
   private final Map<String, Deque<ShopperObservation>> presence = new HashMap<>();
   private final Set<String> faultyLanes = new LinkedHashSet<>();
   private long receiptsClosed;
@@ -131,6 +135,7 @@ public final class CheckoutEngine {
     while (!h.isEmpty() && o.atMillis() - h.peekFirst().atMillis() > PRESENCE_KEEP_MILLIS) {
       h.removeFirst();
     }
+    watchForHandOff(o);
     if (!faultyLanes.isEmpty()) {
       Session s = open.get(o.customerToken());
       if (s != null) {
@@ -147,6 +152,56 @@ public final class CheckoutEngine {
     }
   }
 
+  /**
+   * Two shoppers of different tokens standing very close for a while away from any lane may be
+   * handing something over, which the shelves cannot see: both receipts are flagged rather than
+   * one charged silently for what the other walked out with.
+   */
+  private void watchForHandOff(ShopperObservation o) {
+    Session me = open.get(o.customerToken());
+    if (me == null) {
+      return;
+    }
+    for (Session other : open.values()) {
+      if (other == me || other.token.equals(me.token) || (me.cartEmpty() && other.cartEmpty())) {
+        continue;
+      }
+      Deque<ShopperObservation> h = presence.get(other.token);
+      ShopperObservation last = h == null ? null : h.peekLast();
+      if (last == null || Math.abs(last.atMillis() - o.atMillis()) > 400) {
+        continue;
+      }
+      boolean close = Math.hypot(last.x() - o.x(), last.y() - o.y()) <= HAND_OFF_DISTANCE_METERS
+          && !nearAnyLane(o) && !nearAnyLane(last);
+      if (!close) {
+        me.closeToMillis.remove(other.token);
+        continue;
+      }
+      long since = me.closeToMillis.computeIfAbsent(other.token, k -> o.atMillis());
+      if (o.atMillis() - since >= HAND_OFF_MILLIS && me.handOffNoted.add(other.token)) {
+        other.handOffNoted.add(me.token);
+        Map<String, Object> ev = Map.of("customerTokens", List.of(me.token, other.token), "at",
+            Instant.ofEpochMilli(o.atMillis()).toString(), "x", Json.round(o.x(), 2), "y", Json.round(o.y(), 2));
+        me.reasons.add(new ReviewReason("possible-hand-off", "stood next to another shopper away from the shelves; "
+            + "items may have changed hands", ev));
+        other.reasons.add(new ReviewReason("possible-hand-off", "stood next to another shopper away from the shelves; "
+            + "items may have changed hands", ev));
+      }
+    }
+  }
+
+  private static final double HAND_OFF_DISTANCE_METERS = 0.5;
+  private static final long HAND_OFF_MILLIS = 2000;
+
+  private boolean nearAnyLane(ShopperObservation o) {
+    for (StoreConfig.Lane l : lanes.values()) {
+      if (dist(o, l.position()) <= 0.9) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public void onFault(DeviceFault f) {
     if (f.status().ok()) {
       faultyLanes.remove(f.laneId());
@@ -157,11 +212,23 @@ public final class CheckoutEngine {
 
   public void onShelfEvent(ShelfEvent e) {
     List<Assoc> who = associate(e);
+    for (Assoc a : who) {
+      a.session.changedSinceEmit = false;
+    }
     for (ShelfEvent.LaneChange lc : e.lanes()) {
       if (lc.deltaGrams() < 0) {
         onPick(e, lc, who);
       } else {
         onPutBack(e, lc, who);
+      }
+    }
+    // later evidence changed a receipt already sent: publish an amendment that references it
+    for (Assoc a : who) {
+      if (a.session.closed && a.session.changedSinceEmit) {
+        amendments++;
+        a.session.reasons.add(new ReviewReason("amended", "shelf activity that began before the exit resolved after "
+            + "the receipt was sent", Map.of("eventId", e.eventId())));
+        emit(a.session, a.session.exitAt);
       }
     }
   }
@@ -188,6 +255,7 @@ public final class CheckoutEngine {
     }
     for (Session s : done) {
       emit(s, s.exitAt);
+      remember(s, nowMillis);
     }
   }
 
@@ -205,6 +273,11 @@ public final class CheckoutEngine {
 
   public long unknownExits() {
     return unknownExits;
+  }
+
+  /** Receipts re-sent as amendments after later evidence changed them. */
+  public long amendments() {
+    return amendments;
   }
 
   // --- picks and put-backs ---
@@ -326,7 +399,9 @@ public final class CheckoutEngine {
         .filter(java.util.Objects::nonNull).map(StoreConfig.Lane::position).toList();
     List<Assoc> raw = new ArrayList<>();
     double total = 0;
-    for (Session s : open.values()) {
+    List<Session> candidates = new ArrayList<>(open.values());
+    candidates.addAll(recentlyClosed);
+    for (Session s : candidates) {
       if (s.exitAt >= 0 && s.exitAt < e.startMillis()) {
         continue;
       }
@@ -382,6 +457,14 @@ public final class CheckoutEngine {
     emit(s, s.exitAt >= 0 ? s.exitAt : at);
   }
 
+  private void remember(Session s, long now) {
+    s.closed = true;
+    recentlyClosed.addLast(s);
+    while (!recentlyClosed.isEmpty() && now - recentlyClosed.peekFirst().exitAt > KEEP_CLOSED_MILLIS) {
+      recentlyClosed.removeFirst();
+    }
+  }
+
   private void emit(Session s, long exitAt) {
     List<ReceiptLine> items = new ArrayList<>();
     List<ReviewReason> reasons = new ArrayList<>(s.reasons);
@@ -402,10 +485,16 @@ public final class CheckoutEngine {
       items.add(new ReceiptLine(p.sku(), p.name(), line.qty, p.priceMinor(), lineTotal, line.confidence));
     }
     String id = receiptId(s);
-    receiptsClosed++;
+    String amends = null;
+    if (s.emitted > 0) {
+      amends = id;
+      id = id + "-a" + s.emitted;
+    } else {
+      receiptsClosed++;
+    }
+    s.emitted++;
     receipts.accept(new Receipt(id, store.id(), store.gatewayId(), s.token, Instant.ofEpochMilli(s.enteredAt),
-        Instant.ofEpochMilli(exitAt), items, total, store.currency(), !reasons.isEmpty(), reasons, null));
-    presence.remove(s.token);
+        Instant.ofEpochMilli(exitAt), items, total, store.currency(), !reasons.isEmpty(), reasons, amends));
   }
 
   private String receiptId(Session s) {
@@ -430,6 +519,11 @@ public final class CheckoutEngine {
     final List<ReviewReason> reasons = new ArrayList<>();
     final Set<String> touched = new LinkedHashSet<>();
     final Set<String> faultLanesNoted = new LinkedHashSet<>();
+    final Map<String, Long> closeToMillis = new HashMap<>();
+    final Set<String> handOffNoted = new LinkedHashSet<>();
+    boolean closed;
+    boolean changedSinceEmit;
+    int emitted;
 
     Session(String token, long enteredAt) {
       this.token = token;
@@ -457,7 +551,12 @@ public final class CheckoutEngine {
       }
     }
 
+    boolean cartEmpty() {
+      return cart.values().stream().allMatch(l -> l.qty <= 0);
+    }
+
     void add(String sku, int signedQty, double confidence) {
+      changedSinceEmit = true;
       CartLine l = cart.computeIfAbsent(sku, k -> new CartLine());
       l.qty += signedQty;
       l.confidence = Math.min(l.confidence, confidence);

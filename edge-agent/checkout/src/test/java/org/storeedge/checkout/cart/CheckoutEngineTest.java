@@ -198,4 +198,44 @@ class CheckoutEngineTest {
     assertThat(r.items()).singleElement().satisfies(l -> assertThat(l.sku()).isEqualTo("CANDY"));
     assertThat(r.needsReview()).isFalse();
   }
+
+  @Test
+  void shoppersStandingTogetherAwayFromTheShelvesAreBothFlaggedForAPossibleHandOff() {
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    interact("jo", "l1", -352.0);
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(receipts).hasSize(2).allSatisfy(r -> assertThat(r.reviewReasons()).extracting(ReviewReason::code)
+        .contains("possible-hand-off"));
+  }
+
+  @Test
+  void aShelfEventThatResolvesAfterTheReceiptWasSentProducesAnAmendment() {
+    run(3000, null);
+    enter("lou");
+    StoreConfig.Lane l = store.lane("l2").orElseThrow();
+    where.put("lou", new double[] {l.position().x() + 0.5, l.position().y()});
+    run(1000, null);
+    run(500, "l2");
+    level.merge("l2", -55.0, Double::sum);
+    run(300, "l2");
+    // the shopper walks out while the hand wobble on the lane goes on (another arm, a bag)
+    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "lou", t));
+    run(7000, "l2");
+    run(4000, null);
+    assertThat(receipts).hasSize(2);
+    Receipt first = receipts.get(0);
+    Receipt amended = receipts.get(1);
+    assertThat(first.items()).isEmpty();
+    assertThat(first.reviewReasons()).extracting(ReviewReason::code).contains("unsettled-at-exit");
+    assertThat(amended.amends()).isEqualTo(first.receiptId());
+    assertThat(amended.receiptId()).isNotEqualTo(first.receiptId());
+    assertThat(amended.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(amended.toJson()).contains("\"type\":\"receipt-amendment\"").contains("\"amends\":\"" + first.receiptId());
+  }
 }
