@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Property-style checks over many seeded random cameras. */
-class HomographyProperties {
+class HomographyPropertiesTest {
   private static double in(Random r, double min, double max) {
     return min + (max - min) * r.nextDouble();
   }
