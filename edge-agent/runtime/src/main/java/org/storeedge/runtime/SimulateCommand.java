@@ -47,6 +47,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "longest wall time to wait for the broker to acknowledge everything (default: ${DEFAULT-VALUE})")
   Duration drainTimeout;
 
+  @Option(names = "--pace", defaultValue = "0", paramLabel = "X",
+      description = "virtual seconds per wall second; 0 (default) runs as fast as possible, 1 is real time")
+  double pace;
+
   @Option(names = "--work-dir", paramLabel = "DIR",
       description = "directory for the run's database and embedded broker (default: a new temporary directory)")
   Path workDir;
@@ -71,7 +75,7 @@ final class SimulateCommand implements Callable<Integer> {
       return Main.BAD_INPUT;
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("storeedge-sim-");
-    SimulationRun.Result r = new SimulationRun(new SimulationRun.Options(cfg, sc, dir, Optional.ofNullable(broker), 0,
+    SimulationRun.Result r = new SimulationRun(new SimulationRun.Options(cfg, sc, dir, Optional.ofNullable(broker), pace,
         drainTimeout, json -> {}, new java.io.PrintStream(System.err, true))).run();
     Path parent = report.toAbsolutePath().getParent();
     if (parent != null) {
@@ -82,6 +86,12 @@ final class SimulateCommand implements Callable<Integer> {
     out.printf("shoppers %d, receipts %d, precision %.4f, recall %.4f, F1 %.4f, exact %d/%d, review %d, silent wrong units %d%n",
         s.customers(), s.receipts(), s.precision(), s.recall(), s.f1(), s.exactReceipts(), s.customers(),
         s.reviewedReceipts(), s.silentWrongUnits());
+    if (pace > 0 && !r.exitToCloudWallMillis().isEmpty()) {
+      var l = new java.util.ArrayList<>(r.exitToCloudWallMillis());
+      java.util.Collections.sort(l);
+      out.printf("exit to receipt at an outside subscriber (wall time): p50 %d ms, p99 %d ms, max %d ms over %d receipts%n",
+          l.get((l.size() - 1) / 2), l.get((int) Math.floor(0.99 * (l.size() - 1))), l.get(l.size() - 1), l.size());
+    }
     out.printf("report written to %s (%.1f s wall)%n", report, r.wall().toMillis() / 1000.0);
     if (r.undelivered() > 0) {
       err.printf("%d messages still undelivered after the drain timeout of %s%n", r.undelivered(), drainTimeout);

@@ -86,7 +86,7 @@ public final class SimulationRun {
     stats.put("unattributedEvents", agent.checkout().unattributedEvents());
     stats.put("virtualSeconds", Duration.between(store.startTime(), vs.instant()).toSeconds());
     return new Result(receipts, store.groundTruth(), Scorer.score(truthOf(store.groundTruth()), receipts),
-        EventScorer.score(store.groundTruth().actions(), shelfEvents), 0, latency, 0, stats,
+        EventScorer.score(store.groundTruth().actions(), shelfEvents), 0, List.of(), latency, 0, stats,
         Duration.ofNanos(System.nanoTime() - wallStart));
   }
 
@@ -103,7 +103,7 @@ public final class SimulationRun {
 
   /** What happened. {@code undelivered} &gt; 0 means the drain timed out. */
   public record Result(List<Receipt> receipts, GroundTruth truth, Scorer.Score score, EventScorer.Score events,
-      long undelivered,
+      long undelivered, List<Long> exitToCloudWallMillis,
       List<Long> exitToReceiptMillis, int receivedBySubscriber, Map<String, Object> stats, Duration wall) {
 
     public String reportJson() {
@@ -113,6 +113,7 @@ public final class SimulationRun {
       m.put("undelivered", undelivered);
       m.put("receivedBySubscriber", receivedBySubscriber);
       m.put("exitToReceiptMillis", latencySummary(exitToReceiptMillis));
+      m.put("exitToCloudWallMillis", latencySummary(exitToCloudWallMillis));
       m.put("stats", stats);
       m.put("wallSeconds", Json.round(wall.toMillis() / 1000.0, 3));
       m.put("receipts", receipts);
@@ -152,12 +153,19 @@ public final class SimulationRun {
     }
     List<String> received = new CopyOnWriteArrayList<>();
     Map<String, Boolean> seenIds = new ConcurrentHashMap<>();
+    // wall time of each shopper's exit, to measure exit -> receipt at an outside subscriber
+    Map<String, Long> exitWallNanos = new ConcurrentHashMap<>();
+    List<Long> exitToCloud = new CopyOnWriteArrayList<>();
     try (SystemScheduler uplinkTimers = new SystemScheduler("uplink-timers");
         SqliteOutbox outbox = SqliteOutbox.open(o.workDir().resolve("storeedge.db"),
             new OutboxOptions(config.storage().maxBytes(), InstantSource.system()));
         ReceiptSubscriber subscriber = new ReceiptSubscriber(broker, prefix + "receipts", json -> {
           String id = ReceiptSubscriber.field(json, "receiptId");
           if (id != null && seenIds.putIfAbsent(id, Boolean.TRUE) == null) {
+            Long exitAt = exitWallNanos.get(String.valueOf(ReceiptSubscriber.field(json, "customerToken")));
+            if (exitAt != null) {
+              exitToCloud.add((System.nanoTime() - exitAt) / 1_000_000);
+            }
             received.add(json);
             o.onDelivered().accept(json);
           }
@@ -187,7 +195,12 @@ public final class SimulationRun {
         latency.add(vs.millis() - r.exitedAt().toEpochMilli());
       });
       agent.start();
-      store.start(agent::onGate, agent::onObservation);
+      store.start(e -> {
+        if (e.direction() == org.storeedge.core.event.GateEvent.Direction.EXIT) {
+          exitWallNanos.put(e.customerToken(), System.nanoTime());
+        }
+        agent.onGate(e);
+      }, agent::onObservation);
       vs.runUntil(store.endTime().plusSeconds(10));
       agent.close();
 
@@ -209,7 +222,7 @@ public final class SimulationRun {
       Scorer.Score score = Scorer.score(truthOf(store.groundTruth()), receipts);
       Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);
       EventScorer.Score eventScore = EventScorer.score(store.groundTruth().actions(), shelfEvents);
-      return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, latency, received.size(), stats, wall);
+      return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, List.copyOf(exitToCloud), latency, received.size(), stats, wall);
     } finally {
       if (embedded != null) {
         embedded.stop();
