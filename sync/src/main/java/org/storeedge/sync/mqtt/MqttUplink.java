@@ -1,5 +1,8 @@
 package org.storeedge.sync.mqtt;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -31,8 +35,10 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.storeedge.core.lifecycle.Lifecycle;
+import org.storeedge.core.outbox.Stream;
 import org.storeedge.core.time.Scheduler;
 import org.storeedge.sync.outbox.OutboxEntry;
+import org.storeedge.sync.outbox.OutboxStats;
 import org.storeedge.sync.outbox.SqliteOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +55,18 @@ import org.slf4j.LoggerFactory;
  *  cmd/{name} --Paho--> thread storeedge-uplink-cmd (handlers) --+
  * </pre>
  *
- * <p>Guarantees: an entry is deleted from the outbox only after its PUBACK with a success reason
- * code; on connection loss everything in flight returns to pending and is sent again after
- * reconnecting (at-least-once; each publish carries the user property {@value #IDEMPOTENCY_KEY}
- * = the entry key so consumers drop duplicates). Order is FIFO per stream within a connection;
+ * <p>Guarantees: an entry is deleted from the outbox only after the PUBACK (success reason code)
+ * of the publish that carried it; on connection loss everything in flight returns to pending and
+ * is sent again after reconnecting (at-least-once). Order is FIFO per stream within a connection;
  * receipts go before alerts, events and telemetry.
+ *
+ * <p>Message shapes: receipts and alerts go one entry per publish, with the user property {@value
+ * #IDEMPOTENCY_KEY} = the entry key. Consecutive events (and telemetry) of one topic go together
+ * as {@code {"batch":[{"key":..,"seq":..,"createdMs":..,"payload":<the entry's JSON>},...]}} up
+ * to {@link UplinkOptions#maxBatchBytes()}, marked with the user property {@value #BATCH} = the
+ * number of entries; an entry whose payload is not valid JSON goes on its own. With GZIP
+ * compression every entry publish is gzipped and carries {@value #CONTENT_ENCODING}{@code : gzip}.
+ * Telemetry publishes carry the configured MQTT message expiry.
  *
  * <p>Paho's callbacks only post events to the uplink thread; Paho is never called from its own
  * callback threads. A fresh client (memory persistence; the outbox is the durable store) is made
@@ -64,10 +77,19 @@ import org.slf4j.LoggerFactory;
 public final class MqttUplink implements Lifecycle {
   /** MQTT 5 user property carrying the entry's idempotency key. */
   public static final String IDEMPOTENCY_KEY = "idempotency-key";
+  /** MQTT 5 user property on batch envelopes: the number of entries inside. */
+  public static final String BATCH = "batch";
+  /** MQTT 5 user property naming the payload compression ({@code gzip}); absent when none. */
+  public static final String CONTENT_ENCODING = "content-encoding";
   public static final int MAX_COMMAND_BYTES = 256 * 1024;
   static final byte[] ONLINE = "{\"state\":\"online\"}".getBytes(StandardCharsets.UTF_8);
   static final byte[] OFFLINE = "{\"state\":\"offline\"}".getBytes(StandardCharsets.UTF_8);
-  private static final int MAX_BATCH = 256;
+  /** Most entries read from the outbox per refill. */
+  private static final int MAX_READ = 4096;
+  /** Most entries inside unacknowledged publishes (bounds memory when batches are large). */
+  static final int MAX_IN_FLIGHT_ENTRIES = 16_384;
+  /** JSON framing per entry in an envelope, besides payload and key. */
+  private static final int ENVELOPE_ENTRY_OVERHEAD = 64;
   private static final int MAX_QUEUED_CONTROL = 1000;
 
   private static final Logger log = LoggerFactory.getLogger(MqttUplink.class);
@@ -94,8 +116,10 @@ public final class MqttUplink implements Lifecycle {
   private Scheduler.Cancellable reconnectTask;
   private Scheduler.Cancellable resumeTask;
   private boolean pausedAfterReject;
-  /** Entries published and not acknowledged: seq -> connection generation. */
-  private final Map<Long, Integer> inFlight = new HashMap<>();
+  /** Entry publishes not yet acknowledged: publish id -> (connection generation, entry seqs). */
+  private final Map<Long, Sent> inFlight = new HashMap<>();
+  private long nextPublishId;
+  private int inFlightEntryCount;
   private final List<Long> ackedSinceFlush = new ArrayList<>();
   private int controlInFlight;
   private final ArrayDeque<Control> controlQueue = new ArrayDeque<>();
@@ -111,6 +135,11 @@ public final class MqttUplink implements Lifecycle {
   private final AtomicLong offlineAccumMillis = new AtomicLong();
   private final AtomicLong commandsHandled = new AtomicLong();
   private final AtomicLong commandErrors = new AtomicLong();
+  private final AtomicLong publishes = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong payloadBytes = new AtomicLong();
+  private volatile int inFlightEntries;
+  private volatile long lastProgress = -1;
   private volatile long offlineSinceMillis = -1;
   private volatile String currentBroker = "";
   private volatile boolean connectedFlag;
@@ -207,9 +236,21 @@ public final class MqttUplink implements Lifecycle {
     if (since >= 0) {
       offline += Math.max(0, scheduler.millis() - since);
     }
+    OutboxStats os = outbox.stats();
+    Map<Stream, Long> lost = new java.util.EnumMap<>(Stream.class);
+    for (Stream st : Stream.values()) {
+      lost.put(st, os.lost(st));
+    }
+    long stalled = 0;
+    long progress = lastProgress;
+    if (connectedFlag && os.totalPending() > 0 && progress >= 0) {
+      stalled = Math.max(0, scheduler.millis() - progress);
+    }
     return new UplinkStats(connectedFlag, connectedFlag ? currentBroker : "", sent.get(), acknowledged.get(),
         retried.get(), rejected.get(), connects.get(), connectionLosses.get(), offline, inFlightSize, windowSize,
-        commandsHandled.get(), commandErrors.get());
+        commandsHandled.get(), commandErrors.get(), publishes.get(), batches.get(), payloadBytes.get(),
+        inFlightEntries, stalled, os.pending(), os.oldestPendingAgeMillis(), java.util.Collections.unmodifiableMap(lost),
+        os.freeDiskBytes(), os.alarms());
   }
 
   // ------------------------------------------------------------------ event loop
@@ -243,6 +284,7 @@ public final class MqttUplink implements Lifecycle {
         runSafely(this::pump);
       }
       inFlightSize = inFlight.size();
+      inFlightEntries = inFlightEntryCount;
     }
   }
 
@@ -319,6 +361,7 @@ public final class MqttUplink implements Lifecycle {
     Integer receiveMax = props == null ? null : props.getReceiveMaximum();
     window = Math.max(1, Math.min(options.maxInFlight(), receiveMax == null ? 65535 : receiveMax));
     windowSize = window;
+    lastProgress = scheduler.millis();
     long since = offlineSinceMillis;
     if (since >= 0) {
       offlineAccumMillis.addAndGet(Math.max(0, scheduler.millis() - since));
@@ -384,9 +427,16 @@ public final class MqttUplink implements Lifecycle {
   private void releaseInFlight() {
     flushAcks();
     if (!inFlight.isEmpty()) {
-      outbox.release(new ArrayList<>(inFlight.keySet()));
-      retried.addAndGet(inFlight.size());
+      List<Long> back = new ArrayList<>(inFlightEntryCount);
+      for (Sent sent : inFlight.values()) {
+        for (long seq : sent.seqs()) {
+          back.add(seq);
+        }
+      }
+      outbox.release(back);
+      retried.addAndGet(back.size());
       inFlight.clear();
+      inFlightEntryCount = 0;
     }
     controlInFlight = 0;
   }
@@ -468,93 +518,233 @@ public final class MqttUplink implements Lifecycle {
       return;
     }
     int free = free();
+    int room = MAX_IN_FLIGHT_ENTRIES - inFlightEntryCount;
     // Refill in chunks: one outbox read per quarter window, not per PUBACK.
-    if (free <= 0 || (!inFlight.isEmpty() && free < Math.max(1, window / 4))) {
+    if (free <= 0 || room <= 0
+        || (!inFlight.isEmpty() && (free < Math.max(1, window / 4) || room < MAX_IN_FLIGHT_ENTRIES / 4))) {
       return;
     }
-    while (free > 0) {
-      List<OutboxEntry> batch = outbox.nextBatch(Math.min(free, MAX_BATCH));
+    while (free > 0 && room > 0) {
+      int perPublish = options.maxBatchBytes() > 0 ? options.maxBatchEntries() : 1;
+      List<OutboxEntry> batch = outbox.nextBatch((int) Math.min(Math.min(MAX_READ, room), (long) free * perPublish));
       if (batch.isEmpty()) {
         return;
       }
-      for (int i = 0; i < batch.size(); i++) {
-        try {
-          publishEntry(batch.get(i));
-        } catch (MqttException | RuntimeException e) {
-          List<Long> back = new ArrayList<>();
-          for (int j = i; j < batch.size(); j++) {
-            back.add(batch.get(j).seq());
-          }
-          outbox.release(back);
-          if (e instanceof MqttException me && me.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-            window = Math.max(1, inFlight.size() + controlInFlight);
-            windowSize = window;
-            log.info("client in-flight limit reached; window lowered to {}", window);
-          } else if (e instanceof MqttException me && me.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED) {
-            // the connection dropped before Paho told us; treat it as lost now
-            onLost(generation, "client not connected while publishing");
-          } else {
-            log.warn("publish failed: {} ({} entries back to pending)", describe(e), back.size());
-          }
-          return;
+      List<List<OutboxEntry>> groups = group(batch);
+      int g = 0;
+      try {
+        for (; g < groups.size() && free() > 0; g++) {
+          publishEntries(groups.get(g));
         }
+      } catch (MqttException | RuntimeException e) {
+        List<Long> back = seqsOf(groups.subList(g, groups.size()));
+        outbox.release(back);
+        if (e instanceof MqttException me && me.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+          window = Math.max(1, inFlight.size() + controlInFlight);
+          windowSize = window;
+          log.info("client in-flight limit reached; window lowered to {}", window);
+        } else if (e instanceof MqttException me && me.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED) {
+          // the connection dropped before Paho told us; treat it as lost now
+          onLost(generation, "client not connected while publishing");
+        } else {
+          log.warn("publish failed: {} ({} entries back to pending)", describe(e), back.size());
+        }
+        return;
+      }
+      if (g < groups.size()) {
+        // Window full: the rest was never sent, it goes back untouched (ahead of newer entries).
+        outbox.giveBack(seqsOf(groups.subList(g, groups.size())));
+        return;
       }
       free = free();
+      room = MAX_IN_FLIGHT_ENTRIES - inFlightEntryCount;
     }
   }
 
-  private void publishEntry(OutboxEntry e) throws MqttException {
-    MqttMessage m = new MqttMessage(e.payload());
+  private static List<Long> seqsOf(List<List<OutboxEntry>> groups) {
+    List<Long> seqs = new ArrayList<>();
+    for (List<OutboxEntry> grp : groups) {
+      for (OutboxEntry e : grp) {
+        seqs.add(e.seq());
+      }
+    }
+    return seqs;
+  }
+
+  /**
+   * Splits entries (receipts first, FIFO per stream) into publishes: consecutive events or
+   * telemetry of one topic share an envelope up to the size and count caps; everything else goes
+   * alone. Order within each stream is kept.
+   */
+  List<List<OutboxEntry>> group(List<OutboxEntry> entries) {
+    List<List<OutboxEntry>> out = new ArrayList<>();
+    List<OutboxEntry> cur = null;
+    long curBytes = 0;
+    for (OutboxEntry e : entries) {
+      if (!batchable(e)) {
+        cur = null;
+        out.add(List.of(e));
+        continue;
+      }
+      long size = envelopeEntryBytes(e);
+      if (cur != null && cur.get(0).stream() == e.stream() && cur.get(0).topic().equals(e.topic())
+          && cur.size() < options.maxBatchEntries() && curBytes + size <= options.maxBatchBytes()) {
+        cur.add(e);
+        curBytes += size;
+      } else {
+        cur = new ArrayList<>();
+        cur.add(e);
+        curBytes = 12 + size;
+        out.add(cur);
+      }
+    }
+    return out;
+  }
+
+  private boolean batchable(OutboxEntry e) {
+    return options.maxBatchBytes() > 0 && (e.stream() == Stream.EVENTS || e.stream() == Stream.TELEMETRY)
+        && JsonCheck.isValid(e.payload());
+  }
+
+  private static long envelopeEntryBytes(OutboxEntry e) {
+    return e.payload().length + e.key().length() + ENVELOPE_ENTRY_OVERHEAD;
+  }
+
+  /** The {@code {"batch":[...]}} envelope of entries whose payloads are valid JSON. */
+  static byte[] envelope(List<OutboxEntry> entries) {
+    long size = 16;
+    for (OutboxEntry e : entries) {
+      size += envelopeEntryBytes(e);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size));
+    out.writeBytes("{\"batch\":[".getBytes(StandardCharsets.UTF_8));
+    boolean first = true;
+    for (OutboxEntry e : entries) {
+      if (!first) {
+        out.write(',');
+      }
+      first = false;
+      out.writeBytes(("{\"key\":\"" + jsonEscape(e.key()) + "\",\"seq\":" + e.seq() + ",\"createdMs\":"
+          + e.createdMillis() + ",\"payload\":").getBytes(StandardCharsets.UTF_8));
+      out.writeBytes(e.payload());
+      out.write('}');
+    }
+    out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+    return out.toByteArray();
+  }
+
+  static byte[] gzip(byte[] data) {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream(data.length / 3 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(bos, 8192)) {
+      gz.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in-memory: does not happen
+    }
+    return bos.toByteArray();
+  }
+
+  private record Sent(int gen, long[] seqs) {}
+
+  private void publishEntries(List<OutboxEntry> group) throws MqttException {
+    OutboxEntry head = group.get(0);
+    boolean isBatch = batchable(head);
+    byte[] body = isBatch ? envelope(group) : head.payload();
+    List<UserProperty> props = new ArrayList<>(4);
+    props.add(new UserProperty("stream", head.stream().name().toLowerCase(Locale.ROOT)));
+    if (isBatch) {
+      props.add(new UserProperty(BATCH, Integer.toString(group.size())));
+    } else {
+      props.add(new UserProperty(IDEMPOTENCY_KEY, head.key()));
+    }
+    if (options.compression() == UplinkOptions.Compression.GZIP) {
+      body = gzip(body);
+      props.add(new UserProperty(CONTENT_ENCODING, "gzip"));
+    }
+    MqttMessage m = new MqttMessage(body);
     m.setQos(1);
     MqttProperties p = new MqttProperties();
-    p.setUserProperties(List.of(new UserProperty(IDEMPOTENCY_KEY, e.key()),
-        new UserProperty("stream", e.stream().name().toLowerCase(Locale.ROOT))));
+    p.setUserProperties(props);
+    if (isBatch) {
+      p.setContentType("application/json");
+    }
+    if (head.stream() == Stream.TELEMETRY && options.telemetryExpirySeconds() > 0) {
+      p.setMessageExpiryInterval(options.telemetryExpirySeconds());
+    }
     m.setProperties(p);
     int gen = generation;
-    long seq = e.seq();
-    client.publish(options.topicPrefix() + e.topic(), m, null, new MqttActionListener() {
+    long id = nextPublishId++;
+    long[] seqs = new long[group.size()];
+    for (int i = 0; i < seqs.length; i++) {
+      seqs[i] = group.get(i).seq();
+    }
+    client.publish(options.topicPrefix() + head.topic(), m, null, new MqttActionListener() {
       @Override
       public void onSuccess(IMqttToken token) {
         int[] rc = token.getReasonCodes();
-        post(() -> onEntryAck(gen, seq, rc));
+        post(() -> onEntryAck(gen, id, seqs, rc));
       }
 
       @Override
       public void onFailure(IMqttToken token, Throwable ex) {
-        post(() -> onEntryFailed(gen, seq, ex));
+        post(() -> onEntryFailed(gen, id, ex));
       }
     });
-    inFlight.put(seq, gen);
-    sent.incrementAndGet();
+    inFlight.put(id, new Sent(gen, seqs));
+    inFlightEntryCount += seqs.length;
+    sent.addAndGet(seqs.length);
+    publishes.incrementAndGet();
+    if (isBatch) {
+      batches.incrementAndGet();
+    }
+    payloadBytes.addAndGet(body.length);
   }
 
-  private void onEntryAck(int gen, long seq, int[] reasonCodes) {
-    boolean current = Integer.valueOf(gen).equals(inFlight.get(seq));
+  private Sent removeCurrent(int gen, long id) {
+    Sent s = inFlight.get(id);
+    if (s == null || s.gen() != gen) {
+      return null;
+    }
+    inFlight.remove(id);
+    inFlightEntryCount -= s.seqs().length;
+    return s;
+  }
+
+  private void onEntryAck(int gen, long id, long[] seqs, int[] reasonCodes) {
     if (reasonCodes != null && reasonCodes.length > 0 && reasonCodes[0] >= 0x80) {
       rejected.incrementAndGet();
-      if (current) {
-        inFlight.remove(seq);
-        outbox.release(List.of(seq));
-        retried.incrementAndGet();
+      Sent s = removeCurrent(gen, id);
+      if (s != null) {
+        List<Long> back = new ArrayList<>(s.seqs().length);
+        for (long seq : s.seqs()) {
+          back.add(seq);
+        }
+        outbox.release(back);
+        retried.addAndGet(back.size());
       }
-      log.warn("broker refused entry {} with reason code 0x{}; kept for retry", seq, Integer.toHexString(reasonCodes[0]));
+      log.warn("broker refused a publish of {} entries (first seq {}) with reason code 0x{}; kept for retry",
+          seqs.length, seqs[0], Integer.toHexString(reasonCodes[0]));
       pauseAfterReject();
       return;
     }
-    if (current) {
-      inFlight.remove(seq);
-    }
+    removeCurrent(gen, id);
     // A late ack from an earlier connection still proves the broker has the message.
-    acknowledged.incrementAndGet();
-    ackedSinceFlush.add(seq);
+    acknowledged.addAndGet(seqs.length);
+    for (long seq : seqs) {
+      ackedSinceFlush.add(seq);
+    }
+    lastProgress = scheduler.millis();
   }
 
-  private void onEntryFailed(int gen, long seq, Throwable ex) {
-    if (Integer.valueOf(gen).equals(inFlight.get(seq))) {
-      inFlight.remove(seq);
-      outbox.release(List.of(seq));
-      retried.incrementAndGet();
-      log.debug("entry {} not acknowledged: {}", seq, describe(ex));
+  private void onEntryFailed(int gen, long id, Throwable ex) {
+    Sent s = removeCurrent(gen, id);
+    if (s != null) {
+      List<Long> back = new ArrayList<>(s.seqs().length);
+      for (long seq : s.seqs()) {
+        back.add(seq);
+      }
+      outbox.release(back);
+      retried.addAndGet(back.size());
+      log.debug("publish of {} entries not acknowledged: {}", back.size(), describe(ex));
     }
   }
 

@@ -36,12 +36,29 @@ import org.storeedge.config.StoreConfig;
  * @param sessionExpirySeconds how long the broker keeps the session (and queued commands) after
  *     a disconnect, seconds
  * @param maxInFlight most unacknowledged publishes; the broker's Receive Maximum lowers it
+ * @param maxBatchBytes events and telemetry are sent as {@code {"batch":[...]}} envelopes of up
+ *     to this many bytes (before compression); 0 sends every entry on its own
+ * @param maxBatchEntries most entries in one envelope, &gt;= 1
+ * @param compression GZIP compresses every entry publish (batch or single) and marks it with the
+ *     user property {@code content-encoding: gzip}
+ * @param telemetryExpirySeconds MQTT 5 message expiry of telemetry publishes (the broker drops
+ *     them when no subscriber took them in time), seconds; 0 for none
  */
 public record UplinkOptions(List<String> brokerUris, String clientId, String topicPrefix,
     Optional<SSLSocketFactory> socketFactory, Optional<String> username, Optional<char[]> password,
-    int keepAliveSeconds, long sessionExpirySeconds, int maxInFlight) {
+    int keepAliveSeconds, long sessionExpirySeconds, int maxInFlight, int maxBatchBytes,
+    int maxBatchEntries, Compression compression, long telemetryExpirySeconds) {
 
   public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+  public static final int DEFAULT_MAX_BATCH_BYTES = 128 * 1024;
+  public static final int DEFAULT_MAX_BATCH_ENTRIES = 500;
+  public static final long DEFAULT_TELEMETRY_EXPIRY_SECONDS = 3600;
+
+  /** Payload compression of entry publishes. */
+  public enum Compression {
+    NONE,
+    GZIP
+  }
 
   public UplinkOptions {
     brokerUris = List.copyOf(brokerUris);
@@ -68,6 +85,27 @@ public record UplinkOptions(List<String> brokerUris, String clientId, String top
     if (maxInFlight <= 0 || maxInFlight > 65535) {
       throw new IllegalArgumentException("maxInFlight must be in 1..65535 (got: " + maxInFlight + ")");
     }
+    if (maxBatchBytes < 0 || maxBatchBytes > 64 * 1024 * 1024) {
+      throw new IllegalArgumentException("maxBatchBytes must be in 0..64MiB (got: " + maxBatchBytes + ")");
+    }
+    if (maxBatchEntries < 1) {
+      throw new IllegalArgumentException("maxBatchEntries must be >= 1 (got: " + maxBatchEntries + ")");
+    }
+    if (compression == null) {
+      throw new IllegalArgumentException("compression must be set (NONE or GZIP)");
+    }
+    if (telemetryExpirySeconds < 0 || telemetryExpirySeconds > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("telemetryExpirySeconds must be in 0..4294967295 (got: " + telemetryExpirySeconds + ")");
+    }
+  }
+
+  /** Default batching (128 KiB, 500 entries), no compression, telemetry expiring after an hour. */
+  public UplinkOptions(List<String> brokerUris, String clientId, String topicPrefix,
+      Optional<SSLSocketFactory> socketFactory, Optional<String> username, Optional<char[]> password,
+      int keepAliveSeconds, long sessionExpirySeconds, int maxInFlight) {
+    this(brokerUris, clientId, topicPrefix, socketFactory, username, password, keepAliveSeconds,
+        sessionExpirySeconds, maxInFlight, DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_BATCH_ENTRIES, Compression.NONE,
+        DEFAULT_TELEMETRY_EXPIRY_SECONDS);
   }
 
   /** Plain TCP, no credentials, 30 s keep alive, one week session, default window. */
@@ -78,7 +116,23 @@ public record UplinkOptions(List<String> brokerUris, String clientId, String top
 
   public UplinkOptions withMaxInFlight(int n) {
     return new UplinkOptions(brokerUris, clientId, topicPrefix, socketFactory, username, password,
-        keepAliveSeconds, sessionExpirySeconds, n);
+        keepAliveSeconds, sessionExpirySeconds, n, maxBatchBytes, maxBatchEntries, compression, telemetryExpirySeconds);
+  }
+
+  /** {@code maxBytes} 0 turns batching off. */
+  public UplinkOptions withBatching(int maxBytes, int maxEntries) {
+    return new UplinkOptions(brokerUris, clientId, topicPrefix, socketFactory, username, password,
+        keepAliveSeconds, sessionExpirySeconds, maxInFlight, maxBytes, maxEntries, compression, telemetryExpirySeconds);
+  }
+
+  public UplinkOptions withCompression(Compression c) {
+    return new UplinkOptions(brokerUris, clientId, topicPrefix, socketFactory, username, password,
+        keepAliveSeconds, sessionExpirySeconds, maxInFlight, maxBatchBytes, maxBatchEntries, c, telemetryExpirySeconds);
+  }
+
+  public UplinkOptions withTelemetryExpirySeconds(long seconds) {
+    return new UplinkOptions(brokerUris, clientId, topicPrefix, socketFactory, username, password,
+        keepAliveSeconds, sessionExpirySeconds, maxInFlight, maxBatchBytes, maxBatchEntries, compression, seconds);
   }
 
   /**
@@ -208,6 +262,8 @@ public record UplinkOptions(List<String> brokerUris, String clientId, String top
     return "UplinkOptions[brokerUris=" + brokerUris + ", clientId=" + clientId + ", topicPrefix=" + topicPrefix
         + ", tls=" + socketFactory.isPresent() + ", username=" + username.orElse("-")
         + ", password=" + (password.isPresent() ? "***" : "-") + ", keepAliveSeconds=" + keepAliveSeconds
-        + ", sessionExpirySeconds=" + sessionExpirySeconds + ", maxInFlight=" + maxInFlight + "]";
+        + ", sessionExpirySeconds=" + sessionExpirySeconds + ", maxInFlight=" + maxInFlight
+        + ", maxBatchBytes=" + maxBatchBytes + ", maxBatchEntries=" + maxBatchEntries + ", compression=" + compression
+        + ", telemetryExpirySeconds=" + telemetryExpirySeconds + "]";
   }
 }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  producers (any thread)          writer thread "storeedge-outbox-writer"
  *  append() --op+future--> queue --> take up to maxOpsPerCommit ops
- *     |  blocks until                 BEGIN; caps; INSERT/DELETE...; COMMIT (fsync)
+ *     |  blocks until                 BEGIN; expiry; caps; INSERT/DELETE...; COMMIT (fsync)
  *     '<------- seq --------------- complete futures, update counts, notify listeners
  *
  *  uplink thread: nextBatch() reads on its own connection; markDelivered()/release() only
@@ -54,11 +55,19 @@ import org.slf4j.LoggerFactory;
  * idempotency key).
  *
  * <p>Delivery bookkeeping: an entry handed out by {@link #nextBatch} is "in flight" and is not
- * handed out again until {@link #release}d (send failed, connection lost) or deleted. Order is
- * FIFO per stream by {@code seq}; streams are served in {@link Stream} order.
+ * handed out again until {@link #release}d (send failed, connection lost), {@link #giveBack given
+ * back} or deleted. Order is FIFO per stream by {@code seq}; streams are served in {@link Stream}
+ * order.
  *
- * <p>Never deletes, truncates or rewrites a file it cannot read: {@link #open} throws {@link
- * OutboxUnreadableException} instead.
+ * <p>Policies (see {@link OutboxOptions}): byte caps per stream and overall, expiry by age,
+ * refusal when the disk is nearly full. Every entry lost to a policy is counted per stream in
+ * {@link #stats()}.
+ *
+ * <p>Corruption: a database that fails its integrity check (or cannot be read at all) is moved
+ * aside to {@code <name>.corrupt-<UTC timestamp>}, never deleted; every entry that can still be
+ * read is copied into a fresh database, which is then opened; {@link #alarms()} reports it until
+ * {@link #acknowledgeSalvage()}. A database from a newer schema is refused with {@link
+ * OutboxUnreadableException} and left untouched.
  */
 public final class SqliteOutbox implements Outbox, AutoCloseable {
   static final int SCHEMA_VERSION = 1;
@@ -83,20 +92,29 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
   private final long[] pendingBytes = new long[STREAMS.length];
   private final long[] dropped = new long[STREAMS.length];
   private final long[] refused = new long[STREAMS.length];
+  private final long[] expired = new long[STREAMS.length];
+  private final long[] refusedLowDisk = new long[STREAMS.length];
   /** Highest seq handed out per stream; nextBatch reads above it. */
   private final long[] cursor = new long[STREAMS.length];
   /** Handed out by nextBatch, not yet acknowledged or released: seq -> stream. */
   private final Map<Long, Stream> inFlight = new HashMap<>();
   /** Acknowledged, delete not yet committed: never handed out again. */
   private final Set<Long> deleting = new HashSet<>();
+  private final Map<OutboxAlarm.Kind, OutboxAlarm> alarms = new EnumMap<>(OutboxAlarm.Kind.class);
+  private final List<SalvageReport> salvages = new ArrayList<>();
   private long receiptsOverCap;
   private long appended;
   private long delivered;
   private long commits;
   private long writeFailures;
+  private long freeDiskBytes = -1;
   private boolean closed;
-  /** Writer thread only: the over-cap alarm was logged and the outbox has not dropped below the cap since. */
-  private boolean overCapWarned;
+
+  // ---- writer thread only ----
+  /** Clock millis of the last expiry sweep. */
+  private long lastSweepMillis;
+  /** Next seq to assign: above every seq ever used (sqlite_sequence), so seqs never repeat. */
+  private long nextSeq = 1;
 
   private SqliteOutbox(Path file, OutboxOptions options, Connection writeConn, Connection readConn) {
     this.file = file;
@@ -108,17 +126,45 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
   }
 
   /**
-   * Opens (creating if absent) the outbox in {@code dbFile} and starts its writer thread.
+   * Opens (creating if absent) the outbox in {@code dbFile} and starts its writer thread. A
+   * corrupt file is moved aside and its readable entries salvaged into a new file first (see the
+   * class comment); this can take a while for a large file.
    *
-   * @throws OutboxUnreadableException the file exists but is not a usable outbox; it is untouched
-   * @throws IOException the file or its directory cannot be created or opened
+   * @throws OutboxUnreadableException the file was written by a newer schema; it is untouched
+   * @throws IOException the file or its directory cannot be created, opened, or moved aside
    */
   public static SqliteOutbox open(Path dbFile, OutboxOptions options) throws IOException {
     Path file = dbFile.toAbsolutePath();
-    checkHeader(file);
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
+    Salvage.finishInterrupted(file, options.clock());
+    try {
+      return openChecked(file, options);
+    } catch (Corrupt c) {
+      log.error("outbox {} is corrupt ({}); moving it aside and salvaging what can be read", file, c.getMessage());
+      SalvageReport report = Salvage.run(file, c.getMessage(), options.clock());
+      log.error("outbox {}: corrupt file moved to {}; {} entries salvaged, {} sequence numbers unreadable",
+          file, report.movedTo(), report.rowsSalvaged(), report.unreadableSeqs());
+      try {
+        return openChecked(file, options);
+      } catch (Corrupt again) {
+        throw new IOException("outbox " + file + " is corrupt right after salvage: " + again.getMessage(), again);
+      }
+    }
+  }
+
+  /** The file is damaged: salvage it. */
+  static final class Corrupt extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Corrupt(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static SqliteOutbox openChecked(Path file, OutboxOptions options) throws IOException, Corrupt {
+    checkHeader(file);
     Connection w = null;
     Connection r = null;
     try {
@@ -134,6 +180,10 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
           }
         }
         s.execute("PRAGMA synchronous=FULL");
+        String integrity = integrityCheck(s);
+        if (!"ok".equals(integrity)) {
+          throw new Corrupt("integrity check: " + integrity, null);
+        }
       }
       migrate(w, file);
       r = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -143,24 +193,39 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
       }
       SqliteOutbox outbox = new SqliteOutbox(file, options, w, r);
       outbox.loadCounts();
+      outbox.loadNextSeq();
+      outbox.loadSalvages();
+      outbox.lastSweepMillis = Long.MIN_VALUE; // sweep with the first commit
       outbox.writer.start();
+      outbox.ops.add(new Sweep(new CompletableFuture<>()));
       log.info("outbox {} open: {} pending", file, outbox.pendingCount());
       return outbox;
     } catch (SQLException e) {
       closeQuietly(r);
       closeQuietly(w);
       if (isCorruption(e)) {
-        throw new OutboxUnreadableException(file, e.getMessage(), e);
+        throw new Corrupt(e.getMessage(), e);
       }
       throw new IOException("cannot open outbox database " + file + ": " + e.getMessage(), e);
-    } catch (OutboxUnreadableException e) {
+    } catch (OutboxUnreadableException | Corrupt e) {
       closeQuietly(r);
       closeQuietly(w);
       throw e;
     }
   }
 
-  private static void checkHeader(Path file) throws IOException {
+  /** "ok", or the first problems found. */
+  static String integrityCheck(Statement s) throws SQLException {
+    List<String> lines = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery("PRAGMA integrity_check(20)")) {
+      while (rs.next()) {
+        lines.add(rs.getString(1));
+      }
+    }
+    return lines.isEmpty() ? "no result" : String.join("; ", lines);
+  }
+
+  private static void checkHeader(Path file) throws IOException, Corrupt {
     if (!Files.exists(file) || Files.size(file) == 0) {
       return; // new or empty file: SQLite initialises it
     }
@@ -170,17 +235,17 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
       n = in.readNBytes(head, 0, head.length);
     }
     if (n < head.length || !Arrays.equals(head, SQLITE_HEADER)) {
-      throw new OutboxUnreadableException(file, "not a SQLite database (bad file header)", null);
+      throw new Corrupt("not a SQLite database (bad file header)", null);
     }
   }
 
-  private static boolean isCorruption(SQLException e) {
+  static boolean isCorruption(SQLException e) {
     String m = String.valueOf(e.getMessage());
     return m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB") || m.contains("malformed")
-        || m.contains("not a database") || m.contains("newer schema");
+        || m.contains("not a database");
   }
 
-  private static void migrate(Connection c, Path file) throws SQLException, OutboxUnreadableException {
+  static void migrate(Connection c, Path file) throws SQLException, OutboxUnreadableException {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
@@ -209,6 +274,16 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         s.execute("CREATE INDEX IF NOT EXISTS entries_stream_seq ON entries(stream, seq)");
         s.execute("INSERT INTO schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
       }
+      // Additive, ignored by older builds: no schema version change.
+      s.execute("""
+          CREATE TABLE IF NOT EXISTS salvage_log(
+            id           INTEGER PRIMARY KEY,
+            at_ms        INTEGER NOT NULL,
+            moved_to     TEXT    NOT NULL,
+            salvaged     INTEGER NOT NULL,
+            unreadable   INTEGER NOT NULL,
+            detail       TEXT    NOT NULL,
+            acknowledged INTEGER NOT NULL DEFAULT 0)""");
       c.commit();
     } catch (SQLException | RuntimeException e) {
       c.rollback();
@@ -229,16 +304,45 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     }
   }
 
-  private static Stream parseStream(String name) throws SQLException {
+  private void loadNextSeq() throws SQLException {
+    try (Statement s = readConn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name='entries'), 0), "
+            + "coalesce((SELECT max(seq) FROM entries), 0))")) {
+      nextSeq = rs.next() ? rs.getLong(1) + 1 : 1;
+    }
+  }
+
+  private void loadSalvages() throws SQLException {
+    try (Statement s = readConn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT at_ms, moved_to, salvaged, unreadable, detail FROM salvage_log WHERE acknowledged=0 ORDER BY id")) {
+      while (rs.next()) {
+        SalvageReport r = new SalvageReport(rs.getLong(1), Path.of(rs.getString(2)), rs.getLong(3), rs.getLong(4), rs.getString(5));
+        salvages.add(r);
+      }
+    }
+    if (!salvages.isEmpty()) {
+      SalvageReport last = salvages.get(salvages.size() - 1);
+      alarms.put(OutboxAlarm.Kind.DATABASE_SALVAGED, new OutboxAlarm(OutboxAlarm.Kind.DATABASE_SALVAGED,
+          "outbox database was corrupt and moved to " + last.movedTo() + "; " + last.rowsSalvaged()
+              + " entries salvaged, " + last.unreadableSeqs() + " sequence numbers unreadable; keep the moved file for analysis",
+          last.atMillis()));
+    }
+  }
+
+  static Stream parseStream(String name) throws SQLException {
     try {
       return Stream.valueOf(name);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | NullPointerException e) {
       throw new SQLException("SQLITE_CORRUPT: unknown stream '" + name + "' in entries", e);
     }
   }
 
   public Path file() {
     return file;
+  }
+
+  public OutboxOptions options() {
+    return options;
   }
 
   // ------------------------------------------------------------------ producer side
@@ -253,24 +357,12 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
    */
   @Override
   public long append(Stream stream, String topicSuffix, String key, byte[] payload) throws OutboxFullException {
-    if (stream == null || topicSuffix == null || key == null || payload == null) {
-      throw new IllegalArgumentException("stream, topicSuffix, key and payload must be non-null");
-    }
-    if (topicSuffix.isEmpty() || topicSuffix.contains("+") || topicSuffix.contains("#")) {
-      throw new IllegalArgumentException("topicSuffix must be a non-empty topic without wildcards (got: '" + topicSuffix + "')");
-    }
-    Append op = new Append(stream, topicSuffix, key, payload.clone(), new CompletableFuture<>());
-    synchronized (state) {
-      if (closed) {
-        throw new OutboxStorageException("outbox " + file + " is closed", null);
-      }
-      ops.add(op);
-    }
+    CompletableFuture<Long> f = appendAsync(stream, topicSuffix, key, payload);
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          return op.result.get();
+          return f.get();
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
@@ -291,11 +383,59 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     }
   }
 
+  /**
+   * Queues the entry and returns at once. The future completes with the seq once the entry is on
+   * disk (same guarantee as {@link #append} returning), or exceptionally with {@link
+   * OutboxFullException} or {@link OutboxStorageException}. Futures complete on the writer thread:
+   * do not block in their callbacks. Entries queued by one thread are committed in call order.
+   *
+   * @throws OutboxStorageException the outbox is closed
+   */
+  public CompletableFuture<Long> appendAsync(Stream stream, String topicSuffix, String key, byte[] payload) {
+    if (stream == null || topicSuffix == null || key == null || payload == null) {
+      throw new IllegalArgumentException("stream, topicSuffix, key and payload must be non-null");
+    }
+    if (topicSuffix.isEmpty() || topicSuffix.contains("+") || topicSuffix.contains("#")) {
+      throw new IllegalArgumentException("topicSuffix must be a non-empty topic without wildcards (got: '" + topicSuffix + "')");
+    }
+    Append op = new Append(stream, topicSuffix, key, payload.clone(), new CompletableFuture<>());
+    synchronized (state) {
+      if (closed) {
+        throw new OutboxStorageException("outbox " + file + " is closed", null);
+      }
+      ops.add(op);
+    }
+    return op.result;
+  }
+
+  /**
+   * Deletes entries older than their stream's maxAge now (normally done every sweepInterval) and
+   * blocks until that committed; returns how many expired.
+   */
+  public long expireNow() {
+    Sweep op = new Sweep(new CompletableFuture<>());
+    synchronized (state) {
+      if (closed) {
+        throw new OutboxStorageException("outbox " + file + " is closed", null);
+      }
+      ops.add(op);
+    }
+    try {
+      return op.result.get(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OutboxStorageException("interrupted waiting for expiry on " + file, e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new OutboxStorageException("expiry on outbox " + file + " failed: " + e, e);
+    }
+  }
+
   // ------------------------------------------------------------------ uplink side
 
   /**
    * Up to {@code max} pending entries not in flight, receipts first, FIFO per stream. The
-   * returned entries are in flight until {@link #markDelivered} or {@link #release}.
+   * returned entries are in flight until {@link #markDelivered}, {@link #release} or {@link
+   * #giveBack}.
    */
   public List<OutboxEntry> nextBatch(int max) {
     if (max <= 0) {
@@ -369,22 +509,39 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
    * pending again, ahead of later entries of their stream, and their attempt count goes up.
    */
   public void release(Collection<Long> seqs) {
-    if (seqs.isEmpty()) {
-      return;
+    List<Long> released = unInFlight(seqs);
+    if (!released.isEmpty()) {
+      synchronized (state) {
+        if (!closed) {
+          ops.add(new Release(released));
+        }
+      }
     }
-    List<Long> released = new ArrayList<>(seqs.size());
+  }
+
+  /**
+   * These in-flight entries were never sent (taken by {@link #nextBatch} but not published): they
+   * become pending again, ahead of later entries of their stream; the attempt count is unchanged.
+   */
+  public void giveBack(Collection<Long> seqs) {
+    unInFlight(seqs);
+  }
+
+  private List<Long> unInFlight(Collection<Long> seqs) {
+    if (seqs.isEmpty()) {
+      return List.of();
+    }
+    List<Long> back = new ArrayList<>(seqs.size());
     synchronized (state) {
       for (Long seq : seqs) {
         Stream st = inFlight.remove(seq);
         if (st != null) {
           cursor[st.ordinal()] = Math.min(cursor[st.ordinal()], seq - 1);
-          released.add(seq);
+          back.add(seq);
         }
       }
-      if (!closed && !released.isEmpty()) {
-        ops.add(new Release(released));
-      }
     }
+    return back;
   }
 
   /** Releases every in-flight entry (see {@link #release}). */
@@ -422,11 +579,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
 
   public Map<Stream, Long> pendingByStream() {
     synchronized (state) {
-      EnumMap<Stream, Long> m = new EnumMap<>(Stream.class);
-      for (Stream st : STREAMS) {
-        m.put(st, pendingCount[st.ordinal()]);
-      }
-      return Collections.unmodifiableMap(m);
+      return perStream(pendingCount);
     }
   }
 
@@ -437,25 +590,29 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
    */
   public OptionalLong oldestPendingMillis(Stream stream) {
     synchronized (state) {
-      if (closed || pendingCount[stream.ordinal()] == 0) {
-        return OptionalLong.empty();
-      }
-      try (PreparedStatement ps = readConn.prepareStatement(
-          "SELECT seq, created_ms FROM entries WHERE stream=? ORDER BY seq LIMIT ?")) {
-        ps.setString(1, stream.name());
-        ps.setInt(2, deleting.size() + 1);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            if (!deleting.contains(rs.getLong(1))) {
-              return OptionalLong.of(Math.max(0, options.clock().millis() - rs.getLong(2)));
-            }
-          }
-        }
-      } catch (SQLException e) {
-        log.error("outbox {}: reading oldest entry failed: {}", file, e.getMessage());
-      }
+      return oldestLocked(stream);
+    }
+  }
+
+  private OptionalLong oldestLocked(Stream stream) {
+    if (closed || pendingCount[stream.ordinal()] == 0) {
       return OptionalLong.empty();
     }
+    try (PreparedStatement ps = readConn.prepareStatement(
+        "SELECT seq, created_ms FROM entries WHERE stream=? ORDER BY seq LIMIT ?")) {
+      ps.setString(1, stream.name());
+      ps.setInt(2, deleting.size() + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (!deleting.contains(rs.getLong(1))) {
+            return OptionalLong.of(Math.max(0, options.clock().millis() - rs.getLong(2)));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      log.error("outbox {}: reading oldest entry failed: {}", file, e.getMessage());
+    }
+    return OptionalLong.empty();
   }
 
   /**
@@ -482,10 +639,76 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     }
   }
 
-  public OutboxStats stats() {
+  /**
+   * Active alarms, most severe first. Poll it (e.g. every minute) and publish an alert when one
+   * appears; {@link OutboxAlarm#sinceMillis()} tells a new alarm from one already reported.
+   */
+  public List<OutboxAlarm> alarms() {
     synchronized (state) {
+      return List.copyOf(alarms.values());
+    }
+  }
+
+  /** Salvages of this database not yet acknowledged, oldest first (they survive restarts). */
+  public List<SalvageReport> salvageReports() {
+    synchronized (state) {
+      return List.copyOf(salvages);
+    }
+  }
+
+  public Optional<SalvageReport> lastSalvage() {
+    synchronized (state) {
+      return salvages.isEmpty() ? Optional.empty() : Optional.of(salvages.get(salvages.size() - 1));
+    }
+  }
+
+  /**
+   * An operator has seen the salvage reports: clears the {@code DATABASE_SALVAGED} alarm, also on
+   * disk. The moved-aside files stay where they are.
+   */
+  public void acknowledgeSalvage() {
+    Ack op = new Ack(new CompletableFuture<>());
+    synchronized (state) {
+      if (closed) {
+        throw new OutboxStorageException("outbox " + file + " is closed", null);
+      }
+      ops.add(op);
+    }
+    try {
+      op.result.get(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OutboxStorageException("interrupted acknowledging salvage on " + file, e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new OutboxStorageException("acknowledging salvage on " + file + " failed: " + e, e);
+    }
+  }
+
+  public OutboxStats stats() {
+    long fileBytes = fileBytes();
+    synchronized (state) {
+      EnumMap<Stream, Long> oldest = new EnumMap<>(Stream.class);
+      for (Stream st : STREAMS) {
+        oldestLocked(st).ifPresent(a -> oldest.put(st, a));
+      }
       return new OutboxStats(perStream(pendingCount), perStream(pendingBytes), perStream(dropped),
-          perStream(refused), receiptsOverCap, appended, delivered, commits, writeFailures);
+          perStream(refused), perStream(expired), perStream(refusedLowDisk), Collections.unmodifiableMap(oldest),
+          receiptsOverCap, appended, delivered, commits, writeFailures, freeDiskBytes, fileBytes,
+          List.copyOf(alarms.values()));
+    }
+  }
+
+  /** Database file plus WAL, bytes; -1 when unknown. */
+  public long fileBytes() {
+    try {
+      long n = Files.size(file);
+      Path wal = file.resolveSibling(file.getFileName() + "-wal");
+      if (Files.exists(wal)) {
+        n += Files.size(wal);
+      }
+      return n;
+    } catch (IOException e) {
+      return -1;
     }
   }
 
@@ -531,7 +754,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     log.info("outbox {} closed", file);
   }
 
-  private static void closeQuietly(Connection c) {
+  static void closeQuietly(Connection c) {
     if (c != null) {
       try {
         c.close();
@@ -543,7 +766,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
 
   // ------------------------------------------------------------------ writer thread
 
-  private sealed interface Op permits Append, Deliver, Release, Close {}
+  private sealed interface Op permits Append, Deliver, Release, Sweep, Ack, Close {}
 
   private record Append(Stream stream, String topic, String key, byte[] payload, CompletableFuture<Long> result) implements Op {
     long size() {
@@ -556,20 +779,32 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
 
   private record Release(List<Long> seqs) implements Op {}
 
+  private record Sweep(CompletableFuture<Long> result) implements Op {}
+
+  private record Ack(CompletableFuture<Void> result) implements Op {}
+
   private record Close() implements Op {}
 
   private void writerLoop() {
     List<Op> batch = new ArrayList<>();
     boolean stop = false;
+    long idleWaitMillis = Math.max(10, Math.min(1000, options.sweepInterval().toMillis()));
     while (!stop) {
       try {
-        batch.add(ops.take());
+        // Wakes up now and then even when idle so that expiry runs on schedule.
+        Op first = ops.poll(idleWaitMillis, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batch.add(first);
+        }
       } catch (InterruptedException e) {
         continue; // only close() stops the writer, after committing what is queued
       }
       ops.drainTo(batch, options.maxOpsPerCommit() - 1);
       for (Op op : batch) {
         stop |= op instanceof Close;
+      }
+      if (batch.isEmpty() && !sweepDue()) {
+        continue;
       }
       try {
         commitBatch(batch);
@@ -582,10 +817,22 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     List<Op> rest = new ArrayList<>();
     ops.drainTo(rest);
     for (Op op : rest) {
+      OutboxStorageException closedEx = new OutboxStorageException("outbox " + file + " is closed", null);
       if (op instanceof Append a) {
-        a.result.completeExceptionally(new OutboxStorageException("outbox " + file + " is closed", null));
+        a.result.completeExceptionally(closedEx);
+      } else if (op instanceof Sweep s) {
+        s.result.completeExceptionally(closedEx);
+      } else if (op instanceof Ack a) {
+        a.result.completeExceptionally(closedEx);
       }
     }
+  }
+
+  private boolean sweepDue() {
+    long now = options.clock().millis();
+    // A clock that went back also triggers a sweep (and restarts the interval).
+    return lastSweepMillis == Long.MIN_VALUE || now < lastSweepMillis
+        || now - lastSweepMillis >= options.sweepInterval().toMillis();
   }
 
   /** Per-transaction working copy of the counts; published to `state` only after commit. */
@@ -594,14 +841,38 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     final long[] bytes;
     final long[] droppedNow = new long[STREAMS.length];
     final long[] refusedNow = new long[STREAMS.length];
+    final long[] expiredNow = new long[STREAMS.length];
+    final long[] refusedDiskNow = new long[STREAMS.length];
     long overCapNow;
     long appendedNow;
     long deliveredNow;
+    long insertedBytes;
+    final long freeDisk;
     final List<Long> deletedSeqs = new ArrayList<>();
     final Map<Append, Long> accepted = new HashMap<>();
-    final Map<Append, OutboxFullException> refusals = new HashMap<>();
+    final Map<Append, Exception> refusals = new HashMap<>();
+    final List<Sweep> sweeps = new ArrayList<>();
+    final List<Ack> acks = new ArrayList<>();
+    long expiredTotal;
+    boolean acknowledgedSalvage;
+    PreparedStatement insert;
+    long now;
+    int batched;
 
-    Tx() {
+    void flushInserts() throws SQLException {
+      if (batched > 0) {
+        int[] counts = insert.executeBatch();
+        batched = 0;
+        for (int c : counts) {
+          if (c != 1 && c != Statement.SUCCESS_NO_INFO) {
+            throw new SQLException("an insert into entries stored " + c + " rows");
+          }
+        }
+      }
+    }
+
+    Tx(long freeDisk) {
+      this.freeDisk = freeDisk;
       synchronized (state) {
         count = pendingCount.clone();
         bytes = pendingBytes.clone();
@@ -617,39 +888,77 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     }
   }
 
+  private long probeFreeSpace() {
+    try {
+      Path dir = file.getParent() == null ? file.toAbsolutePath().getParent() : file.getParent();
+      return options.freeSpace().usableBytes(dir);
+    } catch (IOException | RuntimeException e) {
+      log.debug("outbox {}: free space unknown: {}", file, e.toString());
+      return -1;
+    }
+  }
+
   private void commitBatch(List<Op> batch) {
-    Tx tx = new Tx();
+    Tx tx = new Tx(probeFreeSpace());
     boolean changed = false;
+    boolean sweep = sweepDue();
+    long seqAtStart = nextSeq;
     try {
       writeConn.setAutoCommit(false);
       try (PreparedStatement insert = writeConn.prepareStatement(
-              "INSERT INTO entries(stream, topic, key, payload, size, created_ms, attempts) VALUES (?,?,?,?,?,?,0) RETURNING seq");
-          PreparedStatement delete = writeConn.prepareStatement("DELETE FROM entries WHERE seq=? RETURNING stream, size");
-          PreparedStatement attempt = writeConn.prepareStatement("UPDATE entries SET attempts=attempts+1 WHERE seq=?")) {
+              "INSERT INTO entries(seq, stream, topic, key, payload, size, created_ms, attempts) VALUES (?,?,?,?,?,?,?,0)");
+          PreparedStatement delete = writeConn.prepareStatement("DELETE FROM entries WHERE seq=? RETURNING stream, size")) {
+        tx.insert = insert;
+        tx.now = options.clock().millis();
+        for (Op op : batch) {
+          if (op instanceof Sweep s) {
+            tx.sweeps.add(s);
+            sweep = true;
+          }
+        }
+        if (sweep) {
+          changed |= expire(tx, delete);
+        }
+        List<Long> acked = new ArrayList<>();
+        List<Long> released = new ArrayList<>();
         for (Op op : batch) {
           if (op instanceof Append a) {
-            changed |= applyAppend(tx, a, insert, delete);
+            changed |= applyAppend(tx, a, delete);
           } else if (op instanceof Deliver d) {
-            for (long seq : d.seqs()) {
-              if (deleteRow(tx, delete, seq) != null) {
-                tx.deliveredNow++;
-                changed = true;
-              }
-              tx.deletedSeqs.add(seq);
-            }
+            acked.addAll(d.seqs());
           } else if (op instanceof Release r) {
-            for (long seq : r.seqs()) {
-              attempt.setLong(1, seq);
-              attempt.executeUpdate();
+            released.addAll(r.seqs());
+          } else if (op instanceof Ack a) {
+            try (Statement s = writeConn.createStatement()) {
+              s.executeUpdate("UPDATE salvage_log SET acknowledged=1 WHERE acknowledged=0");
             }
+            tx.acks.add(a);
+            tx.acknowledgedSalvage = true;
+          }
+        }
+        tx.flushInserts();
+        if (!acked.isEmpty()) {
+          changed |= deleteDelivered(tx, acked);
+        }
+        if (!released.isEmpty()) {
+          try (PreparedStatement ps = writeConn.prepareStatement(
+              "UPDATE entries SET attempts=attempts+1 WHERE seq IN (SELECT value FROM json_each(?))")) {
+            ps.setString(1, jsonArray(released));
+            ps.executeUpdate();
           }
         }
       }
       writeConn.commit();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
+      nextSeq = seqAtStart;
+      String msg = e.getMessage();
       synchronized (state) {
         writeFailures++;
+        alarms.put(OutboxAlarm.Kind.WRITE_FAILING, new OutboxAlarm(OutboxAlarm.Kind.WRITE_FAILING,
+            "outbox " + file + ": commit failed: " + msg
+                + (e instanceof SQLException se && isCorruption(se) ? " (database corrupt: restart the agent to salvage it)" : ""),
+            options.clock().millis()));
         // Acknowledged entries stay on disk: let them be sent again rather than lost.
         for (Op op : batch) {
           if (op instanceof Deliver d) {
@@ -657,11 +966,15 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
           }
         }
       }
-      log.error("outbox {}: commit of {} operations failed: {}", file, batch.size(), e.getMessage());
+      log.error("outbox {}: commit of {} operations failed: {}", file, batch.size(), msg);
       for (Op op : batch) {
+        OutboxStorageException ex = new OutboxStorageException("write to outbox " + file + " failed: " + msg, e);
         if (op instanceof Append a) {
-          a.result.completeExceptionally(new OutboxStorageException(
-              "append to outbox " + file + " failed: " + e.getMessage(), e));
+          a.result.completeExceptionally(ex);
+        } else if (op instanceof Sweep s) {
+          s.result.completeExceptionally(ex);
+        } else if (op instanceof Ack a) {
+          a.result.completeExceptionally(ex);
         }
       }
       return;
@@ -672,22 +985,32 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         log.debug("autocommit reset: {}", e.getMessage());
       }
     }
+    if (sweep) {
+      lastSweepMillis = options.clock().millis();
+    }
+    long now = options.clock().millis();
     synchronized (state) {
       System.arraycopy(tx.count, 0, pendingCount, 0, pendingCount.length);
       System.arraycopy(tx.bytes, 0, pendingBytes, 0, pendingBytes.length);
       for (int i = 0; i < STREAMS.length; i++) {
         dropped[i] += tx.droppedNow[i];
         refused[i] += tx.refusedNow[i];
+        expired[i] += tx.expiredNow[i];
+        refusedLowDisk[i] += tx.refusedDiskNow[i];
       }
       receiptsOverCap += tx.overCapNow;
       appended += tx.appendedNow;
       delivered += tx.deliveredNow;
       commits++;
+      freeDiskBytes = tx.freeDisk;
       tx.deletedSeqs.forEach(deleting::remove);
+      updateAlarmsLocked(tx, now);
       state.notifyAll();
     }
     tx.accepted.forEach((a, seq) -> a.result.complete(seq));
     tx.refusals.forEach((a, ex) -> a.result.completeExceptionally(ex));
+    tx.sweeps.forEach(s -> s.result.complete(tx.expiredTotal));
+    tx.acks.forEach(a -> a.result.complete(null));
     if (changed) {
       for (Runnable l : listeners) {
         try {
@@ -699,17 +1022,168 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     }
   }
 
-  /** Applies caps, then inserts; returns true when the pending set changed. */
-  private boolean applyAppend(Tx tx, Append a, PreparedStatement insert, PreparedStatement delete) throws SQLException {
+  private void updateAlarmsLocked(Tx tx, long now) {
+    if (alarms.remove(OutboxAlarm.Kind.WRITE_FAILING) != null) {
+      log.info("outbox {}: writes succeed again", file);
+    }
+    if (tx.acknowledgedSalvage) {
+      salvages.clear();
+      alarms.remove(OutboxAlarm.Kind.DATABASE_SALVAGED);
+    }
+    long threshold = 0;
+    Stream firstRefused = null;
+    for (Stream st : STREAMS) {
+      long min = options.policy(st).minFreeDiskBytes();
+      if (min > threshold) {
+        threshold = min;
+      }
+    }
+    for (int i = STREAMS.length - 1; i >= 0; i--) {
+      long min = options.policy(STREAMS[i]).minFreeDiskBytes();
+      if (min > 0 && tx.freeDisk >= 0 && tx.freeDisk < min) {
+        firstRefused = STREAMS[i];
+      }
+    }
+    boolean low = tx.freeDisk >= 0 && threshold > 0 && tx.freeDisk < threshold;
+    OutboxAlarm disk = alarms.get(OutboxAlarm.Kind.DISK_NEARLY_FULL);
+    if (low && disk == null) {
+      String msg = "disk nearly full: " + tx.freeDisk + " bytes free for " + file + "; refusing new entries from "
+          + firstRefused + " down (receipts are still accepted)";
+      alarms.put(OutboxAlarm.Kind.DISK_NEARLY_FULL, new OutboxAlarm(OutboxAlarm.Kind.DISK_NEARLY_FULL, msg, now));
+      log.error("outbox {}", msg);
+    } else if (!low && disk != null) {
+      alarms.remove(OutboxAlarm.Kind.DISK_NEARLY_FULL);
+      log.info("outbox {}: free disk back to {} bytes", file, tx.freeDisk);
+    }
+    boolean over = tx.total() > options.maxBytes() && tx.count[Stream.RECEIPTS.ordinal()] > 0;
+    OutboxAlarm cap = alarms.get(OutboxAlarm.Kind.RECEIPTS_OVER_CAP);
+    if (over && cap == null && tx.overCapNow > 0) {
+      String msg = "outbox " + file + " is over its cap of " + options.maxBytes() + " bytes with "
+          + tx.count[Stream.RECEIPTS.ordinal()] + " undelivered receipts (receipts are never refused)";
+      alarms.put(OutboxAlarm.Kind.RECEIPTS_OVER_CAP, new OutboxAlarm(OutboxAlarm.Kind.RECEIPTS_OVER_CAP, msg, now));
+      log.warn(msg);
+    } else if (!over && cap != null) {
+      alarms.remove(OutboxAlarm.Kind.RECEIPTS_OVER_CAP);
+    }
+  }
+
+  /** Deletes entries older than their stream's maxAge, oldest (by seq) first; true if any. */
+  private boolean expire(Tx tx, PreparedStatement delete) throws SQLException {
+    long now = options.clock().millis();
+    boolean any = false;
+    for (Stream st : STREAMS) {
+      Duration maxAge = options.policy(st).maxAge();
+      if (maxAge.isZero() || st == Stream.RECEIPTS || tx.count[st.ordinal()] == 0) {
+        continue;
+      }
+      long cutoff = now - maxAge.toMillis();
+      boolean more = true;
+      long after = Long.MIN_VALUE;
+      while (more) {
+        more = false;
+        List<Long> victims = new ArrayList<>();
+        try (PreparedStatement ps = writeConn.prepareStatement(
+            "SELECT seq, created_ms FROM entries WHERE stream=? AND seq>? ORDER BY seq LIMIT 256")) {
+          ps.setString(1, st.name());
+          ps.setLong(2, after);
+          try (ResultSet rs = ps.executeQuery()) {
+            int n = 0;
+            boolean younger = false;
+            while (rs.next()) {
+              n++;
+              long seq = rs.getLong(1);
+              after = seq;
+              // Walks from the oldest and stops at the first entry young enough to keep, so a
+              // clock that went back never expires newer entries before older ones.
+              if (rs.getLong(2) > cutoff) {
+                younger = true;
+                break;
+              }
+              victims.add(seq);
+            }
+            more = !younger && n == 256;
+          }
+        }
+        for (long seq : victims) {
+          if (deleteRow(tx, delete, seq) != null) {
+            tx.expiredNow[st.ordinal()]++;
+            tx.expiredTotal++;
+            tx.deletedSeqs.add(seq);
+            any = true;
+          }
+        }
+      }
+      if (tx.expiredNow[st.ordinal()] > 0) {
+        log.info("outbox {}: {} {} entries older than {} expired undelivered", file, tx.expiredNow[st.ordinal()], st, maxAge);
+      }
+    }
+    return any;
+  }
+
+  private static String jsonArray(List<Long> seqs) {
+    StringBuilder b = new StringBuilder(seqs.size() * 8 + 2).append('[');
+    for (int i = 0; i < seqs.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(seqs.get(i).longValue());
+    }
+    return b.append(']').toString();
+  }
+
+  /** Deletes acknowledged entries in two statements; entries already gone (evicted, expired) are skipped. */
+  private boolean deleteDelivered(Tx tx, List<Long> seqs) throws SQLException {
+    String arr = jsonArray(seqs);
+    long n = 0;
+    try (PreparedStatement ps = writeConn.prepareStatement(
+        "SELECT stream, count(*), sum(size) FROM entries WHERE seq IN (SELECT value FROM json_each(?)) GROUP BY stream")) {
+      ps.setString(1, arr);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Stream st = parseStream(rs.getString(1));
+          tx.count[st.ordinal()] -= rs.getLong(2);
+          tx.bytes[st.ordinal()] -= rs.getLong(3);
+          n += rs.getLong(2);
+        }
+      }
+    }
+    try (PreparedStatement ps = writeConn.prepareStatement("DELETE FROM entries WHERE seq IN (SELECT value FROM json_each(?))")) {
+      ps.setString(1, arr);
+      int deleted = ps.executeUpdate();
+      if (deleted != n) {
+        throw new SQLException("deleted " + deleted + " acknowledged entries, counted " + n);
+      }
+    }
+    tx.deliveredNow += n;
+    tx.deletedSeqs.addAll(seqs);
+    return n > 0;
+  }
+
+  /** Applies disk and byte caps, then inserts; returns true when the pending set changed. */
+  private boolean applyAppend(Tx tx, Append a, PreparedStatement delete) throws SQLException {
     Stream st = a.stream();
     StreamPolicy policy = options.policy(st);
     long size = a.size();
     boolean changed = false;
-    // A stream with its own cap drops its oldest entries first.
-    if (policy.overflow() == StreamPolicy.Overflow.DROP_OLDEST && policy.ownMaxBytes() > 0) {
+    long minFree = policy.minFreeDiskBytes();
+    if (minFree > 0 && tx.freeDisk >= 0 && tx.freeDisk - tx.insertedBytes - size < minFree) {
+      tx.refusedDiskNow[st.ordinal()]++;
+      tx.refusals.put(a, new Outbox.OutboxFullException("disk nearly full for outbox " + file + ": "
+          + (tx.freeDisk - tx.insertedBytes) + " bytes free, " + st + " is refused below " + minFree
+          + " bytes free (receipts are still accepted)"));
+      return false;
+    }
+    if (policy.ownMaxBytes() > 0) {
       long over = tx.bytes[st.ordinal()] + size - policy.ownMaxBytes();
-      if (over > 0) {
+      if (over > 0 && policy.overflow() == StreamPolicy.Overflow.DROP_OLDEST) {
+        // A stream with its own cap drops its oldest entries first.
         changed |= evictOldest(tx, st, over, delete) > 0;
+      } else if (over > 0 && policy.overflow() == StreamPolicy.Overflow.REFUSE) {
+        tx.refusedNow[st.ordinal()]++;
+        tx.refusals.put(a, new Outbox.OutboxFullException("outbox " + file + " is full for " + st + ": "
+            + tx.bytes[st.ordinal()] + " of its own cap of " + policy.ownMaxBytes() + " bytes pending (entry "
+            + size + " bytes refused)"));
+        return false;
       }
     }
     long limit = (long) (options.maxBytes() * policy.fillLimit());
@@ -725,16 +1199,9 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         }
       }
     }
-    if (over <= 0 && tx.total() + size <= options.maxBytes()) {
-      overCapWarned = false;
-    }
     if (over > 0) {
       if (policy.overflow() == StreamPolicy.Overflow.KEEP_ALL) {
         tx.overCapNow++;
-        if (!overCapWarned) {
-          overCapWarned = true;
-          log.warn("outbox {} is over its cap of {} bytes: {} accepted anyway (never refused)", file, options.maxBytes(), st);
-        }
       } else {
         tx.refusedNow[st.ordinal()]++;
         tx.refusals.put(a, new Outbox.OutboxFullException("outbox " + file + " is full for " + st
@@ -743,21 +1210,20 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         return changed;
       }
     }
-    insert.setString(1, st.name());
-    insert.setString(2, a.topic());
-    insert.setString(3, a.key());
-    insert.setBytes(4, a.payload());
-    insert.setLong(5, size);
-    insert.setLong(6, options.clock().millis());
-    long seq;
-    try (ResultSet rs = insert.executeQuery()) {
-      if (!rs.next()) {
-        throw new SQLException("insert returned no seq");
-      }
-      seq = rs.getLong(1);
-    }
+    long seq = nextSeq++;
+    PreparedStatement insert = tx.insert;
+    insert.setLong(1, seq);
+    insert.setString(2, st.name());
+    insert.setString(3, a.topic());
+    insert.setString(4, a.key());
+    insert.setBytes(5, a.payload());
+    insert.setLong(6, size);
+    insert.setLong(7, tx.now);
+    insert.addBatch();
+    tx.batched++;
     tx.count[st.ordinal()]++;
     tx.bytes[st.ordinal()] += size;
+    tx.insertedBytes += size;
     tx.appendedNow++;
     tx.accepted.put(a, seq);
     return true;
@@ -765,6 +1231,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
 
   /** Deletes the oldest entries of {@code st} until at least {@code bytes} are freed; returns bytes freed. */
   private long evictOldest(Tx tx, Stream st, long bytes, PreparedStatement delete) throws SQLException {
+    tx.flushInserts(); // the oldest may be among this transaction's own inserts
     long freed = 0;
     while (freed < bytes && tx.count[st.ordinal()] > 0) {
       List<Long> victims = new ArrayList<>();
@@ -788,6 +1255,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         if (size != null) {
           freed += size;
           tx.droppedNow[st.ordinal()]++;
+          tx.deletedSeqs.add(seq);
         }
       }
     }

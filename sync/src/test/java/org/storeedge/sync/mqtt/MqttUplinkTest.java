@@ -53,7 +53,11 @@ class MqttUplinkTest {
 
   /** Fast backoff so broker-down tests do not wait minutes; the schedule itself is unit-tested. */
   private MqttUplink uplink(SqliteOutbox outbox, MosquittoBroker broker) {
-    UplinkOptions opts = UplinkOptions.plain(List.of(broker.uri()), "gw-01-" + System.nanoTime(), PREFIX);
+    return uplink(outbox, broker, o -> o);
+  }
+
+  private MqttUplink uplink(SqliteOutbox outbox, MosquittoBroker broker, java.util.function.UnaryOperator<UplinkOptions> tweak) {
+    UplinkOptions opts = tweak.apply(UplinkOptions.plain(List.of(broker.uri()), "gw-01-" + System.nanoTime(), PREFIX));
     MqttUplink u = new MqttUplink(outbox, opts, scheduler,
         new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 0.25, new Random(5)));
     closeLater(u::stop);
@@ -241,6 +245,172 @@ class MqttUplinkTest {
     assertThat(s.commandErrors()).isEqualTo(2);
     assertThat(s.connected()).isTrue();
     assertThat(s.connectionLosses()).isZero();
+  }
+
+  private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("\\{\"key\":\"([^\"]+)\"");
+
+  /** Keys inside a batch envelope, in order. */
+  private static List<String> batchKeys(byte[] envelope) {
+    String text = new String(envelope, StandardCharsets.UTF_8);
+    assertThat(text).startsWith("{\"batch\":[").endsWith("]}");
+    List<String> keys = new ArrayList<>();
+    java.util.regex.Matcher m = KEY.matcher(text);
+    while (m.find()) {
+      keys.add(m.group(1));
+    }
+    return keys;
+  }
+
+  private static byte[] gunzip(byte[] b) throws java.io.IOException {
+    try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(b))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void eventsGoOutInBatchEnvelopesInOrderWhileReceiptsStayOnePerMessage() throws Exception {
+    MosquittoBroker broker = closeLater(MosquittoBroker.start(dir));
+    OutsideSubscriber cloud = closeLater(new OutsideSubscriber(broker.uri(), "cloud-5", PREFIX + "#"));
+    SqliteOutbox outbox = outbox("o.db");
+    Random r = new Random(21);
+    int events = 2000;
+    List<java.util.concurrent.CompletableFuture<Long>> acks = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      String payload = "{\"event\":\"pick\",\"n\":" + i + ",\"pad\":\"" + "y".repeat(r.nextInt(400)) + "\"}";
+      acks.add(outbox.appendAsync(Stream.EVENTS, "events", "e-" + i, payload.getBytes(StandardCharsets.UTF_8)));
+      if (i % 100 == 0) {
+        acks.add(outbox.appendAsync(Stream.RECEIPTS, "receipts", "r-" + i, receipt("r-" + i)));
+      }
+    }
+    // not JSON: sent on its own, with its key as a property
+    outbox.append(Stream.EVENTS, "events", "raw-1", new byte[] {1, 2, 3});
+    for (var a : acks) {
+      a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    MqttUplink uplink = uplink(outbox, broker, o -> o.withBatching(16 * 1024, 100));
+    uplink.start();
+    assertThat(uplink.awaitDrained(LONG)).isTrue();
+    Poll.until(LONG, () -> cloud.on(PREFIX + "events").stream().mapToInt(m -> m.property(MqttUplink.BATCH).map(Integer::parseInt).orElse(1)).sum() >= events + 1,
+        "all events at the subscriber");
+
+    List<String> eventKeys = new ArrayList<>();
+    int envelopes = 0;
+    Received raw = null;
+    for (Received m : cloud.on(PREFIX + "events")) {
+      if (m.property(MqttUplink.BATCH).isPresent()) {
+        envelopes++;
+        List<String> keys = batchKeys(m.payload());
+        assertThat(keys).hasSize(Integer.parseInt(m.property(MqttUplink.BATCH).get()));
+        assertThat(m.payload().length).isLessThanOrEqualTo(16 * 1024 + 1024);
+        assertThat(keys.size()).isLessThanOrEqualTo(100);
+        eventKeys.addAll(keys);
+      } else {
+        raw = m;
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      expected.add("e-" + i);
+    }
+    assertThat(eventKeys).isEqualTo(expected); // one connection: each once, in order
+    assertThat(envelopes).isLessThan(events / 10);
+    assertThat(raw).isNotNull();
+    assertThat(raw.property(MqttUplink.IDEMPOTENCY_KEY)).hasValue("raw-1");
+    assertThat(raw.payload()).containsExactly(1, 2, 3);
+    String sample = new String(cloud.on(PREFIX + "events").get(0).payload(), StandardCharsets.UTF_8);
+    assertThat(sample).contains("\"payload\":{\"event\":\"pick\",\"n\":0,");
+
+    List<Received> receipts = cloud.on(PREFIX + "receipts");
+    assertThat(receipts).hasSize(events / 100);
+    assertThat(receipts).allSatisfy(m -> {
+      assertThat(m.property(MqttUplink.BATCH)).isEmpty();
+      assertThat(m.text()).contains("\"receiptId\":\"" + m.property(MqttUplink.IDEMPOTENCY_KEY).orElseThrow() + "\"");
+    });
+
+    UplinkStats s = uplink.stats();
+    assertThat(s.sent()).isEqualTo(events + 1 + events / 100);
+    assertThat(s.acknowledged()).isEqualTo(s.sent());
+    assertThat(s.publishes()).isEqualTo(envelopes + 1 + events / 100);
+    assertThat(s.batches()).isEqualTo(envelopes);
+    assertThat(s.pending().values()).allMatch(v -> v == 0);
+    assertThat(s.oldestPendingAgeMillis()).isEmpty();
+    assertThat(s.freeDiskBytes()).isPositive();
+  }
+
+  @Test
+  void gzipCompressionIsFlaggedAndTelemetryCarriesAMessageExpiry() throws Exception {
+    MosquittoBroker broker = closeLater(MosquittoBroker.start(dir));
+    OutsideSubscriber cloud = closeLater(new OutsideSubscriber(broker.uri(), "cloud-6", PREFIX + "#"));
+    SqliteOutbox outbox = outbox("o.db");
+    for (int i = 0; i < 50; i++) {
+      outbox.append(Stream.TELEMETRY, "telemetry", "t-" + i, ("{\"lane\":\"L" + i + "\",\"grams\":1234.5}").getBytes(StandardCharsets.UTF_8));
+    }
+    outbox.append(Stream.RECEIPTS, "receipts", "r-1", receipt("r-1"));
+    MqttUplink uplink = uplink(outbox, broker, o -> o.withCompression(UplinkOptions.Compression.GZIP).withTelemetryExpirySeconds(600));
+    uplink.start();
+    assertThat(uplink.awaitDrained(LONG)).isTrue();
+    Poll.until(LONG, () -> cloud.on(PREFIX + "receipts").size() == 1 && !cloud.on(PREFIX + "telemetry").isEmpty(), "messages");
+
+    List<String> keys = new ArrayList<>();
+    Poll.until(LONG, () -> cloud.on(PREFIX + "telemetry").stream().mapToInt(m -> Integer.parseInt(m.property(MqttUplink.BATCH).orElse("1"))).sum() >= 50, "telemetry");
+    for (Received m : cloud.on(PREFIX + "telemetry")) {
+      assertThat(m.property(MqttUplink.CONTENT_ENCODING)).hasValue("gzip");
+      assertThat(m.messageExpirySeconds()).isNotNull().isBetween(1L, 600L);
+      keys.addAll(batchKeys(gunzip(m.payload())));
+    }
+    assertThat(keys).hasSize(50).startsWith("t-0", "t-1").endsWith("t-49");
+    Received receipt = cloud.on(PREFIX + "receipts").get(0);
+    assertThat(receipt.property(MqttUplink.CONTENT_ENCODING)).hasValue("gzip");
+    assertThat(receipt.messageExpirySeconds()).isNull();
+    assertThat(new String(gunzip(receipt.payload()), StandardCharsets.UTF_8)).contains("\"receiptId\":\"r-1\"");
+  }
+
+  @Test
+  void theInFlightWindowFollowsTheBrokersReceiveMaximum() throws Exception {
+    MosquittoBroker broker = closeLater(MosquittoBroker.create(dir, false, List.of("max_inflight_messages 7")).startProcess());
+    OutsideSubscriber cloud = closeLater(new OutsideSubscriber(broker.uri(), "cloud-7", PREFIX + "receipts"));
+    SqliteOutbox outbox = outbox("o.db");
+    MqttUplink uplink = uplink(outbox, broker, o -> o.withMaxInFlight(5000));
+    uplink.start();
+    int n = 500;
+    for (int i = 0; i < n; i++) {
+      outbox.appendAsync(Stream.RECEIPTS, "receipts", "r-" + i, receipt("r-" + i));
+    }
+    Poll.until(LONG, () -> outbox.stats().appended() == n, "appends");
+    assertThat(uplink.awaitDrained(LONG)).isTrue();
+    assertThat(uplink.stats().window()).isEqualTo(7);
+    Poll.until(LONG, () -> cloud.on(PREFIX + "receipts").size() >= n, "receipts");
+    assertThat(cloud.on(PREFIX + "receipts")).extracting(m -> m.property(MqttUplink.IDEMPOTENCY_KEY).orElseThrow())
+        .startsWith("r-0", "r-1", "r-2").endsWith("r-" + (n - 1)).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aFrozenBrokerShowsAsConnectedButNotForwardingAndNothingIsLostWhenItWakes() throws Exception {
+    MosquittoBroker broker = closeLater(MosquittoBroker.start(dir));
+    OutsideSubscriber cloud = closeLater(new OutsideSubscriber(broker.uri(), "cloud-8", PREFIX + "receipts"));
+    SqliteOutbox outbox = outbox("o.db");
+    MqttUplink uplink = uplink(outbox, broker);
+    uplink.start();
+    Poll.until(LONG, () -> uplink.stats().connected(), "connected");
+    outbox.append(Stream.RECEIPTS, "receipts", "r-before", receipt("r-before"));
+    assertThat(uplink.awaitDrained(LONG)).isTrue();
+
+    broker.pause();
+    for (int i = 0; i < 20; i++) {
+      outbox.append(Stream.RECEIPTS, "receipts", "r-" + i, receipt("r-" + i));
+    }
+    Poll.until(LONG, () -> uplink.stats().notForwarding(Duration.ofSeconds(2)), () -> "stall to show: " + uplink.stats());
+    UplinkStats stalled = uplink.stats();
+    assertThat(stalled.connected()).isTrue();
+    assertThat(stalled.pending()).containsEntry(Stream.RECEIPTS, 20L);
+    assertThat(stalled.oldestPendingAgeMillis().get(Stream.RECEIPTS)).isPositive();
+    assertThat(stalled.inFlightEntries()).isBetween(1, 20); // sent, not acknowledged
+
+    broker.resume();
+    assertThat(uplink.awaitDrained(LONG)).isTrue();
+    Poll.until(LONG, () -> byKey(cloud.on(PREFIX + "receipts")).size() >= 21, "receipts after the broker woke");
+    assertThat(uplink.stats().notForwarding(Duration.ofSeconds(2))).isFalse();
+    assertThat(uplink.stats().stalledMillis()).isZero();
   }
 
   private static Received awaitReply(OutsideSubscriber cloud, String correlation) {

@@ -35,6 +35,7 @@ public final class MosquittoBroker implements AutoCloseable {
   private final boolean persistence;
   private final List<String> extraConfig;
   private Process process;
+  private boolean paused;
 
   private MosquittoBroker(Path dir, int port, boolean persistence, List<String> extraConfig) {
     this.dir = dir;
@@ -141,6 +142,31 @@ public final class MosquittoBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * Freezes the broker (SIGSTOP to its own pid): connections stay open but nothing is answered,
+   * like a blackholed link. {@link #resume} continues it.
+   */
+  public synchronized void pause() throws IOException, InterruptedException {
+    signal("STOP");
+    paused = true;
+  }
+
+  /** Continues a paused broker (SIGCONT). */
+  public synchronized void resume() throws IOException, InterruptedException {
+    signal("CONT");
+    paused = false;
+  }
+
+  private void signal(String sig) throws IOException, InterruptedException {
+    if (!isRunning()) {
+      throw new IllegalStateException("broker on port " + port + " is not running");
+    }
+    Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start();
+    if (!k.waitFor(15, TimeUnit.SECONDS) || k.exitValue() != 0) {
+      throw new IOException("kill -" + sig + " " + process.pid() + " failed");
+    }
+  }
+
   /** Graceful stop (SIGTERM; persistence is saved), waiting for the process to exit. */
   public synchronized void stop() {
     end(false);
@@ -155,6 +181,15 @@ public final class MosquittoBroker implements AutoCloseable {
     Process p = process;
     if (p == null) {
       return;
+    }
+    if (paused) {
+      try {
+        signal("CONT"); // a paused broker cannot act on SIGTERM
+      } catch (IOException | RuntimeException e) {
+        // already gone: destroy below is enough
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (force) {
       p.destroyForcibly();
@@ -171,6 +206,7 @@ public final class MosquittoBroker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     process = null;
+    paused = false;
   }
 
   public String readLog() {

@@ -24,9 +24,13 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
  */
 public final class OutsideSubscriber implements AutoCloseable {
 
-  /** One received message. */
+  /**
+   * One received message.
+   *
+   * @param messageExpirySeconds remaining MQTT 5 message expiry as forwarded by the broker, null if none
+   */
   public record Received(String topic, byte[] payload, Map<String, String> userProperties, byte[] correlationData,
-      boolean retained) {
+      boolean retained, Long messageExpirySeconds) {
     public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
@@ -54,7 +58,8 @@ public final class OutsideSubscriber implements AutoCloseable {
         MqttProperties p = m.getProperties();
         Map<String, String> props = p == null || p.getUserProperties() == null ? Map.of()
             : p.getUserProperties().stream().collect(Collectors.toMap(UserProperty::getKey, UserProperty::getValue, (a, b) -> b));
-        received.add(new Received(topic, m.getPayload(), props, p == null ? null : p.getCorrelationData(), m.isRetained()));
+        received.add(new Received(topic, m.getPayload(), props, p == null ? null : p.getCorrelationData(), m.isRetained(),
+            p == null ? null : p.getMessageExpiryInterval()));
       }
 
       @Override
