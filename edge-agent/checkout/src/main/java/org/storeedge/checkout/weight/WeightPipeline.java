@@ -40,6 +40,7 @@ public final class WeightPipeline {
   private final Map<String, List<LaneDetector>> detectorsOfShelf = new HashMap<>();
   private final Map<String, PendingGroup> pending = new LinkedHashMap<>();
   private final Map<String, ReadingStatus> laneStatus = new HashMap<>();
+  private final Map<String, Double> minChange = new HashMap<>();
   private long rejected;
   private long samples;
 
@@ -59,6 +60,7 @@ public final class WeightPipeline {
         double unit = products.get(lane.sku()).unitWeightGrams();
         double min = Math.max(settings.floorChangeGrams(), Math.min(settings.minChangeGrams(), 0.4 * unit));
         LaneDetector d = new LaneDetector(lane.id(), settings, min, capacity, this::onLaneChange);
+        minChange.put(lane.id(), min);
         detectors.put(lane.id(), d);
         shelfOfLane.put(lane.id(), shelf.id());
         list.add(d);
@@ -140,7 +142,10 @@ public final class WeightPipeline {
       boolean quiet = detectorsOfShelf.get(e.getKey()).stream().noneMatch(LaneDetector::busy);
       if (force || (quiet && now - g.lastAdded >= settings.groupGapMillis())) {
         it.remove();
-        events.accept(resolve(e.getKey(), g));
+        ShelfEvent ev = resolve(e.getKey(), g);
+        if (!ev.lanes().isEmpty()) {
+          events.accept(ev);
+        }
       }
     }
   }
@@ -162,7 +167,7 @@ public final class WeightPipeline {
     double confidence = 1;
     List<ShelfEvent.LaneChange> lanes = new ArrayList<>();
     List<ShelfEvent.Candidate> candidates = new ArrayList<>();
-    for (LaneChange c : g.changes) {
+    for (LaneChange c : netPerLane(g.changes)) {
       start = Math.min(start, c.startMillis());
       end = Math.max(end, c.endMillis());
       delta += c.deltaGrams();
@@ -173,8 +178,35 @@ public final class WeightPipeline {
       candidates.addAll(cs);
       confidence *= cs.isEmpty() ? 0 : cs.get(0).likelihood();
     }
+    if (lanes.isEmpty()) {
+      // the changes cancelled out (taken and put straight back): nothing to resolve
+      start = g.firstStart;
+      end = g.firstStart;
+    }
     return new ShelfEvent(shelfId + "-" + start, shelfId, start, end, delta, Math.sqrt(var), lanes, candidates,
         confidence);
+  }
+
+  /**
+   * One net change per lane: several settled changes of the same lane inside one shelf event (a
+   * quick take and put-back, a second grab) are summed, so each lane is explained once. A lane whose
+   * changes cancel out is left out.
+   */
+  private List<LaneChange> netPerLane(List<LaneChange> changes) {
+    Map<String, LaneChange> net = new LinkedHashMap<>();
+    for (LaneChange c : changes) {
+      net.merge(c.laneId(), c, (a, b) -> new LaneChange(a.laneId(), Math.min(a.startMillis(), b.startMillis()),
+          Math.max(a.endMillis(), b.endMillis()), a.deltaGrams() + b.deltaGrams(),
+          Math.sqrt(a.sigmaGrams() * a.sigmaGrams() + b.sigmaGrams() * b.sigmaGrams()),
+          Math.max(a.peakGrams(), b.peakGrams())));
+    }
+    List<LaneChange> out = new ArrayList<>();
+    for (LaneChange c : net.values()) {
+      if (Math.abs(c.deltaGrams()) >= minChange.get(c.laneId())) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   /**

@@ -54,6 +54,11 @@ public final class EventScorer {
     }
   }
 
+  /**
+   * Matches per lane. Several true interactions that fall inside one detected change's window are
+   * netted (a take and a quick put-back of the same lane are physically one net change); true
+   * interactions that net to zero and produced no change are correctly silent and not counted.
+   */
   public static Score score(List<GroundTruth.Action> actions, List<ShelfEvent> events) {
     List<GroundTruth.Action> real = actions.stream().filter(a -> a.kind() != GroundTruth.Kind.TOUCH).toList();
     record Change(ShelfEvent event, ShelfEvent.LaneChange lane) {}
@@ -63,48 +68,83 @@ public final class EventScorer {
         changes.add(new Change(e, lc));
       }
     }
-    boolean[] used = new boolean[changes.size()];
+    boolean[] claimed = new boolean[real.size()];
     int matched = 0;
     int correct = 0;
+    int truths = 0;
     List<String> misses = new ArrayList<>();
-    for (GroundTruth.Action a : real) {
-      long move = a.itemMove().toEpochMilli();
-      int found = -1;
-      for (int i = 0; i < changes.size(); i++) {
-        Change c = changes.get(i);
-        if (used[i] || !c.lane().laneId().equals(a.laneId())
-            || Math.signum(c.lane().deltaGrams()) != Math.signum(a.signedQty())) {
-          continue;
+    for (Change c : changes) {
+      Map<String, Integer> net = new LinkedHashMap<>();
+      double grams = 0;
+      for (int i = 0; i < real.size(); i++) {
+        GroundTruth.Action a = real.get(i);
+        long move = a.itemMove().toEpochMilli();
+        if (!claimed[i] && a.laneId().equals(c.lane().laneId())
+            && move >= c.event().startMillis() - TOLERANCE_MILLIS && move <= c.event().endMillis() + TOLERANCE_MILLIS) {
+          claimed[i] = true;
+          net.merge(a.sku(), a.signedQty(), Integer::sum);
+          grams += Math.signum(a.signedQty()) * a.grams();
         }
-        if (move >= c.event().startMillis() - TOLERANCE_MILLIS && move <= c.event().endMillis() + TOLERANCE_MILLIS) {
-          found = i;
-          break;
-        }
       }
-      if (found < 0) {
-        misses.add("missed " + a.kind() + " " + Math.abs(a.signedQty()) + " x " + a.sku() + " at " + a.laneId() + " "
-            + a.itemMove());
-        continue;
-      }
-      used[found] = true;
-      matched++;
-      Change c = changes.get(found);
-      var best = c.event().candidates().stream().filter(x -> x.laneId().equals(a.laneId())).findFirst();
-      if (best.isPresent() && best.get().sku().equals(a.sku()) && best.get().count() == Math.abs(a.signedQty())) {
-        correct++;
-      } else {
-        misses.add("wrong " + a.kind() + " at " + a.laneId() + " " + a.itemMove() + ": true " + Math.abs(a.signedQty())
-            + " x " + a.sku() + " (" + Json.round(a.grams(), 1) + " g), measured " + Json.round(c.lane().deltaGrams(), 1)
-            + " +- " + Json.round(c.lane().sigmaGrams(), 1) + " g, best " + best.map(b -> b.count() + " x " + b.sku() + " (" + Json.round(b.likelihood(), 3) + ")").orElse("none"));
-      }
-    }
-    for (int i = 0; i < changes.size(); i++) {
-      if (!used[i]) {
-        Change c = changes.get(i);
+      net.values().removeIf(v -> v == 0);
+      if (net.isEmpty()) {
         misses.add("spurious change " + Json.round(c.lane().deltaGrams(), 1) + " g at " + c.lane().laneId() + " "
             + java.time.Instant.ofEpochMilli(c.event().startMillis()));
+        continue;
+      }
+      truths++;
+      int netQty = net.values().stream().mapToInt(Integer::intValue).sum();
+      if (Math.signum(netQty) != Math.signum(c.lane().deltaGrams())) {
+        misses.add("wrong direction at " + c.lane().laneId() + ": true " + net + ", measured "
+            + Json.round(c.lane().deltaGrams(), 1) + " g");
+        continue;
+      }
+      matched++;
+      var best = c.event().candidates().stream().filter(x -> x.laneId().equals(c.lane().laneId())).findFirst();
+      boolean right = net.size() == 1 && best.isPresent() && net.containsKey(best.get().sku())
+          && Math.abs(net.get(best.get().sku())) == best.get().count();
+      if (right) {
+        correct++;
+      } else {
+        misses.add("wrong (sku, count) at " + c.lane().laneId() + " " + java.time.Instant.ofEpochMilli(c.event().startMillis())
+            + ": true " + net + " (" + Json.round(grams, 1) + " g), measured " + Json.round(c.lane().deltaGrams(), 1)
+            + " +- " + Json.round(c.lane().sigmaGrams(), 1) + " g, best "
+            + best.map(b -> b.count() + " x " + b.sku() + " (" + Json.round(b.likelihood(), 3) + ")").orElse("none"));
       }
     }
-    return new Score(real.size(), changes.size(), matched, correct, misses);
+    // unclaimed interactions: clustered per lane; a cluster that nets to zero was rightly silent
+    Map<String, List<GroundTruth.Action>> open = new LinkedHashMap<>();
+    for (int i = 0; i < real.size(); i++) {
+      if (!claimed[i]) {
+        open.computeIfAbsent(real.get(i).laneId(), k -> new ArrayList<>()).add(real.get(i));
+      }
+    }
+    for (List<GroundTruth.Action> lane : open.values()) {
+      List<GroundTruth.Action> cluster = new ArrayList<>();
+      for (GroundTruth.Action a : lane) {
+        if (!cluster.isEmpty() && a.itemMove().toEpochMilli()
+            - cluster.get(cluster.size() - 1).itemMove().toEpochMilli() > 4 * TOLERANCE_MILLIS) {
+          truths += missedCluster(cluster, misses);
+          cluster.clear();
+        }
+        cluster.add(a);
+      }
+      truths += missedCluster(cluster, misses);
+    }
+    return new Score(truths, changes.size(), matched, correct, misses);
+  }
+
+  private static int missedCluster(List<GroundTruth.Action> cluster, List<String> misses) {
+    Map<String, Integer> net = new LinkedHashMap<>();
+    for (GroundTruth.Action a : cluster) {
+      net.merge(a.sku(), a.signedQty(), Integer::sum);
+    }
+    net.values().removeIf(v -> v == 0);
+    if (net.isEmpty()) {
+      return 0;
+    }
+    GroundTruth.Action a = cluster.get(0);
+    misses.add("missed " + net + " at " + a.laneId() + " " + a.itemMove());
+    return 1;
   }
 }
