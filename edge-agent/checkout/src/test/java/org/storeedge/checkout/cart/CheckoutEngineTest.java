@@ -238,4 +238,26 @@ class CheckoutEngineTest {
     assertThat(amended.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
     assertThat(amended.toJson()).contains("\"type\":\"receipt-amendment\"").contains("\"amends\":\"" + first.receiptId());
   }
+
+  @Test
+  void aSecondGrabOfTheSameLaneInsideOneShelfEventIsCountedOnce() {
+    run(3000, null);
+    enter("max");
+    StoreConfig.Lane l = store.lane("l1").orElseThrow();
+    where.put("max", new double[] {l.position().x() + 0.5, l.position().y()});
+    run(1000, null);
+    run(800, "l1");
+    level.merge("l1", -2 * 352.0, Double::sum);
+    run(600, "l1");
+    run(2000, null); // the first change is reported; the shelf event is still open
+    run(800, "l1");
+    level.merge("l1", -352.0, Double::sum);
+    run(600, "l1");
+    run(4000, null);
+    exit("max");
+    assertThat(receipts.get(0).items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("COLA");
+      assertThat(x.qty()).isEqualTo(3);
+    });
+  }
 }
