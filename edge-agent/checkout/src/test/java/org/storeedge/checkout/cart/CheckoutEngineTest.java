@@ -255,6 +255,7 @@ class CheckoutEngineTest {
     run(600, "l1");
     run(4000, null);
     exit("max");
+    assertThat(events).as("both grabs fall into one shelf event").hasSize(1);
     assertThat(receipts.get(0).items()).singleElement().satisfies(x -> {
       assertThat(x.sku()).isEqualTo("COLA");
       assertThat(x.qty()).isEqualTo(3);
