@@ -16,7 +16,7 @@ export="java -Djava.awt.headless=true -cp $cp org.storeedge.simulator.camera.Dat
 $export --out "$work/train" --frames 4000 --seed 1
 $export --out "$work/test" --frames 500 --seed 1001
 OMP_NUM_THREADS=2 /usr/bin/python3 "$here/train.py" --train "$work/train" --test "$work/test" --out "$work/model" \
-  --epochs 15 --minutes 10 --seed 7
+  --steps 1100 --seed 7
 cp "$work/model/model.onnx" "$here/model.onnx"
 cp "$work/model/metrics.json" "$here/metrics.json"
 echo "model written to $here/model.onnx; held-out metrics in $here/metrics.json"

@@ -13,7 +13,7 @@ non-peak cells (not the maximum of their 3x3 neighbourhood) zeroed, so the proje
 Needs only Debian's python3-torch and python3-numpy. Deterministic for a seed up to the
 thread scheduling of torch's CPU kernels.
 
-usage: train.py --train DIR --test DIR --out DIR [--epochs 12] [--seed 7] [--minutes 12]
+usage: train.py --train DIR --test DIR --out DIR [--steps 1100 | --epochs 12 --minutes 12] [--seed 7]
 """
 import argparse
 import glob
@@ -234,6 +234,7 @@ def main():
     ap.add_argument('--out', required=True)
     ap.add_argument('--epochs', type=int, default=12)
     ap.add_argument('--minutes', type=float, default=12, help='stop early after this much training time')
+    ap.add_argument('--steps', type=int, default=0, help='train exactly this many steps (0: fit --minutes)')
     ap.add_argument('--batch', type=int, default=32)
     ap.add_argument('--seed', type=int, default=7)
     a = ap.parse_args()
@@ -255,8 +256,9 @@ def main():
     params = sum(p.numel() for p in net.parameters())
     steps_per_epoch = len(images) // a.batch
     opt = torch.optim.AdamW(net.parameters(), lr=3e-3, weight_decay=1e-4)
-    total = a.epochs * steps_per_epoch
-    sched = None
+    total = a.steps if a.steps > 0 else a.epochs * steps_per_epoch
+    a.epochs = max(a.epochs, math.ceil(total / steps_per_epoch))
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total, eta_min=1e-5) if a.steps > 0 else None
     print(f'model: {params} parameters; up to {a.epochs} epochs x {steps_per_epoch} steps', flush=True)
     rng = np.random.default_rng(a.seed)
     t_train = time.time()
@@ -282,9 +284,11 @@ def main():
             loss.backward()
             opt.step()
             step += 1
-            if step == 10:
-                # fit the schedule into the time budget: cosine decay over the steps that fit
-                per_step = (time.time() - t_train) / step
+            if step == 5:
+                t_warm = time.time()
+            if step == 15 and a.steps == 0:
+                # fit the schedule into the time budget (first steps are slow: not counted)
+                per_step = (time.time() - t_warm) / 10
                 total = min(total, int(a.minutes * 60 / per_step))
                 print(f'{per_step:.2f} s/step: training {total} steps', flush=True)
                 sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, total - step), eta_min=1e-5)
