@@ -4,16 +4,59 @@ package org.storeedge.simulator;
  * Generated shoppers: Poisson arrivals at {@code shoppersPerHour} during {@code durationSeconds}
  * of virtual time (starting after the last scripted shopper has left). Each takes on average
  * {@code meanItems} items (at least one) from lanes that still hold stock, sometimes puts one
- * back to the same lane, and leaves.
+ * back, and leaves; {@code hardCases} mixes in the situations that confuse attribution.
  *
  * @param overlap false: at most one shopper in the store at a time (an arrival waits until the
  *     previous shopper has left)
+ * @param maxInside with overlap, at most this many visits (a group counts once) inside at a
+ *     time: an arrival waits at the door until one has left; {@link #UNLIMITED} for no cap
+ * @param hardCases shares of the hard cases; {@link HardCases#NONE} for plain traffic
+ * @param browseSeconds mean time a shopper looks around before each take, seconds (exponential),
+ *     on top of walking and 1-3 s of reaching; 0 for brisk shoppers. Real shoppers of a small
+ *     store stay a minute or more, which is what makes several of them meet at one shelf.
  */
 public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems,
-    double putBackProbability, boolean overlap) {
+    double putBackProbability, boolean overlap, int maxInside, HardCases hardCases, double browseSeconds) {
 
   public static final double DEFAULT_MEAN_ITEMS = 2.5;
   public static final double DEFAULT_PUT_BACK_PROBABILITY = 0.1;
+  public static final int UNLIMITED = Integer.MAX_VALUE;
+
+  /**
+   * How often the hard cases happen, each a probability in 0..1.
+   *
+   * @param reach per take: the shopper stands in front of a neighbouring lane of the same shelf
+   *     and reaches across (crossing hands)
+   * @param handOff per visit that holds an item at the end: it hands one unit to another shopper
+   *     inside at the time (who then pays for it)
+   * @param lean per visit: it rests a hand or an elbow on a lane for 3-12 s (30-250 g), taking
+   *     nothing there
+   * @param wrongLaneReturn per put-back: the item goes to another lane of the same shelf; a
+   *     later take from that lane picks the misplaced item with probability 1/2
+   * @param multiGrab per take: a second lane next to it (same shelf) is taken from in the same
+   *     hand interaction
+   * @param group per arrival: a group of 2-3 people checking in with one token and sharing one
+   *     cart; each action is done by one of them
+   */
+  public record HardCases(double reach, double handOff, double lean, double wrongLaneReturn, double multiGrab,
+      double group) {
+    public static final HardCases NONE = new HardCases(0, 0, 0, 0, 0, 0);
+
+    public HardCases {
+      share("reach", reach);
+      share("handOff", handOff);
+      share("lean", lean);
+      share("wrongLaneReturn", wrongLaneReturn);
+      share("multiGrab", multiGrab);
+      share("group", group);
+    }
+
+    private static void share(String name, double v) {
+      if (!(v >= 0 && v <= 1)) {
+        throw new IllegalArgumentException("hardCases." + name + " must be in 0..1 (got: " + v + ")");
+      }
+    }
+  }
 
   public GeneratedTraffic {
     if (!(shoppersPerHour > 0) || Double.isInfinite(shoppersPerHour)) {
@@ -28,9 +71,36 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
     if (!(putBackProbability >= 0 && putBackProbability <= 1)) {
       throw new IllegalArgumentException("putBackProbability must be in 0..1 (got: " + putBackProbability + ")");
     }
+    if (maxInside < 1) {
+      throw new IllegalArgumentException("maxInside must be >= 1 (got: " + maxInside + ")");
+    }
+    if (!(browseSeconds >= 0 && browseSeconds <= 3600)) {
+      throw new IllegalArgumentException("browseSeconds must be in 0..3600 (got: " + browseSeconds + ")");
+    }
+    if (hardCases == null) {
+      throw new IllegalArgumentException("hardCases must be given (HardCases.NONE for none)");
+    }
+  }
+
+  /** Plain traffic: no cap on shoppers inside, no hard cases. */
+  public GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems, double putBackProbability,
+      boolean overlap) {
+    this(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, UNLIMITED, HardCases.NONE, 0);
   }
 
   public static GeneratedTraffic of(double shoppersPerHour, double durationSeconds) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, DEFAULT_MEAN_ITEMS, DEFAULT_PUT_BACK_PROBABILITY, false);
+  }
+
+  public GeneratedTraffic withMaxInside(int n) {
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, n, hardCases, browseSeconds);
+  }
+
+  public GeneratedTraffic withHardCases(HardCases h) {
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, h, browseSeconds);
+  }
+
+  public GeneratedTraffic withBrowseSeconds(double s) {
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, s);
   }
 }

@@ -10,13 +10,22 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * What really happened in a simulated run, for scoring the agent: every shopper with its final
- * cart and every hand interaction with a shelf. Known in full as soon as the store is built (the
- * run is planned up front), so it can be read before, during or after the run.
+ * What really happened in a simulated run, for scoring the agent: every shopper (customer token)
+ * with its final cart, every hand interaction with a shelf, and every hand-off between shoppers.
+ * Known in full as soon as the store is built (the run is planned up front), so it can be read
+ * before, during or after the run.
+ *
+ * <p>Carts follow the physical units: a unit handed to another shopper is in the receiver's cart
+ * (whoever walks out with it pays); a group checking in with one token has one cart.
  */
-public record GroundTruth(List<Shopper> shoppers) {
+public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
   public GroundTruth {
     shoppers = List.copyOf(shoppers);
+    handOffs = List.copyOf(handOffs);
+  }
+
+  public GroundTruth(List<Shopper> shoppers) {
+    this(shoppers, List.of());
   }
 
   public Optional<Shopper> shopper(String token) {
@@ -28,39 +37,55 @@ public record GroundTruth(List<Shopper> shoppers) {
     return shoppers.stream().collect(Collectors.toMap(Shopper::token, Shopper::cart, (a, b) -> a, TreeMap::new));
   }
 
-  /** Every interaction of every shopper, in order of hand-on time. */
+  /** Every shelf interaction of every shopper, in order of hand-on time. Hand-offs are not in here. */
   public List<Action> actions() {
     return shoppers.stream().flatMap(s -> s.actions().stream())
         .sorted(Comparator.comparing(Action::handOn).thenComparing(Action::laneId)).toList();
   }
 
   /**
-   * One shopper's visit.
+   * One customer token's visit: a single shopper or a group sharing the token.
    *
-   * @param trackId the track id its presence observations carry
-   * @param cart sku to quantity taken minus put back, zero lines removed, sorted by sku
-   * @param actions its interactions in time order
+   * @param trackId the track id of its first member (the only one for a single shopper)
+   * @param enteredAt first member through the entry gate
+   * @param exitedAt last member through the exit gate: the cart closes here
+   * @param cart sku to quantity taken minus put back, plus received minus given, zero lines
+   *     removed, sorted by sku
+   * @param actions its shelf interactions (of all members) in time order
+   * @param members each person checked in with this token, in order of entry
    */
   public record Shopper(String token, String trackId, Instant enteredAt, Instant exitedAt,
-      SortedMap<String, Integer> cart, List<Action> actions) {
+      SortedMap<String, Integer> cart, List<Action> actions, List<Member> members) {
     public Shopper {
       cart = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(cart));
       actions = List.copyOf(actions);
+      members = List.copyOf(members);
+    }
+
+    public Shopper(String token, String trackId, Instant enteredAt, Instant exitedAt,
+        SortedMap<String, Integer> cart, List<Action> actions) {
+      this(token, trackId, enteredAt, exitedAt, cart, actions, List.of(new Member(trackId, enteredAt, exitedAt)));
     }
   }
+
+  /** One person of a visit: its own track, its own gate passages (one ENTER and one EXIT each). */
+  public record Member(String trackId, Instant enteredAt, Instant exitedAt) {}
 
   /**
    * One hand interaction with a lane.
    *
-   * @param sku the product moved (for a touch: the lane's planned sku)
+   * @param trackId the member whose hand it is
+   * @param sku the product moved (for a touch or lean: the lane's planned sku)
    * @param signedQty units onto the lane (put-back, &gt; 0) or off it (take, &lt; 0); 0 for a touch
    * @param handOn the hand reaches the lane (load transient starts)
    * @param itemMove the units leave or arrive (the static load steps)
    * @param handOff the hand leaves; the lane is stable from here
    * @param unitGrams true weight of each unit moved, grams
+   * @param standingLaneId the lane in front of which the shopper stood: the lane itself, or a
+   *     neighbour it reached past (crossing hands), or for a multi-lane grab the first lane
    */
-  public record Action(String token, String laneId, String sku, int signedQty, Kind kind,
-      Instant handOn, Instant itemMove, Instant handOff, List<Double> unitGrams) {
+  public record Action(String token, String trackId, String laneId, String sku, int signedQty, Kind kind,
+      Instant handOn, Instant itemMove, Instant handOff, List<Double> unitGrams, String standingLaneId) {
     public Action {
       unitGrams = List.copyOf(unitGrams);
     }
@@ -68,6 +93,23 @@ public record GroundTruth(List<Shopper> shoppers) {
     /** Sum of the true weights moved, grams (always &gt;= 0). */
     public double grams() {
       return unitGrams.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** True when the shopper stood in front of another lane than the one it changed. */
+    public boolean reached() {
+      return !standingLaneId.equals(laneId);
+    }
+  }
+
+  /**
+   * Units passed from one shopper to another, hand to hand, at {@code at}.
+   *
+   * @param unitGrams true weight of each unit handed over, grams
+   */
+  public record HandOff(String fromToken, String fromTrackId, String toToken, String toTrackId, String sku, int qty,
+      Instant at, List<Double> unitGrams) {
+    public HandOff {
+      unitGrams = List.copyOf(unitGrams);
     }
   }
 
@@ -79,10 +121,23 @@ public record GroundTruth(List<Shopper> shoppers) {
   }
 
   static SortedMap<String, Integer> cartOf(List<Action> actions) {
+    return cartOf(actions, List.of(), "");
+  }
+
+  /** The cart of {@code token}: its shelf actions plus what it received minus what it gave. */
+  static SortedMap<String, Integer> cartOf(List<Action> actions, List<HandOff> handOffs, String token) {
     Map<String, Integer> m = new TreeMap<>();
     for (Action a : actions) {
       if (a.kind() != Kind.TOUCH) {
         m.merge(a.sku(), -a.signedQty(), Integer::sum);
+      }
+    }
+    for (HandOff h : handOffs) {
+      if (h.fromToken().equals(token)) {
+        m.merge(h.sku(), -h.qty(), Integer::sum);
+      }
+      if (h.toToken().equals(token)) {
+        m.merge(h.sku(), h.qty(), Integer::sum);
       }
     }
     m.values().removeIf(v -> v == 0);

@@ -5,13 +5,15 @@ import java.util.Random;
 /**
  * The load a hand (or an elbow) adds to a lane from {@code onNanos} to {@code offNanos}: a
  * low-frequency wobble of random sign and size, correlated hand noise, and sometimes a short
- * press. Zero outside that interval, ramped in and out over 150 ms. Parameters are drawn at plan
+ * press. Zero outside that interval, ramped in and out over 150 ms. A lean ({@link #lean}) is
+ * a long, positive, slowly varying load instead: an elbow or a hand resting on the shelf. Parameters are drawn at plan
  * time from the plan's random stream; the hand noise is drawn at sampling time from the lane's.
  * Owned by one lane; not thread-safe.
  */
 final class HandTransient {
   private static final double RAMP_SECONDS = 0.15;
   private static final double NOISE_TAU_SECONDS = 0.1;
+  private static final double HAND_NOISE_FRACTION = 0.15;
 
   final long onNanos;
   final long offNanos;
@@ -21,11 +23,28 @@ final class HandTransient {
   private final double pressStart;
   private final double pressLength;
   private final double pressGrams;
+  private final double base;
+  private final double depth;
+  private final double trend;
+  private final double ramp;
+  private final double noiseFraction;
   private double noise;
   private long lastNanos = Long.MIN_VALUE;
 
   private HandTransient(long onNanos, long offNanos, double amplitude, double frequencyHz, double phase,
       double pressStart, double pressLength, double pressGrams) {
+    this(onNanos, offNanos, amplitude, frequencyHz, phase, pressStart, pressLength, pressGrams, 0.6, 0.4, 0, RAMP_SECONDS,
+        HAND_NOISE_FRACTION);
+  }
+
+  private HandTransient(long onNanos, long offNanos, double amplitude, double frequencyHz, double phase,
+      double pressStart, double pressLength, double pressGrams, double base, double depth, double trend, double ramp,
+      double noiseFraction) {
+    this.base = base;
+    this.depth = depth;
+    this.trend = trend;
+    this.ramp = ramp;
+    this.noiseFraction = noiseFraction;
     this.onNanos = onNanos;
     this.offNanos = offNanos;
     this.amplitude = amplitude;
@@ -54,6 +73,21 @@ final class HandTransient {
     return new HandTransient(onNanos, offNanos, amplitude, f, phase, ps, pl, pg);
   }
 
+  /**
+   * An elbow or hand resting on the lane over [on, off] with a load of about {@code grams}
+   * (0.6-1.4x, always pressing down), varying slowly: a 0.1-0.4 Hz swell of 15-35 %, a drift of
+   * up to +-30 % over the lean, 5 % hand noise, ramped in and out over 0.3-0.6 s.
+   */
+  static HandTransient lean(Random r, long onNanos, long offNanos, double grams) {
+    double amplitude = grams * Seeds.uniform(r, 0.6, 1.4);
+    double f = Seeds.uniform(r, 0.1, 0.4);
+    double phase = Seeds.uniform(r, 0, 2 * Math.PI);
+    double depth = Seeds.uniform(r, 0.15, 0.35);
+    double trend = Seeds.uniform(r, -0.3, 0.3);
+    double ramp = Math.min(Seeds.uniform(r, 0.3, 0.6), (offNanos - onNanos) / 2e9);
+    return new HandTransient(onNanos, offNanos, amplitude, f, phase, 0, 0, 0, 1.0, depth, trend, ramp, 0.05);
+  }
+
   /** Grams this hand adds at {@code atNanos}; {@code r} supplies the hand noise. */
   double grams(long atNanos, Random r) {
     if (atNanos <= onNanos || atNanos >= offNanos || amplitude == 0 && pressGrams == 0) {
@@ -62,14 +96,14 @@ final class HandTransient {
     double u = (atNanos - onNanos) / 1e9;
     double d = (offNanos - onNanos) / 1e9;
     if (lastNanos == Long.MIN_VALUE) {
-      noise = r.nextGaussian() * 0.15 * Math.abs(amplitude);
+      noise = r.nextGaussian() * noiseFraction * Math.abs(amplitude);
     } else {
       double a = Math.exp(-((atNanos - lastNanos) / 1e9) / NOISE_TAU_SECONDS);
-      noise = noise * a + Math.sqrt(1 - a * a) * r.nextGaussian() * 0.15 * Math.abs(amplitude);
+      noise = noise * a + Math.sqrt(1 - a * a) * r.nextGaussian() * noiseFraction * Math.abs(amplitude);
     }
     lastNanos = atNanos;
-    double env = Math.min(1, Math.min(u / RAMP_SECONDS, (d - u) / RAMP_SECONDS));
-    double wobble = amplitude * (0.6 + 0.4 * Math.sin(2 * Math.PI * frequencyHz * u + phase));
+    double env = Math.min(1, Math.min(u / ramp, (d - u) / ramp));
+    double wobble = amplitude * (base + depth * Math.sin(2 * Math.PI * frequencyHz * u + phase) + trend * u / d);
     double press = 0;
     if (pressLength > 0 && u > pressStart && u < pressStart + pressLength) {
       double s = Math.sin(Math.PI * (u - pressStart) / pressLength);

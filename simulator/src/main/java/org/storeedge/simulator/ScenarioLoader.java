@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.storeedge.config.ConfigException;
@@ -22,6 +24,9 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads a scenario YAML file and checks it against the store it will play in. Every problem is
@@ -31,15 +36,26 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class ScenarioLoader {
   /** Names of the scenarios bundled in this module, for {@link #loadResource}. */
   public static final List<String> BUNDLED = List.of("single-shopper", "generated-hour");
+  /**
+   * The hard-case suite (scenarios/suite in the source tree), loadable with
+   * {@code loadResource("suite/" + name, store)}.
+   */
+  public static final List<String> SUITE = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
+      "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "crowd-of-four",
+      "leaves-with-nothing", "group-one-token", "generated-busy", "generated-adversarial");
 
   private static final String RESOURCE_DIR = "/org/storeedge/simulator/scenarios/";
   private static final Set<String> TOP = Set.of("seed", "start", "noise", "shoppers", "generated");
   private static final Set<String> NOISE = Set.of("electricalGrams", "handTransientGrams", "driftGramsPerHour",
       "creepFraction", "creepTimeConstantSeconds", "offCentreFraction", "vibrationGrams", "touchProbability");
-  private static final Set<String> SHOPPER = Set.of("token", "enterAt", "exitAt", "actions");
-  private static final Set<String> ACTION = Set.of("at", "take", "putBack", "qty", "sku");
+  private static final Set<String> SHOPPER = Set.of("token", "enterAt", "exitAt", "actions", "group");
+  private static final Set<String> ACTION = Set.of("at", "take", "putBack", "grab", "lean", "give", "qty", "sku", "from",
+      "seconds", "grams", "to", "member");
+  private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "give");
+  private static final Set<String> GRAB_PART = Set.of("lane", "qty", "sku");
   private static final Set<String> GENERATED = Set.of("shoppersPerHour", "durationSeconds", "meanItems",
-      "putBackProbability", "overlap");
+      "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds");
+  private static final Set<String> HARD_CASES = Set.of("reach", "handOff", "lean", "wrongLaneReturn", "multiGrab", "group");
 
   private ScenarioLoader() {}
 
@@ -47,7 +63,10 @@ public final class ScenarioLoader {
     return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), store);
   }
 
-  /** Loads a bundled scenario by name, e.g. {@code single-shopper} (see {@link #BUNDLED}). */
+  /**
+   * Loads a bundled scenario by name, e.g. {@code single-shopper} (see {@link #BUNDLED}) or
+   * {@code suite/hand-off} (see {@link #SUITE}).
+   */
   public static Scenario loadResource(String name, StoreConfig store) throws ConfigException {
     String resource = RESOURCE_DIR + name + ".yaml";
     try (InputStream in = ScenarioLoader.class.getResourceAsStream(resource)) {
@@ -155,6 +174,11 @@ public final class ScenarioLoader {
     String token = f.string("token", true);
     Double enterAt = f.number("enterAt", true);
     Double exitAt = f.number("exitAt", true);
+    Long group = f.has("group") ? f.integer("group", false) : Long.valueOf(1);
+    if (group != null && (group < 1 || group > ShopperScript.MAX_GROUP)) {
+      tree.problem(f.values.get("group"), path + ".group", "must be a number of people in 1.." + ShopperScript.MAX_GROUP + " (got: " + group + ")");
+      group = null;
+    }
     List<ScenarioAction> actions = new ArrayList<>();
     boolean actionsOk = true;
     if (f.has("actions")) {
@@ -170,10 +194,10 @@ public final class ScenarioLoader {
         }
       }
     }
-    if (token == null || enterAt == null || exitAt == null || !actionsOk) {
+    if (token == null || enterAt == null || exitAt == null || group == null || !actionsOk) {
       return null;
     }
-    return new ShopperScript(token, enterAt, exitAt, actions, f.origin());
+    return new ShopperScript(token, enterAt, exitAt, actions, group.intValue(), f.origin());
   }
 
   private static ScenarioAction readAction(YamlTree tree, Node n, String path) {
@@ -181,24 +205,157 @@ public final class ScenarioLoader {
     if (f == null) {
       return null;
     }
+    List<String> kinds = ACTION_KINDS.stream().filter(f::has).toList();
+    if (kinds.size() != 1) {
+      tree.problem(n, path, "needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE' or 'give: SKU'"
+          + (kinds.isEmpty() ? "" : " (got: " + String.join(", ", kinds) + ")"));
+      return null;
+    }
+    String kind = kinds.get(0);
+    int before = tree.problems.size();
+    // keys that belong to other kinds of action
+    Map<String, List<String>> onlyWith = Map.of("seconds", List.of("lean"), "grams", List.of("lean"), "to", List.of("give"),
+        "from", List.of("take", "putBack", "grab", "lean"), "qty", List.of("take", "putBack", "give"),
+        "sku", List.of("take", "putBack"));
+    onlyWith.forEach((key, kindsAllowed) -> {
+      if (f.has(key) && !kindsAllowed.contains(kind)) {
+        tree.problem(f.values.get(key), YamlTree.join(path, key), "does not go with '" + kind + "'"
+            + (kind.equals("grab") && (key.equals("qty") || key.equals("sku")) ? " (give each grabbed lane its own 'qty' and 'sku')" : ""));
+      }
+    });
     Double at = f.number("at", true);
-    Long qty = f.has("qty") ? f.integer("qty", false) : Long.valueOf(1);
-    String sku = f.string("sku", false);
-    String take = f.string("take", false);
-    String putBack = f.string("putBack", false);
-    if (f.has("take") == f.has("putBack")) {
-      tree.problem(n, path, "needs exactly one of 'take: LANE' or 'putBack: LANE'");
+    Long member = f.has("member") ? f.integer("member", false) : Long.valueOf(1);
+    if (member != null && (member < 1 || member > ShopperScript.MAX_GROUP)) {
+      tree.problem(f.values.get("member"), path + ".member", "must be a group member number in 1.." + ShopperScript.MAX_GROUP + " (got: " + member + ")");
+      member = null;
+    }
+    String from = f.string("from", false);
+    Map<String, org.storeedge.config.Location> extraKeys = new LinkedHashMap<>();
+    List<ScenarioAction.Part> parts = new ArrayList<>();
+    ScenarioAction.Kind k;
+    double seconds = 0;
+    double grams = 0;
+    String to = null;
+    switch (kind) {
+      case "take", "putBack" -> {
+        k = kind.equals("take") ? ScenarioAction.Kind.TAKE : ScenarioAction.Kind.PUT_BACK;
+        List<String> lanes = textOrList(tree, f.values.get(kind), path + "." + kind, kind, extraKeys);
+        List<Long> qty = f.has("qty") ? intOrList(tree, f.values.get("qty"), path + ".qty") : null;
+        List<String> skus = f.has("sku") ? textOrList(tree, f.values.get("sku"), path + ".sku", "sku", null) : null;
+        if (lanes != null) {
+          if (qty != null && qty.size() != 1 && qty.size() != lanes.size()) {
+            tree.problem(f.values.get("qty"), path + ".qty", "needs one quantity per lane (" + lanes.size() + " lanes, got: " + qty.size() + ")");
+          }
+          if (skus != null && skus.size() != lanes.size()) {
+            tree.problem(f.values.get("sku"), path + ".sku", "needs one sku per lane (" + lanes.size() + " lanes, got: " + skus.size() + ")");
+          }
+          for (int j = 0; j < lanes.size(); j++) {
+            long q = qty == null || qty.size() != 1 && qty.size() != lanes.size() ? 1 : qty.get(qty.size() == 1 ? 0 : j);
+            Optional<String> sku = skus == null || skus.size() != lanes.size() ? Optional.empty() : Optional.of(skus.get(j));
+            parts.add(new ScenarioAction.Part(lanes.get(j), (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q)), sku));
+          }
+        }
+      }
+      case "grab" -> {
+        k = ScenarioAction.Kind.TAKE;
+        List<Node> list = tree.list(f.values.get("grab"), path + ".grab");
+        if (list != null && list.isEmpty()) {
+          tree.problem(f.values.get("grab"), path + ".grab", "needs at least one '{ lane: LANE, qty: N }'");
+        }
+        for (int j = 0; list != null && j < list.size(); j++) {
+          String pp = path + ".grab[" + j + "]";
+          YamlTree.Fields g = tree.fields(list.get(j), pp, GRAB_PART);
+          if (g == null) {
+            continue;
+          }
+          extraKeys.put("grab[" + j + "]", tree.location(list.get(j)));
+          String lane = g.string("lane", true);
+          Long q = g.has("qty") ? g.integer("qty", false) : Long.valueOf(1);
+          String sku = g.string("sku", false);
+          if (lane != null && q != null && (sku != null || !g.has("sku"))) {
+            parts.add(new ScenarioAction.Part(lane, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q)), Optional.ofNullable(sku)));
+          }
+        }
+      }
+      case "lean" -> {
+        k = ScenarioAction.Kind.LEAN;
+        String lane = f.string("lean", false);
+        if (lane != null) {
+          parts.add(new ScenarioAction.Part(lane, 0, Optional.empty()));
+        }
+        seconds = or(f.number("seconds", false), ScenarioAction.DEFAULT_LEAN_SECONDS);
+        grams = or(f.number("grams", false), ScenarioAction.DEFAULT_LEAN_GRAMS);
+      }
+      default -> {
+        k = ScenarioAction.Kind.GIVE;
+        String sku = f.string("give", false);
+        Long q = f.has("qty") ? f.integer("qty", false) : Long.valueOf(1);
+        to = f.string("to", true);
+        if (sku != null && q != null) {
+          parts.add(new ScenarioAction.Part("", (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q)), Optional.of(sku)));
+        }
+      }
+    }
+    if (tree.problems.size() > before || at == null || member == null || parts.isEmpty()) {
       return null;
     }
-    if (at == null || qty == null || (take == null && putBack == null) || (f.has("sku") && sku == null)) {
+    Origin o = f.origin();
+    Map<String, org.storeedge.config.Location> keys = new LinkedHashMap<>(o.keys());
+    keys.putAll(extraKeys);
+    return new ScenarioAction(at, k, parts, Optional.ofNullable(from), seconds, grams, Optional.ofNullable(to), member.intValue(),
+        new Origin(o.keyPath(), o.location(), keys));
+  }
+
+  /** A text or a list of texts; list items get their own locations in {@code keys} as {@code key[i]}. */
+  private static List<String> textOrList(YamlTree tree, Node n, String path, String key, Map<String, org.storeedge.config.Location> keys) {
+    if (n instanceof SequenceNode seq) {
+      if (seq.getValue().isEmpty()) {
+        tree.problem(n, path, "needs at least one entry");
+        return null;
+      }
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < seq.getValue().size(); i++) {
+        Node item = seq.getValue().get(i);
+        if (item instanceof ScalarNode sc && !sc.getTag().equals(Tag.NULL) && !sc.getValue().isBlank()) {
+          out.add(sc.getValue().trim());
+          if (keys != null) {
+            keys.put(key + "[" + i + "]", tree.location(item));
+          }
+        } else {
+          tree.problem(item, path + "[" + i + "]", "must be a non-empty text (got: " + YamlTree.describe(item) + ")");
+          return null;
+        }
+      }
+      return out;
+    }
+    if (n instanceof ScalarNode sc && !sc.getTag().equals(Tag.NULL) && !sc.getValue().isBlank()) {
+      return List.of(sc.getValue().trim());
+    }
+    tree.problem(n, path, "must be a non-empty text or a list of them (got: " + YamlTree.describe(n) + ")");
+    return null;
+  }
+
+  private static List<Long> intOrList(YamlTree tree, Node n, String path) {
+    List<Node> items = n instanceof SequenceNode seq ? seq.getValue() : List.of(n);
+    if (items.isEmpty()) {
+      tree.problem(n, path, "needs at least one entry");
       return null;
     }
-    if (qty > Integer.MAX_VALUE || qty < Integer.MIN_VALUE) {
-      tree.problem(f.values.get("qty"), path + ".qty", "is too large (got: " + qty + ")");
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Node item = items.get(i);
+      if (item instanceof ScalarNode sc && sc.getTag().equals(Tag.INT)) {
+        try {
+          out.add(Long.parseLong(sc.getValue().replace("_", "")));
+          continue;
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+      }
+      tree.problem(item, n instanceof SequenceNode ? path + "[" + i + "]" : path, "must be a whole number (got: " + YamlTree.describe(item) + ")");
       return null;
     }
-    ScenarioAction.Kind kind = take != null ? ScenarioAction.Kind.TAKE : ScenarioAction.Kind.PUT_BACK;
-    return new ScenarioAction(at, kind, take != null ? take : putBack, qty.intValue(), Optional.ofNullable(sku), f.origin());
+    return out;
   }
 
   private static GeneratedTraffic readGenerated(YamlTree tree, Node n) {
@@ -212,10 +369,29 @@ public final class ScenarioLoader {
     double mean = or(f.number("meanItems", false, 1, 1000, ">= 1"), GeneratedTraffic.DEFAULT_MEAN_ITEMS);
     double pb = or(f.number("putBackProbability", false, 0, 1, "in 0..1"), GeneratedTraffic.DEFAULT_PUT_BACK_PROBABILITY);
     Boolean overlap = f.bool("overlap");
-    if (tree.problems.size() > before || rate == null || duration == null) {
+    double browse = or(f.number("browseSeconds", false, 0, 3600, "in 0..3600"), 0);
+    Long maxInside = f.has("maxInside") ? f.integer("maxInside", false) : Long.valueOf(GeneratedTraffic.UNLIMITED);
+    if (maxInside != null && maxInside < 1) {
+      tree.problem(f.values.get("maxInside"), "generated.maxInside", "must be >= 1 (got: " + maxInside + ")");
+    }
+    GeneratedTraffic.HardCases hard = GeneratedTraffic.HardCases.NONE;
+    if (f.has("hardCases")) {
+      YamlTree.Fields h = tree.fields(f.values.get("hardCases"), "generated.hardCases", HARD_CASES);
+      if (h != null) {
+        hard = new GeneratedTraffic.HardCases(
+            or(h.number("reach", false, 0, 1, "a share in 0..1"), 0),
+            or(h.number("handOff", false, 0, 1, "a share in 0..1"), 0),
+            or(h.number("lean", false, 0, 1, "a share in 0..1"), 0),
+            or(h.number("wrongLaneReturn", false, 0, 1, "a share in 0..1"), 0),
+            or(h.number("multiGrab", false, 0, 1, "a share in 0..1"), 0),
+            or(h.number("group", false, 0, 1, "a share in 0..1"), 0));
+      }
+    }
+    if (tree.problems.size() > before || rate == null || duration == null || maxInside == null) {
       return null;
     }
-    return new GeneratedTraffic(rate, duration, mean, pb, overlap != null && overlap);
+    return new GeneratedTraffic(rate, duration, mean, pb, overlap != null && overlap,
+        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse);
   }
 
   private static double or(Double v, double dflt) {

@@ -5,13 +5,41 @@ import java.util.List;
 /**
  * One shopper of a scenario: checks in with {@code token} at {@code enterAt}, does its actions,
  * leaves at {@code exitAt} (seconds of virtual time from scenario start).
+ *
+ * <p>A group ({@code group} &gt; 1) is that many people checking in with the one token: member k
+ * (1-based) passes the gate at {@code enterAt + (k-1) * 1.5 s} and leaves at
+ * {@code exitAt + (k-1) * 1.5 s}; each action names its {@link ScenarioAction#member()}. Several
+ * scripts with the same token are also one group (their visits must overlap). All members of a
+ * token share one cart, which closes when the last member has left.
  */
-public record ShopperScript(String token, double enterAt, double exitAt, List<ScenarioAction> actions, Origin origin) {
+public record ShopperScript(String token, double enterAt, double exitAt, List<ScenarioAction> actions, int group,
+    Origin origin) {
+  /** Seconds between group members passing the gate. */
+  public static final double GROUP_GATE_SPACING_SECONDS = 1.5;
+  public static final int MAX_GROUP = 10;
+
   public ShopperScript {
     actions = List.copyOf(actions);
   }
 
+  public ShopperScript(String token, double enterAt, double exitAt, List<ScenarioAction> actions, Origin origin) {
+    this(token, enterAt, exitAt, actions, 1, origin);
+  }
+
   public static ShopperScript of(String token, double enterAt, double exitAt, ScenarioAction... actions) {
     return new ShopperScript(token, enterAt, exitAt, List.of(actions), Origin.of("shopper " + token));
+  }
+
+  public ShopperScript withGroup(int members) {
+    return new ShopperScript(token, enterAt, exitAt, actions, members, origin);
+  }
+
+  /** Member k's (1-based) visit. */
+  double enterOf(int member) {
+    return enterAt + (member - 1) * GROUP_GATE_SPACING_SECONDS;
+  }
+
+  double exitOf(int member) {
+    return exitAt + (member - 1) * GROUP_GATE_SPACING_SECONDS;
   }
 }

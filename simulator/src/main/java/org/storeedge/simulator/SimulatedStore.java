@@ -75,6 +75,9 @@ public final class SimulatedStore {
     this.config = config;
     this.scenario = scenario;
     this.scheduler = scheduler;
+    if (config.gates().isEmpty()) {
+      throw new IllegalArgumentException("store " + config.store().id() + " has no gates; the simulator needs one to let shoppers in");
+    }
     this.geometry = new StoreGeometry(config);
     this.start = scenario.start().orElse(scheduler.instant());
     this.startNanos = nanosOf(start);
@@ -92,7 +95,6 @@ public final class SimulatedStore {
         throw new IllegalStateException("generated traffic is inconsistent: " + generatedProblems);
       }
     }
-    scripts.sort(Comparator.comparingDouble(ShopperScript::enterAt));
     this.truth = plan(scripts);
     long lastExit = visits.stream().mapToLong(Visit::exitNanos).max().orElse(startNanos
         + scenario.generated().map(g -> Seeds.nanos(g.durationSeconds())).orElse(0L));
@@ -177,6 +179,22 @@ public final class SimulatedStore {
     return config;
   }
 
+  /**
+   * True floor positions (metres, without the presence noise) of the shoppers inside the store
+   * at {@code t}, by track id, in order of entry. Pure: reads the plan only, callable from any
+   * thread and for any instant (the simulated cameras render from it).
+   */
+  public Map<String, Position> shopperPositionsAt(Instant t) {
+    long n = nanosOf(t);
+    Map<String, Position> out = new LinkedHashMap<>();
+    for (Visit v : visits) {
+      if (v.enterNanos() <= n && n <= v.exitNanos()) {
+        out.put(v.trackId(), positionAt(v.path(), n));
+      }
+    }
+    return out;
+  }
+
   /** The lane model, for the driver factory. */
   SimulatedLane lane(String laneId) {
     return lanes.get(laneId);
@@ -210,14 +228,62 @@ public final class SimulatedStore {
     return Math.max(0.1 * p.unitWeightGrams(), p.unitWeightGrams() + r.nextGaussian() * p.weightSpreadGrams());
   }
 
-  /** Plans every interaction in time order over the actual units; returns the ground truth. */
+  /** Where one person stands over [on, off] (epoch nanos); see {@link #paths}. */
+  private static final class Stand {
+    final long on;
+    final long off;
+    Position nominal;        // null for a hand-off: the giver's place, found when paths are planned
+    double[] axes;           // along the shelf, away from it
+    final Person giver;      // a hand-off: whose place both meet at
+    final boolean hand;      // false for a group member only walking along
+    Position at;             // resolved: where it really stands
+    long arrive;
+    long leave;
+
+    Stand(long on, long off, Position nominal, double[] axes, Person giver, boolean hand) {
+      this.on = on;
+      this.off = off;
+      this.nominal = nominal;
+      this.axes = axes;
+      this.giver = giver;
+      this.hand = hand;
+    }
+  }
+
+  /** Default orientation where no shelf says otherwise: x along, y away. */
+  private static final double[] PLAIN_AXES = {1, 0, 0, 1};
+  /** Two people standing side by side keep at least this much between their centres, metres. */
+  static final double MIN_SEPARATION_METRES = 0.5;
+  /**
+   * Where a shopper stands when its place is taken, relative to it, (along the shelf, away from
+   * it) in metres: beside, then half a step back and beside, then further along. The first
+   * offset keeping {@link #MIN_SEPARATION_METRES} from everyone standing there at the same time
+   * wins.
+   */
+  private static final double[][] OFFSETS = {{0, 0}, {0.55, 0}, {-0.55, 0}, {0.3, 0.45}, {-0.3, 0.45}, {0, 0.6},
+      {1.1, 0}, {-1.1, 0}, {0.85, 0.5}, {-0.85, 0.5}, {0.55, 0.95}, {-0.55, 0.95}, {0, 1.2}};
+
+  /**
+   * Plans every interaction in time order over the actual units, then every person's walk;
+   * returns the ground truth.
+   */
   private GroundTruth plan(List<ShopperScript> scripts) {
     Random r = Seeds.random(scenario.seed(), "interactions");
+    List<Person> people = Person.expand(scripts);
+    Map<Person, String> trackOf = new LinkedHashMap<>();
+    Map<String, Person> byMember = new HashMap<>();
+    for (int i = 0; i < people.size(); i++) {
+      trackOf.put(people.get(i), "trk-" + (i + 1));
+      byMember.put(people.get(i).scriptIndex() + "/" + people.get(i).number(), people.get(i));
+    }
     Map<String, List<SimulatedLane.Unit>> shelfUnits = new HashMap<>();
     lanes.forEach((id, lane) -> shelfUnits.put(id, new ArrayList<>(lane.units())));
     Map<String, Long> lastMove = new HashMap<>();
     Map<String, List<SimulatedLane.Unit>> holdings = new HashMap<>();
     Map<String, List<GroundTruth.Action>> actionsByToken = new HashMap<>();
+    List<GroundTruth.HandOff> handOffs = new ArrayList<>();
+    Map<Person, List<Stand>> stands = new LinkedHashMap<>();
+    people.forEach(p -> stands.put(p, new ArrayList<>()));
     record Pending(int shopper, int index, ShopperScript who, ScenarioAction a) {}
     List<Pending> all = new ArrayList<>();
     for (int s = 0; s < scripts.size(); s++) {
@@ -230,99 +296,247 @@ public final class SimulatedStore {
     double hand = scenario.noise().handTransientGrams();
     for (Pending p : all) {
       ScenarioAction a = p.a();
-      StoreConfig.Lane laneConfig = config.lane(a.laneId()).orElseThrow();
-      String sku = a.sku().orElse(laneConfig.sku());
-      SimulatedLane lane = lanes.get(a.laneId());
+      String token = p.who().token();
+      Person person = byMember.get(p.shopper() + "/" + a.member());
+      String track = trackOf.get(person);
       long on = startNanos + Seeds.nanos(a.at());
-      long move = Math.max(on + Seeds.nanos(Seeds.uniform(r, 0.6, 1.8)), lastMove.getOrDefault(a.laneId(), Long.MIN_VALUE) + 50_000_000L);
-      long off = move + Seeds.nanos(Seeds.uniform(r, 0.3, 1.0));
-      lastMove.put(a.laneId(), move);
-      List<SimulatedLane.Unit> moved = new ArrayList<>();
-      List<SimulatedLane.Unit> held = holdings.computeIfAbsent(p.who().token(), k -> new ArrayList<>());
-      List<SimulatedLane.Unit> onShelf = shelfUnits.get(a.laneId());
-      if (a.kind() == ScenarioAction.Kind.TAKE) {
-        List<SimulatedLane.Unit> candidates = new ArrayList<>(onShelf.stream().filter(u -> u.sku().equals(sku)).toList());
-        Collections.shuffle(candidates, r);
-        if (candidates.size() < a.qty()) {
-          throw new IllegalStateException("lane " + a.laneId() + " holds " + candidates.size() + " x " + sku + ", cannot take " + a.qty());
-        }
-        moved.addAll(candidates.subList(0, a.qty()));
-        onShelf.removeAll(moved);
-        held.addAll(moved);
-      } else {
-        for (int i = held.size() - 1; i >= 0 && moved.size() < a.qty(); i--) {
-          if (held.get(i).sku().equals(sku)) {
-            moved.add(held.get(i));
+      List<SimulatedLane.Unit> held = holdings.computeIfAbsent(token, k -> new ArrayList<>());
+      List<GroundTruth.Action> acts = actionsByToken.computeIfAbsent(token, k -> new ArrayList<>());
+      switch (a.kind()) {
+        case TAKE, PUT_BACK -> {
+          boolean take = a.kind() == ScenarioAction.Kind.TAKE;
+          int k = a.parts().size();
+          long[] ons = new long[k];
+          long[] moves = new long[k];
+          long off;
+          if (k == 1) {
+            ons[0] = on;
+            moves[0] = Math.max(on + Seeds.nanos(Seeds.uniform(r, 0.6, 1.8)), lastMove.getOrDefault(a.laneId(), Long.MIN_VALUE) + 50_000_000L);
+            off = moves[0] + Seeds.nanos(Seeds.uniform(r, 0.3, 1.0));
+          } else {
+            // one hand over several lanes: it touches them one after the other, the items move in turn
+            long m = on + Seeds.nanos(Seeds.uniform(r, 0.6, 1.2));
+            long latest = 0;
+            for (int j = 0; j < k; j++) {
+              ons[j] = j == 0 ? on : ons[j - 1] + Seeds.nanos(Seeds.uniform(r, 0.05, 0.25));
+              if (j > 0) {
+                m += Seeds.nanos(Seeds.uniform(r, 0.2, 0.45));
+              }
+              moves[j] = Math.max(Math.max(m, ons[j] + 200_000_000L), lastMove.getOrDefault(a.parts().get(j).laneId(), Long.MIN_VALUE) + 50_000_000L);
+              latest = Math.max(latest, moves[j]);
+            }
+            off = latest + Seeds.nanos(Seeds.uniform(r, 0.3, 0.8));
+          }
+          for (int j = 0; j < k; j++) {
+            ScenarioAction.Part part = a.parts().get(j);
+            StoreConfig.Lane laneConfig = config.lane(part.laneId()).orElseThrow();
+            String sku = part.sku().orElse(laneConfig.sku());
+            SimulatedLane lane = lanes.get(part.laneId());
+            long move = moves[j];
+            lastMove.put(part.laneId(), move);
+            List<SimulatedLane.Unit> moved = new ArrayList<>();
+            List<SimulatedLane.Unit> onShelf = shelfUnits.get(part.laneId());
+            if (take) {
+              List<SimulatedLane.Unit> candidates = new ArrayList<>(onShelf.stream().filter(u -> u.sku().equals(sku)).toList());
+              Collections.shuffle(candidates, r);
+              if (candidates.size() < part.qty()) {
+                throw new IllegalStateException("lane " + part.laneId() + " holds " + candidates.size() + " x " + sku + ", cannot take " + part.qty());
+              }
+              moved.addAll(candidates.subList(0, part.qty()));
+              onShelf.removeAll(moved);
+              held.addAll(moved);
+            } else {
+              for (int i = held.size() - 1; i >= 0 && moved.size() < part.qty(); i--) {
+                if (held.get(i).sku().equals(sku)) {
+                  moved.add(held.get(i));
+                }
+              }
+              if (moved.size() < part.qty()) {
+                throw new IllegalStateException("shopper " + token + " holds " + moved.size() + " x " + sku + ", cannot put back " + part.qty());
+              }
+              held.removeAll(moved);
+              onShelf.addAll(moved);
+            }
+            HandTransient h = HandTransient.draw(r, ons[j], off, hand);
+            List<SimulatedLane.Unit> units = List.copyOf(moved);
+            steps.add(new Step(ons[j], () -> lane.handOn(h)));
+            steps.add(new Step(move, take ? () -> lane.remove(units, move) : () -> lane.place(units, move)));
+            steps.add(new Step(off, () -> lane.handOff(h)));
+            acts.add(new GroundTruth.Action(token, track, part.laneId(), sku, take ? -part.qty() : part.qty(),
+                take ? GroundTruth.Kind.TAKE : GroundTruth.Kind.PUT_BACK, instant(ons[j]), instant(move), instant(off),
+                units.stream().map(SimulatedLane.Unit::grams).toList(), StoreGeometry.standingLane(a)));
+          }
+          stands.get(person).add(new Stand(on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true));
+          if (scenario.noise().touchProbability() > 0 && r.nextDouble() < scenario.noise().touchProbability()) {
+            StoreConfig.Lane laneConfig = config.lane(a.laneId()).orElseThrow();
+            StoreConfig.Shelf shelf = config.shelfOfLane(a.laneId()).orElseThrow();
+            List<StoreConfig.Lane> others = shelf.lanes().stream().filter(l -> !l.id().equals(a.laneId())).toList();
+            StoreConfig.Lane touched = others.isEmpty() ? laneConfig : others.get(r.nextInt(others.size()));
+            long tOn = off + Seeds.nanos(Seeds.uniform(r, 0.1, 0.4));
+            long tOff = tOn + Seeds.nanos(Seeds.uniform(r, 0.5, 1.5));
+            HandTransient th = HandTransient.draw(r, tOn, tOff, hand);
+            SimulatedLane tl = lanes.get(touched.id());
+            steps.add(new Step(tOn, () -> tl.handOn(th)));
+            steps.add(new Step(tOff, () -> tl.handOff(th)));
+            acts.add(new GroundTruth.Action(token, track, touched.id(), touched.sku(), 0, GroundTruth.Kind.TOUCH,
+                instant(tOn), instant(tOn), instant(tOff), List.of(), StoreGeometry.standingLane(a)));
           }
         }
-        if (moved.size() < a.qty()) {
-          throw new IllegalStateException("shopper " + p.who().token() + " holds " + moved.size() + " x " + sku + ", cannot put back " + a.qty());
+        case LEAN -> {
+          long off = on + Seeds.nanos(a.seconds());
+          HandTransient h = HandTransient.lean(r, on, off, a.grams());
+          SimulatedLane lane = lanes.get(a.laneId());
+          steps.add(new Step(on, () -> lane.handOn(h)));
+          steps.add(new Step(off, () -> lane.handOff(h)));
+          acts.add(new GroundTruth.Action(token, track, a.laneId(), config.lane(a.laneId()).orElseThrow().sku(), 0,
+              GroundTruth.Kind.TOUCH, instant(on), instant(on), instant(off), List.of(), StoreGeometry.standingLane(a)));
+          stands.get(person).add(new Stand(on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true));
         }
-        held.removeAll(moved);
-        onShelf.addAll(moved);
-      }
-      HandTransient h = HandTransient.draw(r, on, off, hand);
-      List<SimulatedLane.Unit> units = List.copyOf(moved);
-      boolean take = a.kind() == ScenarioAction.Kind.TAKE;
-      steps.add(new Step(on, () -> lane.handOn(h)));
-      steps.add(new Step(move, take ? () -> lane.remove(units, move) : () -> lane.place(units, move)));
-      steps.add(new Step(off, () -> lane.handOff(h)));
-      actionsByToken.computeIfAbsent(p.who().token(), k -> new ArrayList<>()).add(new GroundTruth.Action(
-          p.who().token(), a.laneId(), sku, take ? -a.qty() : a.qty(), take ? GroundTruth.Kind.TAKE : GroundTruth.Kind.PUT_BACK,
-          instant(on), instant(move), instant(off), units.stream().map(SimulatedLane.Unit::grams).toList()));
-      if (scenario.noise().touchProbability() > 0 && r.nextDouble() < scenario.noise().touchProbability()) {
-        StoreConfig.Shelf shelf = config.shelfOfLane(a.laneId()).orElseThrow();
-        List<StoreConfig.Lane> others = shelf.lanes().stream().filter(l -> !l.id().equals(a.laneId())).toList();
-        StoreConfig.Lane touched = others.isEmpty() ? laneConfig : others.get(r.nextInt(others.size()));
-        long tOn = off + Seeds.nanos(Seeds.uniform(r, 0.1, 0.4));
-        long tOff = tOn + Seeds.nanos(Seeds.uniform(r, 0.5, 1.5));
-        HandTransient th = HandTransient.draw(r, tOn, tOff, hand);
-        SimulatedLane tl = lanes.get(touched.id());
-        steps.add(new Step(tOn, () -> tl.handOn(th)));
-        steps.add(new Step(tOff, () -> tl.handOff(th)));
-        actionsByToken.get(p.who().token()).add(new GroundTruth.Action(p.who().token(), touched.id(), touched.sku(), 0,
-            GroundTruth.Kind.TOUCH, instant(tOn), instant(tOn), instant(tOff), List.of()));
+        case GIVE -> {
+          String sku = a.sku().orElseThrow();
+          Person receiver = Person.receiver(people, a.to().orElseThrow(), a.at())
+              .orElseThrow(() -> new IllegalStateException("no receiver " + a.to().get() + " inside at " + a.at()));
+          List<SimulatedLane.Unit> moved = new ArrayList<>();
+          for (int i = held.size() - 1; i >= 0 && moved.size() < a.qty(); i--) {
+            if (held.get(i).sku().equals(sku)) {
+              moved.add(held.get(i));
+            }
+          }
+          if (moved.size() < a.qty()) {
+            throw new IllegalStateException("shopper " + token + " holds " + moved.size() + " x " + sku + ", cannot give " + a.qty());
+          }
+          held.removeAll(moved);
+          holdings.computeIfAbsent(receiver.token(), k -> new ArrayList<>()).addAll(moved);
+          handOffs.add(new GroundTruth.HandOff(token, track, receiver.token(), trackOf.get(receiver), sku, a.qty(), instant(on),
+              moved.stream().map(SimulatedLane.Unit::grams).toList()));
+          long off = on + Seeds.nanos(Person.HAND_OFF_SECONDS);
+          stands.get(person).add(new Stand(on, off, null, null, person, true));
+          stands.get(receiver).add(new Stand(on, off, null, null, person, true));
+        }
+        default -> throw new IllegalStateException("unknown action kind " + a.kind());
       }
     }
     steps.sort(Comparator.comparingLong(Step::nanos)); // stable: equal instants keep plan order
-    Random walk = Seeds.random(scenario.seed(), "walk");
+    paths(people, trackOf, stands);
+    Map<String, List<Person>> byToken = new LinkedHashMap<>();
+    people.forEach(p -> byToken.computeIfAbsent(p.token(), k -> new ArrayList<>()).add(p));
     List<GroundTruth.Shopper> shoppers = new ArrayList<>();
-    for (int s = 0; s < scripts.size(); s++) {
-      ShopperScript sc = scripts.get(s);
-      String trackId = "trk-" + (s + 1);
-      List<GroundTruth.Action> acts = actionsByToken.getOrDefault(sc.token(), List.of()).stream()
+    byToken.forEach((token, members) -> {
+      List<GroundTruth.Action> acts = actionsByToken.getOrDefault(token, List.of()).stream()
           .sorted(Comparator.comparing(GroundTruth.Action::handOn)).toList();
-      long enter = startNanos + Seeds.nanos(sc.enterAt());
-      long exit = startNanos + Seeds.nanos(sc.exitAt());
-      visits.add(new Visit(sc.token(), trackId, enter, exit, path(enter, exit, acts, walk)));
-      shoppers.add(new GroundTruth.Shopper(sc.token(), trackId, instant(enter), instant(exit), GroundTruth.cartOf(acts), acts));
-    }
-    return new GroundTruth(shoppers);
+      List<GroundTruth.Member> ms = members.stream().map(m -> new GroundTruth.Member(trackOf.get(m),
+          instant(startNanos + Seeds.nanos(m.enter())), instant(startNanos + Seeds.nanos(m.exit())))).toList();
+      Instant exited = ms.stream().map(GroundTruth.Member::exitedAt).max(Comparator.naturalOrder()).orElseThrow();
+      shoppers.add(new GroundTruth.Shopper(token, ms.get(0).trackId(), ms.get(0).enteredAt(), exited,
+          GroundTruth.cartOf(acts, handOffs, token), acts, ms));
+    });
+    return new GroundTruth(shoppers, handOffs);
   }
 
   /**
-   * Gate, then for each take or put-back the standing point in front of its lane from shortly
-   * before the hand reaches it until the hand leaves, then the exit gate.
+   * Every person's walk: gate, then each place it stands from shortly before its hand reaches a
+   * shelf (or it meets someone) until it is done, then the exit gate. A group member without
+   * actions of its own walks along with the first member of its group who has some. When
+   * several people would stand on the same spot at the same time, the later arrival stands beside
+   * (see {@link #OFFSETS}).
    */
-  private List<Waypoint> path(long enter, long exit, List<GroundTruth.Action> acts, Random r) {
-    List<Waypoint> path = new ArrayList<>();
-    path.add(new Waypoint(enter, geometry.entrance.position()));
-    long prev = enter;
-    for (GroundTruth.Action a : acts) {
-      if (a.kind() == GroundTruth.Kind.TOUCH) {
+  private void paths(List<Person> people, Map<Person, String> trackOf, Map<Person, List<Stand>> stands) {
+    Random walk = Seeds.random(scenario.seed(), "walk");
+    // companions: a member with nothing to do follows its group
+    for (Person p : people) {
+      if (!stands.get(p).isEmpty()) {
         continue;
       }
-      Position stand = geometry.standingPoint(a.laneId());
-      long on = nanosOf(a.handOn());
-      long lead = Math.min(Seeds.nanos(Seeds.uniform(r, 0.6, 1.2)), Math.max(0, (on - prev) / 2));
-      long arrive = Math.max(prev, on - lead);
-      path.add(new Waypoint(arrive, stand));
-      long leave = Math.max(arrive, nanosOf(a.handOff()));
-      path.add(new Waypoint(leave, stand));
-      prev = leave;
+      long enter = startNanos + Seeds.nanos(p.enter());
+      long exit = startNanos + Seeds.nanos(p.exit());
+      people.stream().filter(o -> o != p && o.token().equals(p.token()) && stands.get(o).stream().anyMatch(st -> st.hand))
+          .findFirst().ifPresent(leader -> {
+            for (Stand st : stands.get(leader)) {
+              if (st.hand && st.on >= enter && st.off <= exit) {
+                stands.get(p).add(new Stand(st.on, st.off, st.nominal, st.axes, st.giver, false));
+              }
+            }
+          });
     }
-    path.add(new Waypoint(Math.max(exit, prev), geometry.exit.position()));
-    return path;
+    // times first (they do not depend on where exactly a person stands)
+    List<Stand> ordered = new ArrayList<>();
+    for (Person p : people) {
+      List<Stand> list = stands.get(p);
+      list.sort(Comparator.comparingLong(st -> st.on));
+      long prev = startNanos + Seeds.nanos(p.enter());
+      Stand last = null;
+      for (Iterator<Stand> it = list.iterator(); it.hasNext(); ) {
+        Stand st = it.next();
+        if (last != null && st.on < last.leave) {
+          // during its own lean: it stays where it leans
+          last.leave = Math.max(last.leave, st.off);
+          prev = last.leave;
+          it.remove();
+          continue;
+        }
+        long lead = Math.min(Seeds.nanos(Seeds.uniform(walk, 0.6, 1.2)), Math.max(0, (st.on - prev) / 2));
+        st.arrive = Math.max(prev, st.on - lead);
+        st.leave = Math.max(st.arrive, st.off);
+        prev = st.leave;
+        last = st;
+      }
+      ordered.addAll(list);
+    }
+    // then places, in order of arrival; a hand-off meets where the giver last stood
+    Position lobby = geometry.lobby();
+    ordered.sort(Comparator.comparingLong(st -> st.arrive));
+    List<Stand> placed = new ArrayList<>();
+    for (Stand st : ordered) {
+      if (st.nominal == null) {
+        Stand before = stands.get(st.giver).stream().filter(o -> o.nominal != null && o.giver == null && o.on < st.on)
+            .reduce((x, y) -> y).orElse(null);
+        st.nominal = before == null ? lobby : before.nominal;
+        st.axes = before == null ? PLAIN_AXES : before.axes;
+      }
+      st.at = place(st, placed);
+      placed.add(st);
+    }
+    for (Person p : people) {
+      long enter = startNanos + Seeds.nanos(p.enter());
+      long exit = startNanos + Seeds.nanos(p.exit());
+      List<Waypoint> path = new ArrayList<>();
+      path.add(new Waypoint(enter, geometry.entrance.position()));
+      long prev = enter;
+      for (Stand st : stands.get(p)) {
+        path.add(new Waypoint(st.arrive, st.at));
+        path.add(new Waypoint(st.leave, st.at));
+        prev = st.leave;
+      }
+      path.add(new Waypoint(Math.max(exit, prev), geometry.exit.position()));
+      visits.add(new Visit(p.token(), trackOf.get(p), enter, exit, path));
+    }
+    visits.sort(Comparator.comparingLong(Visit::enterNanos));
+  }
+
+  /** The first offset from the stand's nominal place that keeps clear of everyone there at the same time. */
+  private static Position place(Stand st, List<Stand> placed) {
+    long margin = 300_000_000L;
+    List<Position> near = new ArrayList<>();
+    for (Stand o : placed) {
+      if (o.arrive < st.leave + margin && st.arrive < o.leave + margin) {
+        near.add(o.at);
+      }
+    }
+    Position best = st.nominal;
+    double bestClearance = -1;
+    for (double[] off : OFFSETS) {
+      Position c = new Position(st.nominal.x() + off[0] * st.axes[0] + off[1] * st.axes[2],
+          st.nominal.y() + off[0] * st.axes[1] + off[1] * st.axes[3]);
+      double clearance = near.stream().mapToDouble(c::distanceTo).min().orElse(Double.POSITIVE_INFINITY);
+      if (clearance >= MIN_SEPARATION_METRES) {
+        return c;
+      }
+      if (clearance > bestClearance) {
+        bestClearance = clearance;
+        best = c;
+      }
+    }
+    return best;
   }
 
   private static Position positionAt(List<Waypoint> path, long t) {

@@ -10,23 +10,30 @@ import org.storeedge.config.StoreConfig.Position;
  * Where shoppers walk: the entry gate ({@code entrance}, else the first gate), the exit gate
  * ({@code exit}, else the last gate), and for each lane the point 0.5 m in front of it where a
  * shopper stands to reach it. "In front" is perpendicular to the shelf's line of lanes, on the
- * side facing the middle of the store (the mean of all lanes and gates).
+ * side facing the middle of the store (the mean of all lanes and gates). Each lane also has the
+ * two unit vectors shoppers standing there are spread along: along the shelf and away from it.
  */
 final class StoreGeometry {
   static final double STAND_OFF_METRES = 0.5;
   static final double WALKING_SPEED_M_PER_S = 1.0;
+  /**
+   * Farthest a standing shopper reaches: from its standing point to a lane's centre, metres. From
+   * 0.5 m in front of a lane this covers the neighbouring lanes of a shelf with lanes up to about
+   * 0.85 m apart, not the lanes beyond.
+   */
+  static final double MAX_REACH_METRES = 1.0;
 
+  /** Null when the store has no gates (the store then cannot be played; checks still work). */
   final StoreConfig.Gate entrance;
   final StoreConfig.Gate exit;
   private final Map<String, Position> standing = new HashMap<>();
+  private final Map<String, double[]> axes = new HashMap<>();
+  private final Position centre;
 
   StoreGeometry(StoreConfig config) {
     List<StoreConfig.Gate> gates = config.gates();
-    if (gates.isEmpty()) {
-      throw new IllegalArgumentException("store " + config.store().id() + " has no gates; the simulator needs one to let shoppers in");
-    }
-    entrance = gates.stream().filter(g -> g.id().equals("entrance")).findFirst().orElse(gates.get(0));
-    exit = gates.stream().filter(g -> g.id().equals("exit")).findFirst().orElse(gates.get(gates.size() - 1));
+    entrance = gates.stream().filter(g -> g.id().equals("entrance")).findFirst().orElse(gates.isEmpty() ? null : gates.get(0));
+    exit = gates.stream().filter(g -> g.id().equals("exit")).findFirst().orElse(gates.isEmpty() ? null : gates.get(gates.size() - 1));
     double cx = 0;
     double cy = 0;
     int n = 0;
@@ -40,8 +47,9 @@ final class StoreGeometry {
       cy += g.position().y();
       n++;
     }
-    cx /= n;
-    cy /= n;
+    cx = n == 0 ? 0 : cx / n;
+    cy = n == 0 ? 0 : cy / n;
+    centre = new Position(cx, cy);
     for (StoreConfig.Shelf shelf : config.shelves()) {
       List<StoreConfig.Lane> lanes = shelf.lanes();
       if (lanes.isEmpty()) {
@@ -72,6 +80,10 @@ final class StoreGeometry {
           ny = d > 1e-6 ? dy / d : 1;
         }
         standing.put(l.id(), new Position(l.position().x() + STAND_OFF_METRES * nx, l.position().y() + STAND_OFF_METRES * ny));
+        // along the shelf: the row direction, or for a one-lane shelf perpendicular to the normal
+        double alx = len > 1e-6 ? ax / len : -ny;
+        double aly = len > 1e-6 ? ay / len : nx;
+        axes.put(l.id(), new double[] {alx, aly, nx, ny});
       }
     }
   }
@@ -82,6 +94,60 @@ final class StoreGeometry {
       throw new IllegalArgumentException("unknown lane " + laneId);
     }
     return p;
+  }
+
+  /** Unit vectors {alongX, alongY, awayX, awayY} at a lane: along its shelf and away from it. */
+  double[] axes(String laneId) {
+    double[] a = axes.get(laneId);
+    if (a == null) {
+      throw new IllegalArgumentException("unknown lane " + laneId);
+    }
+    return a;
+  }
+
+  /**
+   * Where people meet who have not stood at a shelf yet: 1.5 m from the entrance towards the
+   * middle of the store. Null without gates.
+   */
+  Position lobby() {
+    if (entrance == null) {
+      return null;
+    }
+    Position e = entrance.position();
+    double d = e.distanceTo(centre);
+    if (d < 1e-6) {
+      return e;
+    }
+    double f = Math.min(1, 1.5 / d);
+    return new Position(e.x() + f * (centre.x() - e.x()), e.y() + f * (centre.y() - e.y()));
+  }
+
+  /** The middle of the store (mean of all lanes and gates). */
+  Position centre() {
+    return centre;
+  }
+
+  /**
+   * Where a shopper stands for a shelf action: in front of its {@code from} lane, else in the
+   * middle of the standing points of the lanes it acts on.
+   */
+  Position standFor(ScenarioAction a) {
+    if (a.from().isPresent()) {
+      return standingPoint(a.from().get());
+    }
+    double x = 0;
+    double y = 0;
+    for (ScenarioAction.Part p : a.parts()) {
+      Position s = standingPoint(p.laneId());
+      x += s.x();
+      y += s.y();
+    }
+    return new Position(x / a.parts().size(), y / a.parts().size());
+  }
+
+  /** The lane whose standing point a shelf action is done from (for the ground truth). */
+  static String standingLane(ScenarioAction a) {
+    return a.from().orElse(a.laneId());
   }
 
   static double walkSeconds(Position a, Position b) {

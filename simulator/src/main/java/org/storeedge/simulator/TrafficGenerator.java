@@ -2,8 +2,10 @@ package org.storeedge.simulator;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfig.Position;
@@ -13,25 +15,96 @@ import org.storeedge.config.StoreConfig.Position;
  *
  * <p>Stock is reserved conservatively: every generated take is subtracted from the lane's stock
  * of its planned sku and put-backs are not credited back. So no take can find its lane short,
- * whatever order overlapping shoppers end up acting in.
+ * whatever order overlapping shoppers end up acting in. An item returned to the wrong lane is
+ * tracked on its own and taken again by at most one later shopper.
+ *
+ * <p>The hard cases draw from their own random stream, so traffic without them is the same as
+ * it always was for a seed.
  */
 final class TrafficGenerator {
   private TrafficGenerator() {}
 
+  /** A generated visit, as far as later visits need to know it (hand-off receivers). */
+  private static final class Visit {
+    final String token;
+    final double enter;
+    final double exit;
+    /** {start, end, x, y}: busy over [start, end) standing at (x, y). */
+    final List<double[]> busy = new ArrayList<>();
+
+    Visit(String token, double enter, double exit) {
+      this.token = token;
+      this.enter = enter;
+      this.exit = exit;
+    }
+
+    boolean freeDuring(double from, double to) {
+      return busy.stream().noneMatch(b -> b[0] < to && from < b[1]);
+    }
+
+    /**
+     * Free for a hand-off at {@code when} at {@code meet}, with time to walk there from its last
+     * place and from there to its next place (or the exit) afterwards.
+     */
+    boolean canMeet(double when, Position meet, StoreGeometry geo) {
+      if (!freeDuring(when, when + ScenarioChecker.MIN_ACTION_GAP_SECONDS)) {
+        return false;
+      }
+      double[] last = null;
+      double[] next = null;
+      for (double[] b : busy) {
+        if (b[0] < when && (last == null || b[0] > last[0])) {
+          last = b;
+        }
+        if (b[0] > when && (next == null || b[0] < next[0])) {
+          next = b;
+        }
+      }
+      Position from = last == null ? geo.entrance.position() : new Position(last[2], last[3]);
+      double ready = last == null ? enter : last[1];
+      Position to = next == null ? geo.exit.position() : new Position(next[2], next[3]);
+      double due = next == null ? exit : next[0];
+      return ready + StoreGeometry.walkSeconds(from, meet) + 1.0 <= when
+          && when + Person.HAND_OFF_SECONDS + StoreGeometry.walkSeconds(meet, to) + 1.0 <= due;
+    }
+  }
+
+  /** A unit returned to a lane that does not plan it; {@code readyAt}: stable on the lane from here. */
+  private static final class Misplaced {
+    final String laneId;
+    final String sku;
+    final double readyAt;
+    boolean taken;
+
+    Misplaced(String laneId, String sku, double readyAt) {
+      this.laneId = laneId;
+      this.sku = sku;
+      this.readyAt = readyAt;
+    }
+  }
+
   static List<ShopperScript> generate(GeneratedTraffic g, long seed, StoreConfig store, StoreGeometry geo,
       List<ShopperScript> scripted) {
     Random r = Seeds.random(seed, "generated-traffic");
+    Random hr = Seeds.random(seed, "generated-hard-cases");
+    Random br = Seeds.random(seed, "generated-browsing");
+    GeneratedTraffic.HardCases hard = g.hardCases();
     Map<String, Integer> stock = new HashMap<>();
     for (StoreConfig.Lane l : store.lanes()) {
       stock.put(l.id(), l.initialStock());
     }
     double begin = 0;
     for (ShopperScript s : scripted) {
-      begin = Math.max(begin, s.exitAt() + 5);
+      begin = Math.max(begin, s.exitOf(Math.max(1, s.group())) + 5);
       for (ScenarioAction a : s.actions()) {
-        StoreConfig.Lane l = store.lane(a.laneId()).orElseThrow();
-        if (a.sku().orElse(l.sku()).equals(l.sku())) {
-          stock.merge(l.id(), a.kind() == ScenarioAction.Kind.TAKE ? -a.qty() : a.qty(), Integer::sum);
+        if (!a.movesUnits()) {
+          continue;
+        }
+        for (ScenarioAction.Part p : a.parts()) {
+          StoreConfig.Lane l = store.lane(p.laneId()).orElseThrow();
+          if (p.sku().orElse(l.sku()).equals(l.sku())) {
+            stock.merge(l.id(), a.kind() == ScenarioAction.Kind.TAKE ? -p.qty() : p.qty(), Integer::sum);
+          }
         }
       }
     }
@@ -40,19 +113,61 @@ final class TrafficGenerator {
     double end = begin + g.durationSeconds();
     double arrival = begin;
     double previousExit = Double.NEGATIVE_INFINITY;
+    double previousEnter = Double.NEGATIVE_INFINITY;
     List<ShopperScript> out = new ArrayList<>();
+    List<Visit> visits = new ArrayList<>();
+    List<Misplaced> misplaced = new ArrayList<>();
     while (true) {
       arrival += -Math.log(1 - r.nextDouble()) / ratePerSecond;
       if (arrival > end) {
         break;
       }
       double enter = g.overlap() ? arrival : Math.max(arrival, previousExit + 1.0);
+      if (g.overlap() && g.maxInside() < GeneratedTraffic.UNLIMITED) {
+        enter = Math.max(enter, previousEnter); // the queue at the door keeps its order
+        List<Double> inside = new ArrayList<>();
+        for (Visit v : visits) {
+          if (v.exit > enter) {
+            inside.add(v.exit);
+          }
+        }
+        if (inside.size() >= g.maxInside()) {
+          inside.sort(null);
+          enter = inside.get(inside.size() - g.maxInside()) + 1.0;
+        }
+      }
+      enter = round(enter);
+      previousEnter = enter;
       int items = 1 + poisson(r, g.meanItems() - 1);
       String token = String.format("gen-%04d", out.size() + 1);
+      int group = hard.group() > 0 && hr.nextDouble() < hard.group() ? 2 + hr.nextInt(2) : 1;
       List<ScenarioAction> actions = new ArrayList<>();
+      Map<String, Integer> held = new LinkedHashMap<>();
       Position at = geo.entrance.position();
+      // where each member of a group is and from when it is free to walk on
+      Position[] memberAt = new Position[group + 1];
+      double[] memberFree = new double[group + 1];
+      for (int k = 1; k <= group; k++) {
+        memberAt[k] = at;
+        memberFree[k] = enter + (k - 1) * ShopperScript.GROUP_GATE_SPACING_SECONDS;
+      }
+      int lastMember = 1;
       double t = enter;
-      double lastAction = Double.NEGATIVE_INFINITY;
+      double free = Double.NEGATIVE_INFINITY; // the next action may start from here
+      if (hard.lean() > 0 && hr.nextDouble() < hard.lean()) {
+        StoreConfig.Lane lane = lanes.get(hr.nextInt(lanes.size()));
+        Position stand = geo.standingPoint(lane.id());
+        double seconds = round(Seeds.uniform(hr, 3, 12));
+        double when = round(t + StoreGeometry.walkSeconds(at, stand) + Seeds.uniform(hr, 1, 2));
+        actions.add(new ScenarioAction(when, ScenarioAction.Kind.LEAN, List.of(new ScenarioAction.Part(lane.id(), 0, Optional.empty())),
+            Optional.empty(), seconds, round(Seeds.uniform(hr, 30, 250)), Optional.empty(), 1, Origin.of(token)));
+        memberAt[1] = stand;
+        memberFree[1] = when + seconds;
+        free = when + seconds + ScenarioChecker.AFTER_LEAN_SECONDS + 0.5;
+        t = free - 0.5;
+        at = stand;
+      }
+      boolean handOff = hard.handOff() > 0 && hr.nextDouble() < hard.handOff();
       while (items > 0) {
         List<StoreConfig.Lane> open = lanes.stream().filter(l -> stock.get(l.id()) > 0).toList();
         if (open.isEmpty()) {
@@ -61,26 +176,162 @@ final class TrafficGenerator {
         StoreConfig.Lane lane = open.get(r.nextInt(open.size()));
         int has = stock.get(lane.id());
         int qty = items >= 2 && has >= 2 && r.nextDouble() < 0.3 ? 2 : 1;
-        Position stand = geo.standingPoint(lane.id());
-        t = Math.max(t + StoreGeometry.walkSeconds(at, stand) + Seeds.uniform(r, 1, 3), lastAction + 3.5);
-        actions.add(new ScenarioAction(round(t), ScenarioAction.Kind.TAKE, lane.id(), qty, java.util.Optional.empty(), Origin.of(token)));
-        lastAction = round(t);
-        stock.put(lane.id(), has - qty);
-        items -= qty;
-        if (r.nextDouble() < g.putBackProbability()) {
-          t = t + Seeds.uniform(r, 4, 8);
-          actions.add(new ScenarioAction(round(t), ScenarioAction.Kind.PUT_BACK, lane.id(), 1, java.util.Optional.empty(), Origin.of(token)));
-          lastAction = round(t);
+        List<ScenarioAction.Part> parts = new ArrayList<>();
+        Optional<String> takenSku = Optional.empty();
+        Misplaced pick = null;
+        // the lane is reached a little later than planned below; only items stable by then count
+        double expected = Math.max(t + StoreGeometry.walkSeconds(at, geo.standingPoint(lane.id())) + 1, free);
+        for (Misplaced m : misplaced) {
+          if (!m.taken && m.laneId.equals(lane.id()) && m.readyAt + 1 <= expected) {
+            pick = m;
+            break;
+          }
         }
-        t = lastAction + 3.0;
+        if (pick != null && hr.nextDouble() < 0.5) {
+          pick.taken = true;
+          takenSku = Optional.of(pick.sku);
+          parts.add(new ScenarioAction.Part(lane.id(), 1, takenSku));
+          qty = 1;
+        } else {
+          parts.add(new ScenarioAction.Part(lane.id(), qty, Optional.empty()));
+          stock.put(lane.id(), has - qty);
+        }
+        items -= qty;
+        if (items > 0 && hard.multiGrab() > 0 && hr.nextDouble() < hard.multiGrab()) {
+          List<StoreConfig.Lane> next = neighbours(store, lane).stream().filter(l -> stock.get(l.id()) > 0).toList();
+          if (!next.isEmpty()) {
+            StoreConfig.Lane second = next.get(hr.nextInt(next.size()));
+            parts.add(new ScenarioAction.Part(second.id(), 1, Optional.empty()));
+            stock.merge(second.id(), -1, Integer::sum);
+            items -= 1;
+          }
+        }
+        Optional<String> from = Optional.empty();
+        if (parts.size() == 1 && hard.reach() > 0 && hr.nextDouble() < hard.reach()) {
+          List<StoreConfig.Lane> next = neighbours(store, lane).stream()
+              .filter(l -> geo.standingPoint(l.id()).distanceTo(lane.position()) <= StoreGeometry.MAX_REACH_METRES).toList();
+          if (!next.isEmpty()) {
+            from = Optional.of(next.get(hr.nextInt(next.size())).id());
+          }
+        }
+        ScenarioAction take = new ScenarioAction(0, ScenarioAction.Kind.TAKE, parts, from, 0, 0, Optional.empty(), 1, Origin.of(token));
+        Position stand = geo.standFor(take);
+        double gap = ScenarioChecker.busySeconds(take) + 0.5;
+        double browse = g.browseSeconds() > 0 ? -Math.log(1 - br.nextDouble()) * g.browseSeconds() : 0;
+        t = Math.max(t + browse + StoreGeometry.walkSeconds(at, stand) + Seeds.uniform(r, 1, 3), free);
+        double when = round(t);
+        int member = memberFor(group, when, stand, memberAt, memberFree, lastMember, hr);
+        actions.add(new ScenarioAction(when, ScenarioAction.Kind.TAKE, parts, from, 0, 0, Optional.empty(), member, Origin.of(token)));
+        free = when + gap;
         at = stand;
+        lastMember = member;
+        memberAt[member] = stand;
+        memberFree[member] = when + ScenarioChecker.busySeconds(take);
+        for (ScenarioAction.Part p : parts) {
+          held.merge(p.sku().orElse(store.lane(p.laneId()).orElseThrow().sku()), p.qty(), Integer::sum);
+        }
+        if (r.nextDouble() < g.putBackProbability()) {
+          t = t + Math.max(Seeds.uniform(r, 4, 8), gap);
+          ScenarioAction.Part first = parts.get(0);
+          String sku = first.sku().orElse(lane.sku());
+          String target = lane.id();
+          if (hard.wrongLaneReturn() > 0 && hr.nextDouble() < hard.wrongLaneReturn()) {
+            List<StoreConfig.Lane> others = store.shelfOfLane(lane.id()).orElseThrow().lanes().stream()
+                .filter(l -> !l.id().equals(lane.id()) && !l.sku().equals(sku)).toList();
+            if (!others.isEmpty()) {
+              target = others.get(hr.nextInt(others.size())).id();
+            }
+          }
+          String targetSku = store.lane(target).orElseThrow().sku();
+          Optional<String> named = targetSku.equals(sku) ? Optional.empty() : Optional.of(sku);
+          double pbAt = round(t);
+          ScenarioAction pb = new ScenarioAction(pbAt, ScenarioAction.Kind.PUT_BACK, List.of(new ScenarioAction.Part(target, 1, named)),
+              Optional.empty(), 0, 0, Optional.empty(), member, Origin.of(token));
+          at = geo.standFor(pb);
+          actions.add(pb);
+          free = pbAt + ScenarioChecker.busySeconds(pb) + 0.5;
+          memberAt[member] = at;
+          memberFree[member] = pbAt + ScenarioChecker.busySeconds(pb);
+          held.merge(sku, -1, Integer::sum);
+          if (named.isPresent()) {
+            misplaced.add(new Misplaced(target, sku, pbAt + 3.0));
+          }
+        }
+        // the member who just acted gives, from where it stands
+        if (handOff && tryHandOff(token, enter, free, at, member, geo, held, visits, actions, hr)) {
+          handOff = false;
+          free = actions.get(actions.size() - 1).at() + ScenarioChecker.MIN_ACTION_GAP_SECONDS + 0.5;
+          memberFree[member] = free;
+        }
+        t = free - 0.5;
       }
       double exit = actions.isEmpty()
           ? enter + StoreGeometry.walkSeconds(at, geo.exit.position()) + Seeds.uniform(r, 5, 15)
-          : lastAction + 3.5 + StoreGeometry.walkSeconds(at, geo.exit.position()) + Seeds.uniform(r, 1, 2);
+          : free + StoreGeometry.walkSeconds(at, geo.exit.position()) + Seeds.uniform(r, 1, 2);
       exit = round(exit);
-      out.add(new ShopperScript(token, round(enter), exit, actions, Origin.of(token)));
-      previousExit = exit;
+      ShopperScript script = new ShopperScript(token, enter, exit, actions, group, Origin.of(token));
+      out.add(script);
+      Visit v = new Visit(token, enter, exit);
+      Position last = geo.entrance.position();
+      for (ScenarioAction a : actions) {
+        last = a.kind() == ScenarioAction.Kind.GIVE ? last : geo.standFor(a);
+        v.busy.add(new double[] {a.at(), a.at() + ScenarioChecker.busySeconds(a), last.x(), last.y()});
+      }
+      visits.add(v);
+      previousExit = script.exitOf(group);
+    }
+    return out;
+  }
+
+  /**
+   * Hands one held unit to another shopper inside at {@code free} (an earlier arrival, free for
+   * the hand-off and staying a while after); false when there is none.
+   */
+  private static boolean tryHandOff(String token, double enter, double free, Position at, int member, StoreGeometry geo,
+      Map<String, Integer> held, List<Visit> visits, List<ScenarioAction> actions, Random hr) {
+    List<String> skus = held.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList();
+    if (skus.isEmpty()) {
+      return false;
+    }
+    double when = round(Math.max(free, enter + 5));
+    double until = when + Person.HAND_OFF_SECONDS;
+    List<Visit> candidates = visits.stream().filter(v -> v.enter + 5 <= when && v.exit >= until + 2
+        && v.canMeet(when, at, geo)).toList();
+    if (candidates.isEmpty()) {
+      return false;
+    }
+    Visit to = candidates.get(hr.nextInt(candidates.size()));
+    String sku = skus.get(hr.nextInt(skus.size()));
+    actions.add(new ScenarioAction(when, ScenarioAction.Kind.GIVE, List.of(new ScenarioAction.Part("", 1, Optional.of(sku))),
+        Optional.empty(), 0, 0, Optional.of(to.token), member, Origin.of(token)));
+    to.busy.add(new double[] {when, when + ScenarioChecker.MIN_ACTION_GAP_SECONDS, at.x(), at.y()});
+    held.merge(sku, -1, Integer::sum);
+    return true;
+  }
+
+  /**
+   * Which member of a group does an action at {@code stand} at {@code when}: a random one if it
+   * can walk there in time, else the one who acted last (whose timeline the times follow).
+   */
+  private static int memberFor(int group, double when, Position stand, Position[] memberAt, double[] memberFree,
+      int lastMember, Random hr) {
+    if (group == 1) {
+      return 1;
+    }
+    int m = 1 + hr.nextInt(group);
+    return memberFree[m] + StoreGeometry.walkSeconds(memberAt[m], stand) + 0.5 <= when ? m : lastMember;
+  }
+
+  /** The lanes next to {@code lane} on its shelf. */
+  private static List<StoreConfig.Lane> neighbours(StoreConfig store, StoreConfig.Lane lane) {
+    List<StoreConfig.Lane> row = store.shelfOfLane(lane.id()).orElseThrow().lanes();
+    int i = row.indexOf(lane);
+    List<StoreConfig.Lane> out = new ArrayList<>();
+    if (i > 0) {
+      out.add(row.get(i - 1));
+    }
+    if (i >= 0 && i < row.size() - 1) {
+      out.add(row.get(i + 1));
     }
     return out;
   }

@@ -8,7 +8,7 @@
  *        VirtualScheduler <--- gate events, presence (5 Hz), hand on / item moves / hand off
  *              |
  *   driverFactory().create(...) --> WeightDriver --samples SimulatedLane at 10/80 Hz--> ReadingSink
- *                                                        groundTruth(): carts + interactions
+ *                                   groundTruth(): carts per token + interactions + hand-offs
  * </pre>
  *
  * Everything runs on the thread that drives the {@link org.storeedge.core.time.VirtualScheduler}.

@@ -103,9 +103,12 @@ class ScenarioLoaderTest {
         "s.yaml:3:31: noise.hum: unknown key (known: creepFraction, creepTimeConstantSeconds, driftGramsPerHour, electricalGrams, "
             + "handTransientGrams, offCentreFraction, touchProbability, vibrationGrams)",
         "s.yaml:7:13: shoppers[0].exitAt: must be a number (got: 'soon')",
-        "s.yaml:9:37: shoppers[0].actions[0].colour: unknown key (known: at, putBack, qty, sku, take)",
-        "s.yaml:10:9: shoppers[0].actions[1]: needs exactly one of 'take: LANE' or 'putBack: LANE'",
-        "s.yaml:11:9: shoppers[0].actions[2]: needs exactly one of 'take: LANE' or 'putBack: LANE'",
+        "s.yaml:9:37: shoppers[0].actions[0].colour: unknown key (known: at, from, give, grab, grams, lean, member, putBack,"
+            + " qty, seconds, sku, take, to)",
+        "s.yaml:10:9: shoppers[0].actions[1]: needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE'"
+            + " or 'give: SKU'",
+        "s.yaml:11:9: shoppers[0].actions[2]: needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE'"
+            + " or 'give: SKU' (got: take, putBack)",
         "s.yaml:12:31: generated.shoppersPerHour: must be > 0 (got: -5)",
         "s.yaml:12:65: generated.overlap: must be true or false (got: 'maybe')");
   }
@@ -156,7 +159,9 @@ class ScenarioLoaderTest {
         "s.yaml:12:29: shoppers[1].actions[2].qty: must be >= 1 (got: 0)",
         "s.yaml:13:11: shoppers[1].actions[3].at: must be at least 3 s after the shopper's previous action at 30 (got: 32)",
         "s.yaml:14:32: shoppers[1].actions[4].sku: unknown sku 'NOPE-1' (not in the store catalog)",
-        "s.yaml:15:5: shoppers[2].token: token 'cust-001' is used by another shopper");
+        "s.yaml:15:5: shoppers[2].token: token 'cust-001' is used by another shopper whose visit does not overlap this one;"
+            + " shoppers sharing a token are one group and must be in the store together (the others have left at 5,"
+            + " this one enters at 70)");
   }
 
   @Test

@@ -1,0 +1,207 @@
+package org.storeedge.simulator.camera;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.storeedge.config.ConfigException;
+import org.storeedge.config.DeviceSettingsValidator;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.config.StoreConfigLoader;
+import org.storeedge.core.time.VirtualScheduler;
+import org.storeedge.simulator.GeneratedTraffic;
+import org.storeedge.simulator.Scenario;
+import org.storeedge.simulator.SimulatedStore;
+import org.storeedge.vision.BoundingBox;
+import org.storeedge.vision.Frame;
+import org.storeedge.vision.geometry.CameraPose;
+
+/**
+ * Writes a detection data set of rendered frames of a simulated store: generated, overlapping
+ * traffic played by {@link SimulatedStore}, plus (in 70% of the frames) 1-6 extra shoppers
+ * standing or walking anywhere on the free floor; every {@code --block} frames a new camera pose
+ * and a new store look (colours).
+ *
+ * <pre>
+ * DatasetExporter --store STORE.yaml --out DIR [--frames 2000] [--seed 1] [--width 320] [--height 240]
+ *                 [--cameras random|corners] [--block 10]
+ * </pre>
+ *
+ * Output: {@code DIR/images/000000.ppm} (binary PPM, RGB), {@code DIR/labels/000000.txt} (YOLO:
+ * {@code 0 cx cy w h}, normalised to the image, one line per clearly visible person, see
+ * {@link PersonTruth#clearlyVisible}), {@code DIR/ignore/000000.txt} (same format: persons in
+ * view but not clearly visible; a trainer should neither reward nor punish detections there) and
+ * {@code DIR/frames.csv} (pose and time of every frame). Same arguments, same files.
+ * Exit status 0, or 2 with a message for bad arguments or an unreadable store.
+ */
+public final class DatasetExporter {
+  private DatasetExporter() {}
+
+  /** Parsed arguments. */
+  public record Options(Path store, Path out, int frames, long seed, int width, int height, boolean randomCameras,
+      int block) {}
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    Options o;
+    try {
+      o = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("dataset: " + e.getMessage());
+      System.err.println("usage: DatasetExporter --store STORE.yaml --out DIR [--frames N] [--seed S] [--width W] [--height H]"
+          + " [--cameras random|corners] [--block N]");
+      System.exit(2);
+      return;
+    }
+    try {
+      int persons = export(o, System.out);
+      System.out.printf(Locale.ROOT, "wrote %d frames with %d labelled persons to %s%n", o.frames(), persons, o.out());
+    } catch (IOException | RuntimeException e) {
+      System.err.println("dataset: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static Options parse(String[] args) {
+    Path store = null, out = null;
+    int frames = 2000, width = 320, height = 240, block = 10;
+    long seed = 1;
+    boolean random = true;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("option " + a + " needs a value");
+      }
+      String v = args[++i];
+      try {
+        switch (a) {
+          case "--store" -> store = Path.of(v);
+          case "--out" -> out = Path.of(v);
+          case "--frames" -> frames = Integer.parseInt(v);
+          case "--seed" -> seed = Long.parseLong(v);
+          case "--width" -> width = Integer.parseInt(v);
+          case "--height" -> height = Integer.parseInt(v);
+          case "--block" -> block = Integer.parseInt(v);
+          case "--cameras" -> {
+            if (!v.equals("random") && !v.equals("corners")) {
+              throw new IllegalArgumentException("--cameras must be random or corners (got: " + v + ")");
+            }
+            random = v.equals("random");
+          }
+          default -> throw new IllegalArgumentException("unknown option " + a);
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("option " + a + " needs a number (got: " + v + ")");
+      }
+    }
+    if (store == null || out == null) {
+      throw new IllegalArgumentException("--store and --out are required");
+    }
+    if (frames <= 0 || width < 32 || height < 32 || block <= 0) {
+      throw new IllegalArgumentException("--frames and --block must be > 0, --width and --height >= 32");
+    }
+    return new Options(store, out, frames, seed, width, height, random, block);
+  }
+
+  /** Writes the data set; returns the number of labelled persons. */
+  public static int export(Options o, PrintStream progress) throws IOException {
+    StoreConfig config;
+    try {
+      config = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(o.store());
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("store " + o.store() + " is not valid:\n" + String.join("\n",
+          e.problems().stream().map(Object::toString).toList()), e);
+    }
+    Files.createDirectories(o.out().resolve("images"));
+    Files.createDirectories(o.out().resolve("labels"));
+    Files.createDirectories(o.out().resolve("ignore"));
+    Instant t0 = Instant.parse("2026-01-05T09:00:00Z");
+    double duration = 1800;
+    Scenario scenario = Scenario.generated(o.seed(), new GeneratedTraffic(300, duration, 2.5, 0.1, true)).withStart(t0);
+    SimulatedStore store = new SimulatedStore(config, scenario, new VirtualScheduler(t0));
+    long sceneSeed = SimulatedCameraRenderer.mix(o.seed() ^ 0x5CE11EL);
+    StoreScene traffic = new SimulatedStoreScene(store, sceneSeed);
+    StoreLayout layout = new StoreLayout(config);
+    Random r = new Random(SimulatedCameraRenderer.mix(o.seed()));
+    List<CameraPose> corners = CameraPoses.corners(layout, o.width(), o.height());
+    int labelled = 0;
+    SimulatedCameraRenderer renderer = null;
+    try (Writer csv = Files.newBufferedWriter(o.out().resolve("frames.csv"), StandardCharsets.UTF_8)) {
+      csv.write("frame,x,y,height,yaw,pitch,focal,time,labelled,ignored\n");
+      for (int i = 0; i < o.frames(); i++) {
+        if (i % o.block() == 0) {
+          int b = i / o.block();
+          CameraPose pose = o.randomCameras() ? CameraPoses.random(layout, r, o.width(), o.height())
+              : corners.get(b % corners.size());
+          renderer = new SimulatedCameraRenderer("cam-" + b, pose, config, SimulatedCameraRenderer.mix(o.seed() * 7919 + b));
+        }
+        Instant at = t0.plusMillis(60_000 + (long) (r.nextDouble() * (duration - 60) * 1000));
+        List<ShopperFigure> figures = new ArrayList<>(traffic.shoppersAt(at));
+        if (r.nextDouble() < 0.7) {
+          int extra = 1 + r.nextInt(6);
+          for (int k = 0; k < extra; k++) {
+            double x, y;
+            int tries = 0;
+            do {
+              x = layout.minX() + r.nextDouble() * (layout.maxX() - layout.minX());
+              y = layout.minY() + r.nextDouble() * (layout.maxY() - layout.minY());
+            } while (!layout.walkable(x, y, 0.3) && ++tries < 50);
+            figures.add(SimulatedStoreScene.figure("extra-" + i + "-" + k, x, y, r.nextBoolean() ? 0 : 1, sceneSeed));
+          }
+        }
+        RenderedFrame rf = renderer.render(figures, at, i);
+        String name = String.format(Locale.ROOT, "%06d", i);
+        writePpm(o.out().resolve("images").resolve(name + ".ppm"), rf.frame());
+        StringBuilder labels = new StringBuilder(), ignored = new StringBuilder();
+        int nl = 0, ni = 0;
+        for (PersonTruth p : rf.persons()) {
+          if (p.clearlyVisible()) {
+            yolo(labels, p.box(), o.width(), o.height());
+            nl++;
+          } else {
+            yolo(ignored, p.box(), o.width(), o.height());
+            ni++;
+          }
+        }
+        Files.writeString(o.out().resolve("labels").resolve(name + ".txt"), labels, StandardCharsets.UTF_8);
+        Files.writeString(o.out().resolve("ignore").resolve(name + ".txt"), ignored, StandardCharsets.UTF_8);
+        CameraPose p = renderer.pose();
+        csv.write(String.format(Locale.ROOT, "%s,%.3f,%.3f,%.3f,%.2f,%.2f,%.2f,%s,%d,%d%n", name, p.x(), p.y(),
+            p.heightMetres(), p.yawDegrees(), p.pitchDegrees(), p.focalPixels(), at, nl, ni));
+        labelled += nl;
+        if (progress != null && (i + 1) % 500 == 0) {
+          progress.println("dataset: " + (i + 1) + " / " + o.frames() + " frames");
+        }
+      }
+    }
+    return labelled;
+  }
+
+  private static void yolo(StringBuilder sb, BoundingBox b, int w, int h) {
+    sb.append(String.format(Locale.ROOT, "0 %.6f %.6f %.6f %.6f%n", b.centreX() / w, b.centreY() / h, b.w() / (double) w,
+        b.h() / (double) h));
+  }
+
+  /** Binary PPM (P6), RGB order. */
+  public static void writePpm(Path file, Frame f) throws IOException {
+    byte[] rgb = new byte[f.bgr().length];
+    for (int i = 0; i < rgb.length; i += 3) {
+      rgb[i] = f.bgr()[i + 2];
+      rgb[i + 1] = f.bgr()[i + 1];
+      rgb[i + 2] = f.bgr()[i];
+    }
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+      out.write(("P6\n" + f.width() + " " + f.height() + "\n255\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(rgb);
+    }
+  }
+}

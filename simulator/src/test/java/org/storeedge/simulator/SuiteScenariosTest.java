@@ -1,0 +1,410 @@
+package org.storeedge.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.storeedge.config.DeviceSettingsValidator;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.config.StoreConfig.Position;
+import org.storeedge.config.StoreConfigLoader;
+import org.storeedge.core.device.WeightDriver;
+import org.storeedge.core.device.WeightReading;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.core.time.VirtualScheduler;
+
+/**
+ * Every scenario of scenarios/suite loads against the example store, plays to the end with the
+ * lanes holding what the ground truth says, and its ground truth is what its header promises.
+ */
+class SuiteScenariosTest {
+  private static final Path SUITE = Path.of("scenarios/suite");
+  private static final List<String> EXPECTED = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
+      "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "crowd-of-four",
+      "leaves-with-nothing", "group-one-token", "generated-busy", "generated-adversarial");
+
+  private static StoreConfig config;
+
+  @BeforeAll
+  static void loadStore() throws Exception {
+    config = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples/demo-store.yaml"));
+  }
+
+  /** One played scenario with everything it emitted. */
+  private record Played(SimulatedStore store, GroundTruth truth, List<GateEvent> gates, List<ShopperObservation> seen,
+      Map<String, List<WeightReading>> readings) {
+    Instant at(double seconds) {
+      return store.startTime().plusNanos(Seeds.nanos(seconds));
+    }
+
+    Position where(String token, Instant t) {
+      String track = truth.shopper(token).orElseThrow().trackId();
+      return store.shopperPositionsAt(t).get(track);
+    }
+
+    SortedMap<String, Integer> cart(String token) {
+      return truth.shopper(token).orElseThrow().cart();
+    }
+  }
+
+  private static Played play(String name) throws Exception {
+    Scenario s = ScenarioLoader.load(SUITE.resolve(name + ".yaml"), config);
+    VirtualScheduler vs = new VirtualScheduler(s.start().orElseThrow());
+    SimulatedStore store = new SimulatedStore(config, s, vs);
+    Map<String, List<WeightReading>> readings = new HashMap<>();
+    List<WeightDriver> drivers = new ArrayList<>();
+    for (StoreConfig.Shelf shelf : config.shelves()) {
+      WeightDriver d = store.driverFactory().create(config.device(shelf.device()).orElseThrow(), shelf.lanes(), vs,
+          r -> readings.computeIfAbsent(r.laneId(), k -> new ArrayList<>()).add(r));
+      d.start();
+      drivers.add(d);
+    }
+    List<GateEvent> gates = new ArrayList<>();
+    List<ShopperObservation> seen = new ArrayList<>();
+    store.start(gates::add, seen::add);
+    vs.runUntil(store.endTime());
+    for (WeightDriver d : drivers) {
+      d.stop();
+    }
+    GroundTruth truth = store.groundTruth();
+    // the lanes end with exactly the units the ground truth moved
+    Map<String, Integer> expected = new HashMap<>();
+    config.lanes().forEach(l -> expected.put(l.id(), l.initialStock()));
+    truth.actions().forEach(a -> expected.merge(a.laneId(), a.signedQty(), Integer::sum));
+    for (StoreConfig.Lane l : config.lanes()) {
+      assertThat(store.lane(l.id()).units()).as("%s lane %s", name, l.id()).hasSize(expected.get(l.id()));
+    }
+    // one ENTER and one EXIT per person, with the visit's token
+    for (GroundTruth.Shopper sh : truth.shoppers()) {
+      for (GateEvent.Direction dir : GateEvent.Direction.values()) {
+        assertThat(gates.stream().filter(g -> g.customerToken().equals(sh.token()) && g.direction() == dir).count())
+            .as("%s %s %s", name, sh.token(), dir).isEqualTo(sh.members().size());
+      }
+      assertThat(sh.cart().values()).allSatisfy(q -> assertThat(q).isPositive());
+    }
+    Played p = new Played(store, truth, gates, seen, readings);
+    assertHandOffsAreCloseAndStandersApart(name, p);
+    return p;
+  }
+
+  /**
+   * Givers and receivers stand together at a hand-off; two people acting at the same time never
+   * stand on the same spot.
+   */
+  private static void assertHandOffsAreCloseAndStandersApart(String name, Played p) {
+    for (GroundTruth.HandOff h : p.truth().handOffs()) {
+      Instant mid = h.at().plusMillis(750);
+      Map<String, Position> at = p.store().shopperPositionsAt(mid);
+      assertThat(at.get(h.fromTrackId()).distanceTo(at.get(h.toTrackId()))).as("%s %s", name, h).isBetween(0.45, 1.3);
+    }
+    List<GroundTruth.Action> acts = p.truth().actions().stream().filter(a -> a.kind() != GroundTruth.Kind.TOUCH).toList();
+    for (int i = 0; i < acts.size(); i++) {
+      for (int j = i + 1; j < acts.size(); j++) {
+        GroundTruth.Action a = acts.get(i);
+        GroundTruth.Action b = acts.get(j);
+        if (a.trackId().equals(b.trackId()) || !b.handOn().isBefore(a.handOff()) || !a.handOn().isBefore(b.handOff())) {
+          continue;
+        }
+        Instant t = a.handOn().isAfter(b.handOn()) ? a.handOn() : b.handOn();
+        Map<String, Position> at = p.store().shopperPositionsAt(t);
+        assertThat(at.get(a.trackId()).distanceTo(at.get(b.trackId()))).as("%s: %s and %s", name, a, b)
+            .isGreaterThanOrEqualTo(SimulatedStore.MIN_SEPARATION_METRES - 1e-9);
+      }
+    }
+  }
+
+  private static Map<String, Integer> cart(Object... skuQty) {
+    Map<String, Integer> m = new TreeMap<>();
+    for (int i = 0; i < skuQty.length; i += 2) {
+      m.put((String) skuQty[i], (Integer) skuQty[i + 1]);
+    }
+    return m;
+  }
+
+  @Test
+  void theSuiteHasEveryCaseAndEachFileStartsWithWhatItTests() throws Exception {
+    try (Stream<Path> files = Files.list(SUITE)) {
+      List<String> names = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".yaml"))
+          .map(f -> f.replace(".yaml", "")).sorted().toList();
+      assertThat(names).containsExactlyInAnyOrderElementsOf(EXPECTED);
+    }
+    for (String n : EXPECTED) {
+      assertThat(Files.readString(SUITE.resolve(n + ".yaml"))).as(n).startsWith("# ");
+      assertThat(ScenarioLoader.load(SUITE.resolve(n + ".yaml"), config).source()).endsWith(n + ".yaml");
+      // packaged too: the same scenario from the classpath
+      Scenario packaged = ScenarioLoader.loadResource("suite/" + n, config);
+      assertThat(packaged.shoppers()).hasSameSizeAs(ScenarioLoader.load(SUITE.resolve(n + ".yaml"), config).shoppers());
+    }
+    assertThat(ScenarioLoader.SUITE).containsExactlyInAnyOrderElementsOf(EXPECTED);
+  }
+
+  @Test
+  void twoAtOneShelfStandSideBySideAndKeepTheirOwnItems() throws Exception {
+    Played p = play("two-at-one-shelf");
+    assertThat(p.cart("cust-a")).isEqualTo(cart("CANDY-52", 1, "CHOC-100", 1));
+    assertThat(p.cart("cust-b")).isEqualTo(cart("CANDY-52", 2, "CRISP-150", 1));
+    // both hands are in lane b2 at the same time
+    GroundTruth.Action a = p.truth().shopper("cust-a").orElseThrow().actions().get(0);
+    GroundTruth.Action b = p.truth().shopper("cust-b").orElseThrow().actions().get(0);
+    assertThat(b.handOn()).isBefore(a.handOff());
+    Instant t = b.handOn().plusMillis(100);
+    double d = p.where("cust-a", t).distanceTo(p.where("cust-b", t));
+    assertThat(d).isBetween(0.5, 1.0);
+  }
+
+  @Test
+  void crossingHandsStandInFrontOfTheOtherLane() throws Exception {
+    Played p = play("crossing-hands");
+    assertThat(p.cart("cust-left")).isEqualTo(cart("CRISP-150", 1, "CHOC-100", 1));
+    assertThat(p.cart("cust-right")).isEqualTo(cart("CANDY-52", 1));
+    GroundTruth.Action left = p.truth().shopper("cust-left").orElseThrow().actions().get(0);
+    GroundTruth.Action right = p.truth().shopper("cust-right").orElseThrow().actions().get(0);
+    assertThat(left.laneId()).isEqualTo("b3");
+    assertThat(left.standingLaneId()).isEqualTo("b2");
+    assertThat(left.reached()).isTrue();
+    assertThat(right.standingLaneId()).isEqualTo("b3");
+    // at the moment of each take, the other shopper is nearer the lane that changed
+    Position b3 = config.lane("b3").orElseThrow().position();
+    Position lp = p.where("cust-left", left.itemMove());
+    Position rp = p.where("cust-right", left.itemMove());
+    assertThat(rp.distanceTo(b3)).isLessThan(lp.distanceTo(b3));
+    assertThat(lp.distanceTo(b3)).isLessThanOrEqualTo(StoreGeometry.MAX_REACH_METRES + 0.01);
+  }
+
+  @Test
+  void aHandOffMovesTheItemToTheReceiversCart() throws Exception {
+    Played p = play("hand-off");
+    assertThat(p.cart("cust-giver")).isEqualTo(cart("WATR-500", 1));
+    assertThat(p.cart("cust-receiver")).isEqualTo(cart("COLA-330", 1, "NOODL-75", 1));
+    assertThat(p.truth().handOffs()).singleElement().satisfies(h -> {
+      assertThat(h.fromToken()).isEqualTo("cust-giver");
+      assertThat(h.toToken()).isEqualTo("cust-receiver");
+      assertThat(h.sku()).isEqualTo("COLA-330");
+      assertThat(h.qty()).isEqualTo(1);
+      assertThat(h.at()).isEqualTo(p.at(40));
+      // the very unit the giver took
+      GroundTruth.Action took = p.truth().shopper("cust-giver").orElseThrow().actions().stream()
+          .filter(a -> a.sku().equals("COLA-330")).findFirst().orElseThrow();
+      assertThat(h.unitGrams()).isEqualTo(took.unitGrams());
+    });
+    // no shelf changes at the hand-off
+    assertThat(p.truth().actions()).noneMatch(a -> !a.handOn().isAfter(p.at(41.5)) && !a.handOff().isBefore(p.at(40)));
+  }
+
+  @Test
+  void aMisplacedUnitIsTakenAgainByTheNextShopper() throws Exception {
+    Played p = play("wrong-lane-return-picked-later");
+    assertThat(p.cart("cust-a")).isEqualTo(cart("ENRG-250", 1));
+    assertThat(p.cart("cust-b")).isEqualTo(cart("COLA-330", 1));
+    assertThat(p.cart("cust-c")).isEqualTo(cart("CANDY-52", 1));
+    GroundTruth.Action returned = p.truth().shopper("cust-a").orElseThrow().actions().stream()
+        .filter(a -> a.kind() == GroundTruth.Kind.PUT_BACK).findFirst().orElseThrow();
+    GroundTruth.Action retaken = p.truth().shopper("cust-b").orElseThrow().actions().get(0);
+    assertThat(returned.laneId()).isEqualTo("b2");
+    assertThat(retaken.laneId()).isEqualTo("b2");
+    assertThat(retaken.sku()).isEqualTo("COLA-330");
+    assertThat(retaken.unitGrams()).isEqualTo(returned.unitGrams()); // the same physical can
+    assertThat(retaken.grams()).isBetween(340.0, 365.0);
+  }
+
+  @Test
+  void identicalItemsMoveTogether() throws Exception {
+    Played p = play("identical-items-at-once");
+    assertThat(p.cart("cust-a")).isEqualTo(cart("CANDY-52", 3, "WATR-500", 1));
+    assertThat(p.cart("cust-b")).isEqualTo(cart("GRNLA-40", 2, "MINTS-40", 5));
+    assertThat(p.truth().actions()).extracting(GroundTruth.Action::signedQty).contains(-3, -4, 2, -5);
+  }
+
+  @Test
+  void aMixedGrabChangesSeveralLanesInOneInteraction() throws Exception {
+    Played p = play("mixed-grab");
+    assertThat(p.cart("cust-a")).isEqualTo(cart("CHOC-100", 1, "CANDY-52", 1));
+    assertThat(p.cart("cust-b")).isEqualTo(cart("TPST-75", 1, "MINTS-40", 1, "SHAMP-250", 1));
+    List<GroundTruth.Action> grab = p.truth().shopper("cust-a").orElseThrow().actions().stream()
+        .filter(a -> a.handOn().isBefore(p.at(18))).toList();
+    assertThat(grab).extracting(GroundTruth.Action::laneId).containsExactlyInAnyOrder("b1", "b2");
+    assertThat(grab).extracting(GroundTruth.Action::signedQty).containsExactlyInAnyOrder(-1, -2);
+    GroundTruth.Action b1 = grab.stream().filter(a -> a.laneId().equals("b1")).findFirst().orElseThrow();
+    GroundTruth.Action b2 = grab.stream().filter(a -> a.laneId().equals("b2")).findFirst().orElseThrow();
+    assertThat(b1.handOff()).isEqualTo(b2.handOff()); // one hand
+    assertThat(Duration.between(b1.itemMove(), b2.itemMove()).abs()).isLessThan(Duration.ofMillis(1500));
+    assertThat(b2.handOn()).isBefore(b1.itemMove().plusMillis(1));
+    // the lanes' readings both step within that one interaction
+    assertThat(step(p, "b1", b1)).isCloseTo(-b1.grams(), org.assertj.core.data.Offset.offset(3.0));
+    assertThat(step(p, "b2", b2)).isCloseTo(-b2.grams(), org.assertj.core.data.Offset.offset(3.0));
+  }
+
+  /** Mean reading 1-2 s after the hand left minus mean 1-2 s before it came, grams. */
+  private static double step(Played p, String lane, GroundTruth.Action a) {
+    return mean(p, lane, a.handOff().plusSeconds(1), a.handOff().plusSeconds(2))
+        - mean(p, lane, a.handOn().minusSeconds(2), a.handOn().minusSeconds(1));
+  }
+
+  private static double mean(Played p, String lane, Instant from, Instant to) {
+    return p.readings().get(lane).stream().filter(r -> r.atMillis() >= from.toEpochMilli() && r.atMillis() <= to.toEpochMilli())
+        .mapToDouble(WeightReading::grams).average().orElseThrow();
+  }
+
+  @Test
+  void leaningLoadsTheLaneForSecondsAndLeavesNothingChanged() throws Exception {
+    Played p = play("leaning");
+    assertThat(p.cart("cust-lean")).isEmpty();
+    assertThat(p.cart("cust-hold")).isEqualTo(cart("WATR-500", 1));
+    assertThat(p.cart("cust-after")).isEqualTo(cart("YOGH-500", 1));
+    GroundTruth.Action lean = p.truth().shopper("cust-lean").orElseThrow().actions().get(0);
+    assertThat(lean.kind()).isEqualTo(GroundTruth.Kind.TOUCH);
+    assertThat(lean.signedQty()).isZero();
+    assertThat(Duration.between(lean.handOn(), lean.handOff())).isEqualTo(Duration.ofSeconds(8));
+    double before = mean(p, "b3", p.at(10), p.at(14));
+    double during = mean(p, "b3", p.at(16), p.at(22)) - before;
+    double after = mean(p, "b3", p.at(25), p.at(30)) - before;
+    assertThat(during).isBetween(40.0, 300.0); // 150 g typical: 0.6-1.4x, slowly varying
+    assertThat(after).isBetween(-1.0, 1.0);
+    // the lane stays loaded most of the lean, not just a blip
+    long loaded = p.readings().get("b3").stream().filter(r -> r.atMillis() >= p.at(16).toEpochMilli() && r.atMillis() <= p.at(22).toEpochMilli())
+        .filter(r -> r.grams() - before > 30).count();
+    long all = p.readings().get("b3").stream().filter(r -> r.atMillis() >= p.at(16).toEpochMilli() && r.atMillis() <= p.at(22).toEpochMilli()).count();
+    assertThat((double) loaded / all).isGreaterThan(0.9);
+    // cust-hold takes from a3 while leaning on a4, from where it leans
+    GroundTruth.Action take = p.truth().shopper("cust-hold").orElseThrow().actions().stream()
+        .filter(a -> a.kind() == GroundTruth.Kind.TAKE).findFirst().orElseThrow();
+    Position stand = p.where("cust-hold", take.itemMove());
+    Position a4front = p.where("cust-hold", p.at(16));
+    assertThat(stand.distanceTo(a4front)).isLessThan(1e-9);
+    assertThat(mean(p, "a4", p.at(16), p.at(34)) - mean(p, "a4", p.at(8), p.at(13))).isBetween(100.0, 600.0);
+  }
+
+  @Test
+  void fourShoppersCrowdTwoLanesWithinAMetreOfEachOther() throws Exception {
+    Played p = play("crowd-of-four");
+    assertThat(p.cart("cust-1")).isEqualTo(cart("YOGH-500", 1));
+    assertThat(p.cart("cust-2")).isEqualTo(cart("SANDW-HAM", 1));
+    assertThat(p.cart("cust-3")).isEqualTo(cart("YOGH-500", 2));
+    assertThat(p.cart("cust-4")).isEqualTo(cart("SANDW-HAM", 1, "APPLE-1", 1));
+    Instant t = p.at(22.3);
+    List<Position> ps = List.of("cust-1", "cust-2", "cust-3", "cust-4").stream().map(c -> p.where(c, t)).toList();
+    for (int i = 0; i < 4; i++) {
+      double nearest = Double.MAX_VALUE;
+      for (int j = 0; j < 4; j++) {
+        if (i != j) {
+          double d = ps.get(i).distanceTo(ps.get(j));
+          assertThat(d).isGreaterThanOrEqualTo(0.5).isLessThan(2.0);
+          nearest = Math.min(nearest, d);
+        }
+      }
+      assertThat(nearest).isLessThanOrEqualTo(0.7);
+    }
+  }
+
+  @Test
+  void shoppersWhoLeaveWithNothingHaveEmptyCarts() throws Exception {
+    Played p = play("leaves-with-nothing");
+    assertThat(p.cart("cust-empty")).isEmpty();
+    assertThat(p.cart("cust-undecided")).isEmpty();
+    assertThat(p.cart("cust-buyer")).isEqualTo(cart("TPST-75", 1));
+    assertThat(p.truth().shopper("cust-empty").orElseThrow().actions()).isEmpty();
+    assertThat(p.truth().carts()).containsKeys("cust-empty", "cust-undecided");
+  }
+
+  @Test
+  void aGroupSharesOneTokenAndOneCartWithATrackPerMember() throws Exception {
+    Played p = play("group-one-token");
+    GroundTruth.Shopper fam1 = p.truth().shopper("fam-1").orElseThrow();
+    assertThat(fam1.cart()).isEqualTo(cart("COLA-330", 1, "SANDW-HAM", 1, "GRNLA-40", 1));
+    assertThat(fam1.members()).hasSize(3);
+    assertThat(fam1.members()).extracting(GroundTruth.Member::trackId).doesNotHaveDuplicates();
+    assertThat(fam1.exitedAt()).isEqualTo(p.at(83)); // the third member leaves 2 x 1.5 s after the first
+    assertThat(fam1.actions()).extracting(GroundTruth.Action::trackId).containsAll(
+        fam1.members().stream().map(GroundTruth.Member::trackId).toList());
+    // each member passes the gate with the token and is observed on its own track
+    assertThat(p.gates().stream().filter(g -> g.customerToken().equals("fam-1") && g.direction() == GateEvent.Direction.ENTER)
+        .map(GateEvent::atMillis).toList()).containsExactly(p.at(2).toEpochMilli(), p.at(3.5).toEpochMilli(), p.at(5).toEpochMilli());
+    assertThat(p.seen().stream().filter(o -> "fam-1".equals(o.customerToken())).map(ShopperObservation::trackId).distinct())
+        .hasSize(3);
+    GroundTruth.Shopper fam2 = p.truth().shopper("fam-2").orElseThrow();
+    assertThat(fam2.cart()).isEqualTo(cart("MINTS-40", 1, "TISSU-10", 1));
+    assertThat(fam2.members()).hasSize(2);
+    assertThat(fam2.exitedAt()).isEqualTo(p.at(70));
+    assertThat(p.truth().shoppers()).extracting(GroundTruth.Shopper::token).containsExactly("fam-1", "solo-1", "fam-2");
+    assertThat(p.cart("solo-1")).isEqualTo(cart("ENRG-250", 1));
+  }
+
+  @Test
+  void busyTrafficHasManyInsideAndSeveralAtOneShelfAtOnce() throws Exception {
+    Played p = play("generated-busy");
+    GroundTruth t = p.truth();
+    assertThat(t.shoppers().size()).isBetween(45, 95);
+    int maxInside = maxInside(p);
+    assertThat(maxInside).isBetween(3, 8);
+    assertThat(sameShelfAtOnce(t)).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void adversarialTrafficHasEveryHardCase() throws Exception {
+    Played p = play("generated-adversarial");
+    GroundTruth t = p.truth();
+    List<GroundTruth.Action> acts = t.actions();
+    Map<String, String> planned = config.lanes().stream().collect(Collectors.toMap(StoreConfig.Lane::id, StoreConfig.Lane::sku));
+    assertThat(acts).as("reach").anyMatch(GroundTruth.Action::reached);
+    assertThat(t.handOffs()).as("hand-off").isNotEmpty();
+    assertThat(acts).as("lean").anyMatch(a -> a.kind() == GroundTruth.Kind.TOUCH
+        && Duration.between(a.handOn(), a.handOff()).compareTo(Duration.ofSeconds(3)) >= 0);
+    assertThat(acts).as("wrong-lane return").anyMatch(a -> a.kind() == GroundTruth.Kind.PUT_BACK && !a.sku().equals(planned.get(a.laneId())));
+    assertThat(acts).as("misplaced item taken again").anyMatch(a -> a.kind() == GroundTruth.Kind.TAKE && !a.sku().equals(planned.get(a.laneId())));
+    Map<String, Long> perInteraction = acts.stream().filter(a -> a.kind() == GroundTruth.Kind.TAKE)
+        .collect(Collectors.groupingBy(a -> a.trackId() + "@" + a.handOff(), Collectors.counting()));
+    assertThat(perInteraction.values()).as("multi-lane grab").anyMatch(n -> n >= 2);
+    assertThat(t.shoppers()).as("group").anyMatch(s -> s.members().size() > 1);
+    assertThat(sameShelfAtOnce(t)).isGreaterThanOrEqualTo(5);
+    // hand-offs move carts: the sum over all carts is still what left the shelves
+    Map<String, Integer> fromShelves = new TreeMap<>();
+    acts.stream().filter(a -> a.kind() != GroundTruth.Kind.TOUCH).forEach(a -> fromShelves.merge(a.sku(), -a.signedQty(), Integer::sum));
+    fromShelves.values().removeIf(v -> v == 0);
+    Map<String, Integer> inCarts = new TreeMap<>();
+    t.shoppers().forEach(s -> s.cart().forEach((k, v) -> inCarts.merge(k, v, Integer::sum)));
+    assertThat(inCarts).isEqualTo(fromShelves);
+  }
+
+  /** Most people inside at once, counted from the gate events. */
+  private static int maxInside(Played p) {
+    int inside = 0;
+    int max = 0;
+    List<GateEvent> sorted = new ArrayList<>(p.gates());
+    sorted.sort(java.util.Comparator.comparingLong(GateEvent::atMillis).thenComparing(g -> g.direction() == GateEvent.Direction.ENTER ? 1 : 0));
+    for (GateEvent g : sorted) {
+      inside += g.direction() == GateEvent.Direction.ENTER ? 1 : -1;
+      max = Math.max(max, inside);
+    }
+    return max;
+  }
+
+  /** Pairs of interactions by different people on one shelf whose hands are on it at the same time. */
+  static int sameShelfAtOnce(GroundTruth t) {
+    Map<String, String> shelfOf = new LinkedHashMap<>();
+    config.shelves().forEach(s -> s.lanes().forEach(l -> shelfOf.put(l.id(), s.id())));
+    List<GroundTruth.Action> acts = t.actions().stream().filter(a -> a.kind() != GroundTruth.Kind.TOUCH).toList();
+    int n = 0;
+    for (int i = 0; i < acts.size(); i++) {
+      for (int j = i + 1; j < acts.size() && acts.get(j).handOn().isBefore(acts.get(i).handOff()); j++) {
+        if (!acts.get(i).token().equals(acts.get(j).token()) && shelfOf.get(acts.get(i).laneId()).equals(shelfOf.get(acts.get(j).laneId()))) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+}

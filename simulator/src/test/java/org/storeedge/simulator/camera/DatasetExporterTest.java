@@ -1,0 +1,55 @@
+package org.storeedge.simulator.camera;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetExporterTest {
+
+  @Test
+  void writesImagesAndYoloLabelsReproducibly(@TempDir Path dir) throws Exception {
+    Path store = Path.of("../config/examples/demo-store.yaml");
+    DatasetExporter.Options a = DatasetExporter.parse(new String[] {"--store", store.toString(), "--out",
+        dir.resolve("a").toString(), "--frames", "12", "--seed", "3", "--width", "160", "--height", "120", "--block", "4"});
+    DatasetExporter.Options b = DatasetExporter.parse(new String[] {"--store", store.toString(), "--out",
+        dir.resolve("b").toString(), "--frames", "12", "--seed", "3", "--width", "160", "--height", "120", "--block", "4"});
+    int labelled = DatasetExporter.export(a, null);
+    assertThat(DatasetExporter.export(b, null)).isEqualTo(labelled);
+    assertThat(labelled).isGreaterThan(0);
+    int lines = 0;
+    for (int i = 0; i < 12; i++) {
+      String name = String.format("%06d", i);
+      byte[] image = Files.readAllBytes(dir.resolve("a/images/" + name + ".ppm"));
+      assertThat(new String(image, 0, 15, "US-ASCII")).startsWith("P6\n160 120\n255\n");
+      assertThat(image.length).isEqualTo(15 + 160 * 120 * 3);
+      assertThat(Files.readAllBytes(dir.resolve("b/images/" + name + ".ppm"))).isEqualTo(image);
+      List<String> labels = Files.readAllLines(dir.resolve("a/labels/" + name + ".txt"));
+      for (String l : labels) {
+        String[] v = l.split(" ");
+        assertThat(v).hasSize(5);
+        assertThat(v[0]).isEqualTo("0");
+        for (int k = 1; k < 5; k++) {
+          assertThat(Double.parseDouble(v[k])).isBetween(0.0, 1.0);
+        }
+      }
+      lines += labels.size();
+      assertThat(dir.resolve("a/ignore/" + name + ".txt")).exists();
+    }
+    assertThat(lines).isEqualTo(labelled);
+    assertThat(Files.readAllLines(dir.resolve("a/frames.csv"))).hasSize(13);
+  }
+
+  @Test
+  void badArgumentsAreClearErrors() {
+    assertThatThrownBy(() -> DatasetExporter.parse(new String[] {"--out", "x"})).hasMessageContaining("--store and --out");
+    assertThatThrownBy(() -> DatasetExporter.parse(new String[] {"--store", "s", "--out", "x", "--frames", "many"}))
+        .hasMessageContaining("--frames needs a number");
+    assertThatThrownBy(() -> DatasetExporter.parse(new String[] {"--store", "s", "--out", "x", "--cameras", "fish"}))
+        .hasMessageContaining("random or corners");
+  }
+}
