@@ -66,6 +66,7 @@ public final class CheckoutEngine {
   private final StoreConfig.StoreInfo store;
   private final Map<String, StoreConfig.Product> products;
   private final Map<String, StoreConfig.Lane> lanes = new HashMap<>();
+  private final List<StoreConfig.Gate> gates;
   private final LaneInventory inventory;
   private final WeightModel model;
   private final CheckoutSettings settings;
@@ -77,7 +78,9 @@ public final class CheckoutEngine {
   private final Deque<Session> recentlyClosed = new ArrayDeque<>();
   private static final long KEEP_CLOSED_MILLIS = 10 * 60_000;
   private long amendments;
+  /** Recent positions per track (a group shares a token but every member has its own track). */
   private final Map<String, Deque<ShopperObservation>> presence = new HashMap<>();
+  private final Map<String, Set<String>> tracksOfToken = new HashMap<>();
   private final Set<String> faultyLanes = new LinkedHashSet<>();
   private long receiptsClosed;
   private long unattributedEvents;
@@ -88,6 +91,7 @@ public final class CheckoutEngine {
     this.store = config.store();
     this.products = config.productsBySku();
     config.lanes().forEach(l -> lanes.put(l.id(), l));
+    this.gates = config.gates();
     this.inventory = inventory;
     this.model = model;
     this.settings = settings;
@@ -130,7 +134,8 @@ public final class CheckoutEngine {
     if (o.customerToken() == null) {
       return;
     }
-    Deque<ShopperObservation> h = presence.computeIfAbsent(o.customerToken(), k -> new ArrayDeque<>());
+    Deque<ShopperObservation> h = presence.computeIfAbsent(o.trackId(), k -> new ArrayDeque<>());
+    tracksOfToken.computeIfAbsent(o.customerToken(), k -> new LinkedHashSet<>()).add(o.trackId());
     h.addLast(o);
     while (!h.isEmpty() && o.atMillis() - h.peekFirst().atMillis() > PRESENCE_KEEP_MILLIS) {
       h.removeFirst();
@@ -166,13 +171,21 @@ public final class CheckoutEngine {
       if (other == me || other.token.equals(me.token) || (me.cartEmpty() && other.cartEmpty())) {
         continue;
       }
-      Deque<ShopperObservation> h = presence.get(other.token);
-      ShopperObservation last = h == null ? null : h.peekLast();
-      if (last == null || Math.abs(last.atMillis() - o.atMillis()) > 400) {
+      ShopperObservation last = null;
+      for (String track : tracksOfToken.getOrDefault(other.token, Set.of())) {
+        Deque<ShopperObservation> h = presence.get(track);
+        ShopperObservation l = h == null ? null : h.peekLast();
+        if (l != null && Math.abs(l.atMillis() - o.atMillis()) <= 400
+            && (last == null || dist(l, o) < dist(last, o))) {
+          last = l;
+        }
+      }
+      if (last == null) {
         continue;
       }
-      boolean close = Math.hypot(last.x() - o.x(), last.y() - o.y()) <= HAND_OFF_DISTANCE_METERS
-          && !nearAnyLane(o) && !nearAnyLane(last);
+      // standing still side by side, away from the gates (queues there are not hand-offs)
+      boolean close = dist(last, o) <= HAND_OFF_DISTANCE_METERS && standingStill(o) && standingStill(last)
+          && !nearGate(o);
       if (!close) {
         me.closeToMillis.remove(other.token);
         continue;
@@ -182,24 +195,47 @@ public final class CheckoutEngine {
         other.handOffNoted.add(me.token);
         Map<String, Object> ev = Map.of("customerTokens", List.of(me.token, other.token), "at",
             Instant.ofEpochMilli(o.atMillis()).toString(), "x", Json.round(o.x(), 2), "y", Json.round(o.y(), 2));
-        me.reasons.add(new ReviewReason("possible-hand-off", "stood next to another shopper away from the shelves; "
+        me.reasons.add(new ReviewReason("possible-hand-off", "stood next to another shopper with items in hand; "
             + "items may have changed hands", ev));
-        other.reasons.add(new ReviewReason("possible-hand-off", "stood next to another shopper away from the shelves; "
+        other.reasons.add(new ReviewReason("possible-hand-off", "stood next to another shopper with items in hand; "
             + "items may have changed hands", ev));
       }
     }
   }
 
-  private static final double HAND_OFF_DISTANCE_METERS = 0.5;
-  private static final long HAND_OFF_MILLIS = 2000;
+  /** Within arm's reach of each other, side by side, for long enough to pass something over. */
+  private static final double HAND_OFF_DISTANCE_METERS = 0.75;
+  private static final long HAND_OFF_MILLIS = 1200;
 
-  private boolean nearAnyLane(ShopperObservation o) {
-    for (StoreConfig.Lane l : lanes.values()) {
-      if (dist(o, l.position()) <= 0.9) {
+  private boolean nearGate(ShopperObservation o) {
+    for (StoreConfig.Gate g : gates) {
+      if (dist(o, g.position()) <= GATE_AREA_METERS) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Moved less than half a metre over the last second (a walking shopper moves ~1 m/s). */
+  private boolean standingStill(ShopperObservation o) {
+    Deque<ShopperObservation> h = presence.get(o.trackId());
+    if (h == null) {
+      return false;
+    }
+    var it = h.descendingIterator();
+    while (it.hasNext()) {
+      ShopperObservation p = it.next();
+      if (o.atMillis() - p.atMillis() >= 1000) {
+        return dist(p, o) < 0.5;
+      }
+    }
+    return false;
+  }
+
+  private static final double GATE_AREA_METERS = 1.5;
+
+  private static double dist(ShopperObservation a, ShopperObservation b) {
+    return Math.hypot(a.x() - b.x(), a.y() - b.y());
   }
 
   public void onFault(DeviceFault f) {
@@ -211,11 +247,19 @@ public final class CheckoutEngine {
   }
 
   public void onShelfEvent(ShelfEvent e) {
-    List<Assoc> who = associate(e);
-    for (Assoc a : who) {
-      a.session.changedSinceEmit = false;
+    Set<Session> involved = new LinkedHashSet<>();
+    Map<String, List<Assoc>> byLane = new LinkedHashMap<>();
+    for (ShelfEvent.LaneChange lc : e.lanes()) {
+      // each lane on its own: two shoppers may take from two lanes of one shelf at once
+      List<Assoc> who = associate(e, lc);
+      byLane.put(lc.laneId(), who);
+      who.forEach(a -> involved.add(a.session));
+    }
+    for (Session s : involved) {
+      s.changedSinceEmit = false;
     }
     for (ShelfEvent.LaneChange lc : e.lanes()) {
+      List<Assoc> who = byLane.get(lc.laneId());
       if (lc.deltaGrams() < 0) {
         onPick(e, lc, who);
       } else {
@@ -223,7 +267,8 @@ public final class CheckoutEngine {
       }
     }
     // later evidence changed a receipt already sent: publish an amendment that references it
-    for (Assoc a : who) {
+    for (Session s : involved) {
+      Assoc a = new Assoc(s, 0, 0);
       if (a.session.closed && a.session.changedSinceEmit) {
         amendments++;
         a.session.reasons.add(new ReviewReason("amended", "shelf activity that began before the exit resolved after "
@@ -235,6 +280,7 @@ public final class CheckoutEngine {
 
   /** Closes sessions whose exit has passed and whose shelf activity is resolved. Call regularly. */
   public void poll(long nowMillis) {
+    prunePresence(nowMillis);
     Iterator<Session> it = open.values().iterator();
     List<Session> done = new ArrayList<>();
     while (it.hasNext()) {
@@ -257,6 +303,20 @@ public final class CheckoutEngine {
       emit(s, s.exitAt);
       remember(s, nowMillis);
     }
+  }
+
+  private long lastPrune;
+
+  /** Forgets tracks not seen for a while, so presence stays bounded in a long-running agent. */
+  private void prunePresence(long now) {
+    if (now - lastPrune < 10_000) {
+      return;
+    }
+    lastPrune = now;
+    presence.entrySet().removeIf(e -> e.getValue().isEmpty()
+        || now - e.getValue().peekLast().atMillis() > PRESENCE_KEEP_MILLIS);
+    tracksOfToken.values().forEach(ts -> ts.removeIf(t -> !presence.containsKey(t)));
+    tracksOfToken.values().removeIf(Set::isEmpty);
   }
 
   public int openSessions() {
@@ -310,12 +370,30 @@ public final class CheckoutEngine {
     if (!expected) {
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
           + best.count() + " x " + best.sku() + ", which the lane is not known to hold", evidence(e, lc, who, cands)));
+    } else if (a.probability < settings.reviewThreshold() && who.size() > 1) {
+      flagAmbiguous(who, "pick of " + best.count() + " x " + best.sku() + " at lane " + lc.laneId()
+          + " charged to " + a.session.token + " with probability " + Json.round(a.probability, 3),
+          evidence(e, lc, who, cands));
     } else if (conf < settings.reviewThreshold()) {
-      a.session.reasons.add(new ReviewReason(who.size() > 1 && a.probability < 0.9 ? "ambiguous-shopper"
-          : "low-confidence-line", "pick of " + best.count() + " x " + best.sku() + " at lane " + lc.laneId()
-          + " has confidence " + Json.round(conf, 3), evidence(e, lc, who, cands)));
+      a.session.reasons.add(new ReviewReason("low-confidence-line", "pick of " + best.count() + " x " + best.sku()
+          + " at lane " + lc.laneId() + " has confidence " + Json.round(conf, 3), evidence(e, lc, who, cands)));
     }
   }
+
+  /**
+   * Who took it is in doubt: every plausible shopper's receipt is flagged, so a reviewer sees both
+   * the one charged and the one who may have been missed.
+   */
+  private void flagAmbiguous(List<Assoc> who, String message, Map<String, Object> evidence) {
+    for (Assoc other : who) {
+      if (other.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY) {
+        other.session.reasons.add(new ReviewReason("ambiguous-shopper", message, evidence));
+      }
+    }
+  }
+
+  /** A shopper this likely to be the one at the lane is named in an ambiguity flag. */
+  private static final double AMBIGUOUS_SHOPPER_MIN_PROBABILITY = 0.05;
 
   private void onPutBack(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who) {
     if (who.isEmpty()) {
@@ -381,9 +459,15 @@ public final class CheckoutEngine {
           Map.of("laneId", lc.laneId(), "sku", bestC.sku(), "count", bestC.count(), "plannedSku", planned)));
     }
     if (conf < settings.reviewThreshold()) {
-      bestA.session.reasons.add(new ReviewReason("low-confidence-put-back", "put-back of " + bestC.count() + " x "
-          + bestC.sku() + " at lane " + lc.laneId() + " has confidence " + Json.round(conf, 3),
-          evidence(e, lc, who, shown)));
+      if (who.size() > 1 && bestA.probability < settings.reviewThreshold()) {
+        flagAmbiguous(who, "put-back of " + bestC.count() + " x " + bestC.sku() + " at lane " + lc.laneId()
+            + " credited to " + bestA.session.token + " with confidence " + Json.round(conf, 3),
+            evidence(e, lc, who, shown));
+      } else {
+        bestA.session.reasons.add(new ReviewReason("low-confidence-put-back", "put-back of " + bestC.count() + " x "
+            + bestC.sku() + " at lane " + lc.laneId() + " has confidence " + Json.round(conf, 3),
+            evidence(e, lc, who, shown)));
+      }
     }
   }
 
@@ -391,12 +475,20 @@ public final class CheckoutEngine {
 
   private record Assoc(Session session, double distance, double probability) {}
 
-  /** Open sessions whose shopper was near the event's lanes during its window, nearest first. */
-  private List<Assoc> associate(ShelfEvent e) {
+  /**
+   * Open (and just closed) sessions whose shopper was at the lane while it changed, most likely
+   * first. The distance that counts is the median over the event's active window: the shopper
+   * whose hand moved the item stands at the lane for the whole interaction, while a passer-by is
+   * near only for a moment. Without observations inside the window, the nearest observation in a
+   * slightly wider window is used.
+   */
+  private List<Assoc> associate(ShelfEvent e, ShelfEvent.LaneChange lc) {
+    StoreConfig.Lane lane = lanes.get(lc.laneId());
+    if (lane == null) {
+      return List.of();
+    }
     long from = e.startMillis() - settings.presenceWindowBeforeMillis();
     long to = e.endMillis() + settings.presenceWindowAfterMillis();
-    List<StoreConfig.Position> where = e.lanes().stream().map(l -> lanes.get(l.laneId()))
-        .filter(java.util.Objects::nonNull).map(StoreConfig.Lane::position).toList();
     List<Assoc> raw = new ArrayList<>();
     double total = 0;
     List<Session> candidates = new ArrayList<>(open.values());
@@ -405,22 +497,17 @@ public final class CheckoutEngine {
       if (s.exitAt >= 0 && s.exitAt < e.startMillis()) {
         continue;
       }
-      Deque<ShopperObservation> h = presence.get(s.token);
-      if (h == null) {
-        continue;
-      }
-      double best = Double.POSITIVE_INFINITY;
-      for (ShopperObservation o : h) {
-        if (o.atMillis() < from || o.atMillis() > to) {
-          continue;
-        }
-        for (StoreConfig.Position p : where) {
-          best = Math.min(best, dist(o, p));
+      // the session's nearest member (a group has one track per member)
+      double d = Double.POSITIVE_INFINITY;
+      for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
+        Deque<ShopperObservation> h = presence.get(track);
+        if (h != null) {
+          d = Math.min(d, trackDistance(h, lane.position(), from, to, e.startMillis(), e.endMillis()));
         }
       }
-      if (best <= settings.associationRadiusMeters()) {
-        double w = Math.exp(-0.5 * (best / 0.5) * (best / 0.5));
-        raw.add(new Assoc(s, best, w));
+      if (d <= settings.associationRadiusMeters()) {
+        double w = Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS));
+        raw.add(new Assoc(s, d, w));
         total += w;
       }
     }
@@ -428,6 +515,31 @@ public final class CheckoutEngine {
     return raw.stream().map(a -> new Assoc(a.session, a.distance, norm > 0 ? a.probability / norm : 0))
         .sorted(Comparator.comparingDouble(Assoc::probability).reversed()).toList();
   }
+
+  /** Median distance to {@code p} while the lane was active, else the nearest in the wider window. */
+  private static double trackDistance(Deque<ShopperObservation> h, StoreConfig.Position p, long from, long to,
+      long activeFrom, long activeTo) {
+    List<Double> during = new ArrayList<>();
+    double nearest = Double.POSITIVE_INFINITY;
+    for (ShopperObservation o : h) {
+      if (o.atMillis() < from || o.atMillis() > to) {
+        continue;
+      }
+      double d = dist(o, p);
+      nearest = Math.min(nearest, d);
+      if (o.atMillis() >= activeFrom && o.atMillis() <= activeTo) {
+        during.add(d);
+      }
+    }
+    if (during.isEmpty()) {
+      return nearest;
+    }
+    during.sort(null);
+    return during.get(during.size() / 2);
+  }
+
+  /** Spread of a shopper's position around the spot where they stand to reach a lane, metres. */
+  private static final double ASSOCIATION_SIGMA_METERS = 0.35;
 
   private static double dist(ShopperObservation o, StoreConfig.Position p) {
     return Math.hypot(o.x() - p.x(), o.y() - p.y());
