@@ -80,7 +80,7 @@ public final class Agent implements AutoCloseable {
     this.inline = inline;
     this.inventory = new LaneInventory(config);
     this.pipeline = new WeightPipeline(config, detector, inventory, this::onShelfEvent, this::onFault);
-    this.checkout = new CheckoutEngine(config, inventory, pipeline.model(), checkoutSettings, pipeline::busyBefore,
+    this.checkout = new CheckoutEngine(config, inventory, pipeline.model(), checkoutSettings, pipeline::busyLanesBefore,
         this::onReceipt, this::onNotice);
     this.stock = new StockMonitor(config, inventory, 0.25);
     ReadingSink sink = inline ? pipeline::accept : r -> {

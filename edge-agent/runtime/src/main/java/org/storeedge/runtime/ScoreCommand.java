@@ -92,8 +92,8 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     List<Map<String, Object>> rows = new ArrayList<>();
-    out.printf("%-36s %5s %6s %7s %7s %7s %6s %6s %6s %6s %6s %7s %7s%n", "scenario", "shop", "units", "prec", "recall",
-        "F1", "exact", "review", "silent", "evP", "evR", "skuP", "skuR");
+    out.printf("%-36s %5s %6s %7s %7s %7s %6s %6s %6s %6s %6s %7s %7s %7s %7s%n", "scenario", "shop", "units", "prec",
+        "recall", "F1", "exact", "review", "silent", "evP", "evR", "skuP", "skuR", "lat50ms", "lat99ms");
     Totals all = new Totals();
     for (Scenario base : list) {
       for (int i = 0; i < seeds; i++) {
@@ -116,8 +116,12 @@ final class ScoreCommand implements Callable<Integer> {
         }
       }
     }
-    out.printf("%-36s %5d %6d %7.4f %7.4f %7.4f %6.3f %6.3f %6d%n", "OVERALL", all.customers, all.truthUnits,
-        all.precision(), all.recall(), all.f1(), all.exactRate(), all.reviewRate(), all.silent);
+    all.latency.sort(null);
+    out.printf("%-36s %5d %6d %7.4f %7.4f %7.4f %6.3f %6.3f %6d %6s %6s %7s %7s %7d %7d%n", "OVERALL", all.customers,
+        all.truthUnits, all.precision(), all.recall(), all.f1(), all.exactRate(), all.reviewRate(), all.silent, "", "", "",
+        "", pct(all.latency, 0.5), pct(all.latency, 0.99));
+    out.println("lat: exit to receipt closed, store (virtual) milliseconds; silent: wrong units on receipts not flagged"
+        + " for review");
     if (json != null) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("runs", rows);
@@ -139,9 +143,13 @@ final class ScoreCommand implements Callable<Integer> {
     Scorer.Score s = r.score();
     EventScorer.Score e = r.events();
     all.add(s);
-    out.printf("%-36s %5d %6d %7.4f %7.4f %7.4f %6.3f %6.3f %6d %6.3f %6.3f %7.4f %7.4f%n", trim(name), s.customers(),
-        s.truthUnits(), s.precision(), s.recall(), s.f1(), s.exactRate(), s.reviewRate(), s.silentWrongUnits(),
-        e.precision(), e.recall(), e.skuCountPrecision(), e.skuCountRecall());
+    List<Long> lat = new ArrayList<>(r.exitToReceiptMillis());
+    lat.sort(null);
+    all.latency.addAll(lat);
+    out.printf("%-36s %5d %6d %7.4f %7.4f %7.4f %6.3f %6.3f %6d %6.3f %6.3f %7.4f %7.4f %7d %7d%n", trim(name),
+        s.customers(), s.truthUnits(), s.precision(), s.recall(), s.f1(), s.exactRate(), s.reviewRate(),
+        s.silentWrongUnits(), e.precision(), e.recall(), e.skuCountPrecision(), e.skuCountRecall(), pct(lat, 0.5),
+        pct(lat, 0.99));
     out.flush();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("scenario", name);
@@ -151,6 +159,10 @@ final class ScoreCommand implements Callable<Integer> {
     m.put("events", e);
     m.put("stats", r.stats());
     return m;
+  }
+
+  private static long pct(List<Long> sorted, double q) {
+    return sorted.isEmpty() ? 0 : sorted.get((int) Math.floor(q * (sorted.size() - 1)));
   }
 
   private static String trim(String s) {
@@ -166,6 +178,7 @@ final class ScoreCommand implements Callable<Integer> {
     long reviewed;
     long receipts;
     long silent;
+    final List<Long> latency = new ArrayList<>();
 
     void add(Scorer.Score s) {
       customers += s.customers();

@@ -42,7 +42,8 @@ public final class CheckoutEngine {
   /** Tells whether shelf activity that began before a time is still unresolved. */
   @FunctionalInterface
   public interface PendingActivity {
-    boolean busyBefore(long atMillis);
+    /** Lanes whose activity began before {@code atMillis} and is not yet a shelf event, with its start. */
+    Map<String, Long> busyLanesBefore(long atMillis);
   }
 
   /** Something worth telling the store about that is not a receipt (unattributed events...). */
@@ -288,7 +289,9 @@ public final class CheckoutEngine {
       if (s.exitAt < 0) {
         continue;
       }
-      boolean busy = pending.busyBefore(s.exitAt);
+      // wait only for lanes this shopper was at: another shopper's activity is not theirs
+      boolean busy = pending.busyLanesBefore(s.exitAt).entrySet().stream()
+          .anyMatch(b -> wasNear(s, b.getKey(), b.getValue(), s.exitAt));
       if (!busy || nowMillis - s.exitAt >= settings.exitSettleMaxMillis()) {
         if (busy) {
           s.reasons.add(new ReviewReason("unsettled-at-exit",
@@ -303,6 +306,22 @@ public final class CheckoutEngine {
       emit(s, s.exitAt);
       remember(s, nowMillis);
     }
+  }
+
+  /** Whether any of the session's tracks was within reach of the lane between {@code from} and {@code t}. */
+  private boolean wasNear(Session s, String laneId, long from, long t) {
+    StoreConfig.Lane lane = lanes.get(laneId);
+    if (lane == null) {
+      return false;
+    }
+    for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
+      Deque<ShopperObservation> h = presence.get(track);
+      if (h != null && trackDistance(h, lane.position(), from - settings.presenceWindowBeforeMillis(), t, t, t)
+          <= settings.associationRadiusMeters()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private long lastPrune;

@@ -116,6 +116,27 @@ public final class WeightPipeline {
     return false;
   }
 
+  /**
+   * Lanes with activity that began before {@code t} and is not yet resolved into an event, with the
+   * time that activity began (epoch ms).
+   */
+  public Map<String, Long> busyLanesBefore(long t) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (PendingGroup g : pending.values()) {
+      for (LaneChange c : g.changes) {
+        if (c.startMillis() < t) {
+          out.merge(c.laneId(), c.startMillis(), Math::min);
+        }
+      }
+    }
+    for (LaneDetector d : detectors.values()) {
+      if (d.busy() && d.activeSince() < t) {
+        out.merge(d.laneId(), d.activeSince(), Math::min);
+      }
+    }
+    return out;
+  }
+
   /** Lanes whose device is currently faulty. */
   public List<String> faultyLanes() {
     return laneStatus.entrySet().stream().filter(e -> !e.getValue().ok()).map(Map.Entry::getKey).sorted().toList();

@@ -40,7 +40,7 @@ class CheckoutEngineTest {
 
   private CheckoutEngine engine() {
     if (engine == null) {
-      engine = new CheckoutEngine(store, inventory, pipeline.model(), CheckoutSettings.defaults(), pipeline::busyBefore,
+      engine = new CheckoutEngine(store, inventory, pipeline.model(), CheckoutSettings.defaults(), pipeline::busyLanesBefore,
           receipts::add, notices::add);
     }
     return engine;
