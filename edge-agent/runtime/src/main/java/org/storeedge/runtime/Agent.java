@@ -160,6 +160,16 @@ public final class Agent implements AutoCloseable {
     });
   }
 
+  /**
+   * Purges a customer's local data held by the checkout (open cart, positions); completes on the
+   * agent thread. Safe from any thread.
+   */
+  public java.util.concurrent.CompletableFuture<Map<String, Object>> forgetCustomer(String token) {
+    java.util.concurrent.CompletableFuture<Map<String, Object>> f = new java.util.concurrent.CompletableFuture<>();
+    post(() -> f.complete(checkout.forget(token)));
+    return f;
+  }
+
   /** Presence input (vision or simulator); safe from any thread. */
   public void onObservation(ShopperObservation o) {
     post(() -> checkout.onObservation(o));

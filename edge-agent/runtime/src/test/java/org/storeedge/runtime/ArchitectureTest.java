@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final JavaClasses ALL = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      // test jars of other modules (fixtures, benchmark harnesses) are not production code
+      .withImportOption(location -> !location.contains("-tests.jar"))
       .importPackages("org.storeedge");
 
   @Test

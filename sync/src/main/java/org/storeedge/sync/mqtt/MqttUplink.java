@@ -81,7 +81,8 @@ public final class MqttUplink implements Lifecycle {
   public static final String BATCH = "batch";
   /** MQTT 5 user property naming the payload compression ({@code gzip}); absent when none. */
   public static final String CONTENT_ENCODING = "content-encoding";
-  public static final int MAX_COMMAND_BYTES = 256 * 1024;
+  /** Largest downlink command: a signed store file of 1 MiB, base64 encoded, plus its envelope. */
+  public static final int MAX_COMMAND_BYTES = 1_500_000;
   static final byte[] ONLINE = "{\"state\":\"online\"}".getBytes(StandardCharsets.UTF_8);
   static final byte[] OFFLINE = "{\"state\":\"offline\"}".getBytes(StandardCharsets.UTF_8);
   /** Most entries read from the outbox per refill. */
@@ -113,6 +114,10 @@ public final class MqttUplink implements Lifecycle {
   private boolean stopping;
   private boolean exitLoop;
   private int attempt;
+  /** Which broker of the list the next attempt starts with. */
+  private int uriOffset;
+  /** Longest wait for a broker's answer to CONNECT (Paho's own timeout covers only the socket). */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private Scheduler.Cancellable reconnectTask;
   private Scheduler.Cancellable resumeTask;
   private boolean pausedAfterReject;
@@ -311,11 +316,21 @@ public final class MqttUplink implements Lifecycle {
       return;
     }
     int gen = ++generation;
+    // each attempt starts with the next broker, so one that accepts TCP but never answers the
+    // CONNECT cannot hold the uplink on itself (Paho tries the list in order within an attempt)
+    List<String> uris = new ArrayList<>(options.brokerUris());
+    java.util.Collections.rotate(uris, -(uriOffset % uris.size()));
     try {
-      MqttAsyncClient c = new MqttAsyncClient(options.brokerUris().get(0), options.clientId(), new MemoryPersistence());
+      MqttAsyncClient c = new MqttAsyncClient(uris.get(0), options.clientId(), new MemoryPersistence());
       c.setCallback(new PahoCallback(gen));
       client = c;
-      c.connect(connectionOptions(), null, new MqttActionListener() {
+      scheduler.schedule(CONNECT_TIMEOUT, () -> post(() -> {
+        if (gen == generation && !connected && client != null && !stopping) {
+          onConnectFailed(gen, new java.util.concurrent.TimeoutException(
+              "no answer to CONNECT within " + CONNECT_TIMEOUT.toSeconds() + " s"));
+        }
+      }));
+      c.connect(connectionOptions(uris), null, new MqttActionListener() {
         @Override
         public void onSuccess(IMqttToken token) {
           post(() -> onConnected(gen, token));
@@ -331,9 +346,9 @@ public final class MqttUplink implements Lifecycle {
     }
   }
 
-  private MqttConnectionOptions connectionOptions() {
+  private MqttConnectionOptions connectionOptions(List<String> uris) {
     MqttConnectionOptions o = new MqttConnectionOptions();
-    o.setServerURIs(options.brokerUris().toArray(new String[0]));
+    o.setServerURIs(uris.toArray(new String[0]));
     o.setCleanStart(false);
     o.setSessionExpiryInterval(options.sessionExpirySeconds());
     o.setKeepAliveInterval(options.keepAliveSeconds());
@@ -392,6 +407,7 @@ public final class MqttUplink implements Lifecycle {
     if (gen != generation || stopping) {
       return;
     }
+    uriOffset++;
     if (attempt == 0) {
       log.warn("cannot connect to {}: {} (retrying with backoff)", options.brokerUris(), describe(ex));
     } else {

@@ -354,6 +354,40 @@ public final class CheckoutEngine {
     return unknownExits;
   }
 
+  /**
+   * Purges everything this engine holds about a customer token: an open session and its cart (no
+   * receipt is produced), recently closed sessions kept for amendments, and the positions of the
+   * tracks bound to it. Returns what was purged.
+   */
+  public Map<String, Object> forget(String token) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    Session s = open.remove(token);
+    out.put("openSession", s != null);
+    out.put("cartLines", s == null ? 0 : s.cart.size());
+    int closed = 0;
+    for (Iterator<Session> it = recentlyClosed.iterator(); it.hasNext(); ) {
+      if (it.next().token.equals(token)) {
+        it.remove();
+        closed++;
+      }
+    }
+    out.put("closedSessions", closed);
+    Set<String> tracks = tracksOfToken.remove(token);
+    int n = 0;
+    if (tracks != null) {
+      for (String t : tracks) {
+        if (presence.remove(t) != null) {
+          n++;
+        }
+      }
+    }
+    out.put("tracks", n);
+    for (Session other : open.values()) {
+      other.closeToMillis.remove(token);
+    }
+    return out;
+  }
+
   /** Receipts re-sent as amendments after later evidence changed them. */
   public long amendments() {
     return amendments;

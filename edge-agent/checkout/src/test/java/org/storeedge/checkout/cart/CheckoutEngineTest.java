@@ -261,4 +261,18 @@ class CheckoutEngineTest {
       assertThat(x.qty()).isEqualTo(3);
     });
   }
+
+  @Test
+  void forgettingACustomerPurgesTheOpenCartAndPositionsWithoutAReceipt() {
+    run(3000, null);
+    enter("nia");
+    interact("nia", "l1", -352.0);
+    Map<String, Object> purged = engine().forget("nia");
+    assertThat(purged).containsEntry("openSession", true).containsEntry("cartLines", 1).containsEntry("tracks", 1);
+    where.remove("nia");
+    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "nia", t));
+    run(3000, null);
+    assertThat(receipts).isEmpty();
+    assertThat(engine().openSessions()).isZero();
+  }
 }

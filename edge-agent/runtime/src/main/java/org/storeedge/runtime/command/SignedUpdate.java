@@ -53,7 +53,7 @@ public record SignedUpdate(String kind, byte[] body, String keyId, String issued
     try {
       n = JSON.readTree(payload);
     } catch (IOException e) {
-      throw new CommandRejected("malformed", "payload is not JSON: " + e.getOriginalMessage());
+      throw new CommandRejected("malformed", "payload is not JSON: " + e.getMessage());
     }
     if (n == null || !n.isObject()) {
       throw new CommandRejected("malformed", "payload must be a JSON object with body, signature, keyId, issuedAt, sequence");

@@ -1,0 +1,116 @@
+package org.storeedge.runtime.command;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.storeedge.sync.mqtt.UplinkOptions;
+
+/**
+ * Sends one downlink command to a running agent through its broker and waits for the reply, as
+ * the cloud would: publishes {@code {prefix}cmd/{name}} with fresh correlation data and a message
+ * expiry equal to the wait (a command nobody picked up in time is discarded by the broker, never
+ * applied later), and takes the {@code {prefix}cmd-reply} carrying the same correlation data.
+ * Uses the agent's own broker list, TLS and credentials, under a client id of its own.
+ */
+public final class CommandClient {
+  /** The agent's answer: {@code ok} from the reply's {@code status} user property. */
+  public record Reply(boolean ok, String body) {}
+
+  private final UplinkOptions options;
+
+  public CommandClient(UplinkOptions agentOptions) {
+    this.options = agentOptions;
+  }
+
+  /**
+   * @throws TimeoutException no reply within {@code timeout} (agent not running or not connected)
+   * @throws MqttException no broker of the list could be reached
+   */
+  public Reply send(String name, byte[] payload, Duration timeout) throws MqttException, TimeoutException,
+      InterruptedException {
+    byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+    CompletableFuture<Reply> reply = new CompletableFuture<>();
+    String clientId = options.clientId() + "-cli-" + UUID.randomUUID().toString().substring(0, 8);
+    MqttAsyncClient c = new MqttAsyncClient(options.brokerUris().get(0), clientId, new MemoryPersistence());
+    try {
+      c.setCallback(new MqttCallback() {
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {}
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {}
+
+        @Override
+        public void messageArrived(String topic, MqttMessage m) {
+          MqttProperties p = m.getProperties();
+          if (p != null && p.getCorrelationData() != null && Arrays.equals(p.getCorrelationData(), correlation)) {
+            List<UserProperty> ups = p.getUserProperties();
+            boolean ok = ups != null && ups.stream().anyMatch(u -> u.getKey().equals("status") && u.getValue().equals("ok"));
+            reply.complete(new Reply(ok, new String(m.getPayload(), StandardCharsets.UTF_8)));
+          }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken t) {}
+
+        @Override
+        public void connectComplete(boolean reconnect, String uri) {}
+
+        @Override
+        public void authPacketArrived(int rc, MqttProperties p) {}
+      });
+      MqttConnectionOptions o = new MqttConnectionOptions();
+      o.setServerURIs(options.brokerUris().toArray(new String[0]));
+      o.setCleanStart(true);
+      o.setConnectionTimeout((int) Math.max(1, Math.min(30, timeout.toSeconds())));
+      options.socketFactory().ifPresent(o::setSocketFactory);
+      options.username().ifPresent(o::setUserName);
+      options.password().ifPresent(p -> o.setPassword(new String(p).getBytes(StandardCharsets.UTF_8)));
+      long waitMs = timeout.toMillis();
+      c.connect(o).waitForCompletion(waitMs);
+      c.subscribe(options.topicPrefix() + "cmd-reply", 1).waitForCompletion(waitMs);
+      MqttMessage m = new MqttMessage(payload);
+      m.setQos(1);
+      MqttProperties p = new MqttProperties();
+      p.setCorrelationData(correlation);
+      p.setResponseTopic(options.topicPrefix() + "cmd-reply");
+      p.setMessageExpiryInterval(Math.max(1, timeout.toSeconds()));
+      m.setProperties(p);
+      c.publish(options.topicPrefix() + "cmd/" + name, m).waitForCompletion(waitMs);
+      try {
+        return reply.get(waitMs, TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+    } finally {
+      try {
+        if (c.isConnected()) {
+          c.disconnect().waitForCompletion(5000);
+        }
+      } catch (MqttException e) {
+        // the reply (or the timeout) is what matters
+      }
+      try {
+        c.close(true);
+      } catch (MqttException e) {
+        // nothing left to release that matters to the caller
+      }
+    }
+  }
+}

@@ -1,0 +1,421 @@
+package org.storeedge.runtime.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.storeedge.config.ConfigException;
+import org.storeedge.config.ConfigProblem;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.config.StoreConfigLoader;
+import org.storeedge.core.json.Json;
+import org.storeedge.core.outbox.Stream;
+import org.storeedge.runtime.Agent;
+import org.storeedge.sync.mqtt.MqttUplink;
+import org.storeedge.sync.mqtt.UplinkStats;
+import org.storeedge.sync.outbox.OutboxStats;
+import org.storeedge.sync.outbox.SqliteOutbox;
+import org.storeedge.sync.state.LaneCalibration;
+import org.storeedge.sync.state.OutboxPurge;
+import org.storeedge.sync.state.UpdateLedger;
+
+/**
+ * The agent's downlink commands ({@code {prefix}cmd/{name}}, replies on {@code {prefix}cmd-reply}):
+ *
+ * <table>
+ * <tr><th>name</th><th>payload</th><th>does</th></tr>
+ * <tr><td>outbox-status</td><td>any</td><td>pending per stream, oldest age, outbox/uplink/command counters</td></tr>
+ * <tr><td>forget-customer</td><td>{customerToken}</td><td>purges the customer's unsent outbox entries (and the
+ *     open cart where the checkout supports it); the reply says what was purged</td></tr>
+ * <tr><td>calibrate</td><td>{laneId, step: tare|span, knownGrams}</td><td>measures the lane, stores and applies
+ *     the calibration</td></tr>
+ * <tr><td>config-update</td><td>{@link SignedUpdate} of the store YAML</td><td>validate, apply atomically, restart
+ *     the agent, roll back unless healthy</td></tr>
+ * <tr><td>planogram-update</td><td>{@link SignedUpdate} of {@link Planogram} JSON</td><td>same, for the lane
+ *     assignments overlay</td></tr>
+ * </table>
+ *
+ * <p>Every refusal is a {@link CommandRejected} (the reply's {@code error} names its reason code
+ * and lists each problem) and is counted per reason; nothing a command carries can stop the
+ * agent. Handlers run on the uplink's command thread, one at a time; an update blocks it for at
+ * most two health timeouts (apply, and roll back).
+ */
+public final class DownlinkCommands {
+  private static final Logger LOG = LoggerFactory.getLogger(DownlinkCommands.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final List<String> NAMES = List.of("outbox-status", "forget-customer", "calibrate", "config-update",
+      "planogram-update");
+
+  /**
+   * @param storeFile the store YAML the agent was started with; updates replace it
+   * @param healthTimeout how long a restarted agent has to show readings from every lane device
+   */
+  public record Settings(Path storeFile, TrustedKeys keys, Duration healthTimeout) {}
+
+  private final Settings settings;
+  private final AgentHost host;
+  private final SqliteOutbox outbox;
+  private final UpdateLedger ledger;
+  private final InstantSource clock;
+  private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
+  private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong rolledBack = new AtomicLong();
+  private final AtomicLong calibrations = new AtomicLong();
+  private final AtomicLong customersForgotten = new AtomicLong();
+  private volatile MqttUplink uplink;
+  private volatile Function<String, Map<String, Object>> localForget;
+
+  public DownlinkCommands(Settings settings, AgentHost host, SqliteOutbox outbox, UpdateLedger ledger,
+      InstantSource clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.host = host;
+    this.outbox = outbox;
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  /**
+   * Where the agent keeps a customer's open cart and presence: given a token, drops them and says
+   * what it dropped. Without one, forget-customer purges the outbox only and says so.
+   */
+  public void setLocalForget(Function<String, Map<String, Object>> f) {
+    this.localForget = f;
+  }
+
+  /** Registers every command on the uplink (and reports its counters in outbox-status). */
+  public void register(MqttUplink up) {
+    this.uplink = up;
+    for (String name : NAMES) {
+      up.onCommand(name, this::handle);
+    }
+  }
+
+  /** Runs one command; returns the reply body. Throws {@link CommandRejected} (counted) on refusal. */
+  public byte[] handle(String name, byte[] payload) throws CommandRejected {
+    try {
+      String reply = switch (name) {
+        case "outbox-status" -> outboxStatus();
+        case "forget-customer" -> forgetCustomer(payload);
+        case "calibrate" -> calibrate(payload);
+        case "config-update" -> configUpdate(payload);
+        case "planogram-update" -> planogramUpdate(payload);
+        default -> throw new CommandRejected("unknown", "unknown command " + name);
+      };
+      return reply.getBytes(StandardCharsets.UTF_8);
+    } catch (CommandRejected e) {
+      rejected.computeIfAbsent(e.reason(), k -> new AtomicLong()).incrementAndGet();
+      LOG.warn("command {} {}", name, e.toString().replace('\n', ' '));
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      rejected.computeIfAbsent("failed", k -> new AtomicLong()).incrementAndGet();
+      throw new CommandRejected("failed", "interrupted");
+    } catch (IOException | RuntimeException e) {
+      rejected.computeIfAbsent("failed", k -> new AtomicLong()).incrementAndGet();
+      LOG.error("command {} failed", name, e);
+      throw new CommandRejected("failed", e.toString());
+    }
+  }
+
+  /** Rejections per reason code since start. */
+  public Map<String, Long> rejectedCounts() {
+    Map<String, Long> m = new TreeMap<>();
+    rejected.forEach((k, v) -> m.put(k, v.get()));
+    return m;
+  }
+
+  public long appliedUpdates() {
+    return applied.get();
+  }
+
+  public long rolledBackUpdates() {
+    return rolledBack.get();
+  }
+
+  // ------------------------------------------------------------------ outbox-status
+
+  private String outboxStatus() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", "outbox-status");
+    m.put("ok", true);
+    OutboxStats s = outbox.stats();
+    Map<String, Object> streams = new LinkedHashMap<>();
+    for (Stream st : Stream.values()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("pending", s.pending().get(st));
+      one.put("pendingBytes", s.pendingBytes().get(st));
+      OptionalLong age = outbox.oldestPendingMillis(st);
+      one.put("oldestAgeMillis", age.isPresent() ? age.getAsLong() : null);
+      one.put("dropped", s.dropped().get(st));
+      one.put("refused", s.refused().get(st));
+      one.put("refusedLowDisk", s.refusedLowDisk().get(st));
+      one.put("expired", s.expired().get(st));
+      streams.put(st.name().toLowerCase(java.util.Locale.ROOT), one);
+    }
+    m.put("streams", streams);
+    m.put("totalPending", s.totalPending());
+    m.put("appended", s.appended());
+    m.put("delivered", s.delivered());
+    m.put("receiptsOverCap", s.receiptsOverCap());
+    m.put("writeFailures", s.writeFailures());
+    m.put("freeDiskBytes", freeDisk());
+    m.put("fileBytes", s.fileBytes());
+    m.put("alarms", s.alarms().stream().map(a -> Map.of("kind", a.kind().name(), "message", a.message(),
+        "since", java.time.Instant.ofEpochMilli(a.sinceMillis()).toString())).toList());
+    MqttUplink up = uplink;
+    if (up != null) {
+      UplinkStats u = up.stats();
+      Map<String, Object> um = new LinkedHashMap<>();
+      um.put("connected", u.connected());
+      um.put("broker", u.broker());
+      um.put("sent", u.sent());
+      um.put("acknowledged", u.acknowledged());
+      um.put("retried", u.retried());
+      um.put("rejected", u.rejected());
+      um.put("connects", u.connects());
+      um.put("connectionLosses", u.connectionLosses());
+      um.put("offlineMillis", u.offlineMillis());
+      um.put("inFlight", u.inFlight());
+      um.put("window", u.window());
+      um.put("commandsHandled", u.commandsHandled());
+      um.put("commandErrors", u.commandErrors());
+      m.put("uplink", um);
+    }
+    Agent a = host.agent();
+    if (a != null) {
+      m.put("agent", Map.of("droppedReadings", a.droppedReadings(), "outboxRefused", a.outboxRefused()));
+    }
+    m.put("commands", Map.of("appliedUpdates", applied.get(), "rolledBackUpdates", rolledBack.get(),
+        "calibrations", calibrations.get(), "customersForgotten", customersForgotten.get(), "rejected", rejectedCounts()));
+    return Json.write(m);
+  }
+
+  private long freeDisk() {
+    try {
+      Path dir = outbox.file().toAbsolutePath().getParent();
+      return java.nio.file.Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  // ------------------------------------------------------------------ forget-customer
+
+  private String forgetCustomer(byte[] payload) throws CommandRejected {
+    JsonNode n = object(payload);
+    String token = n.path("customerToken").asText("");
+    if (token.isBlank()) {
+      throw new CommandRejected("malformed", "customerToken is required");
+    }
+    OutboxPurge.Result r = new OutboxPurge(outbox).purge(token);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", "forget-customer");
+    m.put("ok", true);
+    m.put("customerToken", token);
+    Map<String, Object> purged = new LinkedHashMap<>();
+    r.purged().forEach((st, c) -> purged.put(st.name().toLowerCase(java.util.Locale.ROOT), c));
+    m.put("outboxPurged", purged);
+    m.put("outboxInFlightNotPurged", r.inFlight());
+    Function<String, Map<String, Object>> f = localForget;
+    m.put("local", f != null ? f.apply(token) : Map.of("purged", false,
+        "reason", "no agent is attached to purge open carts and positions"));
+    m.put("note", "messages already delivered to the broker are the cloud's to purge");
+    customersForgotten.incrementAndGet();
+    return Json.write(m);
+  }
+
+  // ------------------------------------------------------------------ calibrate
+
+  private String calibrate(byte[] payload) throws CommandRejected {
+    JsonNode n = object(payload);
+    String lane = n.path("laneId").asText("");
+    String step = n.path("step").asText("");
+    JsonNode kg = n.get("knownGrams");
+    if (lane.isBlank() || !(step.equals("tare") || step.equals("span"))) {
+      throw new CommandRejected("malformed", "expected {laneId, step: tare|span, knownGrams}");
+    }
+    if (kg != null && !kg.isNumber()) {
+      throw new CommandRejected("malformed", "knownGrams must be a number (got: " + kg + ")");
+    }
+    if (step.equals("span") && kg == null) {
+      throw new CommandRejected("malformed", "span needs knownGrams: the weight now on the lane, grams");
+    }
+    double known = kg == null ? 0 : kg.asDouble();
+    LaneCalibrator cal = host.tap().calibrator();
+    LaneCalibrator.Result r;
+    try {
+      r = step.equals("tare") ? cal.tare(lane, known) : cal.span(lane, known);
+    } catch (LaneCalibrator.CalibrationException e) {
+      throw new CommandRejected("calibration-failed", e.getMessage());
+    }
+    calibrations.incrementAndGet();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", "calibrate");
+    m.put("ok", true);
+    m.put("laneId", lane);
+    m.put("step", step);
+    m.put("knownGrams", known);
+    m.put("calibration", calJson(r.calibration()));
+    m.put("previous", calJson(r.previous()));
+    m.put("rawMeanGrams", Json.round(r.rawMeanGrams(), 2));
+    m.put("rawSdGrams", Json.round(r.rawSdGrams(), 3));
+    m.put("samples", r.samples());
+    return Json.write(m);
+  }
+
+  private static Map<String, Object> calJson(LaneCalibration c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("zeroGrams", Json.round(c.zeroGrams(), 3));
+    m.put("gain", c.gain());
+    return m;
+  }
+
+  // ------------------------------------------------------------------ signed updates
+
+  private String configUpdate(byte[] payload) throws CommandRejected, IOException, InterruptedException {
+    SignedUpdate u = SignedUpdate.verify("config", payload, settings.keys());
+    checkNotReplayed(u);
+    String yaml = utf8(u.body());
+    Path file = settings.storeFile();
+    Path dir = file.toAbsolutePath().getParent();
+    StoreConfig next;
+    try {
+      next = new StoreConfigLoader(host.tap().base()).parse(file.toString(), yaml, dir);
+    } catch (ConfigException e) {
+      throw new CommandRejected("invalid", e.problems().size() + " problem(s) in the new store file",
+          e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+    requireNoOpenCarts();
+    consume(u);
+    StoreConfig previous = host.config();
+    Path overlay = Planogram.fileFor(file);
+    AtomicFiles.replace(file, u.body());
+    AtomicFiles.remove(overlay);
+    return applyOrRollBack("config-update", u, previous, next, () -> {
+      AtomicFiles.restore(file);
+      AtomicFiles.restore(overlay);
+    });
+  }
+
+  private String planogramUpdate(byte[] payload) throws CommandRejected, IOException, InterruptedException {
+    SignedUpdate u = SignedUpdate.verify("planogram", payload, settings.keys());
+    checkNotReplayed(u);
+    Path file = settings.storeFile();
+    StoreConfig base;
+    try {
+      base = new StoreConfigLoader(host.tap().base()).load(file);
+    } catch (ConfigException e) {
+      throw new CommandRejected("failed", "the store file on disk no longer loads",
+          e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+    Planogram p = Planogram.parse(u.body(), base);
+    requireNoOpenCarts();
+    consume(u);
+    StoreConfig previous = host.config();
+    Path overlay = Planogram.fileFor(file);
+    AtomicFiles.replace(overlay, u.body());
+    return applyOrRollBack("planogram-update", u, previous, p.applyTo(base), () -> AtomicFiles.restore(overlay));
+  }
+
+  @FunctionalInterface
+  private interface Undo {
+    void run() throws IOException;
+  }
+
+  private String applyOrRollBack(String name, SignedUpdate u, StoreConfig previous, StoreConfig next, Undo undo)
+      throws CommandRejected, IOException, InterruptedException {
+    host.restart(next);
+    AgentHost.Health h = host.awaitHealthy(settings.healthTimeout());
+    if (!h.healthy()) {
+      LOG.error("{} sequence {} left the agent unhealthy ({}); rolling back", name, u.sequence(), h.describe());
+      undo.run();
+      host.restart(previous);
+      AgentHost.Health back = host.awaitHealthy(settings.healthTimeout());
+      rolledBack.incrementAndGet();
+      throw new CommandRejected("rolled-back", name + " sequence " + u.sequence() + " was applied and rolled back",
+          List.of("after applying: " + h.describe() + " within " + settings.healthTimeout().toSeconds() + " s",
+              "after rolling back: " + back.describe()));
+    }
+    applied.incrementAndGet();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", name);
+    m.put("ok", true);
+    m.put("applied", true);
+    m.put("sequence", u.sequence());
+    m.put("keyId", u.keyId());
+    List<String> restartNeeded = new ArrayList<>();
+    if (!previous.sync().equals(next.sync())) {
+      restartNeeded.add("sync");
+    }
+    if (!previous.storage().equals(next.storage())) {
+      restartNeeded.add("storage");
+    }
+    m.put("healthy", true);
+    m.put("takesEffectAtNextProcessRestart", restartNeeded);
+    LOG.info("{} sequence {} applied; agent healthy", name, u.sequence());
+    return Json.write(m);
+  }
+
+  private void checkNotReplayed(SignedUpdate u) throws CommandRejected {
+    OptionalLong last = ledger.lastSequence(u.kind());
+    if (last.isPresent() && u.sequence() <= last.getAsLong()) {
+      throw new CommandRejected("replayed", "sequence " + u.sequence() + " is not greater than the last accepted "
+          + u.kind() + " update (" + last.getAsLong() + ")");
+    }
+  }
+
+  /** Every authentic, valid update uses up its sequence, also when it is later rolled back. */
+  private void consume(SignedUpdate u) throws CommandRejected {
+    if (!ledger.accept(u.kind(), u.sequence(), u.keyId(), clock.millis())) {
+      throw new CommandRejected("replayed", "sequence " + u.sequence() + " was accepted meanwhile");
+    }
+  }
+
+  private void requireNoOpenCarts() throws CommandRejected {
+    Agent a = host.agent();
+    int open = a == null ? 0 : a.checkout().openSessions();
+    if (open > 0) {
+      throw new CommandRejected("busy", open + " shopper(s) are in the store; a restart would lose their carts. "
+          + "Send the update again when the store is empty");
+    }
+  }
+
+  private static String utf8(byte[] body) throws CommandRejected {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+    } catch (CharacterCodingException e) {
+      throw new CommandRejected("invalid", "the new store file is not UTF-8 text");
+    }
+  }
+
+  private static JsonNode object(byte[] payload) throws CommandRejected {
+    try {
+      JsonNode n = JSON.readTree(payload);
+      if (n == null || !n.isObject()) {
+        throw new CommandRejected("malformed", "payload must be a JSON object");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new CommandRejected("malformed", "payload is not JSON: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package org.storeedge.runtime.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.storeedge.checkout.cart.CheckoutSettings;
+import org.storeedge.checkout.weight.DetectorSettings;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.DriverRegistry;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.time.SystemScheduler;
+import org.storeedge.runtime.Agent;
+import org.storeedge.sync.mqtt.MqttUplink;
+import org.storeedge.sync.mqtt.UplinkOptions;
+import org.storeedge.sync.outbox.OutboxOptions;
+import org.storeedge.sync.outbox.SqliteOutbox;
+import org.storeedge.sync.state.CalibrationStore;
+import org.storeedge.sync.state.StateDatabase;
+import org.storeedge.sync.state.UpdateLedger;
+
+/**
+ * The agent on a gateway, on wall time, as {@code storeedge run} starts it:
+ *
+ * <pre>
+ *  drivers --> DeviceTap (calibration, health counts) --> Agent (rebuilt by AgentHost on updates)
+ *                                                            |
+ *  SqliteOutbox (storeedge.db) <-----------------------------+
+ *       |                      StateDatabase (storeedge-state.db): calibrations, update ledger
+ *  MqttUplink --cmd/{name}--> DownlinkCommands, gate
+ * </pre>
+ *
+ * <p>The outbox, the state database, the uplink and the calibration layer live as long as this
+ * object; the agent is replaced when a signed update changes the store file. Threads: "agent"
+ * (pipeline, checkout), "uplink-timers", and the uplink's own.
+ */
+public final class GatewayRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param storeFile the store YAML; signed updates replace it (and its planogram overlay)
+   * @param config that file loaded, with its planogram overlay laid over
+   * @param drivers the hardware drivers (the tap wraps them)
+   */
+  public record Options(Path storeFile, StoreConfig config, DriverRegistry drivers, TrustedKeys keys,
+      Duration healthTimeout, DetectorSettings detector, CheckoutSettings checkout) {}
+
+  private final SystemScheduler agentThread;
+  private final SystemScheduler uplinkTimers;
+  private final SqliteOutbox outbox;
+  private final StateDatabase state;
+  private final AgentHost host;
+  private final DownlinkCommands commands;
+  private final MqttUplink uplink;
+
+  private GatewayRuntime(SystemScheduler agentThread, SystemScheduler uplinkTimers, SqliteOutbox outbox,
+      StateDatabase state, AgentHost host, DownlinkCommands commands, MqttUplink uplink) {
+    this.agentThread = agentThread;
+    this.uplinkTimers = uplinkTimers;
+    this.outbox = outbox;
+    this.state = state;
+    this.host = host;
+    this.commands = commands;
+    this.uplink = uplink;
+  }
+
+  /** Opens the databases, starts the agent, then the uplink. On failure everything opened is closed. */
+  public static GatewayRuntime start(Options o) throws Exception {
+    StoreConfig cfg = o.config();
+    Path db = cfg.storage().database();
+    if (db.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(db.toAbsolutePath().getParent());
+    }
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      SystemScheduler agentThread = new SystemScheduler("agent");
+      opened.add(agentThread);
+      SystemScheduler uplinkTimers = new SystemScheduler("uplink-timers");
+      opened.add(uplinkTimers);
+      SqliteOutbox outbox = SqliteOutbox.open(db, new OutboxOptions(cfg.storage().maxBytes(), agentThread));
+      opened.add(outbox);
+      StateDatabase state = StateDatabase.open(StateDatabase.siblingOf(db));
+      opened.add(state);
+      LaneCalibrator calibrator = new LaneCalibrator(new CalibrationStore(state), agentThread, AgentHost.laneIds(cfg));
+      DeviceTap tap = new DeviceTap(o.drivers(), calibrator);
+      AgentHost host = new AgentHost(c -> new Agent(c, agentThread, tap.registry(), outbox, false, o.detector(),
+          o.checkout(), List.of()), tap);
+      DownlinkCommands commands = new DownlinkCommands(new DownlinkCommands.Settings(o.storeFile(), o.keys(),
+          o.healthTimeout()), host, outbox, new UpdateLedger(state), agentThread);
+      commands.setLocalForget(token -> {
+        try {
+          return host.agent().forgetCustomer(token).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          return java.util.Map.of("purged", false, "reason", "the agent did not answer: " + e);
+        }
+      });
+      MqttUplink uplink = null;
+      if (!cfg.sync().brokers().isEmpty()) {
+        uplink = new MqttUplink(outbox, UplinkOptions.fromConfig(cfg), uplinkTimers);
+        commands.register(uplink);
+        // gate controllers without a driver of their own report check-in/out as a command
+        uplink.onCommand("gate", (name, payload) -> {
+          JsonNode n = JSON.readTree(payload);
+          GateEvent.Direction dir = GateEvent.Direction.valueOf(n.path("direction").asText("").toUpperCase());
+          String token = n.path("customerToken").asText("");
+          if (token.isBlank()) {
+            throw new IllegalArgumentException("customerToken is required");
+          }
+          host.onGate(new GateEvent(n.path("gateId").asText("gate"), dir, token, agentThread.millis()));
+          return "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        });
+      } else {
+        LOG.warn("no sync.brokers configured: receipts and events stay in {} until a broker is configured", db);
+      }
+      if (o.keys().isEmpty()) {
+        LOG.warn("no --trust-key given: config-update and planogram-update commands will be refused");
+      }
+      opened.add(host);
+      host.start(cfg);
+      if (uplink != null) {
+        uplink.start();
+      }
+      LOG.info("agent running; database {}", db);
+      return new GatewayRuntime(agentThread, uplinkTimers, outbox, state, host, commands, uplink);
+    } catch (Exception | LinkageError e) {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception ce) {
+          e.addSuppressed(ce);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** The store file with its planogram overlay (if present and valid) laid over. */
+  public static StoreConfig withPlanogram(Path storeFile, StoreConfig config) throws IOException, CommandRejected {
+    Optional<Planogram> p = Planogram.load(storeFile, config);
+    return p.isPresent() ? p.get().applyTo(config) : config;
+  }
+
+  public AgentHost host() {
+    return host;
+  }
+
+  public DownlinkCommands commands() {
+    return commands;
+  }
+
+  public SqliteOutbox outbox() {
+    return outbox;
+  }
+
+  public Optional<MqttUplink> uplink() {
+    return Optional.ofNullable(uplink);
+  }
+
+  /** Stops the uplink (unsent entries stay in the outbox), the agent, then closes the databases. */
+  @Override
+  public void close() {
+    if (uplink != null) {
+      uplink.stop();
+    }
+    host.close();
+    state.close();
+    outbox.close();
+    uplinkTimers.close();
+    agentThread.close();
+  }
+}

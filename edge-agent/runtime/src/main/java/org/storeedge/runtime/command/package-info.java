@@ -1,0 +1,34 @@
+/**
+ * The gateway runtime of {@code storeedge run}: downlink commands, signed updates, calibration.
+ *
+ * <pre>
+ *  drivers --raw--> DeviceTap --LaneCalibrator: (g - zero) * gain--> Agent (rebuilt by AgentHost)
+ *                      '-- OK readings per device (health)
+ *  broker --cmd/{name}--> MqttUplink --> DownlinkCommands --reply--> cmd-reply
+ *     outbox-status     outbox and uplink counters, oldest age per stream, free disk
+ *     forget-customer   OutboxPurge of unsent entries carrying the token
+ *     calibrate         LaneCalibrator.tare/span -> CalibrationStore (state database)
+ *     config-update     SignedUpdate.verify -> UpdateLedger (replay) -> StoreConfigLoader (all problems)
+ *     planogram-update    -> AtomicFiles.replace (FILE.previous kept) -> AgentHost.restart
+ *                          -> healthy within --health-timeout? else AtomicFiles.restore + restart
+ * </pre>
+ *
+ * <p>Trust: update signatures are Ed25519 by a key pinned with {@code run --trust-key PEM}
+ * (repeatable; a key id is the first 16 hex digits of the SHA-256 of the key's X.509 encoding).
+ * The signature covers the kind, key id, sequence, issue time and body (see {@link
+ * org.storeedge.runtime.command.SignedUpdate}), so none can be swapped onto another signature.
+ * Every authentic, valid update uses up its sequence number (also when it is rolled back); the
+ * last one per kind is kept in the state database and survives restarts.
+ *
+ * <p>Healthy after an update: the agent was rebuilt and started, and every device reading lanes
+ * delivered an OK reading within the health timeout. An update is refused with reason
+ * {@code busy} while shoppers are in the store (a restart would lose their open carts). Changes
+ * to {@code sync} or {@code storage} are written but take effect at the next process start (the
+ * reply lists them).
+ *
+ * <p>Calibration from the command line ({@code storeedge calibrate}) goes through the broker to
+ * the running agent ({@link org.storeedge.runtime.command.CommandClient}): a calibration measures
+ * live readings, which only the agent has. The command carries a message expiry equal to the
+ * CLI's wait, so one nobody answered is never applied later.
+ */
+package org.storeedge.runtime.command;
