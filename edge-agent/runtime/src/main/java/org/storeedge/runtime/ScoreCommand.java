@@ -18,6 +18,7 @@ import org.storeedge.core.json.Json;
 import org.storeedge.runtime.sim.EventScorer;
 import org.storeedge.runtime.sim.Scorer;
 import org.storeedge.runtime.sim.SimulationRun;
+import org.storeedge.runtime.sim.VisionRig;
 import org.storeedge.simulator.NoiseModel;
 import org.storeedge.simulator.Scenario;
 import org.storeedge.simulator.ScenarioLoader;
@@ -55,10 +56,22 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "also write all results as JSON")
   Path json;
 
+  @Option(names = "--vision", description = "shoppers' positions from simulated cameras through the real vision pipeline "
+      + "(the sim-person model under vision/models of the storeedge.home directory) instead of from the simulator")
+  boolean vision;
+
+  @Option(names = "--cameras", defaultValue = "2", paramLabel = "N",
+      description = "with --vision: number of simulated corner cameras, 1.." + VisionRig.MAX_CAMERAS + " (default: ${DEFAULT-VALUE})")
+  int cameras;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (vision && (cameras < 1 || cameras > VisionRig.MAX_CAMERAS)) {
+      err.println("--cameras must be 1.." + VisionRig.MAX_CAMERAS + " (got: " + cameras + ")");
+      return Main.BAD_INPUT;
+    }
     StoreConfig cfg;
     List<Scenario> list = new ArrayList<>();
     try {
@@ -139,7 +152,7 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> runOne(PrintWriter out, String name, Scenario sc, StoreConfig cfg, Totals all) {
-    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc);
+    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, vision ? cameras : 0);
     Scorer.Score s = r.score();
     EventScorer.Score e = r.events();
     all.add(s);

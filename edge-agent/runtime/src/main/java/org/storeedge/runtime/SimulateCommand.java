@@ -13,6 +13,7 @@ import org.storeedge.config.ConfigProblem;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.runtime.sim.SimulationRun;
+import org.storeedge.runtime.sim.VisionRig;
 import org.storeedge.simulator.Scenario;
 import org.storeedge.simulator.ScenarioLoader;
 import picocli.CommandLine.Command;
@@ -55,10 +56,22 @@ final class SimulateCommand implements Callable<Integer> {
       description = "directory for the run's database and embedded broker (default: a new temporary directory)")
   Path workDir;
 
+  @Option(names = "--vision", description = "shoppers' positions from simulated cameras through the real vision pipeline "
+      + "(the sim-person model under vision/models of the storeedge.home directory) instead of from the simulator")
+  boolean vision;
+
+  @Option(names = "--cameras", defaultValue = "2", paramLabel = "N",
+      description = "with --vision: number of simulated corner cameras, 1.." + VisionRig.MAX_CAMERAS + " (default: ${DEFAULT-VALUE})")
+  int cameras;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
+    if (vision && (cameras < 1 || cameras > VisionRig.MAX_CAMERAS)) {
+      err.println("--cameras must be 1.." + VisionRig.MAX_CAMERAS + " (got: " + cameras + ")");
+      return Main.BAD_INPUT;
+    }
     StoreConfig cfg;
     Scenario sc;
     try {
@@ -76,7 +89,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("storeedge-sim-");
     SimulationRun.Result r = new SimulationRun(new SimulationRun.Options(cfg, sc, dir, Optional.ofNullable(broker), pace,
-        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true))).run();
+        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), vision ? cameras : 0).run();
     Path parent = report.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

@@ -22,6 +22,7 @@ import org.storeedge.checkout.cart.CheckoutSettings;
 import org.storeedge.checkout.cart.Receipt;
 import org.storeedge.checkout.weight.DetectorSettings;
 import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.DriverFactory;
 import org.storeedge.core.device.DriverRegistry;
 import org.storeedge.core.json.Json;
 import org.storeedge.core.time.SystemScheduler;
@@ -57,11 +58,22 @@ public final class SimulationRun {
    * receipts counted in memory instead of stored and sent. For scoring many scenarios quickly.
    */
   public static Result recognitionOnly(StoreConfig config, Scenario scenario) {
+    return recognitionOnly(config, scenario, 0);
+  }
+
+  /**
+   * As {@link #recognitionOnly(StoreConfig, Scenario)}; with {@code visionCameras} &gt; 0 the
+   * shoppers' positions come from that many simulated cameras through the real vision pipeline
+   * ({@link VisionRig}) instead of from the simulator.
+   */
+  public static Result recognitionOnly(StoreConfig config, Scenario scenario, int visionCameras) {
     long wallStart = System.nanoTime();
     VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(DEFAULT_START), 0);
     SimulatedStore store = new SimulatedStore(config, scenario, vs);
     MemoryOutbox outbox = new MemoryOutbox();
-    Agent agent = new Agent(config, vs, new DriverRegistry(List.of(store.driverFactory())), outbox, true,
+    VisionRig rig = visionCameras > 0 ? VisionRig.open(config, store, vs, visionCameras) : null;
+    DriverFactory devices = rig == null ? store.driverFactory() : rig.tap(store.driverFactory());
+    Agent agent = new Agent(config, vs, new DriverRegistry(List.of(devices)), outbox, true,
         DetectorSettings.defaults(), CheckoutSettings.defaults(), List.of());
     List<Receipt> receipts = new ArrayList<>();
     List<Long> latency = new ArrayList<>();
@@ -74,10 +86,21 @@ public final class SimulationRun {
     try {
       agent.start();
     } catch (Exception e) {
+      if (rig != null) {
+        rig.close();
+      }
       throw new IllegalStateException("simulated agent failed to start: " + e.getMessage(), e);
     }
-    store.start(agent::onGate, agent::onObservation);
-    vs.runUntil(store.endTime().plusSeconds(10));
+    if (rig == null) {
+      store.start(agent::onGate, agent::onObservation);
+    } else {
+      rig.start(agent::onObservation);
+      store.start(e -> {
+        rig.onGate(e);
+        agent.onGate(e);
+      }, o -> {});
+    }
+    runUntil(vs, store.endTime().plusSeconds(10), rig);
     agent.close();
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("samples", agent.pipeline().samples());
@@ -85,12 +108,33 @@ public final class SimulationRun {
     stats.put("messageBytes", outbox.bytes());
     stats.put("unattributedEvents", agent.checkout().unattributedEvents());
     stats.put("virtualSeconds", Duration.between(store.startTime(), vs.instant()).toSeconds());
+    if (rig != null) {
+      stats.put("vision", rig.stats());
+      rig.close();
+    }
     return new Result(receipts, store.groundTruth(), Scorer.score(truthOf(store.groundTruth()), receipts),
         EventScorer.score(store.groundTruth().actions(), shelfEvents), 0, List.of(), latency, 0, stats,
         Duration.ofNanos(System.nanoTime() - wallStart));
   }
 
   private static final Instant DEFAULT_START = Instant.parse("2026-01-05T09:00:00Z");
+
+  /**
+   * Runs virtual time to {@code until}: in one go without vision (as always), or in camera
+   * periods with the rig processing each camera's latest frame after every step.
+   */
+  static void runUntil(VirtualScheduler vs, Instant until, VisionRig rig) {
+    if (rig == null) {
+      vs.runUntil(until);
+      return;
+    }
+    Duration step = rig.step();
+    while (vs.instant().isBefore(until)) {
+      Instant next = vs.instant().plus(step);
+      vs.runUntil(next.isAfter(until) ? until : next);
+      rig.processFrames();
+    }
+  }
 
   static Map<String, Map<String, Integer>> truthOf(GroundTruth gt) {
     Map<String, Map<String, Integer>> truth = new LinkedHashMap<>();
@@ -132,9 +176,16 @@ public final class SimulationRun {
   }
 
   private final Options o;
+  private final int visionCameras;
 
   public SimulationRun(Options options) {
+    this(options, 0);
+  }
+
+  /** With {@code visionCameras} &gt; 0, positions come from simulated cameras through {@link VisionRig}. */
+  public SimulationRun(Options options, int visionCameras) {
     this.o = options;
+    this.visionCameras = visionCameras;
   }
 
   public Result run() throws Exception {
@@ -183,7 +234,9 @@ public final class SimulationRun {
       Scenario scenario = o.scenario();
       VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(DEFAULT_START), o.pace());
       SimulatedStore store = new SimulatedStore(config, scenario, vs);
-      DriverRegistry registry = new DriverRegistry(List.of(store.driverFactory()));
+      VisionRig rig = visionCameras > 0 ? VisionRig.open(config, store, vs, visionCameras) : null;
+      DriverRegistry registry = new DriverRegistry(List.of(rig == null ? store.driverFactory()
+          : rig.tap(store.driverFactory())));
       List<Receipt> receipts = new ArrayList<>();
       List<Long> latency = new ArrayList<>();
       Agent agent = new Agent(config, vs, registry, outbox, true, DetectorSettings.defaults(),
@@ -194,15 +247,27 @@ public final class SimulationRun {
         receipts.add(r);
         latency.add(vs.millis() - r.exitedAt().toEpochMilli());
       });
-      agent.start();
-      store.start(e -> {
-        if (e.direction() == org.storeedge.core.event.GateEvent.Direction.EXIT) {
-          exitWallNanos.put(e.customerToken(), System.nanoTime());
+      try {
+        agent.start();
+        if (rig != null) {
+          rig.start(agent::onObservation);
         }
-        agent.onGate(e);
-      }, agent::onObservation);
-      vs.runUntil(store.endTime().plusSeconds(10));
-      agent.close();
+        store.start(e -> {
+          if (e.direction() == org.storeedge.core.event.GateEvent.Direction.EXIT) {
+            exitWallNanos.put(e.customerToken(), System.nanoTime());
+          }
+          if (rig != null) {
+            rig.onGate(e);
+          }
+          agent.onGate(e);
+        }, rig == null ? agent::onObservation : obs -> {});
+        runUntil(vs, store.endTime().plusSeconds(10), rig);
+        agent.close();
+      } finally {
+        if (rig != null) {
+          rig.close();
+        }
+      }
 
       boolean drained = uplink.awaitDrained(o.drainTimeout());
       long undelivered = outbox.pendingCount();
@@ -218,6 +283,9 @@ public final class SimulationRun {
       stats.put("unattributedEvents", agent.checkout().unattributedEvents());
       stats.put("uplink", uplink.stats().toString());
       stats.put("virtualSeconds", Duration.between(store.startTime(), vs.instant()).toSeconds());
+      if (rig != null) {
+        stats.put("vision", rig.stats());
+      }
       uplink.stop();
       Scorer.Score score = Scorer.score(truthOf(store.groundTruth()), receipts);
       Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);

@@ -1,0 +1,350 @@
+package org.storeedge.runtime.sim;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.storeedge.config.ConfigProblem;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.DriverFactory;
+import org.storeedge.core.device.ReadingSink;
+import org.storeedge.core.device.ReadingStatus;
+import org.storeedge.core.device.WeightDriver;
+import org.storeedge.core.device.WeightReading;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.core.time.Scheduler;
+import org.storeedge.core.time.VirtualScheduler;
+import org.storeedge.simulator.SimulatedStore;
+import org.storeedge.simulator.camera.CameraPoses;
+import org.storeedge.simulator.camera.SimulatedCameraRenderer;
+import org.storeedge.simulator.camera.SimulatedCameraSource;
+import org.storeedge.simulator.camera.SimulatedStoreScene;
+import org.storeedge.simulator.camera.StoreLayout;
+import org.storeedge.vision.LatestFrameSlot;
+import org.storeedge.vision.PipelineSettings;
+import org.storeedge.vision.VisionListener;
+import org.storeedge.vision.VisionPipeline;
+import org.storeedge.vision.geometry.CameraPose;
+import org.storeedge.vision.geometry.LaneZones;
+import org.storeedge.vision.geometry.SimulatedCamera;
+import org.storeedge.vision.interaction.InteractionDetector;
+import org.storeedge.vision.interaction.InteractionSettings;
+import org.storeedge.vision.interaction.TokenBinder;
+import org.storeedge.vision.interaction.ZoneInteraction;
+import org.storeedge.vision.onnx.ModelRegistry;
+import org.storeedge.vision.onnx.OnnxDetector;
+import org.storeedge.vision.track.ByteTracker;
+
+/**
+ * Real vision for a simulated run: the simulator renders each camera's frames and the real
+ * pipeline (sim-person model in ONNX Runtime, ByteTracker, floor projection, lane zones) turns
+ * them into {@link ShopperObservation}s, which replace the simulator's own positions.
+ *
+ * <p>Cameras are the store's corner cameras ({@link CameraPoses#corners}), 320x240, rendering at
+ * 5 fps; camera {@code cam-i} uses corner 0, 2, 1, 3 in that order (the first two are diagonal).
+ * One {@link TokenBinder} is shared by all cameras: the customer token of an ENTER goes to the
+ * nearest unbound track near the entry gate, whichever camera sees it first; tracks of the other
+ * cameras start unbound. A track without a token takes over the token of the shopper last seen
+ * nearest to it (by any camera, at most {@value #CARRY_MILLIS} ms before, within
+ * {@value #CARRY_METRES} m plus a walking pace of {@value #CARRY_METRES_PER_SECOND} m/s for the
+ * time since), when no other shopper was nearly as close: so a shopper keeps the token when the gate's track is
+ * lost, and other cameras' tracks of the same shopper carry it too (the checkout handles several
+ * tracks per token). Position only; no appearance features. Unclaimed tracks carry no token and
+ * the checkout ignores them.
+ *
+ * <p>Threads: everything runs on the thread driving the {@link VirtualScheduler}. Frames are
+ * rendered by the scheduler's tasks and processed by {@link #processFrames()}, which the
+ * simulation loop calls after each {@link #step()} of virtual time, so a run is repeatable.
+ * Event gating: weight readings that move by more than {@value #ACTIVITY_GRAMS} g boost every
+ * camera for {@link #BOOST} (see {@link #tap}); otherwise the pipeline's idle rate applies.
+ */
+public final class VisionRig implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VisionRig.class);
+
+  public static final int WIDTH = 320;
+  public static final int HEIGHT = 240;
+  public static final double CAMERA_FPS = 5;
+  public static final int MAX_CAMERAS = 4;
+  /** A change between two readings of one lane larger than this counts as weight activity. */
+  public static final double ACTIVITY_GRAMS = 15;
+  public static final Duration BOOST = Duration.ofSeconds(3);
+  private static final int[] CORNER_ORDER = {0, 2, 1, 3};
+  /** Hand-over of a token to an unbound track: distance to the shopper's last position, and its age. */
+  public static final double CARRY_METRES = 0.8;
+  public static final double CARRY_METRES_PER_SECOND = 1.0;
+  public static final long CARRY_MILLIS = 8000;
+  /** The nearest shopper must be this much closer than the second nearest for a hand-over. */
+  private static final double CARRY_MARGIN_METRES = 0.3;
+
+  private record Seen(double x, double y, long atMillis) {}
+
+  private final Map<String, String> tokenOfTrack = new HashMap<>();
+  private final Map<String, Seen> lastSeenOfToken = new HashMap<>();
+  private long handOvers;
+  private final Map<String, Long> byCamera = new LinkedHashMap<>();
+
+  private final List<VisionPipeline> pipelines = new ArrayList<>();
+  private final List<SimulatedCameraSource> sources = new ArrayList<>();
+  private final List<OnnxDetector> detectors = new ArrayList<>();
+  private final List<InteractionDetector> interactions = new ArrayList<>();
+  private final TokenBinder binder;
+  private Consumer<ShopperObservation> sink = o -> {};
+  private final Map<String, Double> lastGrams = new HashMap<>();
+  private long observations;
+  private long tokenObservations;
+  private long zoneInteractions;
+  private long boosts;
+
+  /** The sim-person model: {@code ${storeedge.home:-.}/vision/models/sim-person}. */
+  public static Path defaultModelDir() {
+    return Path.of(System.getProperty("storeedge.home", "."), "vision", "models", "sim-person");
+  }
+
+  /**
+   * Builds {@code cameras} cameras (1..4) over {@code store} and starts their frame sources on
+   * {@code scheduler} (rendering begins at {@link #start}). A missing or unreadable model fails
+   * here with its path.
+   */
+  public static VisionRig open(StoreConfig config, SimulatedStore store, VirtualScheduler scheduler, int cameras) {
+    return new VisionRig(config, store, scheduler, cameras, defaultModelDir());
+  }
+
+  public VisionRig(StoreConfig config, SimulatedStore store, VirtualScheduler scheduler, int cameras, Path modelDir) {
+    if (cameras < 1 || cameras > MAX_CAMERAS) {
+      throw new IllegalArgumentException("vision cameras must be 1.." + MAX_CAMERAS + " (got: " + cameras + ")");
+    }
+    if (!Files.isDirectory(modelDir)) {
+      throw new IllegalArgumentException("vision model directory not found: " + modelDir.toAbsolutePath()
+          + " (set -Dstoreedge.home to the project directory)");
+    }
+    this.binder = new TokenBinder(config.gates());
+    VisionListener listener = new VisionListener() {
+      @Override
+      public void onObservation(ShopperObservation o) {
+        observations++;
+        int colon = o.trackId().indexOf(':');
+        byCamera.merge(colon < 0 ? "?" : o.trackId().substring(0, colon), 1L, Long::sum);
+        ShopperObservation carried = carry(o);
+        if (carried.customerToken() != null) {
+          tokenObservations++;
+        }
+        sink.accept(carried);
+      }
+
+      @Override
+      public void onInteractionStarted(ZoneInteraction interaction) {
+        zoneInteractions++;
+      }
+    };
+    StoreLayout layout = new StoreLayout(config);
+    List<CameraPose> poses = CameraPoses.corners(layout, WIDTH, HEIGHT);
+    SimulatedStoreScene scene = new SimulatedStoreScene(store, 7);
+    PipelineSettings settings = PipelineSettings.defaults().withFps(CAMERA_FPS, PipelineSettings.defaults().idleFps());
+    try {
+      for (int c = 0; c < cameras; c++) {
+        String id = "cam-" + c;
+        CameraPose pose = poses.get(CORNER_ORDER[c]);
+        LatestFrameSlot slot = new LatestFrameSlot();
+        SimulatedCameraSource source = new SimulatedCameraSource(new SimulatedCameraRenderer(id, pose, config, 7 + c),
+            scene, scheduler, slot, CAMERA_FPS);
+        OnnxDetector detector = OnnxDetector.open(ModelRegistry.load(modelDir));
+        detectors.add(detector);
+        InteractionDetector zones = new InteractionDetector(new SimulatedCamera(pose).calibration(id),
+            LaneZones.defaults().build(config), InteractionSettings.defaults(), binder, listener);
+        interactions.add(zones);
+        VisionPipeline p = new VisionPipeline(source, slot, detector, new ByteTracker(), zones, scheduler, settings,
+            listener);
+        sources.add(source);
+        pipelines.add(p);
+      }
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("cannot open the vision model in " + modelDir.toAbsolutePath() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts rendering (one frame per camera every {@link #step()}) and the pipelines' watchdogs.
+   * Observations go to {@code observationSink} on the caller's thread during {@link #processFrames()}.
+   */
+  public void start(Consumer<ShopperObservation> observationSink) {
+    this.sink = observationSink;
+    for (int i = 0; i < pipelines.size(); i++) {
+      sources.get(i).start();
+      pipelines.get(i).startWatchdog();
+    }
+    LOG.info("vision on {} simulated camera(s), {}x{} at {} fps", pipelines.size(), WIDTH, HEIGHT, CAMERA_FPS);
+  }
+
+  /** Virtual time the simulation advances between two {@link #processFrames()} calls: one camera period. */
+  public Duration step() {
+    return Duration.ofNanos(Math.round(1e9 / CAMERA_FPS));
+  }
+
+  /** Processes the latest frame of each camera (if the rate gate lets it through). Caller's thread. */
+  public void processFrames() {
+    for (VisionPipeline p : pipelines) {
+      try {
+        p.processNext(0, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // as on the device: a failing frame is logged and the next one runs
+        LOG.error("vision {} frame failed: {}", p.cameraId(), e.toString(), e);
+      }
+    }
+  }
+
+  /** Gate events: ENTERs queue a check-in for the token binder; an EXIT retires the token. */
+  public void onGate(GateEvent e) {
+    binder.onGateEvent(e);
+    if (e.direction() == GateEvent.Direction.EXIT && e.customerToken() != null) {
+      lastSeenOfToken.remove(e.customerToken());
+      tokenOfTrack.values().removeIf(e.customerToken()::equals);
+    }
+  }
+
+  private ShopperObservation carry(ShopperObservation o) {
+    String token = o.customerToken();
+    if (token == null) {
+      token = tokenOfTrack.get(o.trackId());
+    }
+    if (token == null) {
+      String best = null;
+      double bestD = Double.MAX_VALUE;
+      double secondD = Double.MAX_VALUE;
+      for (Map.Entry<String, Seen> e : lastSeenOfToken.entrySet()) {
+        Seen s = e.getValue();
+        long age = Math.abs(o.atMillis() - s.atMillis());
+        if (age > CARRY_MILLIS) {
+          continue;
+        }
+        // distance beyond what the shopper could have walked since last seen
+        double d = Math.hypot(o.x() - s.x(), o.y() - s.y()) - CARRY_METRES_PER_SECOND * age / 1000.0;
+        if (d < bestD) {
+          secondD = bestD;
+          bestD = d;
+          best = e.getKey();
+        } else if (d < secondD) {
+          secondD = d;
+        }
+      }
+      if (best != null && bestD <= CARRY_METRES && secondD - bestD >= CARRY_MARGIN_METRES) {
+        token = best;
+        handOvers++;
+      }
+    }
+    if (token == null) {
+      return o;
+    }
+    tokenOfTrack.put(o.trackId(), token);
+    lastSeenOfToken.put(token, new Seen(o.x(), o.y(), o.atMillis()));
+    return token.equals(o.customerToken()) ? o : new ShopperObservation(o.trackId(), token, o.x(), o.y(), o.atMillis());
+  }
+
+  /** Frames captured before {@code epochMillis} are processed at the boosted rate on every camera. */
+  public void boostUntil(long epochMillis) {
+    for (VisionPipeline p : pipelines) {
+      p.boostUntil(epochMillis);
+    }
+  }
+
+  /**
+   * Wraps a driver factory so that weight activity (a lane's reading moving by more than
+   * {@value #ACTIVITY_GRAMS} g) boosts the cameras for {@link #BOOST}; readings pass on unchanged.
+   */
+  public DriverFactory tap(DriverFactory f) {
+    return new DriverFactory() {
+      @Override
+      public String type() {
+        return f.type();
+      }
+
+      @Override
+      public List<ConfigProblem> validate(StoreConfig.Device device) {
+        return f.validate(device);
+      }
+
+      @Override
+      public WeightDriver create(StoreConfig.Device device, List<StoreConfig.Lane> lanes, Scheduler s, ReadingSink sink) {
+        return f.create(device, lanes, s, r -> {
+          watch(r);
+          sink.accept(r);
+        });
+      }
+    };
+  }
+
+  private void watch(WeightReading r) {
+    if (r.status() != ReadingStatus.OK) {
+      return;
+    }
+    Double before = lastGrams.put(r.laneId(), r.grams());
+    if (before != null && Math.abs(r.grams() - before) > ACTIVITY_GRAMS) {
+      boosts++;
+      boostUntil(r.atMillis() + BOOST.toMillis());
+    }
+  }
+
+  public int cameras() {
+    return pipelines.size();
+  }
+
+  /** Counters for the run's report. */
+  public Map<String, Object> stats() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cameras", pipelines.size());
+    m.put("observations", observations);
+    m.put("observationsWithToken", tokenObservations);
+    m.put("observationsByCamera", new LinkedHashMap<>(byCamera));
+    m.put("zoneInteractions", zoneInteractions);
+    m.put("weightBoosts", boosts);
+    m.put("tokensBound", binder.boundCount());
+    m.put("tokensExpired", binder.expiredCount());
+    m.put("tokenHandOvers", handOvers);
+    Map<String, Object> perCamera = new LinkedHashMap<>();
+    for (VisionPipeline p : pipelines) {
+      perCamera.put(p.cameraId(), p.counters().toString());
+    }
+    m.put("pipelines", perCamera);
+    return m;
+  }
+
+  public long observations() {
+    return observations;
+  }
+
+  public long tokenObservations() {
+    return tokenObservations;
+  }
+
+  public long tokensBound() {
+    return binder.boundCount();
+  }
+
+  @Override
+  public void close() {
+    for (VisionPipeline p : pipelines) {
+      p.stop();
+    }
+    for (OnnxDetector d : detectors) {
+      try {
+        d.close();
+      } catch (RuntimeException e) {
+        LOG.warn("detector failed to close: {}", e.toString());
+      }
+    }
+    detectors.clear();
+  }
+}
