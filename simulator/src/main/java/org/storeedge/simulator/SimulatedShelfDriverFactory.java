@@ -86,7 +86,7 @@ public final class SimulatedShelfDriverFactory implements DriverFactory {
       }
       models.add(m);
     }
-    return new SimulatedShelfDriver(device.id(), models, sampleRateOf(device), scheduler, sink);
+    return new SimulatedShelfDriver(device.id(), models, sampleRateOf(device), scheduler, sink, store::laneFault);
   }
 
   /** Samples its lanes every 1/rate s of virtual time, first one period after start. */
@@ -96,9 +96,12 @@ public final class SimulatedShelfDriverFactory implements DriverFactory {
     private final Duration period;
     private final Scheduler scheduler;
     private final ReadingSink sink;
+    private final java.util.function.Function<String, ReadingStatus> faults;
     private Scheduler.Cancellable task;
 
-    SimulatedShelfDriver(String deviceId, List<SimulatedLane> lanes, int rateHz, Scheduler scheduler, ReadingSink sink) {
+    SimulatedShelfDriver(String deviceId, List<SimulatedLane> lanes, int rateHz, Scheduler scheduler, ReadingSink sink,
+        java.util.function.Function<String, ReadingStatus> faults) {
+      this.faults = faults;
       this.deviceId = deviceId;
       this.lanes = List.copyOf(lanes);
       this.period = Duration.ofNanos(1_000_000_000L / rateHz);
@@ -135,6 +138,11 @@ public final class SimulatedShelfDriverFactory implements DriverFactory {
       long nanos = scheduler.instant().getEpochSecond() * 1_000_000_000L + scheduler.instant().getNano();
       long millis = scheduler.millis();
       for (SimulatedLane lane : lanes) {
+        ReadingStatus fault = faults.apply(lane.id());
+        if (fault != null) {
+          sink.accept(new WeightReading(lane.id(), millis, Double.NaN, fault));
+          continue;
+        }
         double grams = lane.sample(nanos);
         if (grams >= lane.fullScaleGrams()) {
           sink.accept(new WeightReading(lane.id(), millis, lane.fullScaleGrams(), ReadingStatus.SATURATED));

@@ -105,6 +105,30 @@ public final class SimulatedStore {
   }
 
   /** The factory for devices of type {@code simulated-shelf}; its drivers read this store's lanes. */
+  private final java.util.Map<String, org.storeedge.core.device.ReadingStatus> laneFaults =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Makes the device of {@code laneId} fail: its readings come with {@code status} (not OK) until
+   * {@link #healLane}. Safe from any thread.
+   */
+  public void failLane(String laneId, org.storeedge.core.device.ReadingStatus status) {
+    if (status.ok()) {
+      throw new IllegalArgumentException("a lane fails with a fault status (got: " + status + ")");
+    }
+    laneFaults.put(laneId, status);
+  }
+
+  /** Ends a fault set by {@link #failLane}. */
+  public void healLane(String laneId) {
+    laneFaults.remove(laneId);
+  }
+
+  /** The injected fault of a lane, or null. */
+  org.storeedge.core.device.ReadingStatus laneFault(String laneId) {
+    return laneFaults.get(laneId);
+  }
+
   public DriverFactory driverFactory() {
     return driverFactory;
   }
