@@ -540,8 +540,25 @@ public final class CheckoutEngine {
     if (lane == null) {
       return List.of();
     }
-    long from = e.startMillis() - settings.presenceWindowBeforeMillis();
-    long to = e.endMillis() + settings.presenceWindowAfterMillis();
+    List<Assoc> near = associate(e, lane, e.startMillis() - settings.presenceWindowBeforeMillis(),
+        e.endMillis() + settings.presenceWindowAfterMillis(), settings.associationRadiusMeters(), 1.0);
+    if (!near.isEmpty()) {
+      return near;
+    }
+    // nobody seen at the lane (a tracking gap, an occlusion): whoever was last seen close by in
+    // the seconds around it is a candidate, never a certain one, so the line is always flagged
+    return associate(e, lane, e.startMillis() - GAP_LOOKBACK_MILLIS, e.endMillis() + GAP_LOOKAHEAD_MILLIS,
+        GAP_RADIUS_METERS, GAP_MAX_PROBABILITY);
+  }
+
+  /** Fallback association across a tracking gap: how far back, forward and around to look. */
+  private static final long GAP_LOOKBACK_MILLIS = 10_000;
+  private static final long GAP_LOOKAHEAD_MILLIS = 3_000;
+  private static final double GAP_RADIUS_METERS = 2.0;
+  private static final double GAP_MAX_PROBABILITY = 0.6;
+
+  private List<Assoc> associate(ShelfEvent e, StoreConfig.Lane lane, long from, long to, double radius,
+      double maxProbability) {
     List<Assoc> raw = new ArrayList<>();
     double total = 0;
     List<Session> candidates = new ArrayList<>(open.values());
@@ -558,14 +575,15 @@ public final class CheckoutEngine {
           d = Math.min(d, trackDistance(h, lane.position(), from, to, e.startMillis(), e.endMillis()));
         }
       }
-      if (d <= settings.associationRadiusMeters()) {
+      if (d <= radius) {
         double w = Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS));
         raw.add(new Assoc(s, d, w));
         total += w;
       }
     }
     final double norm = total;
-    return raw.stream().map(a -> new Assoc(a.session, a.distance, norm > 0 ? a.probability / norm : 0))
+    return raw.stream()
+        .map(a -> new Assoc(a.session, a.distance, norm > 0 ? maxProbability * a.probability / norm : 0))
         .sorted(Comparator.comparingDouble(Assoc::probability).reversed()).toList();
   }
 
