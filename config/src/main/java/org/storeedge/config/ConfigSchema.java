@@ -105,7 +105,8 @@ public final class ConfigSchema {
       required("devices", "list of maps", "at least 1 entry", "Devices that read shelves or gates, each with a driver `type`."),
       required("gates", "list of maps", "at least 1 entry", "Entry and exit gates where shoppers check in and out."),
       optional("sync", "map", "{}", "see `sync`", "Cloud uplink over MQTT; absent means all defaults (no broker, no uplink)."),
-      optional("storage", "map", "{}", "see `storage`", "Local storage of the outbox.")), Map.of());
+      optional("storage", "map", "{}", "see `storage`", "Local storage of the outbox."),
+      optional("cameras", "list of maps", "[]", "see `cameras[]`", "Cameras that watch the store floor; each runs a vision pipeline.")), Map.of());
 
   public static final Section STORE = new Section("store", "Store", List.of(
       required("id", "string", "`" + ID_CHARSET + "`", "Store id; part of every MQTT topic and receipt."),
@@ -185,9 +186,31 @@ public final class ConfigSchema {
       optional("maxBytes", "size", "1GiB", ">= 1MiB; bytes or a number with B, kB, KB, MB, GB, TB, KiB, MiB, GiB, TiB",
           "Cap on the outbox size on disk.")), Map.of());
 
+  /** Largest pixel coordinate accepted in a camera calibration. */
+  public static final double MAX_IMAGE_COORDINATE = 10000;
+
+  /** Fewest point pairs of a camera calibration (a homography needs 4). */
+  public static final int MIN_CALIBRATION_POINTS = 4;
+
+  public static final Section CAMERA = new Section("cameras[]", "Camera", List.of(
+      required("id", "string", "`" + ID_CHARSET + "`; unique among cameras", "Camera id; named in observations and camera faults."),
+      required("type", "string", "a camera type known to the agent", "Frame source that reads the camera, e.g. `opencv`."),
+      required("source", "string", "not blank", "Where frames come from: a device (`/dev/video0` or an index), a video or image file, or a stream URL; used as written."),
+      optional("fps", "number", "5", "> 0", "Most frames per second the pipeline processes."),
+      optional("model", "string", "ssd-mobilenetv2-oidv4", "a model in the agent's models directory", "Detector model that finds persons in the frames."),
+      required("calibration", "map", "see `cameras[].calibration`", "Reference points that map the image to the store floor."),
+      optional("settings", "map", "{}", "checked by the camera's `type`", "The frame source's own settings; `source` and `fps` above take precedence.")),
+      Map.of());
+
+  public static final Section CALIBRATION = new Section("cameras[].calibration", "Camera calibration", List.of(
+      required("image", "list of [x, y] pairs", "at least " + MIN_CALIBRATION_POINTS + " pairs; each coordinate 0 to 10000",
+          "Reference points in the camera image, pixels."),
+      required("floor", "list of [x, y] pairs", "as many pairs as `image`; finite",
+          "The same points on the store floor, metres, in the same order.")), Map.of());
+
   /** Every section, in the order of the reference. */
   public static List<Section> sections() {
-    return List.of(ROOT, STORE, PRODUCT, SHELF, LANE, POSITION, DEVICE, GATE, SYNC, TLS, CREDENTIALS, STORAGE);
+    return List.of(ROOT, STORE, PRODUCT, SHELF, LANE, POSITION, DEVICE, GATE, SYNC, TLS, CREDENTIALS, STORAGE, CAMERA, CALIBRATION);
   }
 
   /** Every documented key path, e.g. {@code shelves[].lanes[].capacity}, by section. */

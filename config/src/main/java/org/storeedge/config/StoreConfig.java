@@ -20,23 +20,31 @@ public record StoreConfig(
     List<Device> devices,
     List<Gate> gates,
     Sync sync,
-    Storage storage) {
+    Storage storage,
+    List<Camera> cameras) {
 
   public StoreConfig {
     catalog = List.copyOf(catalog);
     shelves = List.copyOf(shelves);
     devices = List.copyOf(devices);
     gates = List.copyOf(gates);
+    cameras = cameras == null ? List.of() : List.copyOf(cameras);
+  }
+
+  /** A store without cameras. */
+  public StoreConfig(String source, StoreInfo store, List<Product> catalog, List<Shelf> shelves,
+      List<Device> devices, List<Gate> gates, Sync sync, Storage storage) {
+    this(source, store, catalog, shelves, devices, gates, sync, storage, List.of());
   }
 
   /** This config with {@code storage} replaced, e.g. to put the demo's database in a temp dir. */
   public StoreConfig withStorage(Storage storage) {
-    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage);
+    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage, cameras);
   }
 
   /** This config with {@code sync} replaced, e.g. to point the demo at another broker. */
   public StoreConfig withSync(Sync sync) {
-    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage);
+    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage, cameras);
   }
 
   public Map<String, Product> productsBySku() {
@@ -106,6 +114,40 @@ public record StoreConfig(
    * driver's factory at load; {@link Settings} keeps each key's location for its messages.
    */
   public record Device(String id, String type, Settings settings, Location location) {}
+
+  public Optional<Camera> camera(String id) {
+    return cameras.stream().filter(c -> c.id().equals(id)).findFirst();
+  }
+
+  /**
+   * A camera and its calibration.
+   *
+   * @param source device path or index, file or URL, as written
+   * @param fps most frames per second processed, &gt; 0
+   * @param model detector model name
+   * @param imagePoints calibration points in the image, pixels, each {@code {x, y}}; at least 4
+   * @param floorPoints the same points on the store floor, metres, same order and count
+   * @param settings the frame source's own settings
+   * @param location where the camera's {@code type} is written, for messages
+   */
+  public record Camera(String id, String type, String source, double fps, String model,
+      List<double[]> imagePoints, List<double[]> floorPoints, Settings settings, Location location) {
+    public Camera {
+      imagePoints = imagePoints.stream().map(double[]::clone).toList();
+      floorPoints = floorPoints.stream().map(double[]::clone).toList();
+    }
+
+    /** Copies, so the record stays immutable. */
+    @Override
+    public List<double[]> imagePoints() {
+      return imagePoints.stream().map(double[]::clone).toList();
+    }
+
+    @Override
+    public List<double[]> floorPoints() {
+      return floorPoints.stream().map(double[]::clone).toList();
+    }
+  }
 
   /** An entry/exit gate where shoppers check in with a customer token. */
   public record Gate(String id, Position position, String device) {}

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.storeedge.config.ConfigReader.Item;
 import org.storeedge.config.ConfigReader.Obj;
 import org.storeedge.config.ConfigReader.Val;
+import org.storeedge.config.StoreConfig.Camera;
 import org.storeedge.config.StoreConfig.Credentials;
 import org.storeedge.config.StoreConfig.Device;
 import org.storeedge.config.StoreConfig.Gate;
@@ -195,13 +196,14 @@ public final class StoreConfigLoader {
       Sync sync = syncObj.ok() ? sync(syncObj.get(), store) : null;
       Val<Obj> storageObj = top.obj("storage", ConfigSchema.STORAGE);
       Storage storage = storageObj.ok() ? storage(storageObj.get()) : null;
+      List<Camera> cameras = cameras(top);
       for (Device d : devices) {
         validateDevice(d);
       }
       if (r.hasProblems() || store == null || sync == null || storage == null) {
         return null;
       }
-      return new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage);
+      return new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage, cameras);
     }
 
     private void validateDevice(Device d) {
@@ -371,6 +373,98 @@ public final class StoreConfigLoader {
         return ref.invalid();
       }
       return ref;
+    }
+
+    // ---- cameras ----
+
+    private List<Camera> cameras(Obj top) {
+      List<Camera> out = new ArrayList<>();
+      Val<List<Item>> items = top.list("cameras");
+      if (!items.ok()) {
+        return out;
+      }
+      Map<String, Val<String>> ids = new HashMap<>();
+      for (Item item : items.get()) {
+        Obj o = r.obj(item.node(), item.path(), ConfigSchema.CAMERA, "a camera");
+        if (o == null) {
+          continue;
+        }
+        Val<String> id = unique(idText(o, "id"), ids, "camera id");
+        Val<String> type = o.text("type");
+        Val<String> source = o.text("source");
+        Val<Double> fps = o.number("fps");
+        if (fps.ok() && fps.get() <= 0) {
+          fps.reject("must be > 0 frames per second");
+          fps = fps.invalid();
+        }
+        Val<String> model = o.text("model");
+        Val<Obj> calObj = o.obj("calibration", ConfigSchema.CALIBRATION);
+        List<List<double[]>> calibration = calObj.ok() ? calibration(calObj.get()) : null;
+        String settingsPath = ConfigReader.child(item.path(), "settings");
+        Settings settings = r.settings(o.raw("settings"), settingsPath, o.location());
+        if (id.ok() && type.ok() && source.ok() && fps.ok() && model.ok() && calibration != null) {
+          out.add(new Camera(id.get(), type.get(), source.get(), fps.get(), model.get(),
+              calibration.get(0), calibration.get(1), settings, type.location));
+        }
+      }
+      return out;
+    }
+
+    /** The image and floor point lists, or null when either is wrong (problems reported). */
+    private List<List<double[]>> calibration(Obj o) {
+      Val<List<Item>> image = o.list("image");
+      Val<List<Item>> floor = o.list("floor");
+      List<double[]> imagePoints = image.ok() ? points(image, ConfigSchema.MAX_IMAGE_COORDINATE) : null;
+      List<double[]> floorPoints = floor.ok() ? points(floor, Double.NaN) : null;
+      if (imagePoints == null || floorPoints == null) {
+        return null;
+      }
+      if (floorPoints.size() != imagePoints.size()) {
+        floor.reject("must list as many points as image (" + imagePoints.size() + "), in the same order; has "
+            + floorPoints.size());
+        return null;
+      }
+      return List.of(imagePoints, floorPoints);
+    }
+
+    /**
+     * A list of at least {@link ConfigSchema#MIN_CALIBRATION_POINTS} {@code [x, y]} pairs of
+     * numbers; with a finite {@code max}, each coordinate must lie in 0..max. Null when wrong.
+     */
+    private List<double[]> points(Val<List<Item>> items, double max) {
+      boolean ok = true;
+      if (items.get().size() < ConfigSchema.MIN_CALIBRATION_POINTS) {
+        items.reject("must list at least " + ConfigSchema.MIN_CALIBRATION_POINTS + " [x, y] points");
+        ok = false;
+      }
+      List<double[]> out = new ArrayList<>();
+      for (Item item : items.get()) {
+        Val<List<Item>> pair = r.list(item.node(), r.at(item.node()), item.path());
+        if (!pair.ok()) {
+          ok = false;
+          continue;
+        }
+        if (pair.get().size() != 2) {
+          pair.reject("must be a point [x, y] of 2 numbers");
+          ok = false;
+          continue;
+        }
+        double[] xy = new double[2];
+        for (int i = 0; i < 2; i++) {
+          Item c = pair.get().get(i);
+          Val<Double> v = r.number(c.node(), r.at(c.node()), c.path());
+          if (!v.ok()) {
+            ok = false;
+          } else if (!Double.isNaN(max) && (v.get() < 0 || v.get() > max)) {
+            v.reject("must be between 0 and " + (long) max + " pixels");
+            ok = false;
+          } else {
+            xy[i] = v.get();
+          }
+        }
+        out.add(xy);
+      }
+      return ok ? out : null;
     }
 
     // ---- shelves ----

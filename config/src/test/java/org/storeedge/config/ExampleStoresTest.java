@@ -108,6 +108,13 @@ class ExampleStoresTest {
     assertThat(c.sync().credentials().toString()).doesNotContain("change-me");
     assertThat(c.storage().maxBytes()).isEqualTo(512L << 20);
     assertThat(c.lanes()).allMatch(l -> c.device(c.shelfOfLane(l.id()).orElseThrow().device()).isPresent());
+    StoreConfig.Camera cam = c.camera("cam-aisle-1").orElseThrow();
+    assertThat(cam.type()).isEqualTo("opencv");
+    assertThat(cam.source()).isEqualTo("/dev/video0");
+    assertThat(cam.fps()).isEqualTo(5.0);
+    assertThat(cam.model()).isEqualTo("ssd-mobilenetv2-oidv4");
+    assertThat(cam.imagePoints()).hasSize(4).first().isEqualTo(new double[] {112, 655});
+    assertThat(cam.floorPoints()).hasSize(4).last().isEqualTo(new double[] {0.5, 5.5});
   }
 
   private static int lineOf(Path file, String text) throws Exception {

@@ -80,10 +80,19 @@ class ReferenceDocTest {
           keepAliveSeconds: 1
           sessionExpirySeconds: 1
         storage: { database: x.db, maxBytes: 1GiB }
+        cameras:
+          - id: c
+            type: t
+            source: /dev/video0
+            fps: 5
+            model: m
+            calibration: { image: [ [0, 0], [1, 0], [1, 1], [0, 1] ], floor: [ [0, 0], [1, 0], [1, 1], [0, 1] ] }
+            settings: { any: 1 }
         """;
     Set<String> used = new TreeSet<>();
     collect(new Yaml().compose(new StringReader(yaml)), "", used);
     used.remove("devices[].settings.any");
+    used.remove("cameras[].settings.any");
     Set<String> schema = new TreeSet<>();
     ConfigSchema.keyPaths().values().forEach(schema::addAll);
     assertThat(used).isEqualTo(schema);

@@ -109,9 +109,9 @@ class StoreConfigLoaderProblemsTest {
   @Test
   void theTopLevelMustBeAMapWithTheRequiredSections() {
     assertThat(problems("- store\n- catalog\n")).containsExactly(
-        "store.yaml:1:1: a store file must be a map with keys store, catalog, shelves, devices, gates, sync, storage (got: a list)");
+        "store.yaml:1:1: a store file must be a map with keys store, catalog, shelves, devices, gates, sync, storage, cameras (got: a list)");
     assertThat(problems("stores: {}\n")).containsExactly(
-        "store.yaml:1:1: stores: unknown key (expected one of: store, catalog, shelves, devices, gates, sync, storage)",
+        "store.yaml:1:1: stores: unknown key (expected one of: store, catalog, shelves, devices, gates, sync, storage, cameras)",
         "store.yaml:1:1: store: is required",
         "store.yaml:1:1: catalog: is required",
         "store.yaml:1:1: shelves: is required",

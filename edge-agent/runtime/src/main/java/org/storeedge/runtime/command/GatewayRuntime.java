@@ -36,6 +36,7 @@ import org.storeedge.sync.state.UpdateLedger;
  *  SqliteOutbox (storeedge.db) <-----------------------------+
  *       |                      StateDatabase (storeedge-state.db): calibrations, update ledger
  *  MqttUplink --cmd/{name}--> DownlinkCommands, gate
+ *  GatewayCameras: camera --> VisionPipeline --> shopper positions --> Agent
  * </pre>
  *
  * <p>The outbox, the state database, the uplink and the calibration layer live as long as this
@@ -61,9 +62,10 @@ public final class GatewayRuntime implements AutoCloseable {
   private final AgentHost host;
   private final DownlinkCommands commands;
   private final MqttUplink uplink;
+  private final GatewayCameras cameras;
 
   private GatewayRuntime(SystemScheduler agentThread, SystemScheduler uplinkTimers, SqliteOutbox outbox,
-      StateDatabase state, AgentHost host, DownlinkCommands commands, MqttUplink uplink) {
+      StateDatabase state, AgentHost host, DownlinkCommands commands, MqttUplink uplink, GatewayCameras cameras) {
     this.agentThread = agentThread;
     this.uplinkTimers = uplinkTimers;
     this.outbox = outbox;
@@ -71,6 +73,7 @@ public final class GatewayRuntime implements AutoCloseable {
     this.host = host;
     this.commands = commands;
     this.uplink = uplink;
+    this.cameras = cameras;
   }
 
   /** Opens the databases, starts the agent, then the uplink. On failure everything opened is closed. */
@@ -103,6 +106,7 @@ public final class GatewayRuntime implements AutoCloseable {
           return java.util.Map.of("purged", false, "reason", "the agent did not answer: " + e);
         }
       });
+      GatewayCameras cameras = new GatewayCameras(cfg, agentThread, host, outbox, GatewayCameras.defaultModelsDir());
       MqttUplink uplink = null;
       if (!cfg.sync().brokers().isEmpty()) {
         uplink = new MqttUplink(outbox, UplinkOptions.fromConfig(cfg), uplinkTimers);
@@ -115,7 +119,9 @@ public final class GatewayRuntime implements AutoCloseable {
           if (token.isBlank()) {
             throw new IllegalArgumentException("customerToken is required");
           }
-          host.onGate(new GateEvent(n.path("gateId").asText("gate"), dir, token, agentThread.millis()));
+          GateEvent gate = new GateEvent(n.path("gateId").asText("gate"), dir, token, agentThread.millis());
+          host.onGate(gate);
+          cameras.onGate(gate);
           return "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
         });
       } else {
@@ -126,11 +132,14 @@ public final class GatewayRuntime implements AutoCloseable {
       }
       opened.add(host);
       host.start(cfg);
+      // after the agent; a camera that fails is reported and skipped, never fatal
+      opened.add(cameras);
+      cameras.start();
       if (uplink != null) {
         uplink.start();
       }
       LOG.info("agent running; database {}", db);
-      return new GatewayRuntime(agentThread, uplinkTimers, outbox, state, host, commands, uplink);
+      return new GatewayRuntime(agentThread, uplinkTimers, outbox, state, host, commands, uplink, cameras);
     } catch (Exception | LinkageError e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -161,16 +170,22 @@ public final class GatewayRuntime implements AutoCloseable {
     return outbox;
   }
 
+  /** The store's cameras and their pipelines (none when the store file declares no cameras). */
+  public GatewayCameras cameras() {
+    return cameras;
+  }
+
   public Optional<MqttUplink> uplink() {
     return Optional.ofNullable(uplink);
   }
 
-  /** Stops the uplink (unsent entries stay in the outbox), the agent, then closes the databases. */
+  /** Stops the uplink (unsent entries stay in the outbox), the cameras, the agent, then closes the databases. */
   @Override
   public void close() {
     if (uplink != null) {
       uplink.stop();
     }
+    cameras.close();
     host.close();
     state.close();
     outbox.close();

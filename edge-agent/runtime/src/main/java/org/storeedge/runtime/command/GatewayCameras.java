@@ -1,0 +1,254 @@
+package org.storeedge.runtime.command;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.storeedge.config.ConfigProblem;
+import org.storeedge.config.Settings;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.core.outbox.Outbox;
+import org.storeedge.core.outbox.Stream;
+import org.storeedge.core.time.Scheduler;
+import org.storeedge.vision.CameraFault;
+import org.storeedge.vision.Frame;
+import org.storeedge.vision.FrameSource;
+import org.storeedge.vision.FrameSourceFactory;
+import org.storeedge.vision.LatestFrameSlot;
+import org.storeedge.vision.PipelineSettings;
+import org.storeedge.vision.VisionListener;
+import org.storeedge.vision.VisionPipeline;
+import org.storeedge.vision.geometry.CameraCalibration;
+import org.storeedge.vision.geometry.LaneZones;
+import org.storeedge.vision.geometry.Point2;
+import org.storeedge.vision.interaction.InteractionDetector;
+import org.storeedge.vision.interaction.InteractionSettings;
+import org.storeedge.vision.interaction.TokenBinder;
+import org.storeedge.vision.onnx.ModelRegistry;
+import org.storeedge.vision.onnx.OnnxDetector;
+import org.storeedge.vision.track.ByteTracker;
+
+/**
+ * The store file's {@code cameras}, each as a running {@link VisionPipeline} whose shopper
+ * positions go to the current agent of an {@link AgentHost}. One {@link TokenBinder} is shared by
+ * all cameras and fed with the gate events the agent gets ({@link #onGate}).
+ *
+ * <p>A camera that cannot be set up (unknown type, bad settings, missing model, bad calibration,
+ * a source that does not open or delivers no first frame within {@link #FIRST_FRAME_TIMEOUT_MILLIS})
+ * is logged, counted in {@link #faults()} and reported as a {@code camera-fault} alert on the
+ * outbox; the agent and the other cameras run on. Stalls and recoveries seen by a running
+ * pipeline's watchdog are reported the same way.
+ *
+ * <p>Threads: {@link #start} and {@link #close} on the caller's thread (start-up, shutdown);
+ * observations arrive on each camera's inference thread and are posted to the agent, which hands
+ * them to its own thread; faults are recorded from any thread.
+ */
+public final class GatewayCameras implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayCameras.class);
+
+  /** Wall-clock wait for a camera's first frame, which gives the image size the calibration needs. */
+  public static final long FIRST_FRAME_TIMEOUT_MILLIS = 10_000;
+
+  /** A camera that failed or stalled ({@code status} {@code FAILED} at start-up, else the watchdog's). */
+  public record Fault(String cameraId, String status, String reason, long atMillis) {}
+
+  private final StoreConfig config;
+  private final Scheduler scheduler;
+  private final AgentHost host;
+  private final Outbox outbox;
+  private final Path modelsDir;
+  private final TokenBinder binder;
+  private final List<VisionPipeline> pipelines = new ArrayList<>();
+  private final List<OnnxDetector> detectors = new ArrayList<>();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
+  /**
+   * @param scheduler wall-time scheduler for the pipelines' watchdogs and fault times
+   * @param modelsDir directory of named models, e.g. {@link #defaultModelsDir()}
+   */
+  public GatewayCameras(StoreConfig config, Scheduler scheduler, AgentHost host, Outbox outbox, Path modelsDir) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.host = host;
+    this.outbox = outbox;
+    this.modelsDir = modelsDir;
+    this.binder = new TokenBinder(config.gates());
+  }
+
+  /** {@code ${storeedge.home:-.}/vision/models}. */
+  public static Path defaultModelsDir() {
+    return Path.of(System.getProperty("storeedge.home", "."), "vision", "models");
+  }
+
+  /** Sets up and starts every configured camera; never throws for a camera that fails. */
+  public synchronized void start() {
+    if (config.cameras().isEmpty()) {
+      return;
+    }
+    Map<String, FrameSourceFactory> factories = new LinkedHashMap<>();
+    for (FrameSourceFactory f : ServiceLoader.load(FrameSourceFactory.class)) {
+      factories.putIfAbsent(f.type(), f);
+    }
+    ModelRegistry models = new ModelRegistry(modelsDir);
+    for (StoreConfig.Camera cam : config.cameras()) {
+      try {
+        startCamera(cam, factories, models);
+      } catch (Exception | LinkageError e) {
+        String reason = e instanceof InterruptedException ? "interrupted while starting" : e.getMessage() == null
+            ? e.toString() : e.getMessage();
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        LOG.error("camera {} ({} {}) not running: {}", cam.id(), cam.type(), cam.source(), reason);
+        fault(new Fault(cam.id(), "FAILED", reason, scheduler.millis()));
+      }
+    }
+    LOG.info("vision: {} of {} camera(s) running", pipelines.size(), config.cameras().size());
+  }
+
+  private void startCamera(StoreConfig.Camera cam, Map<String, FrameSourceFactory> factories, ModelRegistry models)
+      throws Exception {
+    FrameSourceFactory factory = factories.get(cam.type());
+    if (factory == null) {
+      throw new IllegalArgumentException("unknown camera type " + cam.type() + "; known: " + factories.keySet());
+    }
+    // the camera's top-level source and fps take precedence over the same keys in its settings
+    Map<String, Object> values = new LinkedHashMap<>(cam.settings().values());
+    values.put("source", cam.source());
+    values.put("fps", cam.fps());
+    Settings settings = new Settings(cam.settings().pathOf("").replaceFirst("\\.$", ""), cam.location(), values,
+        Map.of());
+    List<ConfigProblem> problems = factory.validate(settings);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("bad settings: " + problems);
+    }
+    LatestFrameSlot slot = new LatestFrameSlot();
+    CompletableFuture<Frame> first = new CompletableFuture<>();
+    FrameSource source = factory.create(cam.id(), settings, scheduler, f -> {
+      first.complete(f);
+      slot.accept(f);
+    });
+    source.start();
+    Frame frame;
+    try {
+      frame = first.get(FIRST_FRAME_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      source.stop();
+      throw new IllegalStateException("opened, but no frame within " + FIRST_FRAME_TIMEOUT_MILLIS + " ms");
+    } catch (Exception e) {
+      source.stop();
+      throw e;
+    }
+    VisionPipeline pipeline;
+    try {
+      OnnxDetector detector = OnnxDetector.open(models.resolve(cam.model()));
+      detectors.add(detector);
+      CameraCalibration calibration = CameraCalibration.fromPoints(cam.id(), points(cam.imagePoints()),
+          points(cam.floorPoints()), frame.width(), frame.height());
+      VisionListener listener = new Listener();
+      InteractionDetector zones = new InteractionDetector(calibration, LaneZones.defaults().build(config),
+          InteractionSettings.defaults(), binder, listener);
+      PipelineSettings ps = PipelineSettings.defaults();
+      pipeline = new VisionPipeline(source, slot, detector, new ByteTracker(), zones, scheduler,
+          ps.withFps(cam.fps(), Math.min(cam.fps(), ps.idleFps())), listener);
+    } catch (Exception | LinkageError e) {
+      source.stop();
+      throw e;
+    }
+    try {
+      pipeline.start(); // the source is already running; this starts inference and the watchdog
+    } catch (Exception e) {
+      pipeline.stop();
+      throw e;
+    }
+    pipelines.add(pipeline);
+    LOG.info("camera {} running: {} {} {}x{}, model {}, {} fps", cam.id(), cam.type(), cam.source(), frame.width(),
+        frame.height(), cam.model(), cam.fps());
+  }
+
+  private static List<Point2> points(List<double[]> xy) {
+    return xy.stream().map(p -> new Point2(p[0], p[1])).toList();
+  }
+
+  /** Gate events for the token binder; any thread. */
+  public void onGate(GateEvent e) {
+    binder.onGateEvent(e);
+  }
+
+  public synchronized List<VisionPipeline> pipelines() {
+    return List.copyOf(pipelines);
+  }
+
+  public Optional<VisionPipeline> pipeline(String cameraId) {
+    return pipelines().stream().filter(p -> p.cameraId().equals(cameraId)).findFirst();
+  }
+
+  /** Faults so far, oldest first. */
+  public List<Fault> faults() {
+    return List.copyOf(faults);
+  }
+
+  private void fault(Fault f) {
+    faults.add(f);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", "RECOVERED".equals(f.status()) ? "camera-recovered" : "camera-fault");
+    m.put("cameraId", f.cameraId());
+    m.put("status", f.status());
+    m.put("reason", f.reason());
+    m.put("at", Instant.ofEpochMilli(f.atMillis()).toString());
+    try {
+      byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(m);
+      outbox.append(Stream.ALERTS, "events", "camera-" + f.cameraId() + "-" + f.status() + "-" + f.atMillis(), json);
+    } catch (Exception e) {
+      LOG.warn("camera {} fault not stored in the outbox: {}", f.cameraId(), e.toString());
+    }
+  }
+
+  private final class Listener implements VisionListener {
+    @Override
+    public void onObservation(ShopperObservation o) {
+      host.onObservation(o);
+    }
+
+    @Override
+    public void onCameraFault(CameraFault f) {
+      LOG.warn("camera {} {} (reconnects asked: {})", f.cameraId(), f.status(), f.reconnectAttempts());
+      fault(new Fault(f.cameraId(), f.status().name(), "watchdog: " + f.status().name().toLowerCase()
+          + " after " + f.reconnectAttempts() + " reconnect(s)", f.atMillis()));
+    }
+  }
+
+  /** Stops every pipeline (and its camera), then closes the detectors. */
+  @Override
+  public synchronized void close() {
+    for (int i = pipelines.size() - 1; i >= 0; i--) {
+      try {
+        pipelines.get(i).stop();
+      } catch (RuntimeException e) {
+        LOG.warn("camera {} failed to stop: {}", pipelines.get(i).cameraId(), e.toString());
+      }
+    }
+    pipelines.clear();
+    for (OnnxDetector d : detectors) {
+      try {
+        d.close();
+      } catch (RuntimeException e) {
+        LOG.warn("detector failed to close: {}", e.toString());
+      }
+    }
+    detectors.clear();
+  }
+}

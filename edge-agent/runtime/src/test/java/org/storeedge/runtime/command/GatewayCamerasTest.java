@@ -1,0 +1,114 @@
+package org.storeedge.runtime.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.storeedge.sync.outbox.OutboxEntry;
+import org.storeedge.sync.testing.Poll;
+import org.storeedge.vision.VisionPipeline;
+
+/** {@code storeedge run} with cameras in the store file: a real OpenCV source and the real SSD model. */
+class GatewayCamerasTest {
+  private static String previousHome;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void pointAtModels() {
+    // tests run in the module directory; the models live at the project root
+    Path home = Path.of("").toAbsolutePath();
+    while (home != null && !Files.isDirectory(home.resolve("vision/models/ssd-mobilenetv2-oidv4"))) {
+      home = home.getParent();
+    }
+    assertNotNull(home, "vision/models/ssd-mobilenetv2-oidv4 not found above " + Path.of("").toAbsolutePath());
+    previousHome = System.setProperty("storeedge.home", home.toString());
+  }
+
+  @AfterAll
+  static void restore() {
+    if (previousHome == null) {
+      System.clearProperty("storeedge.home");
+    } else {
+      System.setProperty("storeedge.home", previousHome);
+    }
+  }
+
+  /** The test store without uplink, plus one opencv camera reading {@code source}. */
+  private Path store(String source) throws Exception {
+    String yaml = TestGateway.yaml("tcp://127.0.0.1:1", "{ scale: 1.0 }", "ENRG-250")
+        .replace("brokers: [ \"tcp://127.0.0.1:1\" ]", "brokers: []") + """
+        cameras:
+          - id: cam-1
+            type: opencv
+            source: "%s"
+            fps: 5
+            calibration:
+              image: [ [0, 240], [320, 240], [320, 0], [0, 0] ]
+              floor: [ [0, 0], [10, 0], [10, 5], [0, 5] ]
+        """.formatted(source);
+    assertThat(yaml).contains("brokers: []");
+    return TestGateway.write(dir, yaml);
+  }
+
+  private Path floorImage() throws Exception {
+    BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = img.createGraphics();
+    g.setColor(new Color(180, 170, 150));
+    g.fillRect(0, 0, 320, 240);
+    g.setColor(new Color(60, 60, 160));
+    g.fillRect(140, 60, 40, 140);
+    g.dispose();
+    Path f = dir.resolve("aisle.png");
+    assertThat(ImageIO.write(img, "png", f.toFile())).isTrue();
+    return f;
+  }
+
+  @Test
+  void aCameraOnAStillImageRunsItsPipelineNextToTheAgent() throws Exception {
+    Path storeFile = store(floorImage().toString());
+    try (GatewayRuntime rt = TestGateway.start(storeFile, TrustedKeys.none(), Duration.ofSeconds(30))) {
+      assertThat(rt.cameras().faults()).isEmpty();
+      VisionPipeline p = rt.cameras().pipeline("cam-1").orElseThrow();
+      Poll.until(Duration.ofSeconds(90), () -> p.counters().processed() >= 2, () -> "frames processed: " + p.counters());
+      assertThat(p.counters().detectorFailures()).isZero();
+      assertThat(rt.host().agent()).isNotNull();
+      assertThat(rt.host().awaitHealthy(Duration.ofSeconds(30)).healthy()).isTrue();
+    }
+  }
+
+  @Test
+  void aCameraThatCannotBeOpenedIsReportedAndTheAgentRunsOn() throws Exception {
+    Path missing = dir.resolve("no-such-camera.png");
+    Path storeFile = store(missing.toString());
+    try (GatewayRuntime rt = TestGateway.start(storeFile, TrustedKeys.none(), Duration.ofSeconds(30))) {
+      assertThat(rt.cameras().pipelines()).isEmpty();
+      assertThat(rt.cameras().faults()).singleElement().satisfies(f -> {
+        assertThat(f.cameraId()).isEqualTo("cam-1");
+        assertThat(f.status()).isEqualTo("FAILED");
+        assertThat(f.reason()).contains("no-such-camera.png");
+      });
+      List<OutboxEntry> pending = rt.outbox().nextBatch(100);
+      assertThat(pending).anySatisfy(e -> {
+        assertThat(e.key()).startsWith("camera-cam-1-FAILED-");
+        assertThat(new String(e.payload(), StandardCharsets.UTF_8)).contains("\"type\":\"camera-fault\"")
+            .contains("no-such-camera.png");
+      });
+      assertThat(rt.host().agent()).isNotNull();
+      assertThat(rt.host().awaitHealthy(Duration.ofSeconds(30)).healthy()).isTrue();
+    }
+  }
+}
