@@ -64,6 +64,16 @@ public final class ScenarioLoader {
   }
 
   /**
+   * A scenario file, or a bundled scenario when {@code fileOrName} names one and no such file
+   * exists (a file always wins).
+   */
+  public static Scenario loadFileOrBundled(String fileOrName, StoreConfig store) throws IOException, ConfigException {
+    Path p = Path.of(fileOrName);
+    boolean bundled = BUNDLED.contains(fileOrName) || SUITE.stream().anyMatch(n -> ("suite/" + n).equals(fileOrName));
+    return Files.exists(p) || !bundled ? load(p, store) : loadResource(fileOrName, store);
+  }
+
+  /**
    * Loads a bundled scenario by name, e.g. {@code single-shopper} (see {@link #BUNDLED}) or
    * {@code suite/hand-off} (see {@link #SUITE}).
    */

@@ -18,7 +18,6 @@ import org.storeedge.core.json.Json;
 import org.storeedge.runtime.sim.EventScorer;
 import org.storeedge.runtime.sim.Scorer;
 import org.storeedge.runtime.sim.SimulationRun;
-import org.storeedge.runtime.sim.VisionRig;
 import org.storeedge.simulator.NoiseModel;
 import org.storeedge.simulator.Scenario;
 import org.storeedge.simulator.ScenarioLoader;
@@ -56,20 +55,14 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "also write all results as JSON")
   Path json;
 
-  @Option(names = "--vision", description = "shoppers' positions from simulated cameras through the real vision pipeline "
-      + "(the sim-person model under vision/models of the storeedge.home directory) instead of from the simulator")
-  boolean vision;
-
-  @Option(names = "--cameras", defaultValue = "2", paramLabel = "N",
-      description = "with --vision: number of simulated corner cameras, 1.." + VisionRig.MAX_CAMERAS + " (default: ${DEFAULT-VALUE})")
-  int cameras;
+  @picocli.CommandLine.Mixin
+  VisionOptions visionOptions = new VisionOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (vision && (cameras < 1 || cameras > VisionRig.MAX_CAMERAS)) {
-      err.println("--cameras must be 1.." + VisionRig.MAX_CAMERAS + " (got: " + cameras + ")");
+    if (!visionOptions.valid(err)) {
       return Main.BAD_INPUT;
     }
     StoreConfig cfg;
@@ -90,10 +83,8 @@ final class ScoreCommand implements Callable<Integer> {
               list.add(ScenarioLoader.load(f, cfg));
             }
           }
-        } else if (Files.exists(p) || !ScenarioLoader.BUNDLED.contains(s)) {
-          list.add(ScenarioLoader.load(p, cfg));
         } else {
-          list.add(ScenarioLoader.loadResource(s, cfg));
+          list.add(ScenarioLoader.loadFileOrBundled(s, cfg));
         }
       }
     } catch (ConfigException e) {
@@ -152,7 +143,7 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> runOne(PrintWriter out, String name, Scenario sc, StoreConfig cfg, Totals all) {
-    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, vision ? cameras : 0);
+    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, visionOptions.cameraCount());
     Scorer.Score s = r.score();
     EventScorer.Score e = r.events();
     all.add(s);

@@ -13,7 +13,6 @@ import org.storeedge.config.ConfigProblem;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.runtime.sim.SimulationRun;
-import org.storeedge.runtime.sim.VisionRig;
 import org.storeedge.simulator.Scenario;
 import org.storeedge.simulator.ScenarioLoader;
 import picocli.CommandLine.Command;
@@ -56,30 +55,21 @@ final class SimulateCommand implements Callable<Integer> {
       description = "directory for the run's database and embedded broker (default: a new temporary directory)")
   Path workDir;
 
-  @Option(names = "--vision", description = "shoppers' positions from simulated cameras through the real vision pipeline "
-      + "(the sim-person model under vision/models of the storeedge.home directory) instead of from the simulator")
-  boolean vision;
-
-  @Option(names = "--cameras", defaultValue = "2", paramLabel = "N",
-      description = "with --vision: number of simulated corner cameras, 1.." + VisionRig.MAX_CAMERAS + " (default: ${DEFAULT-VALUE})")
-  int cameras;
+  @picocli.CommandLine.Mixin
+  VisionOptions visionOptions = new VisionOptions();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (vision && (cameras < 1 || cameras > VisionRig.MAX_CAMERAS)) {
-      err.println("--cameras must be 1.." + VisionRig.MAX_CAMERAS + " (got: " + cameras + ")");
+    if (!visionOptions.valid(err)) {
       return Main.BAD_INPUT;
     }
     StoreConfig cfg;
     Scenario sc;
     try {
       cfg = new StoreConfigLoader(Drivers.registry()).load(config);
-      Path scenarioFile = Path.of(scenario);
-      sc = Files.exists(scenarioFile) || ScenarioLoader.BUNDLED.stream().noneMatch(scenario::equals)
-          ? ScenarioLoader.load(scenarioFile, cfg)
-          : ScenarioLoader.loadResource(scenario, cfg);
+      sc = ScenarioLoader.loadFileOrBundled(scenario, cfg);
     } catch (ConfigException e) {
       e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
       return Main.BAD_INPUT;
@@ -89,7 +79,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("storeedge-sim-");
     SimulationRun.Result r = new SimulationRun(new SimulationRun.Options(cfg, sc, dir, Optional.ofNullable(broker), pace,
-        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), vision ? cameras : 0).run();
+        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), visionOptions.cameraCount()).run();
     Path parent = report.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
