@@ -143,6 +143,11 @@ public final class Agent implements AutoCloseable {
     receiptListeners.add(l);
   }
 
+  /** Told on the agent thread when a lane starts moving, before its event resolves. */
+  public void onShelfActivity(WeightPipeline.ActivityListener l) {
+    pipeline.setActivityListener(l);
+  }
+
   public void addShelfEventListener(Consumer<ShelfEvent> l) {
     shelfEventListeners.add(l);
   }

@@ -41,6 +41,7 @@ public final class WeightPipeline {
   private final Map<String, PendingGroup> pending = new LinkedHashMap<>();
   private final Map<String, ReadingStatus> laneStatus = new HashMap<>();
   private final Map<String, Double> minChange = new HashMap<>();
+  private ActivityListener activity = (laneId, atMillis) -> {};
   private long rejected;
   private long samples;
 
@@ -70,6 +71,17 @@ public final class WeightPipeline {
     }
   }
 
+  /** Told when a lane starts moving (a hand arrives), before any event is resolved. */
+  @FunctionalInterface
+  public interface ActivityListener {
+    void onActivity(String laneId, long atMillis);
+  }
+
+  /** Sets the listener for activity starts (e.g. cameras boosting their frame rate). */
+  public void setActivityListener(ActivityListener l) {
+    this.activity = l;
+  }
+
   public WeightModel model() {
     return model;
   }
@@ -94,7 +106,11 @@ public final class WeightPipeline {
       }
     }
     if (st.ok()) {
+      boolean wasBusy = d.busy();
       d.onSample(r.atMillis(), r.grams());
+      if (!wasBusy && d.busy()) {
+        activity.onActivity(r.laneId(), r.atMillis());
+      }
     }
     if (!pending.isEmpty()) {
       flushGroups(r.atMillis(), false);

@@ -188,6 +188,13 @@ public final class GatewayCameras implements AutoCloseable {
     binder.onGateEvent(e);
   }
 
+  /** Runs every camera at its boosted rate until {@code untilMillis}: inference around weight events. */
+  public synchronized void boostAll(long untilMillis) {
+    for (VisionPipeline p : pipelines()) {
+      p.boostUntil(untilMillis);
+    }
+  }
+
   public synchronized List<VisionPipeline> pipelines() {
     return List.copyOf(pipelines);
   }

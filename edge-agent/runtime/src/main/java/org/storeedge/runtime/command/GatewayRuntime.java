@@ -44,6 +44,9 @@ import org.storeedge.sync.state.UpdateLedger;
  * (pipeline, checkout), "uplink-timers", and the uplink's own.
  */
 public final class GatewayRuntime implements AutoCloseable {
+  /** How long cameras stay at their boosted rate after a lane starts moving, ms. */
+  static final long CAMERA_BOOST_MILLIS = 4000;
+
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,8 +98,18 @@ public final class GatewayRuntime implements AutoCloseable {
       opened.add(state);
       LaneCalibrator calibrator = new LaneCalibrator(new CalibrationStore(state), agentThread, AgentHost.laneIds(cfg));
       DeviceTap tap = new DeviceTap(o.drivers(), calibrator);
-      AgentHost host = new AgentHost(c -> new Agent(c, agentThread, tap.registry(), outbox, false, o.detector(),
-          o.checkout(), List.of()), tap);
+      // cameras run at their boosted rate while shelves move (inference around weight events)
+      java.util.concurrent.atomic.AtomicReference<GatewayCameras> camerasRef = new java.util.concurrent.atomic.AtomicReference<>();
+      AgentHost host = new AgentHost(c -> {
+        Agent a = new Agent(c, agentThread, tap.registry(), outbox, false, o.detector(), o.checkout(), List.of());
+        a.onShelfActivity((lane, at) -> {
+          GatewayCameras cams = camerasRef.get();
+          if (cams != null) {
+            cams.boostAll(at + CAMERA_BOOST_MILLIS);
+          }
+        });
+        return a;
+      }, tap);
       DownlinkCommands commands = new DownlinkCommands(new DownlinkCommands.Settings(o.storeFile(), o.keys(),
           o.healthTimeout()), host, outbox, new UpdateLedger(state), agentThread);
       commands.setLocalForget(token -> {
@@ -107,6 +120,7 @@ public final class GatewayRuntime implements AutoCloseable {
         }
       });
       GatewayCameras cameras = new GatewayCameras(cfg, agentThread, host, outbox, GatewayCameras.defaultModelsDir());
+      camerasRef.set(cameras);
       MqttUplink uplink = null;
       if (!cfg.sync().brokers().isEmpty()) {
         uplink = new MqttUplink(outbox, UplinkOptions.fromConfig(cfg), uplinkTimers);

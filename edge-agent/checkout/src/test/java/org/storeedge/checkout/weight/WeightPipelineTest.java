@@ -1,0 +1,46 @@
+package org.storeedge.checkout.weight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.storeedge.checkout.TestStores;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.device.WeightReading;
+import org.storeedge.core.event.ShelfEvent;
+
+class WeightPipelineTest {
+  private final StoreConfig store = TestStores.small();
+  private final List<ShelfEvent> events = new ArrayList<>();
+  private final List<String> activity = new ArrayList<>();
+  private final WeightPipeline pipeline = new WeightPipeline(store, DetectorSettings.defaults(), new LaneInventory(store),
+      events::add, f -> {});
+  private final Random rnd = new Random(5);
+  private long t = 1_700_000_000_000L;
+
+  private void run(long ms, double l1, double hand) {
+    long end = t + ms;
+    while (t < end) {
+      pipeline.accept(WeightReading.ok("l1", t, l1 + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
+      pipeline.accept(WeightReading.ok("l2", t, 1650 + rnd.nextGaussian() * 0.1));
+      t += 12;
+    }
+  }
+
+  @Test
+  void activityIsAnnouncedWhenTheHandArrivesBeforeTheEventResolves() {
+    pipeline.setActivityListener((lane, at) -> activity.add(lane + "@" + at));
+    run(3000, 4224, 0);
+    long handOn = t;
+    run(800, 4224, 25);
+    assertThat(activity).as("announced while the hand is still on the lane").hasSize(1);
+    assertThat(events).isEmpty();
+    run(600, 4224 - 352, 25);
+    run(4000, 4224 - 352, 0);
+    assertThat(activity).hasSize(1).allMatch(a -> a.startsWith("l1@"));
+    assertThat(Long.parseLong(activity.get(0).substring(3))).isBetween(handOn, handOn + 200);
+    assertThat(events).singleElement().satisfies(e -> assertThat(e.candidates().get(0).sku()).isEqualTo("COLA"));
+  }
+}
