@@ -230,6 +230,24 @@ public final class GatewayCameras implements AutoCloseable {
       host.onObservation(o);
     }
 
+    /** A track's stay in a lane zone, published on {@code events} (pseudonymous: track and token). */
+    @Override
+    public void onInteractionEnded(org.storeedge.vision.interaction.ZoneInteraction z) {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("type", "interaction");
+      m.put("trackId", z.trackId());
+      m.put("customerToken", z.customerToken());
+      m.put("laneId", z.laneId());
+      m.put("from", Instant.ofEpochMilli(z.fromMillis()).toString());
+      m.put("to", Instant.ofEpochMilli(z.toMillis()).toString());
+      try {
+        outbox.append(Stream.EVENTS, "events", "interaction-" + z.trackId() + "-" + z.laneId() + "-" + z.fromMillis(),
+            org.storeedge.core.json.Json.write(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (Exception e) {
+        LOG.warn("interaction of {} at {} not stored in the outbox: {}", z.trackId(), z.laneId(), e.toString());
+      }
+    }
+
     @Override
     public void onCameraFault(CameraFault f) {
       LOG.warn("camera {} {} (reconnects asked: {})", f.cameraId(), f.status(), f.reconnectAttempts());
