@@ -18,6 +18,8 @@ need=()
 [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v mosquitto_sub >/dev/null || need+=(mosquitto-clients)
 command -v mvn >/dev/null || need+=(maven)
+# the broker fixture pauses and resumes Mosquitto with kill(1) (a shell builtin does not count)
+[ -x /bin/kill ] || [ -x /usr/bin/kill ] || need+=(procps)
 command -v node >/dev/null || need+=(nodejs npm)
 # real photos (person.jpg, dog.jpg, ...) for the vision tests
 [ -f /usr/share/darknet/data/person.jpg ] || need+=(darknet)

@@ -170,16 +170,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     try {
       w = DriverManager.getConnection("jdbc:sqlite:" + file);
       try (Statement s = w.createStatement()) {
-        // Fails with SQLITE_NOTADB on a damaged header before anything is written.
-        s.execute("PRAGMA busy_timeout=10000");
-        s.executeQuery("SELECT count(*) FROM sqlite_master").close();
-        try (ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
-          String mode = rs.next() ? rs.getString(1) : "?";
-          if (!"wal".equalsIgnoreCase(mode)) {
-            throw new SQLException("could not switch to WAL journal (got: " + mode + ")");
-          }
-        }
-        s.execute("PRAGMA synchronous=FULL");
+        org.storeedge.sync.SqliteFiles.configureDurable(s);
         String integrity = integrityCheck(s);
         if (!"ok".equals(integrity)) {
           throw new Corrupt("integrity check: " + integrity, null);

@@ -58,15 +58,7 @@ public final class StateDatabase implements AutoCloseable {
     try {
       c = DriverManager.getConnection("jdbc:sqlite:" + abs);
       try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA busy_timeout=10000");
-        s.executeQuery("SELECT count(*) FROM sqlite_master").close();
-        try (ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
-          String mode = rs.next() ? rs.getString(1) : "?";
-          if (!"wal".equalsIgnoreCase(mode)) {
-            throw new SQLException("could not switch to WAL journal (got: " + mode + ")");
-          }
-        }
-        s.execute("PRAGMA synchronous=FULL");
+        org.storeedge.sync.SqliteFiles.configureDurable(s);
       }
       migrate(c, abs);
       log.info("state database {} open", abs);
