@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the test suite talks to: a real MQTT broker (Debian's Mosquitto) and the
-# node-opcua server used as an independent OPC UA peer. Safe to run again.
+# Installs what the test suite talks to: a real MQTT broker (Debian's Mosquitto), the
+# node-opcua server used as an independent OPC UA peer and GStreamer's RTSP server for the camera
+# tests. Safe to run again.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -23,6 +24,11 @@ command -v mvn >/dev/null || need+=(maven)
 command -v node >/dev/null || need+=(nodejs npm)
 # real photos (person.jpg, dog.jpg, ...) for the vision tests
 [ -f /usr/share/darknet/data/person.jpg ] || need+=(darknet)
+# a real RTSP server for the camera tests: GStreamer's gst-rtsp-server, driven from Debian's python3
+if ! /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" \
+    >/dev/null 2>&1 || [ ! -d /usr/share/doc/gstreamer1.0-plugins-good ]; then
+  need+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   apt_install "${need[@]}"

@@ -49,6 +49,8 @@ import org.storeedge.vision.FrameSource;
 public final class OpenCvFrameSource implements FrameSource {
   private static final Logger log = LoggerFactory.getLogger(OpenCvFrameSource.class);
   private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp", "tif", "tiff");
+  /** Connect and read timeout of a stream: a silent camera is given up after this. */
+  static final Duration STREAM_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * @param source file path, URL, {@code /dev/videoN} or device index
@@ -145,7 +147,7 @@ public final class OpenCvFrameSource implements FrameSource {
     }
     open();
     running.set(true);
-    thread = new Thread(this::captureLoop, "camera-" + cameraId);
+    thread = new Thread(this::capture, "camera-" + cameraId);
     thread.setDaemon(true);
     thread.start();
   }
@@ -180,7 +182,14 @@ public final class OpenCvFrameSource implements FrameSource {
       if (path.toLowerCase(Locale.ROOT).startsWith("rtsp")) {
         g.setOption("rtsp_transport", "tcp");
       }
-      g.setOption("timeout", "5000000"); // microseconds: a dead camera fails a read instead of blocking for ever
+      // FFmpeg 8 spells the socket I/O timeout "timeout" (microseconds) for both rtsp (the old
+      // "stimeout" is gone) and http (handed down to tcp): connecting to, and each read from, a
+      // camera that went silent fails after this instead of blocking the capture thread for ever.
+      g.setOption("timeout", Long.toString(STREAM_TIMEOUT.toNanos() / 1000));
+      // Live video: no frame-threading delay in the decoder. With frame threads a dead stream
+      // still yields the frames the decoder holds, one per timed-out read, before it ends (four
+      // reads, 20 s, on 2 cores); this way only the frame the demuxer holds comes out, dropped below.
+      g.setVideoOption("flags", "low_delay");
     }
     g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
     try {
@@ -203,6 +212,15 @@ public final class OpenCvFrameSource implements FrameSource {
   public void reconnect() {
     reconnectRequested.set(true);
     wake.countDown();
+  }
+
+  /** The capture thread; it alone closes the stream at the end (it may still be in a read when stop() gives up waiting). */
+  private void capture() {
+    try {
+      captureLoop();
+    } finally {
+      closeSource();
+    }
   }
 
   private void captureLoop() {
@@ -231,7 +249,13 @@ public final class OpenCvFrameSource implements FrameSource {
           awaitWake(null);
           continue;
         }
+        long readStart = scheduler.millis();
         org.bytedeco.javacv.Frame f = grabber.grabImage();
+        if (kind == Kind.STREAM && f != null && scheduler.millis() - readStart >= STREAM_TIMEOUT.toMillis()) {
+          // the read timed out and FFmpeg handed out the frame its parser still held: the frame
+          // is stale and the stream dead (the next read would only time out again)
+          f = null;
+        }
         if (f == null || f.image == null) {
           if (kind == Kind.FILE && options.loop()) {
             grabber.setTimestamp(0);
@@ -358,9 +382,8 @@ public final class OpenCvFrameSource implements FrameSource {
       Thread.currentThread().interrupt();
     }
     if (t.isAlive()) {
-      log.warn("camera {}: capture thread still blocked in a read after stop", cameraId);
-    } else {
-      closeSource();
+      log.warn("camera {}: capture thread still blocked in a read after stop; it closes the stream when the read returns",
+          cameraId);
     }
   }
 }
