@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code storeedge run --config FILE [--trust-key PEM]...}: the agent on a gateway, on wall time,
  * with the drivers found on the class path, until SIGTERM/SIGINT. Downlink commands (outbox
- * status, forget customer, calibrate, signed config and planogram updates) are answered while it
- * runs; updates are verified against the {@code --trust-key} public keys.
+ * status, forget customer, calibrate, signed config and planogram updates, signed debug snapshots)
+ * are answered while it runs; signed commands are verified against the {@code --trust-key} public keys.
  */
 @Command(name = "run", description = "Run the agent on a gateway with real devices until stopped.")
 final class RunCommand implements Callable<Integer> {
@@ -40,8 +40,8 @@ final class RunCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--trust-key", paramLabel = "PEM",
-      description = "Ed25519 public key (PEM) whose signatures config-update and planogram-update accept; "
-          + "repeat for several keys. Without one, signed updates are refused.")
+      description = "Ed25519 public key (PEM) whose signatures config-update, planogram-update and debug-snapshot "
+          + "accept; repeat for several keys. Without one, signed commands are refused.")
   List<Path> trustKeys = new ArrayList<>();
 
   @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Durations.class,

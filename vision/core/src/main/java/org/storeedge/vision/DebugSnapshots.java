@@ -20,6 +20,10 @@ public final class DebugSnapshots {
   private static final System.Logger LOG = System.getLogger(DebugSnapshots.class.getName());
   /** Blur cell for persons: coarse enough that no face or clothing detail survives. */
   private static final int CELL = 16;
+  /** Caps applied by {@link #arm}: larger requests are cut to these. */
+  public static final int MAX_FRAMES = 100;
+  public static final long MAX_BYTES = 50L * 1024 * 1024;
+  public static final long MAX_DURATION_MILLIS = 15 * 60_000L;
 
   private final Path dir;
   private final InstantSource clock;
@@ -39,9 +43,9 @@ public final class DebugSnapshots {
       throw new IllegalArgumentException("debug snapshot limits must be > 0 (got: " + maxFrames + " frames, " + maxBytes
           + " bytes, " + maxDurationMillis + " ms)");
     }
-    framesLeft = Math.min(maxFrames, 100);
-    bytesLeft = Math.min(maxBytes, 50L * 1024 * 1024);
-    untilMillis = clock.millis() + Math.min(maxDurationMillis, 15 * 60_000L);
+    framesLeft = Math.min(maxFrames, MAX_FRAMES);
+    bytesLeft = Math.min(maxBytes, MAX_BYTES);
+    untilMillis = clock.millis() + Math.min(maxDurationMillis, MAX_DURATION_MILLIS);
     LOG.log(System.Logger.Level.WARNING, "debug snapshots armed: up to {0} frames, {1} bytes, until {2} (persons blurred)",
         framesLeft, bytesLeft, java.time.Instant.ofEpochMilli(untilMillis));
   }

@@ -51,6 +51,10 @@ import org.storeedge.sync.state.UpdateLedger;
  *     the agent, roll back unless healthy</td></tr>
  * <tr><td>planogram-update</td><td>{@link SignedUpdate} of {@link Planogram} JSON</td><td>same, for the lane
  *     assignments overlay</td></tr>
+ * <tr><td>debug-snapshot</td><td>{@link SignedUpdate} of {@code {cameraId, frames, seconds}} or
+ *     {@code {cameraId, disarm: true}}</td><td>arms (or disarms) the camera's {@link
+ *     org.storeedge.vision.DebugSnapshots}: blurred frames written under the gateway's data
+ *     directory, never published</td></tr>
  * </table>
  *
  * <p>Every refusal is a {@link CommandRejected} (the reply's {@code error} names its reason code
@@ -62,7 +66,9 @@ public final class DownlinkCommands {
   private static final Logger LOG = LoggerFactory.getLogger(DownlinkCommands.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final List<String> NAMES = List.of("outbox-status", "forget-customer", "calibrate", "config-update",
-      "planogram-update");
+      "planogram-update", "debug-snapshot");
+  /** {@code cameraId} of a debug-snapshot command that means every running camera. */
+  public static final String ALL_CAMERAS = "*";
 
   /**
    * @param storeFile the store YAML the agent was started with; updates replace it
@@ -80,7 +86,10 @@ public final class DownlinkCommands {
   private final AtomicLong rolledBack = new AtomicLong();
   private final AtomicLong calibrations = new AtomicLong();
   private final AtomicLong customersForgotten = new AtomicLong();
+  private final AtomicLong debugSnapshotsArmed = new AtomicLong();
+  private final AtomicLong debugSnapshotsDisarmed = new AtomicLong();
   private volatile MqttUplink uplink;
+  private volatile GatewayCameras cameras;
   private volatile Function<String, Map<String, Object>> localForget;
 
   public DownlinkCommands(Settings settings, AgentHost host, SqliteOutbox outbox, UpdateLedger ledger,
@@ -100,6 +109,11 @@ public final class DownlinkCommands {
     this.localForget = f;
   }
 
+  /** The cameras debug-snapshot arms; without them every debug-snapshot is refused (unknown-camera). */
+  public void setCameras(GatewayCameras c) {
+    this.cameras = c;
+  }
+
   /** Registers every command on the uplink (and reports its counters in outbox-status). */
   public void register(MqttUplink up) {
     this.uplink = up;
@@ -117,6 +131,7 @@ public final class DownlinkCommands {
         case "calibrate" -> calibrate(payload);
         case "config-update" -> configUpdate(payload);
         case "planogram-update" -> planogramUpdate(payload);
+        case "debug-snapshot" -> debugSnapshot(payload);
         default -> throw new CommandRejected("unknown", "unknown command " + name);
       };
       return reply.getBytes(StandardCharsets.UTF_8);
@@ -148,6 +163,15 @@ public final class DownlinkCommands {
 
   public long rolledBackUpdates() {
     return rolledBack.get();
+  }
+
+  /** debug-snapshot commands that armed cameras, since start. */
+  public long debugSnapshotsArmed() {
+    return debugSnapshotsArmed.get();
+  }
+
+  public long debugSnapshotsDisarmed() {
+    return debugSnapshotsDisarmed.get();
   }
 
   // ------------------------------------------------------------------ outbox-status
@@ -203,8 +227,15 @@ public final class DownlinkCommands {
     if (a != null) {
       m.put("agent", Map.of("droppedReadings", a.droppedReadings(), "outboxRefused", a.outboxRefused()));
     }
-    m.put("commands", Map.of("appliedUpdates", applied.get(), "rolledBackUpdates", rolledBack.get(),
-        "calibrations", calibrations.get(), "customersForgotten", customersForgotten.get(), "rejected", rejectedCounts()));
+    Map<String, Object> cm = new LinkedHashMap<>();
+    cm.put("appliedUpdates", applied.get());
+    cm.put("rolledBackUpdates", rolledBack.get());
+    cm.put("calibrations", calibrations.get());
+    cm.put("customersForgotten", customersForgotten.get());
+    cm.put("debugSnapshotsArmed", debugSnapshotsArmed.get());
+    cm.put("debugSnapshotsDisarmed", debugSnapshotsDisarmed.get());
+    cm.put("rejected", rejectedCounts());
+    m.put("commands", cm);
     return Json.write(m);
   }
 
@@ -333,6 +364,103 @@ public final class DownlinkCommands {
     Path overlay = Planogram.fileFor(file);
     AtomicFiles.replace(overlay, u.body());
     return applyOrRollBack("planogram-update", u, previous, p.applyTo(base), () -> AtomicFiles.restore(overlay));
+  }
+
+  // ------------------------------------------------------------------ debug-snapshot
+
+  /**
+   * Signed like an update (kind {@code debug-snapshot}, its own sequence in the ledger) because it
+   * makes the gateway write images of people. The sequence is used up once the request is valid
+   * and names running cameras.
+   */
+  private String debugSnapshot(byte[] payload) throws CommandRejected {
+    SignedUpdate u = SignedUpdate.verify("debug-snapshot", payload, settings.keys());
+    checkNotReplayed(u);
+    JsonNode n = object(u.body());
+    String cameraId = n.path("cameraId").asText("");
+    JsonNode disarmNode = n.get("disarm");
+    if (cameraId.isBlank() || (disarmNode != null && !disarmNode.isBoolean())) {
+      throw new CommandRejected("malformed", "expected {cameraId, frames, seconds} or {cameraId, disarm: true}; "
+          + "cameraId \"" + ALL_CAMERAS + "\" means every running camera");
+    }
+    boolean disarm = disarmNode != null && disarmNode.asBoolean();
+    int frames = 0;
+    int seconds = 0;
+    if (!disarm) {
+      frames = boundedInt(n, "frames", org.storeedge.vision.DebugSnapshots.MAX_FRAMES);
+      seconds = boundedInt(n, "seconds", (int) (org.storeedge.vision.DebugSnapshots.MAX_DURATION_MILLIS / 1000));
+    }
+    Map<String, org.storeedge.vision.DebugSnapshots> targets = snapshotTargets(cameraId);
+    consume(u);
+    long maxBytes = org.storeedge.vision.DebugSnapshots.MAX_BYTES;
+    GatewayCameras cams = cameras;
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Map.Entry<String, org.storeedge.vision.DebugSnapshots> e : targets.entrySet()) {
+      if (disarm) {
+        e.getValue().disarm();
+      } else {
+        e.getValue().arm(frames, maxBytes, seconds * 1000L);
+      }
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("cameraId", e.getKey());
+      one.put("directory", cams.snapshotDir(e.getKey()).toString());
+      one.put("writtenSinceStart", e.getValue().written());
+      list.add(one);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", "debug-snapshot");
+    m.put("ok", true);
+    m.put("armed", !disarm);
+    m.put("cameras", list);
+    if (disarm) {
+      debugSnapshotsDisarmed.incrementAndGet();
+      LOG.warn("debug snapshots disarmed on camera(s) {} (sequence {}, key {})", targets.keySet(), u.sequence(), u.keyId());
+    } else {
+      debugSnapshotsArmed.incrementAndGet();
+      m.put("framesPerCamera", frames);
+      m.put("seconds", seconds);
+      m.put("maxBytesPerCamera", maxBytes);
+      m.put("until", java.time.Instant.ofEpochMilli(clock.millis() + seconds * 1000L).toString());
+      LOG.warn("debug snapshots ARMED on camera(s) {}: up to {} frames and {} bytes per camera for {} s, persons "
+          + "blurred, written under {} and never published (sequence {}, key {})", targets.keySet(), frames, maxBytes,
+          seconds, cams.snapshotRoot(), u.sequence(), u.keyId());
+    }
+    m.put("sequence", u.sequence());
+    m.put("keyId", u.keyId());
+    m.put("note", "frames stay on the gateway; persons are blurred before writing");
+    return Json.write(m);
+  }
+
+  private static int boundedInt(JsonNode n, String field, int max) throws CommandRejected {
+    JsonNode v = n.get(field);
+    if (v == null || !v.canConvertToExactIntegral() || !v.canConvertToInt() || v.asInt() < 1 || v.asInt() > max) {
+      throw new CommandRejected("invalid", field + " must be an integer in 1.." + max + " (got: " + v + ")");
+    }
+    return v.asInt();
+  }
+
+  /** The running cameras a request names, by id, in config order. */
+  private Map<String, org.storeedge.vision.DebugSnapshots> snapshotTargets(String cameraId) throws CommandRejected {
+    GatewayCameras cams = cameras;
+    List<String> configured = cams == null ? List.of() : cams.configuredCameraIds();
+    Map<String, org.storeedge.vision.DebugSnapshots> targets = new LinkedHashMap<>();
+    for (String id : configured) {
+      if (cameraId.equals(ALL_CAMERAS) || cameraId.equals(id)) {
+        cams.snapshots(id).ifPresent(s -> targets.put(id, s));
+      }
+    }
+    if (!targets.isEmpty()) {
+      return targets;
+    }
+    if (cameraId.equals(ALL_CAMERAS)) {
+      throw new CommandRejected("unknown-camera", "no camera is running on this gateway (configured: " + configured + ")");
+    }
+    if (configured.contains(cameraId)) {
+      String why = cams.faults().stream().filter(f -> f.cameraId().equals(cameraId)).reduce((a, b) -> b)
+          .map(f -> f.status() + ": " + f.reason()).orElse("not started");
+      throw new CommandRejected("unknown-camera", "camera " + cameraId + " is configured but not running (" + why + ")");
+    }
+    throw new CommandRejected("unknown-camera", "no camera " + cameraId + " on this gateway (configured: " + configured + ")");
   }
 
   @FunctionalInterface

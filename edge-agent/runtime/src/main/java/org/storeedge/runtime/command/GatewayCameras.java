@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +25,9 @@ import org.storeedge.core.outbox.Outbox;
 import org.storeedge.core.outbox.Stream;
 import org.storeedge.core.time.Scheduler;
 import org.storeedge.vision.CameraFault;
+import org.storeedge.vision.DebugSnapshots;
+import org.storeedge.vision.Detection;
+import org.storeedge.vision.Detector;
 import org.storeedge.vision.Frame;
 import org.storeedge.vision.FrameSource;
 import org.storeedge.vision.FrameSourceFactory;
@@ -52,6 +56,11 @@ import org.storeedge.vision.track.ByteTracker;
  * outbox; the agent and the other cameras run on. Stalls and recoveries seen by a running
  * pipeline's watchdog are reported the same way.
  *
+ * <p>Each running camera has a {@link DebugSnapshots}, off until the signed {@code debug-snapshot}
+ * command arms it: it then writes the frames the detector sees, persons blurred, as PPM files under
+ * {@link #snapshotDir} ({@code <directory of storage.database>/debug-snapshots/<camera id>/}).
+ * They stay on the gateway; nothing publishes them.
+ *
  * <p>Threads: {@link #start} and {@link #close} on the caller's thread (start-up, shutdown);
  * observations arrive on each camera's inference thread and are posted to the agent, which hands
  * them to its own thread; faults are recorded from any thread.
@@ -74,6 +83,8 @@ public final class GatewayCameras implements AutoCloseable {
   private final List<VisionPipeline> pipelines = new ArrayList<>();
   private final List<OnnxDetector> detectors = new ArrayList<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final Map<String, DebugSnapshots> snapshots = new ConcurrentHashMap<>();
+  private final Path snapshotRoot;
 
   /**
    * @param scheduler wall-time scheduler for the pipelines' watchdogs and fault times
@@ -86,6 +97,8 @@ public final class GatewayCameras implements AutoCloseable {
     this.outbox = outbox;
     this.modelsDir = modelsDir;
     this.binder = new TokenBinder(config.gates());
+    Path db = config.storage().database().toAbsolutePath();
+    this.snapshotRoot = (db.getParent() == null ? db : db.getParent()).resolve("debug-snapshots");
   }
 
   /** {@code ${storeedge.home:-.}/vision/models}. */
@@ -156,14 +169,16 @@ public final class GatewayCameras implements AutoCloseable {
     try {
       OnnxDetector detector = OnnxDetector.open(models.resolve(cam.model()));
       detectors.add(detector);
+      PipelineSettings ps = PipelineSettings.defaults();
+      DebugSnapshots snaps = new DebugSnapshots(snapshotDir(cam.id()), scheduler);
       CameraCalibration calibration = CameraCalibration.fromPoints(cam.id(), points(cam.imagePoints()),
           points(cam.floorPoints()), frame.width(), frame.height());
       VisionListener listener = new Listener();
       InteractionDetector zones = new InteractionDetector(calibration, LaneZones.defaults().build(config),
           InteractionSettings.defaults(), binder, listener);
-      PipelineSettings ps = PipelineSettings.defaults();
-      pipeline = new VisionPipeline(source, slot, detector, new ByteTracker(), zones, scheduler,
-          ps.withFps(cam.fps(), Math.min(cam.fps(), ps.idleFps())), listener);
+      pipeline = new VisionPipeline(source, slot, new SnapshotTap(detector, snaps, ps.personLabel()), new ByteTracker(),
+          zones, scheduler, ps.withFps(cam.fps(), Math.min(cam.fps(), ps.idleFps())), listener);
+      snapshots.put(cam.id(), snaps);
     } catch (Exception | LinkageError e) {
       source.stop();
       throw e;
@@ -171,6 +186,7 @@ public final class GatewayCameras implements AutoCloseable {
     try {
       pipeline.start(); // the source is already running; this starts inference and the watchdog
     } catch (Exception e) {
+      snapshots.remove(cam.id());
       pipeline.stop();
       throw e;
     }
@@ -201,6 +217,26 @@ public final class GatewayCameras implements AutoCloseable {
 
   public Optional<VisionPipeline> pipeline(String cameraId) {
     return pipelines().stream().filter(p -> p.cameraId().equals(cameraId)).findFirst();
+  }
+
+  /** {@code <directory of storage.database>/debug-snapshots}. */
+  public Path snapshotRoot() {
+    return snapshotRoot;
+  }
+
+  /** Where the debug snapshots of {@code cameraId} are written. */
+  public Path snapshotDir(String cameraId) {
+    return snapshotRoot.resolve(cameraId);
+  }
+
+  /** The debug snapshots of a running camera (empty for a camera that is not configured or failed). */
+  public Optional<DebugSnapshots> snapshots(String cameraId) {
+    return Optional.ofNullable(snapshots.get(cameraId));
+  }
+
+  /** Ids of the configured cameras, running or not, in config order. */
+  public List<String> configuredCameraIds() {
+    return config.cameras().stream().map(StoreConfig.Camera::id).toList();
   }
 
   /** Faults so far, oldest first. */
@@ -256,6 +292,42 @@ public final class GatewayCameras implements AutoCloseable {
     }
   }
 
+  /**
+   * The detector as the pipeline sees it, offering each detected frame to the camera's debug
+   * snapshots (a no-op unless armed). Inference thread; a snapshot that cannot be written is logged
+   * and the frame goes on through tracking.
+   */
+  private static final class SnapshotTap implements Detector {
+    private final Detector detector;
+    private final DebugSnapshots snapshots;
+    private final String personLabel;
+
+    SnapshotTap(Detector detector, DebugSnapshots snapshots, String personLabel) {
+      this.detector = detector;
+      this.snapshots = snapshots;
+      this.personLabel = personLabel;
+    }
+
+    @Override
+    public List<Detection> detect(Frame frame) {
+      List<Detection> found = detector.detect(frame);
+      if (snapshots.armed()) {
+        try {
+          // every person box is blurred, also those below the tracking threshold
+          snapshots.offer(frame, found, personLabel);
+        } catch (java.io.IOException | RuntimeException e) {
+          LOG.warn("camera {} debug snapshot not written: {}", frame.cameraId(), e.toString());
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public String name() {
+      return detector.name();
+    }
+  }
+
   /** Stops every pipeline (and its camera), then closes the detectors. */
   @Override
   public synchronized void close() {
@@ -267,6 +339,8 @@ public final class GatewayCameras implements AutoCloseable {
       }
     }
     pipelines.clear();
+    snapshots.values().forEach(DebugSnapshots::disarm);
+    snapshots.clear();
     for (OnnxDetector d : detectors) {
       try {
         d.close();

@@ -37,6 +37,7 @@ import org.storeedge.sync.state.UpdateLedger;
  *       |                      StateDatabase (storeedge-state.db): calibrations, update ledger
  *  MqttUplink --cmd/{name}--> DownlinkCommands, gate
  *  GatewayCameras: camera --> VisionPipeline --> shopper positions --> Agent
+ *                                    '--> DebugSnapshots (armed by debug-snapshot) --> data dir
  * </pre>
  *
  * <p>The outbox, the state database, the uplink and the calibration layer live as long as this
@@ -121,6 +122,7 @@ public final class GatewayRuntime implements AutoCloseable {
       });
       GatewayCameras cameras = new GatewayCameras(cfg, agentThread, host, outbox, GatewayCameras.defaultModelsDir());
       camerasRef.set(cameras);
+      commands.setCameras(cameras);
       MqttUplink uplink = null;
       if (!cfg.sync().brokers().isEmpty()) {
         uplink = new MqttUplink(outbox, UplinkOptions.fromConfig(cfg), uplinkTimers);
@@ -142,7 +144,7 @@ public final class GatewayRuntime implements AutoCloseable {
         LOG.warn("no sync.brokers configured: receipts and events stay in {} until a broker is configured", db);
       }
       if (o.keys().isEmpty()) {
-        LOG.warn("no --trust-key given: config-update and planogram-update commands will be refused");
+        LOG.warn("no --trust-key given: config-update, planogram-update and debug-snapshot commands will be refused");
       }
       opened.add(host);
       host.start(cfg);

@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A signed update command ({@code config-update}, {@code planogram-update}):
+ * A signed command ({@code config-update}, {@code planogram-update}, {@code debug-snapshot}):
  *
  * <pre>
  * {"body": base64(new file), "signature": base64(Ed25519 signature), "keyId": "16 hex digits",
@@ -26,7 +26,8 @@ import java.util.Map;
  * <p>The signature covers the body <em>and</em> the fields that decide whether it applies, so none
  * of them can be changed without the key: it is over the UTF-8 bytes of
  * {@code "storeedge-signed-update/v1\n" + kind + "\n" + keyId + "\n" + sequence + "\n" + issuedAt + "\n"}
- * followed by the decoded body bytes, where {@code kind} is {@code config} or {@code planogram}
+ * followed by the decoded body bytes, where {@code kind} is {@code config}, {@code planogram} or
+ * {@code debug-snapshot}
  * and {@code issuedAt} is the exact string of the payload. {@link #sign} produces it.
  *
  * @param body the decoded new file

@@ -11,9 +11,12 @@
  *     config-update     SignedUpdate.verify -> UpdateLedger (replay) -> StoreConfigLoader (all problems)
  *     planogram-update    -> AtomicFiles.replace (FILE.previous kept) -> AgentHost.restart
  *                          -> healthy within --health-timeout? else AtomicFiles.restore + restart
+ *     debug-snapshot    SignedUpdate.verify -> UpdateLedger (replay) -> GatewayCameras' DebugSnapshots.arm
+ *                          (blurred PPMs in <data dir>/debug-snapshots/<camera>/, never published)
  * </pre>
  *
- * <p>Trust: update signatures are Ed25519 by a key pinned with {@code run --trust-key PEM}
+ * <p>Trust: update signatures (and those of {@code debug-snapshot}, which makes the gateway write
+ * images of people) are Ed25519 by a key pinned with {@code run --trust-key PEM}
  * (repeatable; a key id is the first 16 hex digits of the SHA-256 of the key's X.509 encoding).
  * The signature covers the kind, key id, sequence, issue time and body (see {@link
  * org.storeedge.runtime.command.SignedUpdate}), so none can be swapped onto another signature.

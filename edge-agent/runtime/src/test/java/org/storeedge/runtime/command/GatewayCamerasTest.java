@@ -3,6 +3,8 @@ package org.storeedge.runtime.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -10,18 +12,27 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.sync.outbox.OutboxEntry;
+import org.storeedge.sync.testing.MosquittoBroker;
+import org.storeedge.sync.testing.OutsideSubscriber;
 import org.storeedge.sync.testing.Poll;
 import org.storeedge.vision.VisionPipeline;
 
-/** {@code storeedge run} with cameras in the store file: a real OpenCV source and the real SSD model. */
+/**
+ * {@code storeedge run} with cameras in the store file: a real OpenCV source and the real models
+ * (SSD on a drawn aisle; sim-person on the simulator's rendered aisle, published through a real
+ * Mosquitto to an outside subscriber).
+ */
 class GatewayCamerasTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static String previousHome;
 
   @TempDir
@@ -110,5 +121,63 @@ class GatewayCamerasTest {
       assertThat(rt.host().agent()).isNotNull();
       assertThat(rt.host().awaitHealthy(Duration.ofSeconds(30)).healthy()).isTrue();
     }
+  }
+
+  @Test
+  void aShopperStandingInALaneZoneIsPublishedAsAnInteractionOnEvents() throws Exception {
+    MosquittoBroker broker = MosquittoBroker.create(dir.resolve("mosquitto"), false, List.of()).startProcess();
+    try (OutsideSubscriber cloud = new OutsideSubscriber(broker.uri(), "cloud", TestGateway.PREFIX + "#")) {
+      String yaml = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "ENRG-250");
+      Path storeFile = TestGateway.write(dir, yaml);
+      RenderedAisle aisle = new RenderedAisle(new StoreConfigLoader(TestGateway.drivers()).load(storeFile));
+      // 4 s of a shopper standing in lane a1's zone, then 4 s of the empty aisle, looped
+      Path clip = aisle.video(dir.resolve("aisle.mp4"), 40, 40);
+      TestGateway.write(dir, yaml + aisle.camerasYaml(clip.toString(), "sim-person", true));
+      try (GatewayRuntime rt = TestGateway.start(storeFile, TrustedKeys.none(), Duration.ofSeconds(30))) {
+        assertThat(rt.cameras().faults()).isEmpty();
+        VisionPipeline p = rt.cameras().pipeline("cam-1").orElseThrow();
+        Poll.until(Duration.ofSeconds(120), () -> interactions(cloud).stream().anyMatch(i -> i.path("laneId").asText()
+            .equals("a1")), () -> "an interaction at a1 on " + TestGateway.PREFIX + "events; got " + interactions(cloud)
+            + "; frames: " + p.counters());
+        JsonNode i = interactions(cloud).stream().filter(n -> n.path("laneId").asText().equals("a1")).findFirst()
+            .orElseThrow();
+        assertThat(i.path("trackId").asText()).startsWith("cam-1:");
+        assertThat(i.has("customerToken")).as(i.toString()).isTrue();
+        assertThat(i.path("customerToken").isNull()).as("nobody checked in at a gate: %s", i).isTrue();
+        java.time.Instant from = java.time.Instant.parse(i.path("from").asText());
+        java.time.Instant to = java.time.Instant.parse(i.path("to").asText());
+        // an interaction starts only after the minimum dwell in the zone (capture times, not test timing)
+        assertThat(Duration.between(from, to)).isGreaterThanOrEqualTo(
+            Duration.ofMillis(org.storeedge.vision.interaction.InteractionSettings.defaults().minDwellMillis()));
+      }
+    } finally {
+      broker.close();
+    }
+  }
+
+  /** Every {@code type: interaction} entry received on {@code events}, batched or not. */
+  private static List<JsonNode> interactions(OutsideSubscriber cloud) {
+    List<JsonNode> out = new ArrayList<>();
+    for (OutsideSubscriber.Received r : cloud.on(TestGateway.PREFIX + "events")) {
+      try {
+        byte[] body = r.payload();
+        if (body.length > 2 && (body[0] & 0xFF) == 0x1f && (body[1] & 0xFF) == 0x8b) {
+          try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            body = in.readAllBytes();
+          }
+        }
+        JsonNode n = JSON.readTree(body);
+        List<JsonNode> entries = new ArrayList<>();
+        if (r.property("batch").isPresent()) {
+          n.path("batch").forEach(e -> entries.add(e.path("payload")));
+        } else {
+          entries.add(n);
+        }
+        entries.stream().filter(e -> e.path("type").asText().equals("interaction")).forEach(out::add);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("unreadable message on " + r.topic() + ": " + r.text(), e);
+      }
+    }
+    return out;
   }
 }
