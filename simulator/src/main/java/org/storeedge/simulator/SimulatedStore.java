@@ -203,6 +203,16 @@ public final class SimulatedStore {
     return config;
   }
 
+  /** The scenario's seed: every random stream of the run derives from it. */
+  public long scenarioSeed() {
+    return scenario.seed();
+  }
+
+  /** Where a shopper stands to reach {@code laneId}, metres. */
+  Position standingPoint(String laneId) {
+    return geometry.standingPoint(laneId);
+  }
+
   /**
    * True floor positions (metres, without the presence noise) of the shoppers inside the store
    * at {@code t}, by track id, in order of entry. Pure: reads the plan only, callable from any

@@ -25,6 +25,8 @@ import org.storeedge.core.device.ReadingSink;
 import org.storeedge.core.device.WeightDriver;
 import org.storeedge.core.event.DeviceFault;
 import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.HandContact;
+import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.event.ShelfEvent;
 import org.storeedge.core.event.ShopperObservation;
 import org.storeedge.core.json.Json;
@@ -178,6 +180,16 @@ public final class Agent implements AutoCloseable {
   /** Presence input (vision or simulator); safe from any thread. */
   public void onObservation(ShopperObservation o) {
     post(() -> checkout.onObservation(o));
+  }
+
+  /** A hand seen in a lane (a camera with hand or pose detection, or the simulator); safe from any thread. */
+  public void onHandInLane(HandInLane h) {
+    post(() -> checkout.onHandInLane(h));
+  }
+
+  /** Two shoppers' hands met (a possible hand-off); safe from any thread. */
+  public void onHandContact(HandContact c) {
+    post(() -> checkout.onHandContact(c));
   }
 
   private void post(Runnable r) {

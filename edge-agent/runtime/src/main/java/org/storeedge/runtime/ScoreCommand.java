@@ -20,6 +20,7 @@ import org.storeedge.runtime.sim.Scorer;
 import org.storeedge.runtime.sim.SimulationRun;
 import org.storeedge.simulator.NoiseModel;
 import org.storeedge.simulator.Scenario;
+import org.storeedge.simulator.SimulatedHandSensor;
 import org.storeedge.simulator.ScenarioLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +56,18 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "also write all results as JSON")
   Path json;
 
+  @Option(names = "--hands", description = "also feed the checkout what a camera that sees hands would report "
+      + "(simulated, with misses, wrong lanes, hands joined to the wrong body, browsing hands; see --hand-hit-rate)")
+  boolean hands;
+
+  @Option(names = "--hand-hit-rate", paramLabel = "P", description = "with --hands: chance that a hand in a lane is "
+      + "seen (default: ${DEFAULT-VALUE})", defaultValue = "0.9")
+  double handHitRate;
+
+  @Option(names = "--hand-swap-rate", paramLabel = "P", description = "with --hands: chance that a seen hand is "
+      + "joined to a bystander's body when one stands within 0.8 m (default: ${DEFAULT-VALUE})", defaultValue = "0.05")
+  double handSwapRate;
+
   @picocli.CommandLine.Mixin
   VisionOptions visionOptions = new VisionOptions();
 
@@ -63,6 +76,10 @@ final class ScoreCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (!visionOptions.valid(err)) {
+      return Main.BAD_INPUT;
+    }
+    if (!(handHitRate >= 0 && handHitRate <= 1 && handSwapRate >= 0 && handSwapRate <= 1)) {
+      err.println("--hand-hit-rate and --hand-swap-rate must be in [0, 1]");
       return Main.BAD_INPUT;
     }
     StoreConfig cfg;
@@ -126,6 +143,9 @@ final class ScoreCommand implements Callable<Integer> {
         "", pct(all.latency, 0.5), pct(all.latency, 0.99));
     out.println("lat: exit to receipt closed, store (virtual) milliseconds; silent: wrong units on receipts not flagged"
         + " for review");
+    if (!all.reasons.isEmpty()) {
+      out.println("receipts flagged, by review reason (a receipt may have several): " + all.reasons);
+    }
     if (json != null) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("runs", rows);
@@ -143,7 +163,8 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> runOne(PrintWriter out, String name, Scenario sc, StoreConfig cfg, Totals all) {
-    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, visionOptions.cameraCount());
+    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, visionOptions.cameraCount(), !hands ? null
+        : SimulatedHandSensor.Model.typical().withHitRate(handHitRate).withSwapRate(handSwapRate));
     Scorer.Score s = r.score();
     EventScorer.Score e = r.events();
     all.add(s);
@@ -183,6 +204,7 @@ final class ScoreCommand implements Callable<Integer> {
     long receipts;
     long silent;
     final List<Long> latency = new ArrayList<>();
+    final Map<String, Integer> reasons = new java.util.TreeMap<>();
 
     void add(Scorer.Score s) {
       customers += s.customers();
@@ -193,6 +215,7 @@ final class ScoreCommand implements Callable<Integer> {
       reviewed += s.reviewedReceipts();
       receipts += s.receipts();
       silent += s.silentWrongUnits();
+      s.reviewReasons().forEach((k, v) -> reasons.merge(k, v, Integer::sum));
     }
 
     double precision() {

@@ -20,6 +20,8 @@ import org.storeedge.checkout.weight.WeightModel;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.DeviceFault;
 import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.HandContact;
+import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.event.ShelfEvent;
 import org.storeedge.core.event.ShopperObservation;
 import org.storeedge.core.json.Json;
@@ -30,6 +32,8 @@ import org.storeedge.core.json.Json;
  * <pre>
  *  GateEvent ENTER --> session (cart) per customer token
  *  ShopperObservation --> position history per token
+ *  HandInLane --> whose hand was in which lane when (weighs who-took-it far more than position)
+ *  HandContact --> two shoppers' hands met: a possible hand-off, both receipts flagged
  *  ShelfEvent --> who was at the lane (nearest within radius) --> pick: add best (sku, count)
  *                                                              put-back: best match from own cart
  *  GateEvent EXIT --> wait until shelf activity begun before the exit is resolved --> Receipt
@@ -83,6 +87,12 @@ public final class CheckoutEngine {
   private final Map<String, Deque<ShopperObservation>> presence = new HashMap<>();
   private final Map<String, Set<String>> tracksOfToken = new HashMap<>();
   private final Set<String> faultyLanes = new LinkedHashSet<>();
+  /** Hands seen in each lane recently, oldest first. */
+  private final Map<String, Deque<Hand>> handsByLane = new HashMap<>();
+  private final Map<String, String> tokenOfTrack = new HashMap<>();
+  /** Capture time of the newest hand observation, or MIN_VALUE: whether a hand source is live. */
+  private long lastHandMillis = Long.MIN_VALUE;
+  private long handsUsed;
   private long receiptsClosed;
   private long unattributedEvents;
   private long unknownExits;
@@ -136,6 +146,7 @@ public final class CheckoutEngine {
       return;
     }
     Deque<ShopperObservation> h = presence.computeIfAbsent(o.trackId(), k -> new ArrayDeque<>());
+    tokenOfTrack.put(o.trackId(), o.customerToken());
     tracksOfToken.computeIfAbsent(o.customerToken(), k -> new LinkedHashSet<>()).add(o.trackId());
     h.addLast(o);
     while (!h.isEmpty() && o.atMillis() - h.peekFirst().atMillis() > PRESENCE_KEEP_MILLIS) {
@@ -165,8 +176,8 @@ public final class CheckoutEngine {
    */
   private void watchForHandOff(ShopperObservation o) {
     Session me = open.get(o.customerToken());
-    if (me == null) {
-      return;
+    if (me == null || handsLive(o.atMillis())) {
+      return; // a live hand source reports contacts itself (onHandContact): proximity is too coarse
     }
     for (Session other : open.values()) {
       if (other == me || other.token.equals(me.token) || (me.cartEmpty() && other.cartEmpty())) {
@@ -203,6 +214,60 @@ public final class CheckoutEngine {
       }
     }
   }
+
+  /**
+   * A hand in a lane. Kept for {@link #PRESENCE_KEEP_MILLIS}; weighed against shelf events of that
+   * lane by {@link #associate}.
+   */
+  public void onHandInLane(HandInLane h) {
+    if (!lanes.containsKey(h.laneId())) {
+      notices.accept(new Notice("hand-rejected", h.toMillis(), Map.of("laneId", h.laneId(), "reason", "unknown lane")));
+      return;
+    }
+    String token = h.customerToken() != null ? h.customerToken() : tokenOfTrack.get(h.trackId());
+    Deque<Hand> d = handsByLane.computeIfAbsent(h.laneId(), k -> new ArrayDeque<>());
+    d.addLast(new Hand(h.trackId(), token, h.fromMillis(), h.toMillis(), h.confidence()));
+    while (!d.isEmpty() && h.toMillis() - d.peekFirst().toMillis > PRESENCE_KEEP_MILLIS) {
+      d.removeFirst();
+    }
+    lastHandMillis = Math.max(lastHandMillis, h.toMillis());
+  }
+
+  /**
+   * Hands of two shoppers met: if either holds something, both receipts are flagged (the shelves
+   * cannot tell what changed hands, nor which way).
+   */
+  public void onHandContact(HandContact c) {
+    lastHandMillis = Math.max(lastHandMillis, c.atMillis());
+    String a = c.customerToken() != null ? c.customerToken() : tokenOfTrack.get(c.trackId());
+    String b = c.otherCustomerToken() != null ? c.otherCustomerToken() : tokenOfTrack.get(c.otherTrackId());
+    Session sa = a == null ? null : open.get(a);
+    Session sb = b == null ? null : open.get(b);
+    if (sa == null || sb == null || sa == sb || (sa.cartEmpty() && sb.cartEmpty()) || !sa.handOffNoted.add(sb.token)) {
+      return;
+    }
+    sb.handOffNoted.add(sa.token);
+    Map<String, Object> ev = Map.of("customerTokens", List.of(sa.token, sb.token), "at",
+        Instant.ofEpochMilli(c.atMillis()).toString(), "source", "hand-contact", "confidence",
+        Json.round(c.confidence(), 3));
+    String msg = "hands met another shopper's while holding items; items may have changed hands";
+    sa.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
+    sb.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
+  }
+
+  /** Hand observations weighed in shelf events so far. */
+  public long handsUsed() {
+    return handsUsed;
+  }
+
+  private boolean handsLive(long atMillis) {
+    return lastHandMillis != Long.MIN_VALUE && atMillis - lastHandMillis <= HANDS_LIVE_MILLIS;
+  }
+
+  /** A hand source silent for this long is treated as absent (cameras down, no hand model). */
+  private static final long HANDS_LIVE_MILLIS = 5 * 60_000;
+
+  private record Hand(String trackId, String token, long fromMillis, long toMillis, double confidence) {}
 
   /** Within arm's reach of each other, side by side, for long enough to pass something over. */
   private static final double HAND_OFF_DISTANCE_METERS = 0.75;
@@ -269,7 +334,7 @@ public final class CheckoutEngine {
     }
     // later evidence changed a receipt already sent: publish an amendment that references it
     for (Session s : involved) {
-      Assoc a = new Assoc(s, 0, 0);
+      Assoc a = new Assoc(s, 0, 0, -1);
       if (a.session.closed && a.session.changedSinceEmit) {
         amendments++;
         a.session.reasons.add(new ReviewReason("amended", "shelf activity that began before the exit resolved after "
@@ -336,6 +401,9 @@ public final class CheckoutEngine {
         || now - e.getValue().peekLast().atMillis() > PRESENCE_KEEP_MILLIS);
     tracksOfToken.values().forEach(ts -> ts.removeIf(t -> !presence.containsKey(t)));
     tracksOfToken.values().removeIf(Set::isEmpty);
+    tokenOfTrack.keySet().removeIf(t -> !presence.containsKey(t));
+    handsByLane.values().forEach(d -> d.removeIf(h -> now - h.toMillis > PRESENCE_KEEP_MILLIS));
+    handsByLane.values().removeIf(Deque::isEmpty);
   }
 
   public int openSessions() {
@@ -382,6 +450,14 @@ public final class CheckoutEngine {
       }
     }
     out.put("tracks", n);
+    tokenOfTrack.values().removeIf(token::equals);
+    int hands = 0;
+    for (Deque<Hand> d : handsByLane.values()) {
+      int before = d.size();
+      d.removeIf(h -> token.equals(h.token));
+      hands += before - d.size();
+    }
+    out.put("hands", hands);
     for (Session other : open.values()) {
       other.closeToMillis.remove(token);
     }
@@ -415,6 +491,26 @@ public final class CheckoutEngine {
       notices.accept(new Notice("unattributed-pick", e.endMillis(), evidence(e, lc, who, cands)));
       return;
     }
+    List<Assoc> hands = who.stream().filter(w -> w.hand >= SPLIT_HAND_CONFIDENCE).toList();
+    if (best.count() > 1 && hands.size() > 1) {
+      // hands of several shoppers were in the lane while several units left it: two hands in one
+      // lane look like one grab on the load cell, so the units are shared out (most likely
+      // shopper first) and every one of them is flagged
+      int left = best.count();
+      int takers = Math.min(hands.size(), left);
+      for (int i = 0; i < takers; i++) {
+        Assoc t = hands.get(i);
+        int n = (left + (takers - i) - 1) / (takers - i);
+        left -= n;
+        t.session.add(best.sku(), n, best.likelihood() * t.probability);
+        t.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), n);
+        t.session.touched.add(lc.laneId());
+      }
+      flagAll(who.stream().filter(w -> w.hand >= SPLIT_HAND_CONFIDENCE || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY)
+          .toList(), best.count() + " x " + best.sku() + " left lane " + lc.laneId() + " while " + takers
+          + " shoppers had a hand in it; shared out between them", evidence(e, lc, who, cands));
+      return;
+    }
     Assoc a = who.get(0);
     double conf = best.likelihood() * a.probability;
     a.session.add(best.sku(), best.count(), conf);
@@ -423,6 +519,11 @@ public final class CheckoutEngine {
     if (!expected) {
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
           + best.count() + " x " + best.sku() + ", which the lane is not known to hold", evidence(e, lc, who, cands)));
+    } else if (best.count() > 1 && sharedGrabPossible(who)) {
+      flagAll(who.stream().filter(w -> w == a || w.distance <= SHARED_GRAB_METERS
+          || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList(), best.count() + " x " + best.sku()
+          + " taken at lane " + lc.laneId() + " in one movement while another shopper within reach may have had a "
+          + "hand there unseen; charged to " + a.session.token, evidence(e, lc, who, cands));
     } else if (a.probability < settings.reviewThreshold() && who.size() > 1) {
       flagAmbiguous(who, "pick of " + best.count() + " x " + best.sku() + " at lane " + lc.laneId()
           + " charged to " + a.session.token + " with probability " + Json.round(a.probability, 3),
@@ -434,6 +535,25 @@ public final class CheckoutEngine {
   }
 
   /**
+   * Several units left a lane at once and a hand source is live: the one whose hand was seen may
+   * not have taken them all if another shopper within reach, whose hand was not seen, stood there
+   * too (two hands in one lane within a second look like one grab on the load cell).
+   */
+  private boolean sharedGrabPossible(List<Assoc> who) {
+    if (who.size() < 2 || who.get(0).hand < 0) {
+      return false;
+    }
+    Assoc other = who.get(1);
+    return other.distance <= SHARED_GRAB_METERS && other.hand < 0.5;
+  }
+
+  /** A hand seen at least this surely (and in time) in a lane counts as one of several takers. */
+  private static final double SPLIT_HAND_CONFIDENCE = 0.3;
+
+  /** A second shopper this close to a lane could have reached into it at the same moment. */
+  private static final double SHARED_GRAB_METERS = 0.8;
+
+  /**
    * Who took it is in doubt: every plausible shopper's receipt is flagged, so a reviewer sees both
    * the one charged and the one who may have been missed.
    */
@@ -442,6 +562,12 @@ public final class CheckoutEngine {
       if (other.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY) {
         other.session.reasons.add(new ReviewReason("ambiguous-shopper", message, evidence));
       }
+    }
+  }
+
+  private void flagAll(List<Assoc> who, String message, Map<String, Object> evidence) {
+    for (Assoc a : who) {
+      a.session.reasons.add(new ReviewReason("ambiguous-shopper", message, evidence));
     }
   }
 
@@ -526,7 +652,8 @@ public final class CheckoutEngine {
 
   // --- association ---
 
-  private record Assoc(Session session, double distance, double probability) {}
+  /** {@code hand}: confidence of this shopper's hand in the lane, 0 when not seen, -1 when no hand was seen there. */
+  private record Assoc(Session session, double distance, double probability, double hand) {}
 
   /**
    * Open (and just closed) sessions whose shopper was at the lane while it changed, most likely
@@ -540,16 +667,100 @@ public final class CheckoutEngine {
     if (lane == null) {
       return List.of();
     }
-    List<Assoc> near = associate(e, lane, e.startMillis() - settings.presenceWindowBeforeMillis(),
-        e.endMillis() + settings.presenceWindowAfterMillis(), settings.associationRadiusMeters(), 1.0);
+    // the lane's own active window: the shelf's event may span other shoppers' interactions too
+    long start = lc.timed() ? lc.startMillis() : e.startMillis();
+    long end = lc.timed() ? lc.endMillis() : e.endMillis();
+    Map<String, Double> hands = handsAt(lc.laneId(), start, end);
+    List<Assoc> near = associate(e, lane, start, end, start - settings.presenceWindowBeforeMillis(),
+        end + settings.presenceWindowAfterMillis(), settings.associationRadiusMeters(), 1.0, hands);
+    if (near.size() > 1 && hands.isEmpty() && handsLive(start) && near.get(1).distance <= REACH_METERS) {
+      // a hand source is live but saw no hand here (occluded, missed): positions alone decide
+      // between shoppers within arm's reach, and they are not enough to charge without a look
+      double cap = Math.min(near.get(0).probability, UNSEEN_MAX_PROBABILITY);
+      double rest = near.stream().skip(1).mapToDouble(Assoc::probability).sum();
+      List<Assoc> capped = new ArrayList<>();
+      capped.add(new Assoc(near.get(0).session, near.get(0).distance, cap, -1));
+      for (Assoc a : near.subList(1, near.size())) {
+        capped.add(new Assoc(a.session, a.distance, rest > 0 ? a.probability * (1 - cap) / rest : 0, -1));
+      }
+      return capped;
+    }
     if (!near.isEmpty()) {
       return near;
     }
     // nobody seen at the lane (a tracking gap, an occlusion): whoever was last seen close by in
     // the seconds around it is a candidate, never a certain one, so the line is always flagged
-    return associate(e, lane, e.startMillis() - GAP_LOOKBACK_MILLIS, e.endMillis() + GAP_LOOKAHEAD_MILLIS,
-        GAP_RADIUS_METERS, GAP_MAX_PROBABILITY);
+    return associate(e, lane, start, end, start - GAP_LOOKBACK_MILLIS, end + GAP_LOOKAHEAD_MILLIS,
+        GAP_RADIUS_METERS, GAP_MAX_PROBABILITY, hands);
   }
+
+  /**
+   * Whose hands were in the lane in [from, to]: customer token (or {@code ?track} when unbound) to
+   * the highest confidence seen. Empty when no hand was seen there: the source is absent, occluded
+   * or missed it, and positions alone decide.
+   */
+  private Map<String, Double> handsAt(String laneId, long start, long end) {
+    Deque<Hand> d = handsByLane.get(laneId);
+    if (d == null) {
+      return Map.of();
+    }
+    Map<String, Double> out = new HashMap<>();
+    for (Hand h : d) {
+      if (h.toMillis >= start - HAND_BEFORE_MILLIS && h.fromMillis <= end + HAND_AFTER_MILLIS) {
+        // the hand that moved the item is in the lane while the load is disturbed: it enters
+        // about when the weight starts to move or leaves about when it settles (when two hands
+        // follow each other closely the lane's window spans both: the first hand opens it, the
+        // last one closes it); a hand that browses there at another moment explains little
+        double ds = (h.fromMillis - start) / HAND_START_TOLERANCE_MILLIS;
+        double de = (h.toMillis - end) / HAND_END_TOLERANCE_MILLIS;
+        double aligned = Math.max(Math.exp(-0.5 * ds * ds), Math.exp(-0.5 * de * de));
+        double c = h.confidence * aligned;
+        if (c >= MIN_HAND_CONFIDENCE) {
+          out.merge(h.token != null ? h.token : "?" + h.trackId, c, Math::max);
+        }
+      }
+    }
+    if (!out.isEmpty()) {
+      handsUsed++;
+    }
+    return out;
+  }
+
+  /**
+   * A hand counts for an event if it was in the lane from a little before the weight began to
+   * move (the hand reaches in first) to a little after it settled.
+   */
+  private static final long HAND_BEFORE_MILLIS = 1000;
+  private static final long HAND_AFTER_MILLIS = 500;
+  /**
+   * How far a hand's entry and exit may lie from the lane's active window and still count in
+   * full (one sigma). Entry is looser: a hand may hover before it lifts the item.
+   */
+  private static final double HAND_START_TOLERANCE_MILLIS = 700;
+  /** A hand this weakly tied to an event (badly timed, unsure) is as good as not seen. */
+  private static final double MIN_HAND_CONFIDENCE = 0.05;
+  private static final double HAND_END_TOLERANCE_MILLIS = 400;
+
+  /**
+   * Likelihood ratio of the hand evidence for "this shopper moved the item": a hand seen in the
+   * lane with confidence c is c * hit/false + (1 - c) * miss/not-false; a shopper whose hand was
+   * not seen while someone's was gets miss/not-false. Shoppers compare by these ratios times
+   * their position likelihood.
+   */
+  private double handFactor(Map<String, Double> hands, String token) {
+    if (hands.isEmpty()) {
+      return 1;
+    }
+    double h = settings.handHitRate();
+    double f = settings.handFalseRate();
+    double c = hands.getOrDefault(token, 0.0);
+    return c * (h / f) + (1 - c) * ((1 - h) / (1 - f));
+  }
+
+  /** Farthest a standing shopper takes something from: a lane beyond this is out of reach. */
+  private static final double REACH_METERS = 1.0;
+  /** Who-took-it from positions alone, when a live hand source saw no hand: never charged unreviewed. */
+  private static final double UNSEEN_MAX_PROBABILITY = 0.75;
 
   /** Fallback association across a tracking gap: how far back, forward and around to look. */
   private static final long GAP_LOOKBACK_MILLIS = 10_000;
@@ -557,14 +768,14 @@ public final class CheckoutEngine {
   private static final double GAP_RADIUS_METERS = 2.0;
   private static final double GAP_MAX_PROBABILITY = 0.6;
 
-  private List<Assoc> associate(ShelfEvent e, StoreConfig.Lane lane, long from, long to, double radius,
-      double maxProbability) {
+  private List<Assoc> associate(ShelfEvent e, StoreConfig.Lane lane, long start, long end, long from, long to,
+      double radius, double maxProbability, Map<String, Double> hands) {
     List<Assoc> raw = new ArrayList<>();
     double total = 0;
     List<Session> candidates = new ArrayList<>(open.values());
     candidates.addAll(recentlyClosed);
     for (Session s : candidates) {
-      if (s.exitAt >= 0 && s.exitAt < e.startMillis()) {
+      if (s.exitAt >= 0 && s.exitAt < start) {
         continue;
       }
       // the session's nearest member (a group has one track per member)
@@ -572,19 +783,38 @@ public final class CheckoutEngine {
       for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
         Deque<ShopperObservation> h = presence.get(track);
         if (h != null) {
-          d = Math.min(d, trackDistance(h, lane.position(), from, to, e.startMillis(), e.endMillis()));
+          d = Math.min(d, trackDistance(h, lane.position(), from, to, start, end));
         }
       }
-      if (d <= radius) {
-        double w = Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS));
-        raw.add(new Assoc(s, d, w));
+      // a hand seen in the lane makes its shopper a candidate even if the position is off (a long reach)
+      if (d <= radius || (hands.containsKey(s.token) && d <= GAP_RADIUS_METERS)) {
+        double w = Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS))
+            * handFactor(hands, s.token);
+        raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0)));
         total += w;
       }
     }
     final double norm = total;
-    return raw.stream()
-        .map(a -> new Assoc(a.session, a.distance, norm > 0 ? maxProbability * a.probability / norm : 0))
+    List<Assoc> out = raw.stream()
+        .map(a -> new Assoc(a.session, a.distance, norm > 0 ? maxProbability * a.probability / norm : 0, a.hand))
         .sorted(Comparator.comparingDouble(Assoc::probability).reversed()).toList();
+    if (out.size() > 1 && !hands.isEmpty()) {
+      // the hand overrules a clear position: right for a reach past a neighbour, wrong when the
+      // camera put the hand in the neighbouring lane or on the neighbour's body; both happen,
+      // so the charge follows the hand and a reviewer looks
+      Assoc byPosition = out.stream().min(Comparator.comparingDouble(Assoc::distance)).orElseThrow();
+      double dp = byPosition.distance / ASSOCIATION_SIGMA_METERS;
+      double wp = Math.exp(-0.5 * dp * dp);
+      double all = out.stream().mapToDouble(a -> Math.exp(-0.5 * Math.pow(a.distance / ASSOCIATION_SIGMA_METERS, 2)))
+          .sum();
+      if (byPosition != out.get(0) && all > 0 && wp / all >= settings.reviewThreshold()) {
+        List<Assoc> capped = new ArrayList<>(out);
+        Assoc top = out.get(0);
+        capped.set(0, new Assoc(top.session, top.distance, Math.min(top.probability, UNSEEN_MAX_PROBABILITY), top.hand));
+        return capped;
+      }
+    }
+    return out;
   }
 
   /** Median distance to {@code p} while the lane was active, else the nearest in the wider window. */
@@ -628,8 +858,16 @@ public final class CheckoutEngine {
     m.put("sigmaGrams", Json.round(lc.sigmaGrams(), 2));
     m.put("candidates", cands.stream().limit(5).map(c -> Map.of("sku", c.sku(), "count", c.count(),
         "likelihood", Json.round(c.likelihood(), 4))).toList());
-    m.put("shoppers", who.stream().map(a -> Map.of("customerToken", a.session.token,
-        "distanceMeters", Json.round(a.distance, 2), "probability", Json.round(a.probability, 4))).toList());
+    m.put("shoppers", who.stream().map(a -> {
+      Map<String, Object> w = new LinkedHashMap<>();
+      w.put("customerToken", a.session.token);
+      w.put("distanceMeters", Json.round(a.distance, 2));
+      if (a.hand >= 0) {
+        w.put("handInLane", Json.round(a.hand, 3));
+      }
+      w.put("probability", Json.round(a.probability, 4));
+      return w;
+    }).toList());
     return m;
   }
 

@@ -10,10 +10,35 @@ package org.storeedge.checkout.cart;
  *     to resolve; past it the receipt is closed and flagged
  * @param presenceWindowBeforeMillis how long before an event's start a shopper's position counts
  * @param presenceWindowAfterMillis how long after an event's end a shopper's position counts
+ * @param handHitRate what the checkout believes of its hand source: the chance that the hand of the
+ *     shopper who moved an item is reported in that lane during the event
+ * @param handFalseRate the chance that the hand of a shopper near the lane who did NOT move the item
+ *     is reported in it during the event (touching, browsing, a hand given to the wrong body)
  */
 public record CheckoutSettings(double associationRadiusMeters, double reviewThreshold, long exitSettleMaxMillis,
-    long presenceWindowBeforeMillis, long presenceWindowAfterMillis) {
+    long presenceWindowBeforeMillis, long presenceWindowAfterMillis, double handHitRate, double handFalseRate) {
+  public CheckoutSettings {
+    if (!(handHitRate > 0 && handHitRate < 1 && handFalseRate > 0 && handFalseRate < handHitRate)) {
+      throw new IllegalArgumentException("hand rates must satisfy 0 < false rate < hit rate < 1 (got hit "
+          + handHitRate + ", false " + handFalseRate + ")");
+    }
+  }
+
+  public CheckoutSettings(double associationRadiusMeters, double reviewThreshold, long exitSettleMaxMillis,
+      long presenceWindowBeforeMillis, long presenceWindowAfterMillis) {
+    this(associationRadiusMeters, reviewThreshold, exitSettleMaxMillis, presenceWindowBeforeMillis,
+        presenceWindowAfterMillis, DEFAULT_HAND_HIT_RATE, DEFAULT_HAND_FALSE_RATE);
+  }
+
+  public static final double DEFAULT_HAND_HIT_RATE = 0.9;
+  public static final double DEFAULT_HAND_FALSE_RATE = 0.05;
+
   public static CheckoutSettings defaults() {
     return new CheckoutSettings(1.5, 0.8, 5000, 1000, 500);
+  }
+
+  public CheckoutSettings withHandRates(double hit, double falseRate) {
+    return new CheckoutSettings(associationRadiusMeters, reviewThreshold, exitSettleMaxMillis,
+        presenceWindowBeforeMillis, presenceWindowAfterMillis, hit, falseRate);
   }
 }

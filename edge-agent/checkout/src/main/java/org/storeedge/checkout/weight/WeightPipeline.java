@@ -209,7 +209,7 @@ public final class WeightPipeline {
       end = Math.max(end, c.endMillis());
       delta += c.deltaGrams();
       var += c.sigmaGrams() * c.sigmaGrams();
-      lanes.add(new ShelfEvent.LaneChange(c.laneId(), c.deltaGrams(), c.sigmaGrams()));
+      lanes.add(new ShelfEvent.LaneChange(c.laneId(), c.deltaGrams(), c.sigmaGrams(), c.startMillis(), c.endMillis()));
       List<ShelfEvent.Candidate> cs = model.explain(c.laneId(), Math.abs(c.deltaGrams()), c.sigmaGrams(),
           laneSkuPrior(c.laneId(), c.deltaGrams() < 0), null, 5);
       candidates.addAll(cs);

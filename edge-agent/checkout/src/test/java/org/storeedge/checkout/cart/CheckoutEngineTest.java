@@ -16,6 +16,8 @@ import org.storeedge.config.StoreConfig;
 import org.storeedge.core.device.ReadingStatus;
 import org.storeedge.core.device.WeightReading;
 import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.HandContact;
+import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.event.ShelfEvent;
 import org.storeedge.core.event.ShopperObservation;
 
@@ -274,5 +276,156 @@ class CheckoutEngineTest {
     run(3000, null);
     assertThat(receipts).isEmpty();
     assertThat(engine().openSessions()).isZero();
+  }
+
+  // --- hands (a camera that sees hands or arms) ---
+
+  /**
+   * {@code front} stands in front of {@code lane}, {@code beside} 0.55 m along the shelf from it;
+   * {@code grams} leave or reach the lane; {@code hands} name whose hands the camera saw in the
+   * lane while the load moved.
+   */
+  private void crowdedGrab(String front, String beside, String lane, double grams, String... hands) {
+    StoreConfig.Lane l = store.lane(lane).orElseThrow();
+    where.put(front, new double[] {l.position().x() + 0.5, l.position().y()});
+    where.put(beside, new double[] {l.position().x() + 0.5, l.position().y() + 0.55});
+    run(1000, null);
+    long handIn = t;
+    run(800, lane);
+    level.merge(lane, grams, Double::sum);
+    run(600, lane);
+    for (String who : hands) {
+      engine().onHandInLane(new HandInLane("trk-" + who, who, lane, handIn, t, 0.9));
+    }
+    run(4000, null);
+  }
+
+  /** Tells the engine a hand source is live: a hand seen at a lane without any load change. */
+  private void handSourceIsLive() {
+    engine().onHandInLane(new HandInLane("trk-nobody", null, "l3", t - 500, t, 0.8));
+  }
+
+  private static List<String> codes(Receipt r) {
+    return r.reviewReasons().stream().map(ReviewReason::code).toList();
+  }
+
+  private Receipt receiptOf(String token) {
+    return receipts.stream().filter(r -> r.customerToken().equals(token)).reduce((a, b) -> b).orElseThrow();
+  }
+
+  @Test
+  void aReachPastTheShopperInFrontIsChargedToTheHandNotTheNearestBody() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    crowdedGrab("kim", "jo", "l2", -55.0, "jo");
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("jo").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(receiptOf("jo").needsReview()).isFalse();
+    assertThat(receiptOf("kim").items()).isEmpty();
+    assertThat(engine().handsUsed()).isPositive();
+  }
+
+  @Test
+  void withoutHandsTheSameReachIsNotChargedToTheReacherSilentlyNorToTheOneInFront() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    crowdedGrab("kim", "jo", "l2", -55.0);
+    exit("kim");
+    exit("jo");
+    // positions alone favour the one in front, but not enough to charge without a look
+    assertThat(receiptOf("kim").needsReview()).isTrue();
+    assertThat(codes(receiptOf("jo"))).contains("ambiguous-shopper");
+  }
+
+  @Test
+  void whenALiveHandSourceSawNoHandAPositionOnlyChargeBetweenNeighboursIsFlagged() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    handSourceIsLive();
+    // kim stands right at the lane, jo a step further along: positions alone would say kim
+    crowdedGrab("kim", "jo", "l2", -55.0);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(codes(receiptOf("kim"))).contains("ambiguous-shopper");
+    assertThat(codes(receiptOf("jo"))).contains("ambiguous-shopper");
+  }
+
+  @Test
+  void twoHandsInOneLaneWhileTwoUnitsLeaveShareTheUnitsAndFlagBoth() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    crowdedGrab("kim", "jo", "l1", -2 * 352.0, "kim", "jo");
+    exit("kim");
+    exit("jo");
+    for (String token : List.of("kim", "jo")) {
+      assertThat(receiptOf(token).items()).singleElement().satisfies(x -> {
+        assertThat(x.sku()).isEqualTo("COLA");
+        assertThat(x.qty()).isEqualTo(1);
+      });
+      assertThat(codes(receiptOf(token))).contains("ambiguous-shopper");
+    }
+  }
+
+  @Test
+  void withALiveHandSourceStandingTogetherIsNoHandOffButHandsMeetingIs() {
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    enter("ann");
+    enter("ben");
+    handSourceIsLive();
+    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+    where.remove("nobody-else");
+    crowdedGrab("ann", "nobody-else", "l3", -43.0, "ann");
+    where.remove("nobody-else");
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    where.put("ann", new double[] {3.0, 2.0});
+    where.put("ben", new double[] {3.3, 2.0});
+    run(3000, null);
+    // only ann and ben's hands are seen meeting
+    engine().onHandContact(new HandContact("trk-ann", "ann", "trk-ben", "ben", t, 0.8));
+    run(1000, null);
+    for (String token : List.of("jo", "kim", "ann", "ben")) {
+      exit(token);
+    }
+    assertThat(codes(receiptOf("jo"))).doesNotContain("possible-hand-off");
+    assertThat(codes(receiptOf("kim"))).doesNotContain("possible-hand-off");
+    assertThat(codes(receiptOf("ann"))).contains("possible-hand-off");
+    assertThat(codes(receiptOf("ben"))).contains("possible-hand-off");
+  }
+
+  @Test
+  void aHandThatBrowsedTheLaneAtAnotherMomentDoesNotTakeTheCharge() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    StoreConfig.Lane l = store.lane("l2").orElseThrow();
+    where.put("kim", new double[] {l.position().x() + 0.5, l.position().y()});
+    where.put("jo", new double[] {l.position().x() + 0.5, l.position().y() + 0.55});
+    run(1000, null);
+    // jo's hand was in the lane for a moment, well before kim's hand moved the load
+    engine().onHandInLane(new HandInLane("trk-jo", "jo", "l2", t - 900, t - 700, 0.9));
+    run(1500, null);
+    run(800, "l2");
+    level.merge("l2", -55.0, Double::sum);
+    run(600, "l2");
+    run(4000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("jo").items()).isEmpty();
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+  }
+
+  @Test
+  void aHandInAnUnknownLaneIsRejectedAndCounted() {
+    engine().onHandInLane(new HandInLane("trk-x", "x", "no-such-lane", t, t + 100, 0.5));
+    assertThat(notices).extracting(CheckoutEngine.Notice::kind).contains("hand-rejected");
   }
 }

@@ -34,8 +34,26 @@ public record ShelfEvent(
     return deltaGrams < 0;
   }
 
-  /** One lane's share of the event. */
-  public record LaneChange(String laneId, double deltaGrams, double sigmaGrams) {}
+  /**
+   * One lane's share of the event, with the lane's own active window (an event of a shelf may
+   * merge two shoppers' interactions with two of its lanes).
+   *
+   * @param startMillis first active sample of this lane, epoch ms
+   * @param endMillis first sample of this lane's stable interval after, epoch ms
+   */
+  public record LaneChange(String laneId, double deltaGrams, double sigmaGrams, long startMillis, long endMillis) {
+    /** A lane change timed like the whole event (the caller passes the event's window later). */
+    public LaneChange(String laneId, double deltaGrams, double sigmaGrams) {
+      this(laneId, deltaGrams, sigmaGrams, UNTIMED, UNTIMED);
+    }
+
+    /** Whether this lane's own window is known; else the event's window stands for it. */
+    public boolean timed() {
+      return startMillis != UNTIMED;
+    }
+
+    public static final long UNTIMED = Long.MIN_VALUE;
+  }
 
   /**
    * One explanation of the change: {@code count} units of {@code sku} (count &gt; 0; the sign of

@@ -22,7 +22,8 @@ public final class Scorer {
 
   /** Scores of one run. */
   public record Score(int customers, int receipts, long truthUnits, long chargedUnits, long correctUnits,
-      int exactReceipts, int reviewedReceipts, long silentWrongUnits, long missingReceipts, List<String> mismatches)
+      int exactReceipts, int reviewedReceipts, long silentWrongUnits, long missingReceipts, List<String> mismatches,
+      Map<String, Integer> reviewReasons)
       implements Json.JsonValue {
 
     public double precision() {
@@ -64,6 +65,7 @@ public final class Scorer {
       m.put("reviewedReceipts", reviewedReceipts);
       m.put("reviewRate", Json.round(reviewRate(), 5));
       m.put("silentWrongUnits", silentWrongUnits);
+      m.put("reviewReasons", reviewReasons);
       m.put("mismatches", mismatches);
       Json.write(out, m);
     }
@@ -95,6 +97,7 @@ public final class Scorer {
     long silentWrong = 0;
     long missing = 0;
     List<String> mismatches = new ArrayList<>();
+    Map<String, Integer> reasons = new java.util.TreeMap<>();
     for (String token : tokens.stream().sorted().toList()) {
       Map<String, Integer> t = truth.getOrDefault(token, Map.of());
       Receipt r = byToken.get(token);
@@ -105,6 +108,8 @@ public final class Scorer {
         }
         if (r.needsReview()) {
           reviewed++;
+          r.reviewReasons().stream().map(org.storeedge.checkout.cart.ReviewReason::code).distinct()
+              .forEach(c -> reasons.merge(c, 1, Integer::sum));
         }
       } else if (truth.containsKey(token)) {
         missing++;
@@ -130,6 +135,6 @@ public final class Scorer {
       }
     }
     return new Score(truth.size(), byToken.size(), truthUnits, charged, correct, exact, reviewed, silentWrong, missing,
-        mismatches);
+        mismatches, reasons);
   }
 }

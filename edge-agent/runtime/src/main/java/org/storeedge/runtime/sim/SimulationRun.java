@@ -24,6 +24,8 @@ import org.storeedge.checkout.weight.DetectorSettings;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.device.DriverFactory;
 import org.storeedge.core.device.DriverRegistry;
+import org.storeedge.core.event.HandContact;
+import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.json.Json;
 import org.storeedge.core.time.SystemScheduler;
 import org.storeedge.core.time.VirtualScheduler;
@@ -31,6 +33,7 @@ import org.storeedge.runtime.Agent;
 import org.storeedge.runtime.broker.EmbeddedBroker;
 import org.storeedge.simulator.GroundTruth;
 import org.storeedge.simulator.Scenario;
+import org.storeedge.simulator.SimulatedHandSensor;
 import org.storeedge.simulator.SimulatedStore;
 import org.storeedge.sync.mqtt.MqttUplink;
 import org.storeedge.sync.mqtt.UplinkOptions;
@@ -67,6 +70,15 @@ public final class SimulationRun {
    * ({@link VisionRig}) instead of from the simulator.
    */
   public static Result recognitionOnly(StoreConfig config, Scenario scenario, int visionCameras) {
+    return recognitionOnly(config, scenario, visionCameras, null);
+  }
+
+  /**
+   * As {@link #recognitionOnly(StoreConfig, Scenario, int)}; with {@code hands} not null the agent
+   * also gets the observations of a simulated camera that sees hands ({@link SimulatedHandSensor}).
+   */
+  public static Result recognitionOnly(StoreConfig config, Scenario scenario, int visionCameras,
+      SimulatedHandSensor.Model hands) {
     long wallStart = System.nanoTime();
     VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(DEFAULT_START), 0);
     SimulatedStore store = new SimulatedStore(config, scenario, vs);
@@ -100,9 +112,23 @@ public final class SimulationRun {
         agent.onGate(e);
       }, o -> {});
     }
+    SimulatedHandSensor.Output handOutput = hands == null ? null : SimulatedHandSensor.observe(store, hands);
+    if (handOutput != null) {
+      for (SimulatedHandSensor.Timed<HandInLane> t : handOutput.hands()) {
+        vs.schedule(Duration.between(vs.instant(), t.deliverAt()), () -> agent.onHandInLane(t.observation()));
+      }
+      for (SimulatedHandSensor.Timed<HandContact> t : handOutput.contacts()) {
+        vs.schedule(Duration.between(vs.instant(), t.deliverAt()), () -> agent.onHandContact(t.observation()));
+      }
+    }
     runUntil(vs, store.endTime().plusSeconds(10), rig);
     agent.close();
     Map<String, Object> stats = new LinkedHashMap<>();
+    if (handOutput != null) {
+      stats.put("handObservations", handOutput.hands().size());
+      stats.put("handContacts", handOutput.contacts().size());
+      stats.put("shelfEventsWithHands", agent.checkout().handsUsed());
+    }
     stats.put("samples", agent.pipeline().samples());
     stats.put("messages", outbox.appended());
     stats.put("messageBytes", outbox.bytes());

@@ -1,0 +1,230 @@
+package org.storeedge.simulator;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.config.StoreConfig.Position;
+import org.storeedge.core.event.HandContact;
+import org.storeedge.core.event.HandInLane;
+
+/**
+ * What a camera that sees hands (pose keypoints, a hand detector) would report about a simulated
+ * run, errors included. The ground truth says whose hand was in which lane when and who handed
+ * what to whom; this turns it into {@link HandInLane} and {@link HandContact} observations the way
+ * an imperfect sensor would:
+ *
+ * <ul>
+ *   <li>a real hand in a lane is missed with probability {@code 1 - hitRate}, lower still for every
+ *       other person within a metre ({@code crowdOcclusion} each: bodies hide arms);
+ *   <li>a hand that is seen is put in a neighbouring lane of the shelf with probability
+ *       {@code laneErrorRate};
+ *   <li>with another person within {@code SWAP_RADIUS_METRES}, the hand is given to that person's
+ *       track with probability {@code swapRate} (the arm joined to the wrong body);
+ *   <li>people standing at a shelf without taking anything put a hand in the lane in front of them
+ *       now and then ({@code spuriousPerMinute} per minute standing there: browsing, reading a
+ *       label);
+ *   <li>a hand-off is seen as a contact with probability {@code contactHitRate}; two people
+ *       standing within {@code CONTACT_RADIUS_METRES} are reported in contact
+ *       {@code falseContactsPerMinute} times per minute;
+ *   <li>interval ends are off by a Gaussian of {@code jitterSeconds}; every observation reaches the
+ *       agent {@code latencySeconds} after the interval it reports.
+ * </ul>
+ *
+ * <p>Pure: the same store, model and seed give the same observations.
+ */
+public final class SimulatedHandSensor {
+  static final double SWAP_RADIUS_METRES = 0.8;
+  static final double OCCLUSION_RADIUS_METRES = 1.0;
+  static final double CONTACT_RADIUS_METRES = 0.75;
+  /** Browsing hands come from people within this distance of a lane's standing point. */
+  static final double AT_SHELF_METRES = 0.4;
+  private static final long SAMPLE_NANOS = 1_000_000_000L;
+
+  /**
+   * The sensor's quality. Rates are probabilities in [0, 1] unless named per minute.
+   */
+  public record Model(double hitRate, double crowdOcclusion, double laneErrorRate, double swapRate,
+      double spuriousPerMinute, double contactHitRate, double falseContactsPerMinute, double jitterSeconds,
+      double latencySeconds) {
+    public Model {
+      for (double p : new double[] {hitRate, crowdOcclusion, laneErrorRate, swapRate, contactHitRate}) {
+        if (!(p >= 0 && p <= 1)) {
+          throw new IllegalArgumentException("hand sensor probabilities must be in [0, 1]: " + this);
+        }
+      }
+      if (spuriousPerMinute < 0 || falseContactsPerMinute < 0 || jitterSeconds < 0 || latencySeconds < 0) {
+        throw new IllegalArgumentException("hand sensor rates and times must be >= 0: " + this);
+      }
+    }
+
+    /**
+     * A multi-view ceiling installation with a pose model, as assumed for scoring: 90 % of hands in
+     * a lane seen, 5 % less per bystander within a metre, 5 % put in the neighbouring lane, 5 %
+     * joined to a bystander's body, one browsing hand per minute at a shelf, 85 % of hand-offs seen,
+     * 0.2 false contacts per minute side by side, 0.15 s jitter, 0.2 s latency.
+     */
+    public static Model typical() {
+      return new Model(0.9, 0.05, 0.05, 0.05, 1.0, 0.85, 0.2, 0.15, 0.2);
+    }
+
+    public Model withHitRate(double hit) {
+      return new Model(hit, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate,
+          falseContactsPerMinute, jitterSeconds, latencySeconds);
+    }
+
+    public Model withSwapRate(double swap) {
+      return new Model(hitRate, crowdOcclusion, laneErrorRate, swap, spuriousPerMinute, contactHitRate,
+          falseContactsPerMinute, jitterSeconds, latencySeconds);
+    }
+  }
+
+  /** An observation and when the agent receives it. */
+  public record Timed<T>(Instant deliverAt, T observation) {}
+
+  /** Everything the sensor reports over a run, each list in delivery order. */
+  public record Output(List<Timed<HandInLane>> hands, List<Timed<HandContact>> contacts) {}
+
+  private SimulatedHandSensor() {}
+
+  public static Output observe(SimulatedStore store, Model model) {
+    StoreConfig config = store.config();
+    GroundTruth truth = store.groundTruth();
+    Random r = Seeds.random(store.scenarioSeed(), "hand-sensor");
+    Map<String, String> tokenOfTrack = new HashMap<>();
+    for (GroundTruth.Shopper s : truth.shoppers()) {
+      s.members().forEach(m -> tokenOfTrack.put(m.trackId(), s.token()));
+    }
+    long latency = Seeds.nanos(model.latencySeconds());
+    List<Timed<HandInLane>> hands = new ArrayList<>();
+    List<Timed<HandContact>> contacts = new ArrayList<>();
+    Map<String, List<long[]>> busy = new HashMap<>(); // track -> hand intervals at shelves (no browsing then)
+    for (GroundTruth.Action a : truth.actions()) {
+      long on = nanos(a.handOn());
+      long off = nanos(a.handOff());
+      busy.computeIfAbsent(a.trackId(), k -> new ArrayList<>()).add(new long[] {on, off});
+      Instant mid = Instant.ofEpochSecond(0, (on + off) / 2);
+      Map<String, Position> at = store.shopperPositionsAt(mid);
+      Position me = at.get(a.trackId());
+      List<Map.Entry<String, Position>> others = at.entrySet().stream()
+          .filter(e -> !e.getKey().equals(a.trackId()) && me != null)
+          .sorted(Comparator.comparingDouble(e -> dist(e.getValue(), me))).toList();
+      long crowd = others.stream().filter(e -> dist(e.getValue(), me) <= OCCLUSION_RADIUS_METRES).count();
+      double hit = model.hitRate() * Math.pow(1 - model.crowdOcclusion(), crowd);
+      if (r.nextDouble() >= hit) {
+        continue;
+      }
+      String lane = a.laneId();
+      if (r.nextDouble() < model.laneErrorRate()) {
+        lane = neighbour(config, lane, r);
+      }
+      String track = a.trackId();
+      if (!others.isEmpty() && dist(others.get(0).getValue(), me) <= SWAP_RADIUS_METRES
+          && r.nextDouble() < model.swapRate()) {
+        track = others.get(0).getKey();
+      }
+      hands.add(hand(r, model, track, tokenOfTrack.get(track), lane, on, off, latency, Seeds.uniform(r, 0.6, 1.0)));
+    }
+    // browsing hands and false contacts, sampled once a second over everyone inside
+    for (long t = nanos(store.startTime()); t < nanos(store.endTime()); t += SAMPLE_NANOS) {
+      Map<String, Position> at = store.shopperPositionsAt(Instant.ofEpochSecond(0, t));
+      List<String> ids = new ArrayList<>(at.keySet());
+      for (String id : ids) {
+        if (inside(busy.get(id), t)) {
+          continue;
+        }
+        StoreConfig.Lane lane = nearestLane(store, at.get(id));
+        if (lane != null && r.nextDouble() < model.spuriousPerMinute() / 60.0) {
+          long on = t + Seeds.nanos(r.nextDouble());
+          long off = on + Seeds.nanos(Seeds.uniform(r, 0.4, 1.5));
+          hands.add(hand(r, model, id, tokenOfTrack.get(id), lane.id(), on, off, latency, Seeds.uniform(r, 0.4, 0.9)));
+        }
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        for (int j = i + 1; j < ids.size(); j++) {
+          String a = ids.get(i);
+          String b = ids.get(j);
+          if (dist(at.get(a), at.get(b)) <= CONTACT_RADIUS_METRES
+              && r.nextDouble() < model.falseContactsPerMinute() / 60.0) {
+            contacts.add(new Timed<>(Instant.ofEpochSecond(0, t + latency), new HandContact(a, tokenOfTrack.get(a), b,
+                tokenOfTrack.get(b), Math.floorDiv(t, 1_000_000L), Seeds.uniform(r, 0.4, 0.8))));
+          }
+        }
+      }
+    }
+    for (GroundTruth.HandOff h : truth.handOffs()) {
+      if (r.nextDouble() < model.contactHitRate()) {
+        long at = nanos(h.at()) + Seeds.nanos(Person.HAND_OFF_SECONDS / 2);
+        contacts.add(new Timed<>(Instant.ofEpochSecond(0, at + latency), new HandContact(h.fromTrackId(), h.fromToken(),
+            h.toTrackId(), h.toToken(), Math.floorDiv(at, 1_000_000L), Seeds.uniform(r, 0.6, 1.0))));
+      }
+    }
+    hands.sort(Comparator.comparing(Timed::deliverAt));
+    contacts.sort(Comparator.comparing(Timed::deliverAt));
+    return new Output(List.copyOf(hands), List.copyOf(contacts));
+  }
+
+  private static Timed<HandInLane> hand(Random r, Model model, String track, String token, String lane, long on,
+      long off, long latency, double confidence) {
+    long from = on + Seeds.nanos(r.nextGaussian() * model.jitterSeconds());
+    long to = Math.max(from, off + Seeds.nanos(r.nextGaussian() * model.jitterSeconds()));
+    return new Timed<>(Instant.ofEpochSecond(0, to + latency), new HandInLane(track, token, lane,
+        Math.floorDiv(from, 1_000_000L), Math.floorDiv(to, 1_000_000L), confidence));
+  }
+
+  private static boolean inside(List<long[]> intervals, long t) {
+    if (intervals == null) {
+      return false;
+    }
+    for (long[] i : intervals) {
+      if (t >= i[0] - SAMPLE_NANOS && t <= i[1] + SAMPLE_NANOS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The lane whose standing point is within {@link #AT_SHELF_METRES} of {@code p}, or null. */
+  private static StoreConfig.Lane nearestLane(SimulatedStore store, Position p) {
+    StoreConfig.Lane best = null;
+    double bestD = AT_SHELF_METRES;
+    for (StoreConfig.Lane l : store.config().lanes()) {
+      double d = dist(store.standingPoint(l.id()), p);
+      if (d <= bestD) {
+        bestD = d;
+        best = l;
+      }
+    }
+    return best;
+  }
+
+  private static String neighbour(StoreConfig config, String laneId, Random r) {
+    List<StoreConfig.Lane> lanes = config.shelfOfLane(laneId).map(StoreConfig.Shelf::lanes).orElse(List.of());
+    int i = -1;
+    for (int k = 0; k < lanes.size(); k++) {
+      if (lanes.get(k).id().equals(laneId)) {
+        i = k;
+      }
+    }
+    List<String> n = new ArrayList<>();
+    if (i > 0) {
+      n.add(lanes.get(i - 1).id());
+    }
+    if (i >= 0 && i + 1 < lanes.size()) {
+      n.add(lanes.get(i + 1).id());
+    }
+    return n.isEmpty() ? laneId : n.get(r.nextInt(n.size()));
+  }
+
+  private static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  private static double dist(Position a, Position b) {
+    return Math.hypot(a.x() - b.x(), a.y() - b.y());
+  }
+}

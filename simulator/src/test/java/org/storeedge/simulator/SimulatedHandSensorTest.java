@@ -1,0 +1,85 @@
+package org.storeedge.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.core.event.HandInLane;
+import org.storeedge.core.time.VirtualScheduler;
+
+class SimulatedHandSensorTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
+  private final StoreConfig config = TestStores.demo();
+
+  /** The suite's adversarial traffic: busy, with reaches and hand-offs. */
+  private SimulatedStore busyStore(long seed) {
+    try {
+      Scenario s = ScenarioLoader.load(java.nio.file.Path.of("scenarios/suite/generated-adversarial.yaml"), config);
+      return new SimulatedStore(config, s.withSeed(seed), new VirtualScheduler(s.start().orElse(T0)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean reports(List<SimulatedHandSensor.Timed<HandInLane>> hands, GroundTruth.Action a) {
+    return hands.stream().map(SimulatedHandSensor.Timed::observation).anyMatch(h -> h.trackId().equals(a.trackId())
+        && h.laneId().equals(a.laneId()) && Math.abs(h.fromMillis() - a.handOn().toEpochMilli()) < 1000);
+  }
+
+  @Test
+  void aPerfectSensorReportsEveryHandInItsLaneWithTheShoppersTokenAndEveryHandOff() {
+    SimulatedStore store = busyStore(11);
+    var perfect = new SimulatedHandSensor.Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2);
+    var out = SimulatedHandSensor.observe(store, perfect);
+    List<GroundTruth.Action> actions = store.groundTruth().actions();
+    assertThat(actions).isNotEmpty();
+    assertThat(out.hands()).hasSize(actions.size());
+    for (GroundTruth.Action a : actions) {
+      assertThat(reports(out.hands(), a)).as("%s", a).isTrue();
+    }
+    assertThat(out.hands()).allSatisfy(t -> {
+      assertThat(t.observation().customerToken()).isNotNull();
+      // delivered after the interval it reports, by the latency
+      assertThat(t.deliverAt().toEpochMilli()).isEqualTo(t.observation().toMillis() + 200);
+    });
+    assertThat(store.groundTruth().handOffs()).isNotEmpty();
+    assertThat(out.contacts()).hasSameSizeAs(store.groundTruth().handOffs());
+  }
+
+  @Test
+  void aTypicalSensorMissesAboutAsOftenAsItsModelSaysAndInventsSomeHands() {
+    SimulatedStore store = busyStore(12);
+    var typical = SimulatedHandSensor.Model.typical();
+    var out = SimulatedHandSensor.observe(store, typical);
+    List<GroundTruth.Action> actions = store.groundTruth().actions();
+    long seen = actions.stream().filter(a -> reports(out.hands(), a)).count();
+    double rate = (double) seen / actions.size();
+    // 90 % less crowd occlusion, lane errors and swaps: clearly below 1, clearly above chance
+    assertThat(rate).isBetween(0.6, 0.93);
+    long spurious = out.hands().stream().map(SimulatedHandSensor.Timed::observation)
+        .filter(h -> actions.stream().noneMatch(a -> a.trackId().equals(h.trackId()) && a.laneId().equals(h.laneId())
+            && Math.abs(h.fromMillis() - a.handOn().toEpochMilli()) < 1000)).count();
+    assertThat(spurious).isPositive();
+    // the same store and model give the same observations
+    assertThat(SimulatedHandSensor.observe(store, typical)).isEqualTo(out);
+  }
+
+  @Test
+  void aBlindSensorReportsNothing() {
+    var blind = new SimulatedHandSensor.Model(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    var out = SimulatedHandSensor.observe(busyStore(13), blind);
+    assertThat(out.hands()).isEmpty();
+    assertThat(out.contacts()).isEmpty();
+  }
+
+  @Test
+  void probabilitiesOutsideZeroToOneAreRefused() {
+    assertThatThrownBy(() -> new SimulatedHandSensor.Model(1.2, 0, 0, 0, 0, 1, 0, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SimulatedHandSensor.Model.typical().withSwapRate(-0.1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
