@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "storeedge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Edge runtime for smart stores: weight shelves, grab-and-go checkout, durable MQTT sync.",
     subcommands = {DemoCommand.class, RunCommand.class, ValidateCommand.class, SimulateCommand.class,
-        ScoreCommand.class, CalibrateCommand.class, DetectCommand.class, DebugSnapshotCommand.class})
+        ScoreCommand.class, CalibrateCommand.class, DetectCommand.class, DebugSnapshotCommand.class,
+        org.storeedge.runtime.bench.TrackingHarness.class})
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int FAILED = 1;
