@@ -89,6 +89,8 @@ public final class CheckoutEngine {
   private final Set<String> faultyLanes = new LinkedHashSet<>();
   /** Hands seen in each lane recently, oldest first. */
   private final Map<String, Deque<Hand>> handsByLane = new HashMap<>();
+  /** The lanes beside each lane on its shelf (configuration order). */
+  private final Map<String, List<String>> neighbours = new HashMap<>();
   private final Map<String, String> tokenOfTrack = new HashMap<>();
   /** Capture time of the newest hand observation, or MIN_VALUE: whether a hand source is live. */
   private long lastHandMillis = Long.MIN_VALUE;
@@ -102,6 +104,19 @@ public final class CheckoutEngine {
     this.store = config.store();
     this.products = config.productsBySku();
     config.lanes().forEach(l -> lanes.put(l.id(), l));
+    for (StoreConfig.Shelf shelf : config.shelves()) {
+      List<StoreConfig.Lane> ls = shelf.lanes();
+      for (int i = 0; i < ls.size(); i++) {
+        List<String> n = new ArrayList<>();
+        if (i > 0) {
+          n.add(ls.get(i - 1).id());
+        }
+        if (i + 1 < ls.size()) {
+          n.add(ls.get(i + 1).id());
+        }
+        neighbours.put(ls.get(i).id(), n);
+      }
+    }
     this.gates = config.gates();
     this.inventory = inventory;
     this.model = model;
@@ -670,7 +685,8 @@ public final class CheckoutEngine {
     // the lane's own active window: the shelf's event may span other shoppers' interactions too
     long start = lc.timed() ? lc.startMillis() : e.startMillis();
     long end = lc.timed() ? lc.endMillis() : e.endMillis();
-    Map<String, Double> hands = handsAt(lc.laneId(), start, end);
+    Map<String, Double> hands = handsAt(lc.laneId(), start, end,
+        e.lanes().stream().map(ShelfEvent.LaneChange::laneId).collect(java.util.stream.Collectors.toSet()));
     List<Assoc> near = associate(e, lane, start, end, start - settings.presenceWindowBeforeMillis(),
         end + settings.presenceWindowAfterMillis(), settings.associationRadiusMeters(), 1.0, hands);
     if (near.size() > 1 && hands.isEmpty() && handsLive(start) && near.get(1).distance <= REACH_METERS) {
@@ -699,12 +715,27 @@ public final class CheckoutEngine {
    * the highest confidence seen. Empty when no hand was seen there: the source is absent, occluded
    * or missed it, and positions alone decide.
    */
-  private Map<String, Double> handsAt(String laneId, long start, long end) {
+  private Map<String, Double> handsAt(String laneId, long start, long end, Set<String> changedLanes) {
+    Map<String, Double> out = new HashMap<>();
+    collectHands(out, laneId, start, end, 1.0);
+    // a camera puts a hand on the wrong side of a lane boundary now and then: a well-timed hand
+    // next door, where no load moved, most likely belongs to this lane (weaker evidence)
+    for (String n : neighbours.getOrDefault(laneId, List.of())) {
+      if (!changedLanes.contains(n)) {
+        collectHands(out, n, start, end, NEIGHBOUR_LANE_WEIGHT);
+      }
+    }
+    if (!out.isEmpty()) {
+      handsUsed++;
+    }
+    return out;
+  }
+
+  private void collectHands(Map<String, Double> out, String laneId, long start, long end, double weight) {
     Deque<Hand> d = handsByLane.get(laneId);
     if (d == null) {
-      return Map.of();
+      return;
     }
-    Map<String, Double> out = new HashMap<>();
     for (Hand h : d) {
       if (h.toMillis >= start - HAND_BEFORE_MILLIS && h.fromMillis <= end + HAND_AFTER_MILLIS) {
         // the hand that moved the item is in the lane while the load is disturbed: it enters
@@ -714,17 +745,16 @@ public final class CheckoutEngine {
         double ds = (h.fromMillis - start) / HAND_START_TOLERANCE_MILLIS;
         double de = (h.toMillis - end) / HAND_END_TOLERANCE_MILLIS;
         double aligned = Math.max(Math.exp(-0.5 * ds * ds), Math.exp(-0.5 * de * de));
-        double c = h.confidence * aligned;
+        double c = h.confidence * aligned * weight;
         if (c >= MIN_HAND_CONFIDENCE) {
           out.merge(h.token != null ? h.token : "?" + h.trackId, c, Math::max);
         }
       }
     }
-    if (!out.isEmpty()) {
-      handsUsed++;
-    }
-    return out;
   }
+
+  /** How much a hand seen in the next lane of the shelf counts for this one. */
+  private static final double NEIGHBOUR_LANE_WEIGHT = 0.3;
 
   /**
    * A hand counts for an event if it was in the lane from a little before the weight began to
