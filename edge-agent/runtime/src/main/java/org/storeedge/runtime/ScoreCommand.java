@@ -143,6 +143,8 @@ final class ScoreCommand implements Callable<Integer> {
         "", pct(all.latency, 0.5), pct(all.latency, 0.99));
     out.println("lat: exit to receipt closed, store (virtual) milliseconds; silent: wrong units on receipts not flagged"
         + " for review");
+    out.printf("exit to receipt over 2 s (store time): %d of %d receipts%n",
+        all.latency.stream().filter(x -> x > 2000).count(), all.latency.size());
     if (!all.reasons.isEmpty()) {
       out.println("receipts flagged, by review reason (a receipt may have several): " + all.reasons);
     }
@@ -183,6 +185,8 @@ final class ScoreCommand implements Callable<Integer> {
     m.put("score", s);
     m.put("events", e);
     m.put("stats", r.stats());
+    m.put("exitToReceiptMillis", Map.of("p50", pct(lat, 0.5), "p95", pct(lat, 0.95), "p99", pct(lat, 0.99), "max",
+        lat.isEmpty() ? 0 : lat.get(lat.size() - 1), "over2s", lat.stream().filter(x -> x > 2000).count()));
     return m;
   }
 

@@ -396,8 +396,11 @@ public final class CheckoutEngine {
     }
     for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
       Deque<ShopperObservation> h = presence.get(track);
+      // within arm's reach at some moment: only then can the activity be this shopper's (a
+      // shopper passing farther away would get a negligible share; should it still be charged
+      // one, the receipt is amended)
       if (h != null && trackDistance(h, lane.position(), from - settings.presenceWindowBeforeMillis(), t, t, t)
-          <= settings.associationRadiusMeters()) {
+          <= Math.min(settings.associationRadiusMeters(), REACH_METERS)) {
         return true;
       }
     }
