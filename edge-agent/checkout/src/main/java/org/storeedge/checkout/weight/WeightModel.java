@@ -19,7 +19,12 @@ public final class WeightModel {
   private static final double OUTLIER_DENSITY = 1.0 / 5000.0;
   private static final double OUTLIER_PRIOR = 0.002;
   private static final int MAX_COUNT = 24;
-  private static final double COUNT_DECAY = 0.7;
+  /**
+   * Prior odds of one more unit in the same grab: most grabs are of one unit, two of a kind are
+   * common, three or more rare. Matters only when k units of one product weigh like fewer units
+   * of another (3 x 94 g tissues vs one 287 g shampoo put back on their lane).
+   */
+  private static final double COUNT_DECAY = 0.45;
 
   private static final double COUNT_NORM = (1 - Math.pow(COUNT_DECAY, MAX_COUNT)) / (1 - COUNT_DECAY);
 
