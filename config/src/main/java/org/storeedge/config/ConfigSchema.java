@@ -199,8 +199,23 @@ public final class ConfigSchema {
       optional("fps", "number", "5", "> 0", "Most frames per second the pipeline processes."),
       optional("model", "string", "ssd-mobilenetv2-oidv4", "a model in the agent's models directory", "Detector model that finds persons in the frames."),
       required("calibration", "map", "see `cameras[].calibration`", "Reference points that map the image to the store floor."),
+      derived("hands", "map", "none", "see `cameras[].hands`", "Only for a model with a hand class: where hands inside a lane's shelf face count as that lane's interactions."),
       optional("settings", "map", "{}", "checked by the camera's `type`", "The frame source's own settings; `source` and `fps` above take precedence.")),
       Map.of());
+
+  /** Fewest points of a shelf face polygon. */
+  public static final int MIN_SHELF_FACE_POINTS = 3;
+
+  public static final Section HANDS = new Section("cameras[].hands", "Camera hands", List.of(
+      optional("label", "string", "hand", "not blank", "Detection label of a hand in the camera's model."),
+      optional("minScore", "number", "0.3", "0 to 1", "Lowest detection score a hand counts with."),
+      required("shelfFaces", "list", "at least 1; each lane at most once", "The front of each lane as this camera sees it.")),
+      Map.of());
+
+  public static final Section SHELF_FACE = new Section("cameras[].hands.shelfFaces[]", "Shelf face", List.of(
+      required("lane", "string", "a lane id of `shelves`", "The lane whose front this is."),
+      required("points", "list of [x, y] pairs", "at least " + MIN_SHELF_FACE_POINTS + " pairs; each coordinate 0 to 10000",
+          "Polygon around the lane's front in the camera image, pixels.")), Map.of());
 
   public static final Section CALIBRATION = new Section("cameras[].calibration", "Camera calibration", List.of(
       required("image", "list of [x, y] pairs", "at least " + MIN_CALIBRATION_POINTS + " pairs; each coordinate 0 to 10000",
@@ -210,7 +225,7 @@ public final class ConfigSchema {
 
   /** Every section, in the order of the reference. */
   public static List<Section> sections() {
-    return List.of(ROOT, STORE, PRODUCT, SHELF, LANE, POSITION, DEVICE, GATE, SYNC, TLS, CREDENTIALS, STORAGE, CAMERA, CALIBRATION);
+    return List.of(ROOT, STORE, PRODUCT, SHELF, LANE, POSITION, DEVICE, GATE, SYNC, TLS, CREDENTIALS, STORAGE, CAMERA, CALIBRATION, HANDS, SHELF_FACE);
   }
 
   /** Every documented key path, e.g. {@code shelves[].lanes[].capacity}, by section. */

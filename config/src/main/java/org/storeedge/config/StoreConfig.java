@@ -131,10 +131,16 @@ public record StoreConfig(
    * @param location where the camera's {@code type} is written, for messages
    */
   public record Camera(String id, String type, String source, double fps, String model,
-      List<double[]> imagePoints, List<double[]> floorPoints, Settings settings, Location location) {
+      List<double[]> imagePoints, List<double[]> floorPoints, Settings settings, Location location, Hands hands) {
     public Camera {
       imagePoints = imagePoints.stream().map(double[]::clone).toList();
       floorPoints = floorPoints.stream().map(double[]::clone).toList();
+    }
+
+    /** A camera whose model gives no hands. */
+    public Camera(String id, String type, String source, double fps, String model, List<double[]> imagePoints,
+        List<double[]> floorPoints, Settings settings, Location location) {
+      this(id, type, source, fps, model, imagePoints, floorPoints, settings, location, null);
     }
 
     /** Copies, so the record stays immutable. */
@@ -146,6 +152,29 @@ public record StoreConfig(
     @Override
     public List<double[]> floorPoints() {
       return floorPoints.stream().map(double[]::clone).toList();
+    }
+  }
+
+  /**
+   * Where a camera sees hands, for a detector with a hand class: detections labelled
+   * {@code label} scoring at least {@code minScore} inside a lane's shelf face (a polygon in the
+   * image, pixels) are that lane's hand interactions.
+   */
+  public record Hands(String label, double minScore, List<ShelfFace> shelfFaces) {
+    public Hands {
+      shelfFaces = List.copyOf(shelfFaces);
+    }
+  }
+
+  /** The front of one lane as the camera sees it: a polygon of at least 3 image points, pixels. */
+  public record ShelfFace(String laneId, List<double[]> points) {
+    public ShelfFace {
+      points = points.stream().map(double[]::clone).toList();
+    }
+
+    @Override
+    public List<double[]> points() {
+      return points.stream().map(double[]::clone).toList();
     }
   }
 

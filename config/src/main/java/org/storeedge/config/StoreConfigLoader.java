@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -196,7 +197,9 @@ public final class StoreConfigLoader {
       Sync sync = syncObj.ok() ? sync(syncObj.get(), store) : null;
       Val<Obj> storageObj = top.obj("storage", ConfigSchema.STORAGE);
       Storage storage = storageObj.ok() ? storage(storageObj.get()) : null;
-      List<Camera> cameras = cameras(top);
+      Set<String> laneIds = new HashSet<>();
+      shelves.forEach(sh -> sh.lanes().forEach(l -> laneIds.add(l.id())));
+      List<Camera> cameras = cameras(top, laneIds);
       for (Device d : devices) {
         validateDevice(d);
       }
@@ -377,7 +380,7 @@ public final class StoreConfigLoader {
 
     // ---- cameras ----
 
-    private List<Camera> cameras(Obj top) {
+    private List<Camera> cameras(Obj top, Set<String> laneIds) {
       List<Camera> out = new ArrayList<>();
       Val<List<Item>> items = top.list("cameras");
       if (!items.ok()) {
@@ -402,12 +405,60 @@ public final class StoreConfigLoader {
         List<List<double[]>> calibration = calObj.ok() ? calibration(calObj.get()) : null;
         String settingsPath = ConfigReader.child(item.path(), "settings");
         Settings settings = r.settings(o.raw("settings"), settingsPath, o.location());
-        if (id.ok() && type.ok() && source.ok() && fps.ok() && model.ok() && calibration != null) {
+        Val<Obj> handsObj = o.obj("hands", ConfigSchema.HANDS);
+        StoreConfig.Hands hands = handsObj.ok() ? hands(handsObj.get(), laneIds) : null;
+        boolean handsOk = !handsObj.given || hands != null;
+        if (id.ok() && type.ok() && source.ok() && fps.ok() && model.ok() && calibration != null && handsOk) {
           out.add(new Camera(id.get(), type.get(), source.get(), fps.get(), model.get(),
-              calibration.get(0), calibration.get(1), settings, type.location));
+              calibration.get(0), calibration.get(1), settings, type.location, hands));
         }
       }
       return out;
+    }
+
+    /** A camera's hand settings, or null when wrong (problems reported). */
+    private StoreConfig.Hands hands(Obj o, Set<String> laneIds) {
+      Val<String> label = o.text("label");
+      if (label.ok() && label.get().isBlank()) {
+        label.reject("must not be blank");
+        label = label.invalid();
+      }
+      Val<Double> minScore = o.number("minScore");
+      if (minScore.ok() && !(minScore.get() >= 0 && minScore.get() <= 1)) {
+        minScore.reject("must be between 0 and 1");
+        minScore = minScore.invalid();
+      }
+      Val<List<Item>> items = o.list("shelfFaces");
+      List<StoreConfig.ShelfFace> faces = new ArrayList<>();
+      boolean ok = items.ok();
+      if (items.ok() && items.get().isEmpty()) {
+        items.reject("must list at least 1 shelf face");
+        ok = false;
+      }
+      Map<String, Val<String>> seen = new HashMap<>();
+      if (items.ok()) {
+        for (Item item : items.get()) {
+          Obj f = r.obj(item.node(), item.path(), ConfigSchema.SHELF_FACE, "a shelf face");
+          if (f == null) {
+            ok = false;
+            continue;
+          }
+          Val<String> lane = unique(f.text("lane"), seen, "lane in shelfFaces");
+          if (lane.ok() && !laneIds.contains(lane.get())) {
+            lane.reject("unknown lane");
+            lane = lane.invalid();
+          }
+          Val<List<Item>> pts = f.list("points");
+          List<double[]> points = pts.ok() ? points(pts, ConfigSchema.MAX_IMAGE_COORDINATE,
+              ConfigSchema.MIN_SHELF_FACE_POINTS) : null;
+          if (lane.ok() && points != null) {
+            faces.add(new StoreConfig.ShelfFace(lane.get(), points));
+          } else {
+            ok = false;
+          }
+        }
+      }
+      return ok && label.ok() && minScore.ok() ? new StoreConfig.Hands(label.get(), minScore.get(), faces) : null;
     }
 
     /** The image and floor point lists, or null when either is wrong (problems reported). */
@@ -432,9 +483,13 @@ public final class StoreConfigLoader {
      * numbers; with a finite {@code max}, each coordinate must lie in 0..max. Null when wrong.
      */
     private List<double[]> points(Val<List<Item>> items, double max) {
+      return points(items, max, ConfigSchema.MIN_CALIBRATION_POINTS);
+    }
+
+    private List<double[]> points(Val<List<Item>> items, double max, int min) {
       boolean ok = true;
-      if (items.get().size() < ConfigSchema.MIN_CALIBRATION_POINTS) {
-        items.reject("must list at least " + ConfigSchema.MIN_CALIBRATION_POINTS + " [x, y] points");
+      if (items.get().size() < min) {
+        items.reject("must list at least " + min + " [x, y] points");
         ok = false;
       }
       List<double[]> out = new ArrayList<>();

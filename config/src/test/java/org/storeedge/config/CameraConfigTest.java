@@ -86,7 +86,7 @@ class CameraConfigTest {
     assertThat(problems(store("    fps: fast\n", IMAGE, FLOOR))).containsExactly(
         "store.yaml:17:10: cameras[0].fps: must be a number (got: fast)");
     assertThat(problems(store("    lens: wide\n", IMAGE, FLOOR))).containsExactly(
-        "store.yaml:17:5: cameras[0].lens: unknown key (expected one of: id, type, source, fps, model, calibration, settings)");
+        "store.yaml:17:5: cameras[0].lens: unknown key (expected one of: id, type, source, fps, model, calibration, hands, settings)");
     assertThat(problems(store("    settings: [1]\n", IMAGE, FLOOR))).containsExactly(
         "store.yaml:17:15: cameras[0].settings: must be a map (got: a list)");
     assertThat(problems(store("", IMAGE, FLOOR).replace("    source: /var/lib/storeedge/aisle.png\n", ""))).containsExactly(
@@ -129,5 +129,47 @@ class CameraConfigTest {
     assertThat(problems(store("", IMAGE, FLOOR).replace("      floor:", "      floors:"))).containsExactly(
         "store.yaml:18:7: cameras[0].calibration.floor: is required",
         "store.yaml:19:7: cameras[0].calibration.floors: unknown key (expected one of: image, floor)");
+  }
+
+  @Test
+  void handsAreReadWithTheirDefaultsAndShelfFacesCopied() throws Exception {
+    String hands = "    hands:\n      shelfFaces:\n        - { lane: LANE, points: [ [10, 10], [60, 10], [60, 40], [10, 40] ] }\n"
+        .replace("LANE", firstLane());
+    Camera cam = loader.parse("store.yaml", store(hands, IMAGE, FLOOR), dir).cameras().get(0);
+    assertThat(cam.hands().label()).isEqualTo("hand");
+    assertThat(cam.hands().minScore()).isEqualTo(0.3);
+    assertThat(cam.hands().shelfFaces()).singleElement().satisfies(f -> {
+      assertThat(f.laneId()).isEqualTo(firstLane());
+      assertThat(f.points()).hasSize(4);
+      f.points().get(0)[0] = 99;
+      assertThat(f.points().get(0)).isEqualTo(new double[] {10, 10});
+    });
+    assertThat(loader.parse("store.yaml", store("", IMAGE, FLOOR), dir).cameras().get(0).hands()).isNull();
+  }
+
+  @Test
+  void everyProblemOfTheHandsIsReportedWithItsPlace() {
+    String hands = """
+            hands:
+              label: " "
+              minScore: 1.5
+              shelfFaces:
+                - { lane: nowhere, points: [ [10, 10], [60, 10], [60, 40] ] }
+                - { lane: LANE, points: [ [10, 10], [60, 10] ] }
+                - { lane: LANE, points: [ [10, 10], [60, 10], [60, 20000] ] }
+        """.replace("LANE", firstLane());
+    assertThat(problems(store(hands, IMAGE, FLOOR))).containsExactlyInAnyOrder(
+        "store.yaml:18:14: cameras[0].hands.label: must not be blank (got: \" \")",
+        "store.yaml:19:17: cameras[0].hands.minScore: must be between 0 and 1 (got: 1.5)",
+        "store.yaml:21:19: cameras[0].hands.shelfFaces[0].lane: unknown lane (got: nowhere)",
+        "store.yaml:22:31: cameras[0].hands.shelfFaces[1].points: must list at least 3 [x, y] points (got: a list)",
+        "store.yaml:23:19: cameras[0].hands.shelfFaces[2].lane: duplicate lane in shelfFaces, first at "
+            + "cameras[0].hands.shelfFaces[1].lane line 22 (got: l1)",
+        "store.yaml:23:58: cameras[0].hands.shelfFaces[2].points[2][1]: must be between 0 and 10000 pixels (got: 20000)");
+  }
+
+  /** The lane of {@link Stores#MINIMAL}. */
+  private static String firstLane() {
+    return "l1";
   }
 }

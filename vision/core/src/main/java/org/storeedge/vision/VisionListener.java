@@ -1,5 +1,7 @@
 package org.storeedge.vision;
 
+import org.storeedge.core.event.HandContact;
+import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.event.ShopperObservation;
 import org.storeedge.vision.interaction.ZoneInteraction;
 
@@ -17,6 +19,12 @@ public interface VisionListener {
 
   /** The track left the zone (or was lost for good); {@code toMillis} is its last time inside. */
   default void onInteractionEnded(ZoneInteraction interaction) {}
+
+  /** A tracked person's hand was in a lane's shelf face (cameras whose model sees hands). */
+  default void onHandInLane(HandInLane hand) {}
+
+  /** Two tracked people's hands met away from the shelves (cameras whose model sees hands). */
+  default void onHandContact(HandContact contact) {}
 
   /** A camera stopped delivering frames, or recovered. */
   default void onCameraFault(CameraFault fault) {}

@@ -216,6 +216,7 @@ public final class VisionPipeline implements Lifecycle {
     lastTrackerCapture = t;
     List<Track> tracks = tracker.update(persons, t);
     interactions.onTracks(t, tracks);
+    interactions.onDetections(t, detections, tracks);
     processed.incrementAndGet();
     if (boosted) {
       boostedProcessed.incrementAndGet();

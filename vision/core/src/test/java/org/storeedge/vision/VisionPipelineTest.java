@@ -11,12 +11,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.event.ShopperObservation;
 import org.storeedge.core.time.VirtualScheduler;
 import org.storeedge.vision.geometry.CameraCalibration;
 import org.storeedge.vision.geometry.Homography;
 import org.storeedge.vision.geometry.LaneZones;
+import org.storeedge.vision.geometry.Point2;
 import org.storeedge.vision.geometry.Stores;
+import org.storeedge.vision.geometry.Zone;
+import org.storeedge.vision.interaction.HandZones;
 import org.storeedge.vision.interaction.InteractionDetector;
 import org.storeedge.vision.interaction.InteractionSettings;
 import org.storeedge.vision.interaction.ZoneInteraction;
@@ -70,6 +74,8 @@ class VisionPipelineTest {
   static final class FakeDetector implements Detector {
     final List<Long> seen = new CopyOnWriteArrayList<>();
     boolean fail;
+    /** Also a hand reaching out of the person's box to the right. */
+    volatile boolean hand;
 
     @Override
     public List<Detection> detect(Frame frame) {
@@ -78,10 +84,14 @@ class VisionPipelineTest {
       }
       seen.add(frame.captureMillis());
       double x = 100 + (frame.captureMillis() - T0) * 0.05;
-      return List.of(
+      List<Detection> out = new java.util.ArrayList<>(List.of(
           new Detection("person", 0.9f, BoundingBox.ofCorners(x - 25, 200, x + 25, 400)),
           new Detection("chair", 0.95f, new BoundingBox(500, 300, 50, 50)),
-          new Detection("person", 0.05f, new BoundingBox(700, 100, 40, 100)));
+          new Detection("person", 0.05f, new BoundingBox(700, 100, 40, 100))));
+      if (hand) {
+        out.add(new Detection("hand", 0.7f, BoundingBox.ofCentre(x + 40, 300, 12, 12)));
+      }
+      return out;
     }
   }
 
@@ -89,6 +99,12 @@ class VisionPipelineTest {
     final List<ShopperObservation> observations = new CopyOnWriteArrayList<>();
     final List<ZoneInteraction> started = new CopyOnWriteArrayList<>();
     final List<CameraFault> faults = new CopyOnWriteArrayList<>();
+    final List<HandInLane> hands = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onHandInLane(HandInLane h) {
+      hands.add(h);
+    }
 
     @Override
     public void onObservation(ShopperObservation o) {
@@ -153,6 +169,28 @@ class VisionPipelineTest {
     assertThat(rec.observations).extracting(ShopperObservation::trackId).containsOnly("cam1:1");
     assertThat(rec.observations).hasSize(20 - 2);
     assertThat(rec.observations.get(rec.observations.size() - 1).atMillis()).isEqualTo(T0 + 950);
+  }
+
+  @Test
+  void aHandInAShelfFaceReachesTheListenerAsTheTracksHandInThatLane() throws Exception {
+    InteractionDetector interactions = new InteractionDetector(cal, LaneZones.defaults().build(Stores.twoShelves()),
+        InteractionSettings.defaults(), null, rec).withHands(new HandZones("hand", 0.3,
+            List.of(new Zone("a1", List.of(new Point2(0, 250),
+                new Point2(1000, 250), new Point2(1000, 350),
+                new Point2(0, 350)))), 400, rec));
+    VisionPipeline p = new VisionPipeline(source, slot, detector, new ByteTracker(), interactions, scheduler,
+        PipelineSettings.defaults().withFps(20, 20), rec);
+    play(p, 0, 300); // the track is confirmed
+    detector.hand = true;
+    play(p, 300, 1000);
+    detector.hand = false;
+    play(p, 1000, 1600);
+    assertThat(rec.hands).singleElement().satisfies(h -> {
+      assertThat(h.trackId()).isEqualTo("cam1:1");
+      assertThat(h.laneId()).isEqualTo("a1");
+      assertThat(h.fromMillis()).isEqualTo(T0 + 300);
+      assertThat(h.toMillis()).isEqualTo(T0 + 950);
+    });
   }
 
   @Test

@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.HandContact;
+import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.event.ShopperObservation;
 import org.storeedge.runtime.Agent;
 
@@ -138,6 +140,22 @@ public final class AgentHost implements AutoCloseable {
     Agent a = agent;
     if (a != null) {
       a.onObservation(o);
+    }
+  }
+
+  /** A hand seen in a lane by a camera whose model sees hands; safe from any thread. */
+  public void onHandInLane(HandInLane h) {
+    Agent a = agent;
+    if (a != null) {
+      a.onHandInLane(h);
+    }
+  }
+
+  /** Two shoppers' hands met; safe from any thread. */
+  public void onHandContact(HandContact c) {
+    Agent a = agent;
+    if (a != null) {
+      a.onHandContact(c);
     }
   }
 

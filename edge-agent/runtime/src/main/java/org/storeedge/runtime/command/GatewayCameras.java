@@ -20,6 +20,8 @@ import org.storeedge.config.ConfigProblem;
 import org.storeedge.config.Settings;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.HandContact;
+import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.event.ShopperObservation;
 import org.storeedge.core.outbox.Outbox;
 import org.storeedge.core.outbox.Stream;
@@ -38,6 +40,8 @@ import org.storeedge.vision.VisionPipeline;
 import org.storeedge.vision.geometry.CameraCalibration;
 import org.storeedge.vision.geometry.LaneZones;
 import org.storeedge.vision.geometry.Point2;
+import org.storeedge.vision.geometry.Zone;
+import org.storeedge.vision.interaction.HandZones;
 import org.storeedge.vision.interaction.InteractionDetector;
 import org.storeedge.vision.interaction.InteractionSettings;
 import org.storeedge.vision.interaction.TokenBinder;
@@ -176,6 +180,13 @@ public final class GatewayCameras implements AutoCloseable {
       VisionListener listener = new Listener();
       InteractionDetector zones = new InteractionDetector(calibration, LaneZones.defaults().build(config),
           InteractionSettings.defaults(), binder, listener);
+      if (cam.hands() != null) {
+        // a model with a hand class: hands in each lane's shelf face as this camera sees it
+        List<Zone> faces = cam.hands().shelfFaces().stream()
+            .map(f -> new Zone(f.laneId(), points(f.points()))).toList();
+        zones.withHands(new HandZones(cam.hands().label(), cam.hands().minScore(), faces,
+            InteractionSettings.defaults().exitGraceMillis(), listener));
+      }
       pipeline = new VisionPipeline(source, slot, new SnapshotTap(detector, snaps, ps.personLabel()), new ByteTracker(),
           zones, scheduler, ps.withFps(cam.fps(), Math.min(cam.fps(), ps.idleFps())), listener);
       snapshots.put(cam.id(), snaps);
@@ -282,6 +293,16 @@ public final class GatewayCameras implements AutoCloseable {
       } catch (Exception e) {
         LOG.warn("interaction of {} at {} not stored in the outbox: {}", z.trackId(), z.laneId(), e.toString());
       }
+    }
+
+    @Override
+    public void onHandInLane(HandInLane h) {
+      host.onHandInLane(h);
+    }
+
+    @Override
+    public void onHandContact(HandContact c) {
+      host.onHandContact(c);
     }
 
     @Override

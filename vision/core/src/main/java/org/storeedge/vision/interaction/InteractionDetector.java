@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.vision.Detection;
 import org.storeedge.vision.VisionListener;
 import org.storeedge.vision.geometry.CameraCalibration;
 import org.storeedge.vision.geometry.Point2;
@@ -62,6 +63,25 @@ public final class InteractionDetector {
     this.settings = settings;
     this.binder = binder;
     this.listener = listener;
+  }
+
+  private HandZones hands;
+
+  /** Also follows hands (a model with a hand class); see {@link HandZones}. Returns this. */
+  public InteractionDetector withHands(HandZones hands) {
+    this.hands = hands;
+    return this;
+  }
+
+  /**
+   * All detections of the frame whose tracks {@link #onTracks} just got: hands among them are
+   * placed in shelf faces and given to tracks. A no-op without {@link #withHands}.
+   */
+  public void onDetections(long captureMillis, List<Detection> detections, List<Track> tracks) {
+    if (hands != null) {
+      hands.onFrame(captureMillis, detections, tracks, this::trackKey,
+          key -> binder == null ? null : binder.tokenOf(key));
+    }
   }
 
   public String trackKey(long trackerId) {
