@@ -13,7 +13,7 @@ non-peak cells (not the maximum of their 3x3 neighbourhood) zeroed, so the proje
 Needs only Debian's python3-torch and python3-numpy. Deterministic for a seed up to the
 thread scheduling of torch's CPU kernels.
 
-usage: train.py --train DIR --test DIR --out DIR [--steps 1100 | --epochs 12 --minutes 12] [--seed 7]
+usage: train.py --train DIR[,DIR...] --test DIR --out DIR [--steps 2200 | --epochs 12 --minutes 12] [--seed 7]
 """
 import argparse
 import glob
@@ -227,9 +227,21 @@ def evaluate(export, images, boxes, ignores, thresholds, iou_nms=0.45):
     return result
 
 
+def load_all(directories):
+    """Several exporter directories (comma-separated) as one training set."""
+    parts = [load(d) for d in directories.split(',') if d]
+    if len(parts) == 1:
+        return parts[0]
+    names = [n for p in parts for n in p[0]]
+    images = np.concatenate([p[1] for p in parts])
+    boxes = [b for p in parts for b in p[2]]
+    ignores = [i for p in parts for i in p[3]]
+    return names, images, boxes, ignores
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--train', required=True)
+    ap.add_argument('--train', required=True, help='exporter directory, or several separated by commas')
     ap.add_argument('--test', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--epochs', type=int, default=12)
@@ -243,7 +255,7 @@ def main():
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '2')))
 
     t0 = time.time()
-    _, images, boxes, ignores = load(a.train)
+    _, images, boxes, ignores = load_all(a.train)
     _, test_images, test_boxes, test_ignores = load(a.test)
     print(f'loaded {len(images)} train / {len(test_images)} test frames in {time.time() - t0:.0f} s; '
           f'{sum(len(b) for b in boxes)} / {sum(len(b) for b in test_boxes)} persons', flush=True)
@@ -273,8 +285,8 @@ def main():
             flip = rng.random(len(idx)) < 0.5
             x = torch.from_numpy(images[idx]).float() / 255
             x[flip] = x[flip].flip(3)
-            gain = torch.from_numpy(rng.uniform(0.85, 1.15, (len(idx), 1, 1, 1)).astype(np.float32))
-            x = (x * gain).clamp(0, 1)
+            gain = rng.uniform(0.85, 1.15, (len(idx), 1, 1, 1)) * rng.uniform(0.92, 1.08, (len(idx), 3, 1, 1))
+            x = (x * torch.from_numpy(gain.astype(np.float32))).clamp(0, 1)
             heat = torch.from_numpy(np.stack([(flipped if f else prepared)[i][0] for i, f in zip(idx, flip)]))
             mask = torch.from_numpy(np.stack([(flipped if f else prepared)[i][1] for i, f in zip(idx, flip)]))
             cells = [(b,) + c for b, (i, f) in enumerate(zip(idx, flip)) for c in (flipped if f else prepared)[i][2]]
@@ -302,7 +314,7 @@ def main():
         print(f'epoch {epoch + 1}: heat {acc[0] / n:.3f} offset {acc[1] / n:.3f} size {acc[2] / n:.3f} '
               f'({time.time() - t_train:.0f} s)', flush=True)
         if stop:
-            print(f'stopping after {step} steps (time budget {a.minutes} min)', flush=True)
+            print(f'stopping after {step} steps' + ('' if a.steps > 0 else f' (time budget {a.minutes} min)'), flush=True)
             break
 
     export = Export(net).eval()

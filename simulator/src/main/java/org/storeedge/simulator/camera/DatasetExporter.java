@@ -27,28 +27,59 @@ import org.storeedge.vision.geometry.CameraPose;
 
 /**
  * Writes a detection data set of rendered frames of a simulated store: generated, overlapping
- * traffic played by {@link SimulatedStore}, plus (in 70% of the frames) 1-6 extra shoppers
- * standing or walking anywhere on the free floor; every {@code --block} frames a new camera pose
- * and a new store look (colours).
+ * traffic played by {@link SimulatedStore}, plus (in {@code --extra-share} of the frames, default
+ * 70%) 1 to {@code --extras} (default 6) extra shoppers standing or walking anywhere on the free
+ * floor; a share {@code --at-shelf} of them (default 0) instead stands still where a shopper
+ * reaches into a lane (0.35-0.75 m in front of the shelf, along it or just past its ends, partly
+ * hidden by the gondola from many poses); every {@code --block} frames a new camera pose and a new
+ * store look (colours). {@code --cameras mixed} alternates blocks of random poses with blocks of
+ * the four corner poses the simulated gateway uses.
  *
  * <pre>
  * DatasetExporter --store STORE.yaml --out DIR [--frames 2000] [--seed 1] [--width 320] [--height 240]
- *                 [--cameras random|corners] [--block 10]
+ *                 [--cameras random|corners|mixed] [--block 10] [--extras 6] [--extra-share 0.7]
+ *                 [--at-shelf 0] [--min-visible 0.5] [--ignore-below 0]
  * </pre>
  *
  * Output: {@code DIR/images/000000.ppm} (binary PPM, RGB), {@code DIR/labels/000000.txt} (YOLO:
  * {@code 0 cx cy w h}, normalised to the image, one line per clearly visible person, see
- * {@link PersonTruth#clearlyVisible}), {@code DIR/ignore/000000.txt} (same format: persons in
- * view but not clearly visible; a trainer should neither reward nor punish detections there) and
+ * {@link PersonTruth#clearlyVisible}; with {@code --min-visible} below 0.5 also the persons at
+ * least that share visible that meet its other conditions), {@code DIR/ignore/000000.txt} (same
+ * format: persons in view but not labelled, except those less than {@code --ignore-below} visible,
+ * which are left out so that the shelf or shopper hiding them counts as background; a trainer
+ * should neither reward nor punish detections on ignore boxes) and
  * {@code DIR/frames.csv} (pose and time of every frame). Same arguments, same files.
  * Exit status 0, or 2 with a message for bad arguments or an unreadable store.
  */
 public final class DatasetExporter {
   private DatasetExporter() {}
 
-  /** Parsed arguments. */
-  public record Options(Path store, Path out, int frames, long seed, int width, int height, boolean randomCameras,
-      int block) {}
+  /** Camera poses per block: random wall-mounted, the four corners in turn, or both alternating. */
+  public enum Cameras { RANDOM, CORNERS, MIXED }
+
+  /**
+   * Parsed arguments.
+   *
+   * @param extras most extra shoppers in a frame, 0..50
+   * @param extraShare share of frames with extra shoppers, 0..1
+   * @param atShelf share of extra shoppers standing at a shelf front, 0..1
+   * @param minVisible visible share from which a person is labelled, 0.05..1 (0.5: exactly the
+   *     clearly visible persons)
+   * @param ignoreBelow persons less visible than this are neither labelled nor ignore boxes, 0..minVisible
+   */
+  public record Options(Path store, Path out, int frames, long seed, int width, int height, Cameras cameras,
+      int block, int extras, double extraShare, double atShelf, double minVisible, double ignoreBelow) {
+
+    /** The original recipe's options: random cameras, up to 6 extras in 70% of frames, none at shelves. */
+    public Options(Path store, Path out, int frames, long seed, int width, int height, boolean randomCameras, int block) {
+      this(store, out, frames, seed, width, height, randomCameras ? Cameras.RANDOM : Cameras.CORNERS, block, 6, 0.7, 0,
+          0.5, 0);
+    }
+
+    public boolean randomCameras() {
+      return cameras == Cameras.RANDOM;
+    }
+  }
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
@@ -58,7 +89,8 @@ public final class DatasetExporter {
     } catch (IllegalArgumentException e) {
       System.err.println("dataset: " + e.getMessage());
       System.err.println("usage: DatasetExporter --store STORE.yaml --out DIR [--frames N] [--seed S] [--width W] [--height H]"
-          + " [--cameras random|corners] [--block N]");
+          + " [--cameras random|corners|mixed] [--block N] [--extras N] [--extra-share P] [--at-shelf P]"
+          + " [--min-visible F] [--ignore-below F]");
       System.exit(2);
       return;
     }
@@ -73,9 +105,10 @@ public final class DatasetExporter {
 
   static Options parse(String[] args) {
     Path store = null, out = null;
-    int frames = 2000, width = 320, height = 240, block = 10;
+    int frames = 2000, width = 320, height = 240, block = 10, extras = 6;
+    double extraShare = 0.7, atShelf = 0, minVisible = 0.5, ignoreBelow = 0;
     long seed = 1;
-    boolean random = true;
+    Cameras cameras = Cameras.RANDOM;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) {
@@ -91,12 +124,17 @@ public final class DatasetExporter {
           case "--width" -> width = Integer.parseInt(v);
           case "--height" -> height = Integer.parseInt(v);
           case "--block" -> block = Integer.parseInt(v);
-          case "--cameras" -> {
-            if (!v.equals("random") && !v.equals("corners")) {
-              throw new IllegalArgumentException("--cameras must be random or corners (got: " + v + ")");
-            }
-            random = v.equals("random");
-          }
+          case "--extras" -> extras = Integer.parseInt(v);
+          case "--extra-share" -> extraShare = Double.parseDouble(v);
+          case "--at-shelf" -> atShelf = Double.parseDouble(v);
+          case "--min-visible" -> minVisible = Double.parseDouble(v);
+          case "--ignore-below" -> ignoreBelow = Double.parseDouble(v);
+          case "--cameras" -> cameras = switch (v) {
+            case "random" -> Cameras.RANDOM;
+            case "corners" -> Cameras.CORNERS;
+            case "mixed" -> Cameras.MIXED;
+            default -> throw new IllegalArgumentException("--cameras must be mixed, random or corners (got: " + v + ")");
+          };
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       } catch (NumberFormatException e) {
@@ -109,7 +147,14 @@ public final class DatasetExporter {
     if (frames <= 0 || width < 32 || height < 32 || block <= 0) {
       throw new IllegalArgumentException("--frames and --block must be > 0, --width and --height >= 32");
     }
-    return new Options(store, out, frames, seed, width, height, random, block);
+    if (extras < 0 || extras > 50 || !(extraShare >= 0 && extraShare <= 1) || !(atShelf >= 0 && atShelf <= 1)
+        || !(minVisible >= 0.05 && minVisible <= 1) || !(ignoreBelow >= 0 && ignoreBelow <= minVisible)) {
+      throw new IllegalArgumentException("--extras must be 0..50, --extra-share and --at-shelf 0..1, --min-visible 0.05..1,"
+          + " --ignore-below 0..min-visible (got: " + extras + ", " + extraShare + ", " + atShelf + ", " + minVisible + ", "
+          + ignoreBelow + ")");
+    }
+    return new Options(store, out, frames, seed, width, height, cameras, block, extras, extraShare, atShelf, minVisible,
+        ignoreBelow);
   }
 
   /** Writes the data set; returns the number of labelled persons. */
@@ -140,22 +185,30 @@ public final class DatasetExporter {
       for (int i = 0; i < o.frames(); i++) {
         if (i % o.block() == 0) {
           int b = i / o.block();
-          CameraPose pose = o.randomCameras() ? CameraPoses.random(layout, r, o.width(), o.height())
-              : corners.get(b % corners.size());
+          boolean corner = o.cameras() == Cameras.CORNERS || (o.cameras() == Cameras.MIXED && b % 2 == 1);
+          int cornerIndex = o.cameras() == Cameras.MIXED ? b / 2 : b;
+          CameraPose pose = corner ? corners.get(cornerIndex % corners.size())
+              : CameraPoses.random(layout, r, o.width(), o.height());
           renderer = new SimulatedCameraRenderer("cam-" + b, pose, config, SimulatedCameraRenderer.mix(o.seed() * 7919 + b));
         }
         Instant at = t0.plusMillis(60_000 + (long) (r.nextDouble() * (duration - 60) * 1000));
         List<ShopperFigure> figures = new ArrayList<>(traffic.shoppersAt(at));
-        if (r.nextDouble() < 0.7) {
-          int extra = 1 + r.nextInt(6);
+        if (o.extras() > 0 && r.nextDouble() < o.extraShare()) {
+          int extra = 1 + r.nextInt(o.extras());
           for (int k = 0; k < extra; k++) {
+            String id = "extra-" + i + "-" + k;
+            // the at-shelf draw only with --at-shelf, so the original recipe's stream is unchanged
+            if (o.atShelf() > 0 && !layout.segments().isEmpty() && r.nextDouble() < o.atShelf()) {
+              figures.add(atShelf(id, layout, r, sceneSeed));
+              continue;
+            }
             double x, y;
             int tries = 0;
             do {
               x = layout.minX() + r.nextDouble() * (layout.maxX() - layout.minX());
               y = layout.minY() + r.nextDouble() * (layout.maxY() - layout.minY());
             } while (!layout.walkable(x, y, 0.3) && ++tries < 50);
-            figures.add(SimulatedStoreScene.figure("extra-" + i + "-" + k, x, y, r.nextBoolean() ? 0 : 1, sceneSeed));
+            figures.add(SimulatedStoreScene.figure(id, x, y, r.nextBoolean() ? 0 : 1, sceneSeed));
           }
         }
         RenderedFrame rf = renderer.render(figures, at, i);
@@ -164,10 +217,10 @@ public final class DatasetExporter {
         StringBuilder labels = new StringBuilder(), ignored = new StringBuilder();
         int nl = 0, ni = 0;
         for (PersonTruth p : rf.persons()) {
-          if (p.clearlyVisible()) {
+          if (labelled(p, o.minVisible(), o.height())) {
             yolo(labels, p.box(), o.width(), o.height());
             nl++;
-          } else {
+          } else if (p.visibleFraction() >= o.ignoreBelow()) {
             yolo(ignored, p.box(), o.width(), o.height());
             ni++;
           }
@@ -184,6 +237,31 @@ public final class DatasetExporter {
       }
     }
     return labelled;
+  }
+
+  /**
+   * Whether a person gets a label: clearly visible, or (with {@code minVisible} below 0.5) at
+   * least that share visible and otherwise meeting {@link PersonTruth#clearlyVisible}'s rule.
+   */
+  static boolean labelled(PersonTruth p, double minVisible, int imageHeight) {
+    if (p.clearlyVisible()) {
+      return true;
+    }
+    return minVisible < 0.5 && p.visibleFraction() >= minVisible && p.inImageFraction() >= 0.6
+        && p.box().h() >= 0.08 * imageHeight;
+  }
+
+  /**
+   * A still shopper where one reaches into a lane: 0.35-0.75 m out from a random segment's front,
+   * anywhere along it and up to 0.35 m past its ends (next to the gondola's end panel).
+   */
+  private static ShopperFigure atShelf(String id, StoreLayout layout, Random r, long sceneSeed) {
+    StoreLayout.Segment s = layout.segments().get(r.nextInt(layout.segments().size()));
+    double along = (2 * r.nextDouble() - 1) * (s.halfLength() + 0.35);
+    double out = StoreLayout.SHELF_DEPTH / 2 + 0.12 + 0.4 * r.nextDouble();
+    double x = s.cx() + along * s.ax() + out * s.nx();
+    double y = s.cy() + along * s.ay() + out * s.ny();
+    return SimulatedStoreScene.figure(id, x, y, r.nextDouble() < 0.8 ? 0 : 0.5, sceneSeed);
   }
 
   private static void yolo(StringBuilder sb, BoundingBox b, int w, int h) {

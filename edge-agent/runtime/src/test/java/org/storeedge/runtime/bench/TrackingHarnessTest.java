@@ -103,11 +103,14 @@ class TrackingHarnessTest {
     TrackingScore.Summary m = r.model();
     assertTrue(m.matches() >= 0.55 * m.truths(), m.toString());
     assertEquals(0, m.transfers(), "no identity carried from one shopper to the other: " + m);
-    // the detector-free reference tracks nearly everything it is given, and better than the model
+    // MOTA 0.90 for the model and 0.85 for the reference (which drops 3% of the boxes) when this
+    // was written: on this short pass the detector is as good as the jittered truth
+    assertTrue(m.mota() >= 0.7, m.toString());
+    // the detector-free reference tracks nearly everything it is given
     TrackingScore.Summary ref = r.reference();
     assertTrue(ref.matches() >= 0.8 * ref.truths(), ref.toString());
     assertEquals(0, ref.transfers(), ref.toString());
-    assertTrue(ref.mota() > m.mota(), "reference " + ref + " vs model " + m);
+    assertTrue(ref.mota() >= 0.7, "reference " + ref + " vs model " + m);
   }
 
   private static BoundingBox box(double x) {
