@@ -709,9 +709,58 @@ public final class CheckoutEngine {
     }
     // nobody seen at the lane (a tracking gap, an occlusion): whoever was last seen close by in
     // the seconds around it is a candidate, never a certain one, so the line is always flagged
-    return associate(e, lane, start, end, start - GAP_LOOKBACK_MILLIS, end + GAP_LOOKAHEAD_MILLIS,
+    List<Assoc> gap = associate(e, lane, start, end, start - GAP_LOOKBACK_MILLIS, end + GAP_LOOKAHEAD_MILLIS,
         GAP_RADIUS_METERS, GAP_MAX_PROBABILITY, hands);
+    return gap.isEmpty() ? anyoneInside(lane, start, end) : gap;
   }
+
+  /**
+   * Last resort when cameras saw nobody near the lane at all: every shopper inside the store whom
+   * the cameras had lost at the time (not observed anywhere around the event) may have taken it.
+   * The one last seen nearest is charged, never with more than
+   * {@link #LAST_RESORT_MAX_PROBABILITY}, so every such receipt is flagged; an item nobody is
+   * charged for would be a silent loss.
+   */
+  private List<Assoc> anyoneInside(StoreConfig.Lane lane, long start, long end) {
+    List<Assoc> raw = new ArrayList<>();
+    double total = 0;
+    for (Session s : open.values()) {
+      if (s.enteredAt > end || (s.exitAt >= 0 && s.exitAt < start)) {
+        continue;
+      }
+      double d = Double.POSITIVE_INFINITY;
+      boolean seenElsewhere = false;
+      for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
+        Deque<ShopperObservation> h = presence.get(track);
+        if (h == null) {
+          continue;
+        }
+        for (ShopperObservation o : h) {
+          if (o.atMillis() <= end) {
+            d = Math.min(d, dist(o, lane.position()));
+          }
+          seenElsewhere |= o.atMillis() >= start - UNSEEN_BEFORE_MILLIS && o.atMillis() <= end + UNSEEN_AFTER_MILLIS;
+        }
+      }
+      if (seenElsewhere) {
+        continue; // tracked somewhere else while the lane moved: not this shopper
+      }
+      double w = Double.isFinite(d) ? Math.exp(-0.5 * (d / LAST_RESORT_SIGMA_METERS) * (d / LAST_RESORT_SIGMA_METERS))
+          : 0.01;
+      raw.add(new Assoc(s, Double.isFinite(d) ? d : -1, w, -1));
+      total += w;
+    }
+    final double norm = total;
+    return raw.stream()
+        .map(a -> new Assoc(a.session, a.distance, LAST_RESORT_MAX_PROBABILITY * a.probability / norm, -1))
+        .sorted(Comparator.comparingDouble(Assoc::probability).reversed()).toList();
+  }
+
+  private static final double LAST_RESORT_MAX_PROBABILITY = 0.5;
+  /** A shopper observed anywhere this close around the event was not lost by the cameras. */
+  private static final long UNSEEN_BEFORE_MILLIS = 2000;
+  private static final long UNSEEN_AFTER_MILLIS = 1000;
+  private static final double LAST_RESORT_SIGMA_METERS = 3.0;
 
   /**
    * Whose hands were in the lane in [from, to]: customer token (or {@code ?track} when unbound) to

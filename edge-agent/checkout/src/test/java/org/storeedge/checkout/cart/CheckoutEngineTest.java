@@ -121,6 +121,22 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aPickWhileTheCamerasHadLostTheOnlyShopperIsChargedToThemAndFlagged() {
+    run(3000, null);
+    enter("dave"); // seen at the door, then lost by the cameras
+    where.remove("dave");
+    run(12_000, null);
+    level.merge("l3", -43.0, Double::sum);
+    run(600, "l3");
+    run(4000, null);
+    exit("dave");
+    Receipt r = receipts.get(0);
+    assertThat(r.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("BAR"));
+    assertThat(r.needsReview()).isTrue();
+    assertThat(r.reviewReasons()).extracting(ReviewReason::code).contains("low-confidence-line");
+  }
+
+  @Test
   void aPickWithNobodyNearIsNotChargedButReported() {
     run(3000, null);
     enter("carol"); // carol stays at the door
