@@ -104,8 +104,8 @@ public final class SimulatedHandSensor {
     List<Timed<HandContact>> contacts = new ArrayList<>();
     Map<String, List<long[]>> busy = new HashMap<>(); // track -> hand intervals at shelves (no browsing then)
     for (GroundTruth.Action a : truth.actions()) {
-      long on = nanos(a.handOn());
-      long off = nanos(a.handOff());
+      long on = SimulatedStore.nanosOf(a.handOn());
+      long off = SimulatedStore.nanosOf(a.handOff());
       busy.computeIfAbsent(a.trackId(), k -> new ArrayList<>()).add(new long[] {on, off});
       Instant mid = Instant.ofEpochSecond(0, (on + off) / 2);
       Map<String, Position> at = store.shopperPositionsAt(mid);
@@ -130,7 +130,7 @@ public final class SimulatedHandSensor {
       hands.add(hand(r, model, track, tokenOfTrack.get(track), lane, on, off, latency, Seeds.uniform(r, 0.6, 1.0)));
     }
     // browsing hands and false contacts, sampled once a second over everyone inside
-    for (long t = nanos(store.startTime()); t < nanos(store.endTime()); t += SAMPLE_NANOS) {
+    for (long t = SimulatedStore.nanosOf(store.startTime()); t < SimulatedStore.nanosOf(store.endTime()); t += SAMPLE_NANOS) {
       Map<String, Position> at = store.shopperPositionsAt(Instant.ofEpochSecond(0, t));
       List<String> ids = new ArrayList<>(at.keySet());
       for (String id : ids) {
@@ -158,7 +158,7 @@ public final class SimulatedHandSensor {
     }
     for (GroundTruth.HandOff h : truth.handOffs()) {
       if (r.nextDouble() < model.contactHitRate()) {
-        long at = nanos(h.at()) + Seeds.nanos(Person.HAND_OFF_SECONDS / 2);
+        long at = SimulatedStore.nanosOf(h.at()) + Seeds.nanos(Person.HAND_OFF_SECONDS / 2);
         contacts.add(new Timed<>(Instant.ofEpochSecond(0, at + latency), new HandContact(h.fromTrackId(), h.fromToken(),
             h.toTrackId(), h.toToken(), Math.floorDiv(at, 1_000_000L), Seeds.uniform(r, 0.6, 1.0))));
       }
@@ -218,10 +218,6 @@ public final class SimulatedHandSensor {
       n.add(lanes.get(i + 1).id());
     }
     return n.isEmpty() ? laneId : n.get(r.nextInt(n.size()));
-  }
-
-  private static long nanos(Instant t) {
-    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   private static double dist(Position a, Position b) {

@@ -588,7 +588,8 @@ public final class SimulatedStore {
     return path.get(path.size() - 1).at();
   }
 
-  private static long nanosOf(Instant i) {
+  /** Epoch nanoseconds of {@code i}. */
+  static long nanosOf(Instant i) {
     return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 

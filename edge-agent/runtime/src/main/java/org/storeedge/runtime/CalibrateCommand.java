@@ -1,6 +1,5 @@
 package org.storeedge.runtime;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -8,16 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeoutException;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.storeedge.config.ConfigException;
-import org.storeedge.config.ConfigProblem;
-import org.storeedge.config.DeviceSettingsValidator;
 import org.storeedge.config.StoreConfig;
-import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.core.json.Json;
-import org.storeedge.runtime.command.CommandClient;
-import org.storeedge.sync.mqtt.UplinkOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,43 +58,20 @@ final class CalibrateCommand implements Callable<Integer> {
       err.println("storeedge calibrate: span needs --known-grams G > 0 (the weight now on the lane)");
       return Main.BAD_INPUT;
     }
-    StoreConfig cfg;
-    UplinkOptions options;
-    try {
-      // only the lanes and the sync section matter here; the agent validated its devices itself
-      cfg = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(config);
-      if (cfg.lane(lane).isEmpty()) {
-        err.println(config + ": no lane '" + lane + "' (lanes: " + cfg.lanes().stream().map(StoreConfig.Lane::id).toList() + ")");
-        return Main.BAD_INPUT;
-      }
-      if (cfg.sync().brokers().isEmpty()) {
-        err.println(config + ": sync.brokers is empty; calibrate reaches the agent through its broker");
-        return Main.BAD_INPUT;
-      }
-      options = UplinkOptions.fromConfig(cfg);
-    } catch (ConfigException e) {
-      e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
+    AgentCommandLine.Agent agent = AgentCommandLine.load(config, "calibrate", err);
+    if (agent == null) {
       return Main.BAD_INPUT;
-    } catch (IOException e) {
-      err.println(e.getMessage());
+    }
+    if (agent.config().lane(lane).isEmpty()) {
+      err.println(config + ": no lane '" + lane + "' (lanes: "
+          + agent.config().lanes().stream().map(StoreConfig.Lane::id).toList() + ")");
       return Main.BAD_INPUT;
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("laneId", lane);
     m.put("step", step);
     m.put("knownGrams", knownGrams == null ? 0.0 : knownGrams);
-    try {
-      CommandClient.Reply r = new CommandClient(options).send("calibrate", Json.write(m).getBytes(StandardCharsets.UTF_8),
-          timeout);
-      (r.ok() ? out : err).println(r.body());
-      return r.ok() ? Main.OK : Main.FAILED;
-    } catch (TimeoutException e) {
-      err.println("no reply from the agent within " + timeout.toSeconds() + " s: is 'storeedge run' running and "
-          + "connected to " + cfg.sync().brokers() + "? (the command expires unanswered; nothing was changed)");
-      return Main.FAILED;
-    } catch (MqttException e) {
-      err.println("cannot reach the broker " + cfg.sync().brokers() + ": " + e);
-      return Main.FAILED;
-    }
+    return AgentCommandLine.send(agent, "calibrate", Json.write(m).getBytes(StandardCharsets.UTF_8), timeout,
+        "nothing was changed", out, err);
   }
 }

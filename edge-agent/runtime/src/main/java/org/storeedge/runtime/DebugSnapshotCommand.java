@@ -23,20 +23,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.storeedge.config.ConfigException;
-import org.storeedge.config.ConfigProblem;
-import org.storeedge.config.DeviceSettingsValidator;
 import org.storeedge.config.StoreConfig;
-import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.core.json.Json;
-import org.storeedge.runtime.command.CommandClient;
 import org.storeedge.runtime.command.DownlinkCommands;
 import org.storeedge.runtime.command.SignedUpdate;
-import org.storeedge.sync.mqtt.UplinkOptions;
 import org.storeedge.vision.DebugSnapshots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,25 +99,19 @@ final class DebugSnapshotCommand implements Callable<Integer> {
       err.println("storeedge debug-snapshot: --sequence must be > 0 (got: " + sequence + ")");
       return Main.BAD_INPUT;
     }
-    StoreConfig cfg;
-    UplinkOptions options;
+    AgentCommandLine.Agent agent = AgentCommandLine.load(config, "debug-snapshot", err);
+    if (agent == null) {
+      return Main.BAD_INPUT;
+    }
+    StoreConfig cfg = agent.config();
+    if (!camera.equals(DownlinkCommands.ALL_CAMERAS) && cfg.cameras().stream().noneMatch(c -> c.id().equals(camera))) {
+      err.println(config + ": no camera '" + camera + "' (cameras: " + cfg.cameras().stream().map(StoreConfig.Camera::id)
+          .toList() + ")");
+      return Main.BAD_INPUT;
+    }
     KeyPair key;
     try {
-      cfg = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(config);
-      if (!camera.equals(DownlinkCommands.ALL_CAMERAS) && cfg.cameras().stream().noneMatch(c -> c.id().equals(camera))) {
-        err.println(config + ": no camera '" + camera + "' (cameras: " + cfg.cameras().stream().map(StoreConfig.Camera::id)
-            .toList() + ")");
-        return Main.BAD_INPUT;
-      }
-      if (cfg.sync().brokers().isEmpty()) {
-        err.println(config + ": sync.brokers is empty; debug-snapshot reaches the agent through its broker");
-        return Main.BAD_INPUT;
-      }
-      options = UplinkOptions.fromConfig(cfg);
       key = loadKeyPair(signingKey);
-    } catch (ConfigException e) {
-      e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
-      return Main.BAD_INPUT;
     } catch (IOException e) {
       err.println(e.getMessage());
       return Main.BAD_INPUT;
@@ -142,18 +128,7 @@ final class DebugSnapshotCommand implements Callable<Integer> {
     long seq = sequence != null ? sequence : now.toEpochMilli();
     byte[] payload = SignedUpdate.sign(key.getPrivate(), key.getPublic(), "debug-snapshot", seq, now,
         Json.write(body).getBytes(StandardCharsets.UTF_8));
-    try {
-      CommandClient.Reply r = new CommandClient(options).send("debug-snapshot", payload, timeout);
-      (r.ok() ? out : err).println(r.body());
-      return r.ok() ? Main.OK : Main.FAILED;
-    } catch (TimeoutException e) {
-      err.println("no reply from the agent within " + timeout.toSeconds() + " s: is 'storeedge run' running and "
-          + "connected to " + cfg.sync().brokers() + "? (the command expires unanswered; nothing was armed)");
-      return Main.FAILED;
-    } catch (MqttException e) {
-      err.println("cannot reach the broker " + cfg.sync().brokers() + ": " + e);
-      return Main.FAILED;
-    }
+    return AgentCommandLine.send(agent, "debug-snapshot", payload, timeout, "nothing was armed", out, err);
   }
 
   /**

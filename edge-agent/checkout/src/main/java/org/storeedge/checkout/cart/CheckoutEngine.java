@@ -576,11 +576,7 @@ public final class CheckoutEngine {
    * the one charged and the one who may have been missed.
    */
   private void flagAmbiguous(List<Assoc> who, String message, Map<String, Object> evidence) {
-    for (Assoc other : who) {
-      if (other.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY) {
-        other.session.reasons.add(new ReviewReason("ambiguous-shopper", message, evidence));
-      }
-    }
+    flagAll(who.stream().filter(a -> a.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList(), message, evidence);
   }
 
   private void flagAll(List<Assoc> who, String message, Map<String, Object> evidence) {

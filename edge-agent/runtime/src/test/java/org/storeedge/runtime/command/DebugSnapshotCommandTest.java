@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.runtime.Main;
+import org.storeedge.runtime.ProjectModels;
 import org.storeedge.simulator.camera.RenderedFrame;
 import org.storeedge.sync.testing.MosquittoBroker;
 import org.storeedge.sync.testing.OutsideSubscriber;
@@ -59,12 +60,12 @@ class DebugSnapshotCommandTest {
 
   @BeforeAll
   static void pointAtModels() {
-    previousHome = RenderedAisle.useProjectModels();
+    previousHome = ProjectModels.use();
   }
 
   @AfterAll
   static void restore() {
-    RenderedAisle.restoreHome(previousHome);
+    ProjectModels.restore(previousHome);
   }
 
   @BeforeEach

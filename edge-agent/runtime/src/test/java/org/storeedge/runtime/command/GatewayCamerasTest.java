@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.config.StoreConfigLoader;
+import org.storeedge.runtime.ProjectModels;
 import org.storeedge.sync.outbox.OutboxEntry;
 import org.storeedge.sync.testing.MosquittoBroker;
 import org.storeedge.sync.testing.OutsideSubscriber;
@@ -40,22 +41,12 @@ class GatewayCamerasTest {
 
   @BeforeAll
   static void pointAtModels() {
-    // tests run in the module directory; the models live at the project root
-    Path home = Path.of("").toAbsolutePath();
-    while (home != null && !Files.isDirectory(home.resolve("vision/models/ssd-mobilenetv2-oidv4"))) {
-      home = home.getParent();
-    }
-    assertNotNull(home, "vision/models/ssd-mobilenetv2-oidv4 not found above " + Path.of("").toAbsolutePath());
-    previousHome = System.setProperty("storeedge.home", home.toString());
+    previousHome = ProjectModels.use();
   }
 
   @AfterAll
   static void restore() {
-    if (previousHome == null) {
-      System.clearProperty("storeedge.home");
-    } else {
-      System.setProperty("storeedge.home", previousHome);
-    }
+    ProjectModels.restore(previousHome);
   }
 
   /** The test store without uplink, plus one opencv camera reading {@code source}. */

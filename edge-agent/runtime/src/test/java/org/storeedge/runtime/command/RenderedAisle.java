@@ -53,25 +53,6 @@ final class RenderedAisle {
     camera = new SimulatedCamera(pose);
   }
 
-  /** Points {@code storeedge.home} at the project root, where vision/models is; returns the previous value. */
-  static String useProjectModels() {
-    // tests run in the module directory; the models live at the project root
-    Path home = Path.of("").toAbsolutePath();
-    while (home != null && !java.nio.file.Files.isDirectory(home.resolve("vision/models/sim-person"))) {
-      home = home.getParent();
-    }
-    assertThat(home).as("vision/models/sim-person above " + Path.of("").toAbsolutePath()).isNotNull();
-    return System.setProperty("storeedge.home", home.toString());
-  }
-
-  static void restoreHome(String previous) {
-    if (previous == null) {
-      System.clearProperty("storeedge.home");
-    } else {
-      System.setProperty("storeedge.home", previous);
-    }
-  }
-
   RenderedFrame render(boolean shopper, long sequence) {
     List<ShopperFigure> figures = shopper ? List.of(ShopperFigure.standing("s-1", spot.x(), spot.y())) : List.of();
     return renderer.render(figures, T0.plusMillis(100 * sequence), sequence);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.config.DeviceSettingsValidator;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
+import org.storeedge.runtime.ProjectModels;
 import org.storeedge.simulator.Scenario;
 import org.storeedge.simulator.ScenarioLoader;
 
@@ -29,22 +30,12 @@ class VisionSimulationTest {
 
   @BeforeAll
   static void pointAtModels() {
-    // tests run in the module directory; the model lives at the project root
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("vision/models/sim-person"))) {
-      dir = dir.getParent();
-    }
-    assertNotNull(dir, "vision/models/sim-person not found above " + Path.of("").toAbsolutePath());
-    previousHome = System.setProperty("storeedge.home", dir.toString());
+    previousHome = ProjectModels.use();
   }
 
   @AfterAll
   static void restore() {
-    if (previousHome == null) {
-      System.clearProperty("storeedge.home");
-    } else {
-      System.setProperty("storeedge.home", previousHome);
-    }
+    ProjectModels.restore(previousHome);
   }
 
   @Test

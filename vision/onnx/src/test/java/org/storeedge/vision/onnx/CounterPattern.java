@@ -1,6 +1,9 @@
 package org.storeedge.vision.onnx;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.storeedge.vision.Frame;
 
 /**
@@ -99,5 +102,12 @@ final class CounterPattern {
       }
     }
     return (int) (sum / n);
+  }
+
+  /** Asserts that every frame carries a clean pattern (right size, stripes, channel order). */
+  static void assertClean(List<Frame> frames) {
+    for (Frame f : frames) {
+      assertThat(problems(f)).as("frame %d", f.sequence()).isEmpty();
+    }
   }
 }

@@ -51,12 +51,6 @@ class HttpMjpegCameraTest {
         + source.failures() + ")");
   }
 
-  private static void assertCleanPattern(List<Frame> fs) {
-    for (Frame f : fs) {
-      assertThat(CounterPattern.problems(f)).as("frame %d", f.sequence()).isEmpty();
-    }
-  }
-
   @Test
   void deliversTheCamerasFramesInOrderAtMostAtTheCap() {
     // the camera sends 10 fps; the cap is 4 fps
@@ -64,7 +58,7 @@ class HttpMjpegCameraTest {
     awaitFrames(8, "from the MJPEG stream");
 
     List<Frame> got = List.copyOf(frames);
-    assertCleanPattern(got);
+    CounterPattern.assertClean(got);
     for (int i = 0; i < got.size(); i++) {
       assertThat(got.get(i).cameraId()).isEqualTo("door-cam");
       assertThat(got.get(i).sequence()).isEqualTo(i);
@@ -101,7 +95,7 @@ class HttpMjpegCameraTest {
     awaitFrames(before + 3, "after the camera is back and the source reconnected");
     assertThat(camera.connections()).isGreaterThan(connectionsBefore);
     List<Frame> after = List.copyOf(frames.subList(before, frames.size()));
-    assertCleanPattern(after);
+    CounterPattern.assertClean(after);
     // sequence numbers go on across the reconnect
     assertThat(after.get(0).sequence()).isEqualTo(before);
   }
@@ -119,6 +113,6 @@ class HttpMjpegCameraTest {
     camera.freeze(false);
     source.reconnect();
     awaitFrames(before + 3, "after the camera answers again and the source reconnected");
-    assertCleanPattern(frames.subList(before, frames.size()));
+    CounterPattern.assertClean(frames.subList(before, frames.size()));
   }
 }

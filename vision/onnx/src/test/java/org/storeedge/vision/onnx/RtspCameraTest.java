@@ -89,19 +89,13 @@ class RtspCameraTest {
         + source.failures() + ")");
   }
 
-  private static void assertCleanPattern(List<Frame> fs) {
-    for (Frame f : fs) {
-      assertThat(CounterPattern.problems(f)).as("frame %d", f.sequence()).isEmpty();
-    }
-  }
-
   @Test
   void deliversTheServedH264FramesInOrderAtMostAtTheCap() {
     open(4); // the stream runs at 10 fps
     awaitFrames(8, "from the RTSP stream");
 
     List<Frame> got = List.copyOf(frames);
-    assertCleanPattern(got);
+    CounterPattern.assertClean(got);
     List<Integer> counters = got.stream().map(CounterPattern::counter).toList();
     for (int i = 0; i < got.size(); i++) {
       assertThat(got.get(i).cameraId()).isEqualTo("aisle-cam");
@@ -132,7 +126,7 @@ class RtspCameraTest {
     source.reconnect();
     awaitFrames(before + 3, "after the server is back and the source reconnected");
     List<Frame> after = List.copyOf(frames.subList(before, frames.size()));
-    assertCleanPattern(after);
+    CounterPattern.assertClean(after);
     assertThat(after.get(0).sequence()).isEqualTo(before);
   }
 
@@ -148,6 +142,6 @@ class RtspCameraTest {
     server.resume();
     source.reconnect();
     awaitFrames(before + 3, "after the server answers again and the source reconnected");
-    assertCleanPattern(frames.subList(before, frames.size()));
+    CounterPattern.assertClean(frames.subList(before, frames.size()));
   }
 }
