@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -21,6 +24,11 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 /**
  * A second, independent MQTT client standing in for the cloud: it subscribes with a persistent
  * session (so it misses nothing while the broker restarts) and records every message.
+ *
+ * <p>It reconnects by itself (a fresh {@code connect} a second after each loss) rather than with
+ * Paho's automatic reconnect, which can send a second CONNECT on a connection the broker has
+ * already accepted (eclipse-paho/paho.mqtt.java#1099); Mosquitto then drops the client for a
+ * protocol error in the middle of delivering its queued messages.
  */
 public final class OutsideSubscriber implements AutoCloseable {
 
@@ -41,14 +49,25 @@ public final class OutsideSubscriber implements AutoCloseable {
   }
 
   private final MqttAsyncClient client;
+  private final String filter;
+  private final MqttConnectionOptions options = new MqttConnectionOptions();
+  private final ScheduledExecutorService reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "outside-subscriber-reconnect");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean closed;
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
-  /** Connects (persistent session, automatic reconnect) and subscribes to {@code filter} at QoS 1. */
+  /** Connects (persistent session, reconnects after a loss) and subscribes to {@code filter} at QoS 1. */
   public OutsideSubscriber(String brokerUri, String clientId, String filter) throws MqttException {
+    this.filter = filter;
     client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
     client.setCallback(new MqttCallback() {
       @Override
-      public void disconnected(MqttDisconnectResponse r) {}
+      public void disconnected(MqttDisconnectResponse r) {
+        scheduleReconnect();
+      }
 
       @Override
       public void mqttErrorOccurred(MqttException e) {}
@@ -71,13 +90,33 @@ public final class OutsideSubscriber implements AutoCloseable {
       @Override
       public void authPacketArrived(int rc, MqttProperties p) {}
     });
-    MqttConnectionOptions o = new MqttConnectionOptions();
-    o.setCleanStart(false);
-    o.setSessionExpiryInterval(3600L);
-    o.setAutomaticReconnect(true);
-    o.setAutomaticReconnectDelay(1, 2);
-    client.connect(o).waitForCompletion(15_000);
+    options.setCleanStart(false);
+    options.setSessionExpiryInterval(3600L);
+    options.setAutomaticReconnect(false);
+    client.connect(options).waitForCompletion(15_000);
     client.subscribe(filter, 1).waitForCompletion(15_000);
+  }
+
+  private void scheduleReconnect() {
+    if (!closed) {
+      reconnector.schedule(this::reconnect, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One attempt; another follows a second later until connected or closed. */
+  private void reconnect() {
+    if (closed || client.isConnected()) {
+      return;
+    }
+    try {
+      IMqttToken t = client.connect(options);
+      t.waitForCompletion(15_000);
+      if (!t.getSessionPresent()) {
+        client.subscribe(filter, 1).waitForCompletion(15_000);
+      }
+    } catch (MqttException e) {
+      scheduleReconnect();
+    }
   }
 
   public List<Received> received() {
@@ -106,6 +145,8 @@ public final class OutsideSubscriber implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    reconnector.shutdownNow();
     try {
       if (client.isConnected()) {
         client.disconnect().waitForCompletion(5_000);

@@ -200,8 +200,8 @@ class UplinkUnderNetworkFaultsTest {
     producer.get(120, TimeUnit.SECONDS);
     assertThat(up.awaitDrained(DELIVERY)).isTrue();
     // The cloud reconnects its persistent session, as a consumer would after broker restarts: what
-    // the broker still holds for it arrives on the new connection (Paho's own automatic reconnect
-    // of the first client is not always back after two quick restarts).
+    // the broker still holds for it arrives on the new connection (the first client may still be
+    // waiting for its next reconnect attempt after two quick restarts).
     boolean wasConnected = cloud.isConnected();
     cloud.close();
     OutsideSubscriber resumed = cloud(b, "cloud");
