@@ -147,6 +147,7 @@ final class ScoreCommand implements Callable<Integer> {
         all.latency.stream().filter(x -> x > 2000).count(), all.latency.size());
     if (!all.reasons.isEmpty()) {
       out.println("receipts flagged, by review reason (a receipt may have several): " + all.reasons);
+      out.println("  of them right as they stood (needless reviews), by reason: " + all.reasonsOnExact);
     }
     if (json != null) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -209,6 +210,7 @@ final class ScoreCommand implements Callable<Integer> {
     long silent;
     final List<Long> latency = new ArrayList<>();
     final Map<String, Integer> reasons = new java.util.TreeMap<>();
+    final Map<String, Integer> reasonsOnExact = new java.util.TreeMap<>();
 
     void add(Scorer.Score s) {
       customers += s.customers();
@@ -220,6 +222,7 @@ final class ScoreCommand implements Callable<Integer> {
       receipts += s.receipts();
       silent += s.silentWrongUnits();
       s.reviewReasons().forEach((k, v) -> reasons.merge(k, v, Integer::sum));
+      s.reviewReasonsOnExact().forEach((k, v) -> reasonsOnExact.merge(k, v, Integer::sum));
     }
 
     double precision() {

@@ -23,8 +23,13 @@ public final class Scorer {
   /** Scores of one run. */
   public record Score(int customers, int receipts, long truthUnits, long chargedUnits, long correctUnits,
       int exactReceipts, int reviewedReceipts, long silentWrongUnits, long missingReceipts, List<String> mismatches,
-      Map<String, Integer> reviewReasons)
+      Map<String, Integer> reviewReasons, Map<String, Integer> reviewReasonsOnExact)
       implements Json.JsonValue {
+
+    /** Flagged receipts that were right as they stood: work a reviewer did for nothing. */
+    public int needlessReviews() {
+      return reviewReasonsOnExact.getOrDefault(ANY, 0);
+    }
 
     public double precision() {
       return chargedUnits == 0 ? (truthUnits == 0 ? 1 : 0) : (double) correctUnits / chargedUnits;
@@ -66,10 +71,14 @@ public final class Scorer {
       m.put("reviewRate", Json.round(reviewRate(), 5));
       m.put("silentWrongUnits", silentWrongUnits);
       m.put("reviewReasons", reviewReasons);
+      m.put("reviewReasonsOnExactReceipts", reviewReasonsOnExact);
       m.put("mismatches", mismatches);
       Json.write(out, m);
     }
   }
+
+  /** Key of {@link Score#reviewReasonsOnExact} counting flagged receipts that were exact, any reason. */
+  public static final String ANY = "(any)";
 
   /**
    * @param truth customer token to (sku to qty) actually left with (zero lines omitted)
@@ -98,6 +107,7 @@ public final class Scorer {
     long missing = 0;
     List<String> mismatches = new ArrayList<>();
     Map<String, Integer> reasons = new java.util.TreeMap<>();
+    Map<String, Integer> reasonsOnExact = new java.util.TreeMap<>();
     for (String token : tokens.stream().sorted().toList()) {
       Map<String, Integer> t = truth.getOrDefault(token, Map.of());
       Receipt r = byToken.get(token);
@@ -126,6 +136,11 @@ public final class Scorer {
       boolean isExact = r != null && t.equals(got);
       if (isExact) {
         exact++;
+        if (r.needsReview()) {
+          reasonsOnExact.merge(ANY, 1, Integer::sum);
+          r.reviewReasons().stream().map(org.storeedge.checkout.cart.ReviewReason::code).distinct()
+              .forEach(c -> reasonsOnExact.merge(c, 1, Integer::sum));
+        }
       } else {
         mismatches.add(token + ": expected " + new java.util.TreeMap<>(t) + " got " + new java.util.TreeMap<>(got)
             + (r != null && r.needsReview() ? " (flagged for review)" : " (NOT flagged)"));
@@ -135,6 +150,6 @@ public final class Scorer {
       }
     }
     return new Score(truth.size(), byToken.size(), truthUnits, charged, correct, exact, reviewed, silentWrong, missing,
-        mismatches, reasons);
+        mismatches, reasons, reasonsOnExact);
   }
 }
