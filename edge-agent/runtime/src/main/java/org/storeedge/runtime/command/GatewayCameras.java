@@ -45,6 +45,7 @@ import org.storeedge.vision.interaction.HandZones;
 import org.storeedge.vision.interaction.InteractionDetector;
 import org.storeedge.vision.interaction.InteractionSettings;
 import org.storeedge.vision.interaction.TokenBinder;
+import org.storeedge.vision.interaction.TokenCarrier;
 import org.storeedge.vision.onnx.ModelRegistry;
 import org.storeedge.vision.onnx.OnnxDetector;
 import org.storeedge.vision.track.ByteTracker;
@@ -52,7 +53,9 @@ import org.storeedge.vision.track.ByteTracker;
 /**
  * The store file's {@code cameras}, each as a running {@link VisionPipeline} whose shopper
  * positions go to the current agent of an {@link AgentHost}. One {@link TokenBinder} is shared by
- * all cameras and fed with the gate events the agent gets ({@link #onGate}).
+ * all cameras and fed with the gate events the agent gets ({@link #onGate}); one
+ * {@link TokenCarrier} keeps each shopper's token when the gate's track is lost and gives it to
+ * the other cameras' tracks of the same shopper.
  *
  * <p>A camera that cannot be set up (unknown type, bad settings, missing model, bad calibration,
  * a source that does not open or delivers no first frame within {@link #FIRST_FRAME_TIMEOUT_MILLIS})
@@ -84,6 +87,7 @@ public final class GatewayCameras implements AutoCloseable {
   private final Outbox outbox;
   private final Path modelsDir;
   private final TokenBinder binder;
+  private final TokenCarrier carrier = TokenCarrier.defaults();
   private final List<VisionPipeline> pipelines = new ArrayList<>();
   private final List<OnnxDetector> detectors = new ArrayList<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
@@ -213,6 +217,12 @@ public final class GatewayCameras implements AutoCloseable {
   /** Gate events for the token binder; any thread. */
   public void onGate(GateEvent e) {
     binder.onGateEvent(e);
+    carrier.onGate(e);
+  }
+
+  /** Tracks that took over a shopper's token (lost gate track, other cameras). */
+  public long tokenHandOvers() {
+    return carrier.handOvers();
   }
 
   /** Runs every camera at its boosted rate until {@code untilMillis}: inference around weight events. */
@@ -274,7 +284,7 @@ public final class GatewayCameras implements AutoCloseable {
   private final class Listener implements VisionListener {
     @Override
     public void onObservation(ShopperObservation o) {
-      host.onObservation(o);
+      host.onObservation(carrier.carry(o));
     }
 
     /** A track's stay in a lane zone, published on {@code events} (pseudonymous: track and token). */
@@ -283,7 +293,7 @@ public final class GatewayCameras implements AutoCloseable {
       java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("type", "interaction");
       m.put("trackId", z.trackId());
-      m.put("customerToken", z.customerToken());
+      m.put("customerToken", z.customerToken() != null ? z.customerToken() : carrier.tokenOf(z.trackId()));
       m.put("laneId", z.laneId());
       m.put("from", Instant.ofEpochMilli(z.fromMillis()).toString());
       m.put("to", Instant.ofEpochMilli(z.toMillis()).toString());

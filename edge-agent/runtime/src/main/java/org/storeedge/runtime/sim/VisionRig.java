@@ -39,6 +39,7 @@ import org.storeedge.vision.geometry.SimulatedCamera;
 import org.storeedge.vision.interaction.InteractionDetector;
 import org.storeedge.vision.interaction.InteractionSettings;
 import org.storeedge.vision.interaction.TokenBinder;
+import org.storeedge.vision.interaction.TokenCarrier;
 import org.storeedge.vision.interaction.ZoneInteraction;
 import org.storeedge.vision.onnx.ModelRegistry;
 import org.storeedge.vision.onnx.OnnxDetector;
@@ -53,13 +54,12 @@ import org.storeedge.vision.track.ByteTracker;
  * 5 fps; camera {@code cam-i} uses corner 0, 2, 1, 3 in that order (the first two are diagonal).
  * One {@link TokenBinder} is shared by all cameras: the customer token of an ENTER goes to the
  * nearest unbound track near the entry gate, whichever camera sees it first; tracks of the other
- * cameras start unbound. A track without a token takes over the token of the shopper last seen
- * nearest to it (by any camera, at most {@value #CARRY_MILLIS} ms before, within
- * {@value #CARRY_METRES} m plus a walking pace of {@value #CARRY_METRES_PER_SECOND} m/s for the
- * time since), when no other shopper was nearly as close: so a shopper keeps the token when the gate's track is
- * lost, and other cameras' tracks of the same shopper carry it too (the checkout handles several
- * tracks per token). Position only; no appearance features. Unclaimed tracks carry no token and
- * the checkout ignores them.
+ * cameras start unbound. A {@link TokenCarrier} (as on the gateway) gives a track without a token
+ * the token of the shopper last seen nearest to it, by any camera, when no other shopper was
+ * nearly as close: so a shopper keeps the token when the gate's track is lost, and other cameras'
+ * tracks of the same shopper carry it too (the checkout handles several tracks per token).
+ * Position only; no appearance features. Unclaimed tracks carry no token and the checkout ignores
+ * them.
  *
  * <p>Threads: everything runs on the thread driving the {@link VirtualScheduler}. Frames are
  * rendered by the scheduler's tasks and processed by {@link #processFrames()}, which the
@@ -78,18 +78,7 @@ public final class VisionRig implements AutoCloseable {
   public static final double ACTIVITY_GRAMS = 15;
   public static final Duration BOOST = Duration.ofSeconds(3);
   private static final int[] CORNER_ORDER = {0, 2, 1, 3};
-  /** Hand-over of a token to an unbound track: distance to the shopper's last position, and its age. */
-  public static final double CARRY_METRES = 0.8;
-  public static final double CARRY_METRES_PER_SECOND = 1.0;
-  public static final long CARRY_MILLIS = 8000;
-  /** The nearest shopper must be this much closer than the second nearest for a hand-over. */
-  private static final double CARRY_MARGIN_METRES = 0.3;
-
-  private record Seen(double x, double y, long atMillis) {}
-
-  private final Map<String, String> tokenOfTrack = new HashMap<>();
-  private final Map<String, Seen> lastSeenOfToken = new HashMap<>();
-  private long handOvers;
+  private final TokenCarrier carrier = TokenCarrier.defaults();
   private final Map<String, Long> byCamera = new LinkedHashMap<>();
 
   private final List<VisionPipeline> pipelines = new ArrayList<>();
@@ -133,7 +122,7 @@ public final class VisionRig implements AutoCloseable {
         observations++;
         int colon = o.trackId().indexOf(':');
         byCamera.merge(colon < 0 ? "?" : o.trackId().substring(0, colon), 1L, Long::sum);
-        ShopperObservation carried = carry(o);
+        ShopperObservation carried = carrier.carry(o);
         if (carried.customerToken() != null) {
           tokenObservations++;
         }
@@ -209,48 +198,7 @@ public final class VisionRig implements AutoCloseable {
   /** Gate events: ENTERs queue a check-in for the token binder; an EXIT retires the token. */
   public void onGate(GateEvent e) {
     binder.onGateEvent(e);
-    if (e.direction() == GateEvent.Direction.EXIT && e.customerToken() != null) {
-      lastSeenOfToken.remove(e.customerToken());
-      tokenOfTrack.values().removeIf(e.customerToken()::equals);
-    }
-  }
-
-  private ShopperObservation carry(ShopperObservation o) {
-    String token = o.customerToken();
-    if (token == null) {
-      token = tokenOfTrack.get(o.trackId());
-    }
-    if (token == null) {
-      String best = null;
-      double bestD = Double.MAX_VALUE;
-      double secondD = Double.MAX_VALUE;
-      for (Map.Entry<String, Seen> e : lastSeenOfToken.entrySet()) {
-        Seen s = e.getValue();
-        long age = Math.abs(o.atMillis() - s.atMillis());
-        if (age > CARRY_MILLIS) {
-          continue;
-        }
-        // distance beyond what the shopper could have walked since last seen
-        double d = Math.hypot(o.x() - s.x(), o.y() - s.y()) - CARRY_METRES_PER_SECOND * age / 1000.0;
-        if (d < bestD) {
-          secondD = bestD;
-          bestD = d;
-          best = e.getKey();
-        } else if (d < secondD) {
-          secondD = d;
-        }
-      }
-      if (best != null && bestD <= CARRY_METRES && secondD - bestD >= CARRY_MARGIN_METRES) {
-        token = best;
-        handOvers++;
-      }
-    }
-    if (token == null) {
-      return o;
-    }
-    tokenOfTrack.put(o.trackId(), token);
-    lastSeenOfToken.put(token, new Seen(o.x(), o.y(), o.atMillis()));
-    return token.equals(o.customerToken()) ? o : new ShopperObservation(o.trackId(), token, o.x(), o.y(), o.atMillis());
+    carrier.onGate(e);
   }
 
   /** Frames captured before {@code epochMillis} are processed at the boosted rate on every camera. */
@@ -312,7 +260,8 @@ public final class VisionRig implements AutoCloseable {
     m.put("weightBoosts", boosts);
     m.put("tokensBound", binder.boundCount());
     m.put("tokensExpired", binder.expiredCount());
-    m.put("tokenHandOvers", handOvers);
+    m.put("tokenHandOvers", carrier.handOvers());
+    m.put("tokenHandOversAmbiguous", carrier.ambiguous());
     Map<String, Object> perCamera = new LinkedHashMap<>();
     for (VisionPipeline p : pipelines) {
       perCamera.put(p.cameraId(), p.counters().toString());

@@ -1,0 +1,82 @@
+package org.storeedge.vision.interaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.core.event.ShopperObservation;
+
+class TokenCarrierTest {
+  private final TokenCarrier carrier = TokenCarrier.defaults(); // 0.8 m + 1 m/s, 8 s, 0.3 m margin
+
+  private static ShopperObservation seen(String track, String token, double x, double y, long at) {
+    return new ShopperObservation(track, token, x, y, at);
+  }
+
+  @Test
+  void aNewTrackWhereTheShopperWasLostTakesOverTheToken() {
+    carrier.carry(seen("cam-0:1", "tok-1", 2.0, 2.0, 1000));
+    // the gate's track is lost; 2 s later a new track appears 1.5 m on (within 0.8 m + 2 s x 1 m/s)
+    ShopperObservation o = carrier.carry(seen("cam-0:7", null, 3.5, 2.0, 3000));
+    assertThat(o.customerToken()).isEqualTo("tok-1");
+    assertThat(o.trackId()).isEqualTo("cam-0:7");
+    assertThat(o.x()).isEqualTo(3.5);
+    assertThat(carrier.handOvers()).isEqualTo(1);
+    // the track keeps it wherever it goes, without another hand-over
+    assertThat(carrier.carry(seen("cam-0:7", null, 9, 9, 20_000)).customerToken()).isEqualTo("tok-1");
+    assertThat(carrier.handOvers()).isEqualTo(1);
+    assertThat(carrier.tokenOf("cam-0:7")).isEqualTo("tok-1");
+  }
+
+  @Test
+  void anotherCamerasTrackOfTheSameShopperCarriesItToo() {
+    carrier.carry(seen("cam-0:1", "tok-1", 2.0, 2.0, 1000));
+    assertThat(carrier.carry(seen("cam-1:4", null, 2.1, 1.9, 1100)).customerToken()).isEqualTo("tok-1");
+    // both tracks stay with the token
+    assertThat(carrier.carry(seen("cam-0:1", "tok-1", 2.2, 2.0, 1300)).customerToken()).isEqualTo("tok-1");
+  }
+
+  @Test
+  void tooFarTooLateOrTooCloseToCallStaysWithoutAToken() {
+    carrier.carry(seen("cam-0:1", "tok-1", 2.0, 2.0, 1000));
+    carrier.carry(seen("cam-0:2", "tok-2", 5.0, 2.0, 1000));
+    // farther than the shopper could have walked
+    assertThat(carrier.carry(seen("cam-1:1", null, 2.0, 5.5, 2000)).customerToken()).isNull();
+    // a shopper not seen for longer than 8 s is not taken over
+    assertThat(carrier.carry(seen("cam-1:2", null, 5.0, 2.0, 9500)).customerToken()).isNull();
+    // halfway between two shoppers: either could be it, so neither
+    carrier.carry(seen("cam-0:1", "tok-1", 3.0, 2.0, 10_000));
+    carrier.carry(seen("cam-0:2", "tok-2", 3.9, 2.0, 10_000));
+    assertThat(carrier.carry(seen("cam-1:3", null, 3.45, 2.0, 10_100)).customerToken()).isNull();
+    assertThat(carrier.ambiguous()).isEqualTo(1);
+    assertThat(carrier.handOvers()).isZero();
+    // next to one of them clearly: taken over then
+    assertThat(carrier.carry(seen("cam-1:3", null, 3.0, 2.1, 10_300)).customerToken()).isEqualTo("tok-1");
+  }
+
+  @Test
+  void anExitRetiresTheToken() {
+    carrier.carry(seen("cam-0:1", "tok-1", 2.0, 4.0, 1000));
+    carrier.onGate(new GateEvent("exit", GateEvent.Direction.EXIT, "tok-1", 1500));
+    assertThat(carrier.tokenOf("cam-0:1")).isNull();
+    assertThat(carrier.carry(seen("cam-0:9", null, 2.0, 4.0, 1600)).customerToken()).isNull();
+  }
+
+  @Test
+  void tracksNotSeenForAMinuteAreForgotten() {
+    for (int i = 0; i < 100; i++) {
+      carrier.carry(seen("cam-0:" + i, "tok-" + i, i, 0, 1000));
+    }
+    assertThat(carrier.size()).isEqualTo(200);
+    carrier.carry(seen("cam-0:late", null, 500, 500, 1000 + TokenCarrier.FORGET_TRACK_MILLIS + 1));
+    assertThat(carrier.size()).isZero();
+    assertThat(carrier.tokenOf("cam-0:3")).isNull();
+  }
+
+  @Test
+  void rejectsNonsenseSettings() {
+    assertThatThrownBy(() -> new TokenCarrier(0, 1, 1000, 0.3)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("reach");
+  }
+}
