@@ -79,6 +79,7 @@ public final class VisionRig implements AutoCloseable {
   public static final Duration BOOST = Duration.ofSeconds(3);
   private static final int[] CORNER_ORDER = {0, 2, 1, 3};
   private final TokenCarrier carrier = TokenCarrier.defaults();
+  private final IdentityAudit audit;
   private final Map<String, Long> byCamera = new LinkedHashMap<>();
 
   private final List<VisionPipeline> pipelines = new ArrayList<>();
@@ -116,6 +117,7 @@ public final class VisionRig implements AutoCloseable {
           + " (set -Dstoreedge.home to the project directory)");
     }
     this.binder = new TokenBinder(config.gates());
+    this.audit = new IdentityAudit(store);
     VisionListener listener = new VisionListener() {
       @Override
       public void onObservation(ShopperObservation o) {
@@ -123,10 +125,7 @@ public final class VisionRig implements AutoCloseable {
         int colon = o.trackId().indexOf(':');
         byCamera.merge(colon < 0 ? "?" : o.trackId().substring(0, colon), 1L, Long::sum);
         ShopperObservation carried = carrier.carry(o);
-        if (carried.customerToken() != null) {
-          tokenObservations++;
-        }
-        sink.accept(carried);
+        deliver(o, carried);
       }
 
       @Override
@@ -181,6 +180,14 @@ public final class VisionRig implements AutoCloseable {
   }
 
   /** Processes the latest frame of each camera (if the rate gate lets it through). Caller's thread. */
+  private void deliver(ShopperObservation raw, ShopperObservation o) {
+    if (o.customerToken() != null) {
+      tokenObservations++;
+    }
+    audit.check(raw, o);
+    sink.accept(o);
+  }
+
   public void processFrames() {
     for (VisionPipeline p : pipelines) {
       try {
@@ -262,6 +269,7 @@ public final class VisionRig implements AutoCloseable {
     m.put("tokensExpired", binder.expiredCount());
     m.put("tokenHandOvers", carrier.handOvers());
     m.put("tokenHandOversAmbiguous", carrier.ambiguous());
+    m.put("identity", audit.stats());
     Map<String, Object> perCamera = new LinkedHashMap<>();
     for (VisionPipeline p : pipelines) {
       perCamera.put(p.cameraId(), p.counters().toString());

@@ -13,13 +13,16 @@ import org.storeedge.core.event.ShopperObservation;
  * and the checkout cannot charge what they take.
  *
  * <p>Rule (position and time only; no appearance, no faces): an observation of a track without a
- * token takes over the token of the shopper last seen nearest to it, by any camera, at most
- * {@code maxAgeMillis} before, when that shopper could have walked there since (distance minus
- * {@code metresPerSecond} x age is at most {@code reachMetres}) and no other shopper was nearly
- * as close (the second nearest is at least {@code marginMetres} farther). Once a track has a
- * token it keeps it for its life. When two shoppers were too close to tell apart the track stays
- * without a token (counted in {@link #ambiguous()}) and is tried again on its next observation.
- * An EXIT at a gate retires the token.
+ * token takes over the token of a shopper last seen, by any camera, at most {@code maxAgeMillis}
+ * before and close enough to have walked there since (distance at most {@code reachMetres} plus
+ * {@code metresPerSecond} x age). Each such shopper is weighed by a Gaussian around the last place
+ * whose spread grows at walking pace (half the reach, plus the pace times the age), so a shopper
+ * seen there a moment ago outweighs one seen near there seconds ago; the most likely one takes
+ * it when it holds at least {@code minProbability} of the weight. A shopper this camera is
+ * following on another track right now ({@link #SAME_CAMERA_MILLIS}) is not a candidate: one
+ * camera does not see one person twice. Once a track has a token it keeps it for its life. When
+ * no shopper is likely enough the track stays without a token (counted in {@link #ambiguous()})
+ * and is tried again on its next observation. An EXIT at a gate retires the token.
  *
  * <p>Thread-safe: observations arrive on every camera's inference thread, gate events on the
  * agent's thread.
@@ -28,7 +31,7 @@ public final class TokenCarrier {
   private final double reachMetres;
   private final double metresPerSecond;
   private final long maxAgeMillis;
-  private final double marginMetres;
+  private final double minProbability;
 
   private record Seen(double x, double y, long atMillis) {}
 
@@ -36,23 +39,26 @@ public final class TokenCarrier {
   private final Map<String, Long> trackSeenAt = new HashMap<>();
   private long lastPruneMillis = Long.MIN_VALUE;
   private final Map<String, Seen> lastSeenOfToken = new HashMap<>();
+  /** Per token, when each camera last saw it (on any track). */
+  private final Map<String, Map<String, Long>> seenByCamera = new HashMap<>();
   private long handOvers;
   private long ambiguous;
 
-  public TokenCarrier(double reachMetres, double metresPerSecond, long maxAgeMillis, double marginMetres) {
-    if (!(reachMetres > 0) || !(metresPerSecond >= 0) || maxAgeMillis < 0 || !(marginMetres >= 0)) {
-      throw new IllegalArgumentException("token carrier: reach must be > 0, speed, age and margin >= 0 (got: "
-          + reachMetres + ", " + metresPerSecond + ", " + maxAgeMillis + ", " + marginMetres + ")");
+  public TokenCarrier(double reachMetres, double metresPerSecond, long maxAgeMillis, double minProbability) {
+    if (!(reachMetres > 0) || !(metresPerSecond >= 0) || maxAgeMillis < 0 || !(minProbability > 0.5
+        && minProbability <= 1)) {
+      throw new IllegalArgumentException("token carrier: reach must be > 0, speed and age >= 0, probability in "
+          + "(0.5, 1] (got: " + reachMetres + ", " + metresPerSecond + ", " + maxAgeMillis + ", " + minProbability + ")");
     }
     this.reachMetres = reachMetres;
     this.metresPerSecond = metresPerSecond;
     this.maxAgeMillis = maxAgeMillis;
-    this.marginMetres = marginMetres;
+    this.minProbability = minProbability;
   }
 
-  /** 0.8 m reach, 1 m/s walking pace, 8 s memory, 0.3 m margin. */
+  /** 0.8 m reach, 1 m/s walking pace, 8 s memory, hand-over when 80 % sure. */
   public static TokenCarrier defaults() {
-    return new TokenCarrier(0.8, 1.0, 8000, 0.3);
+    return new TokenCarrier(0.8, 1.0, 8000, 0.8);
   }
 
   /**
@@ -77,33 +83,43 @@ public final class TokenCarrier {
     if (before == null || before.atMillis() <= o.atMillis()) {
       lastSeenOfToken.put(token, new Seen(o.x(), o.y(), o.atMillis()));
     }
+    seenByCamera.computeIfAbsent(token, k -> new HashMap<>()).merge(cameraOf(o.trackId()), o.atMillis(), Math::max);
     return token.equals(o.customerToken()) ? o : new ShopperObservation(o.trackId(), token, o.x(), o.y(), o.atMillis());
   }
 
   private String takeOver(ShopperObservation o) {
+    String camera = cameraOf(o.trackId());
     String best = null;
-    double bestD = Double.MAX_VALUE;
-    double secondD = Double.MAX_VALUE;
+    double bestL = 0;
+    double sum = 0;
     for (Map.Entry<String, Seen> e : lastSeenOfToken.entrySet()) {
       Seen s = e.getValue();
       long age = Math.abs(o.atMillis() - s.atMillis());
       if (age > maxAgeMillis) {
         continue;
       }
-      // how far beyond what the shopper could have walked since last seen
-      double d = Math.hypot(o.x() - s.x(), o.y() - s.y()) - metresPerSecond * age / 1000.0;
-      if (d < bestD) {
-        secondD = bestD;
-        bestD = d;
+      Long inThisCamera = seenByCamera.getOrDefault(e.getKey(), Map.of()).get(camera);
+      if (inThisCamera != null && Math.abs(o.atMillis() - inThisCamera) <= SAME_CAMERA_MILLIS) {
+        continue; // this camera is following that shopper on another track right now
+      }
+      // where the shopper can be now: around the last place, spreading at walking pace
+      double sigma = reachMetres / 2 + metresPerSecond * age / 1000.0;
+      double d = Math.hypot(o.x() - s.x(), o.y() - s.y());
+      if (d > reachMetres + metresPerSecond * age / 1000.0) {
+        continue;
+      }
+      double z = d / sigma;
+      double l = Math.exp(-0.5 * z * z) / (sigma * sigma);
+      sum += l;
+      if (l > bestL) {
+        bestL = l;
         best = e.getKey();
-      } else if (d < secondD) {
-        secondD = d;
       }
     }
-    if (best == null || bestD > reachMetres) {
+    if (best == null) {
       return null;
     }
-    if (secondD - bestD < marginMetres) {
+    if (bestL / sum < minProbability) {
       ambiguous++;
       return null;
     }
@@ -111,10 +127,20 @@ public final class TokenCarrier {
     return best;
   }
 
+  /** The camera part of a track key ({@code <camera id>:<tracker id>}). */
+  private static String cameraOf(String trackId) {
+    int colon = trackId.lastIndexOf(':');
+    return colon < 0 ? "" : trackId.substring(0, colon);
+  }
+
+  /** A camera that saw a shopper on one track this recently is not given the shopper again on another. */
+  static final long SAME_CAMERA_MILLIS = 600;
+
   /** An EXIT retires its token: no later track takes it over. Other gate events are ignored. */
   public synchronized void onGate(GateEvent e) {
     if (e.direction() == GateEvent.Direction.EXIT && e.customerToken() != null) {
       lastSeenOfToken.remove(e.customerToken());
+      seenByCamera.remove(e.customerToken());
       tokenOfTrack.values().removeIf(e.customerToken()::equals);
     }
   }
@@ -137,6 +163,7 @@ public final class TokenCarrier {
       return gone;
     });
     lastSeenOfToken.values().removeIf(s -> nowMillis - s.atMillis() > Math.max(FORGET_TRACK_MILLIS, maxAgeMillis));
+    seenByCamera.keySet().retainAll(lastSeenOfToken.keySet());
   }
 
   /** How long after its last observation a track is taken to have ended. */

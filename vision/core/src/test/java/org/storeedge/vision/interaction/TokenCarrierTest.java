@@ -8,7 +8,7 @@ import org.storeedge.core.event.GateEvent;
 import org.storeedge.core.event.ShopperObservation;
 
 class TokenCarrierTest {
-  private final TokenCarrier carrier = TokenCarrier.defaults(); // 0.8 m + 1 m/s, 8 s, 0.3 m margin
+  private final TokenCarrier carrier = TokenCarrier.defaults(); // 0.8 m + 1 m/s, 8 s, 80 % sure
 
   private static ShopperObservation seen(String track, String token, double x, double y, long at) {
     return new ShopperObservation(track, token, x, y, at);
@@ -52,7 +52,25 @@ class TokenCarrierTest {
     assertThat(carrier.ambiguous()).isEqualTo(1);
     assertThat(carrier.handOvers()).isZero();
     // next to one of them clearly: taken over then
-    assertThat(carrier.carry(seen("cam-1:3", null, 3.0, 2.1, 10_300)).customerToken()).isEqualTo("tok-1");
+    assertThat(carrier.carry(seen("cam-1:3", null, 3.0, 2.05, 10_050)).customerToken()).isEqualTo("tok-1");
+  }
+
+  @Test
+  void aShopperSeenThereJustNowOutweighsOneSeenNearbyLongAgo() {
+    carrier.carry(seen("cam-0:1", "tok-old", 2.0, 2.0, 1000));
+    carrier.carry(seen("cam-0:2", "tok-now", 4.3, 2.0, 5900));
+    // 0.3 m from where tok-now stands, and within what tok-old could have walked in 5 s
+    ShopperObservation o = carrier.carry(seen("cam-1:5", null, 4.0, 2.0, 6000));
+    assertThat(o.customerToken()).isEqualTo("tok-now");
+  }
+
+  @Test
+  void aCameraAlreadyFollowingAShopperDoesNotGiveTheTokenToASecondTrack() {
+    carrier.carry(seen("cam-0:1", "tok-1", 2.0, 2.0, 1000));
+    // a second track in the same camera right next to it: someone else (or a duplicate box)
+    assertThat(carrier.carry(seen("cam-0:2", null, 2.3, 2.0, 1200)).customerToken()).isNull();
+    // another camera's track there is the same shopper
+    assertThat(carrier.carry(seen("cam-1:2", null, 2.3, 2.0, 1200)).customerToken()).isEqualTo("tok-1");
   }
 
   @Test
@@ -76,7 +94,9 @@ class TokenCarrierTest {
 
   @Test
   void rejectsNonsenseSettings() {
-    assertThatThrownBy(() -> new TokenCarrier(0, 1, 1000, 0.3)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new TokenCarrier(0, 1, 1000, 0.8)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("reach");
+    assertThatThrownBy(() -> new TokenCarrier(0.8, 1, 1000, 0.5)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("probability");
   }
 }
