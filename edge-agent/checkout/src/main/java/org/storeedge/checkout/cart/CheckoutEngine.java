@@ -62,11 +62,7 @@ public final class CheckoutEngine {
   }
 
   private static final long PRESENCE_KEEP_MILLIS = 60_000;
-  /**
-   * Relative spread of a unit's weight measured twice (taken, then returned): placement off-centre
-   * on the load cell changes a reading by up to about 1-2 %.
-   */
-  private static final double MEASURED_UNIT_REL_SD = 0.012;
+  private static final double MEASURED_UNIT_REL_SD = WeightModel.MEASURED_UNIT_REL_SD;
 
   private final StoreConfig.StoreInfo store;
   private final Map<String, StoreConfig.Product> products;
@@ -503,7 +499,7 @@ public final class CheckoutEngine {
     // a product the lane is not known to hold is possible (unrecorded returns, restocking
     // mistakes) but never charged silently
     boolean expected = inventory.count(lc.laneId(), best.sku()) > 0;
-    inventory.apply(lc.laneId(), best.sku(), -best.count());
+    inventory.apply(lc.laneId(), best.sku(), -best.count(), Math.abs(lc.deltaGrams()) / best.count());
     if (who.isEmpty()) {
       unattributedEvents++;
       notices.accept(new Notice("unattributed-pick", e.endMillis(), evidence(e, lc, who, cands)));
@@ -593,7 +589,7 @@ public final class CheckoutEngine {
       unattributedEvents++;
       List<ShelfEvent.Candidate> cands = e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).toList();
       if (!cands.isEmpty()) {
-        inventory.apply(lc.laneId(), cands.get(0).sku(), cands.get(0).count());
+        inventory.apply(lc.laneId(), cands.get(0).sku(), cands.get(0).count(), lc.deltaGrams() / cands.get(0).count());
       }
       notices.accept(new Notice("unattributed-put-back", e.endMillis(), evidence(e, lc, who, cands)));
       return;
@@ -646,7 +642,7 @@ public final class CheckoutEngine {
     bestA.session.add(bestC.sku(), -bestC.count(), conf);
     bestA.session.returned(bestC.sku(), lc.deltaGrams() / bestC.count(), bestC.count());
     bestA.session.touched.add(lc.laneId());
-    inventory.apply(lc.laneId(), bestC.sku(), bestC.count());
+    inventory.apply(lc.laneId(), bestC.sku(), bestC.count(), lc.deltaGrams() / bestC.count());
     if (!bestC.sku().equals(planned)) {
       notices.accept(new Notice("misplaced-item", e.endMillis(),
           Map.of("laneId", lc.laneId(), "sku", bestC.sku(), "count", bestC.count(), "plannedSku", planned)));

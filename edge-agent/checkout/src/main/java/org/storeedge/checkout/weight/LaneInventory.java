@@ -1,7 +1,9 @@
 package org.storeedge.checkout.weight;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.storeedge.config.StoreConfig;
 
@@ -12,6 +14,8 @@ import org.storeedge.config.StoreConfig;
 public final class LaneInventory {
   private final Map<String, Map<String, Integer>> byLane = new HashMap<>();
   private final Map<String, String> plannedSku = new HashMap<>();
+  /** Grams of each misplaced unit as weighed when it was put there, by lane and sku. */
+  private final Map<String, Map<String, List<Double>>> measured = new HashMap<>();
 
   public LaneInventory(StoreConfig config) {
     for (StoreConfig.Lane lane : config.lanes()) {
@@ -44,6 +48,51 @@ public final class LaneInventory {
     } else {
       m.put(sku, now);
     }
+  }
+
+  /**
+   * As {@link #apply(String, String, int)}, for units weighed on the lane's cell: a misplaced
+   * product put there keeps the weight it was measured at (a later pick of it is expected at that
+   * weight, not anywhere in the catalog's spread); one taken away drops the unit nearest
+   * {@code unitGrams}. The planned product's units are not kept (the catalog describes them).
+   */
+  public void apply(String laneId, String sku, int signedQty, double unitGrams) {
+    apply(laneId, sku, signedQty);
+    if (sku.equals(plannedSku.get(laneId))) {
+      return;
+    }
+    Map<String, List<Double>> lane = measured.computeIfAbsent(laneId, k -> new HashMap<>());
+    List<Double> units = lane.computeIfAbsent(sku, k -> new ArrayList<>());
+    if (signedQty > 0 && unitGrams > 0) {
+      for (int i = 0; i < signedQty; i++) {
+        units.add(unitGrams);
+      }
+    } else {
+      for (int i = 0; i < -signedQty && !units.isEmpty(); i++) {
+        int best = 0;
+        for (int j = 1; j < units.size(); j++) {
+          if (Math.abs(units.get(j) - unitGrams) < Math.abs(units.get(best) - unitGrams)) {
+            best = j;
+          }
+        }
+        units.remove(best);
+      }
+    }
+    int held = count(laneId, sku);
+    while (units.size() > held) {
+      units.remove(0); // more weighed than held (a miscount): the oldest measurement goes
+    }
+    if (units.isEmpty()) {
+      lane.remove(sku);
+    }
+  }
+
+  /** The weighed misplaced units of a lane: sku to grams of each unit (a copy). */
+  public Map<String, double[]> measuredUnits(String laneId) {
+    Map<String, double[]> out = new HashMap<>();
+    measured.getOrDefault(laneId, Map.of())
+        .forEach((sku, units) -> out.put(sku, units.stream().mapToDouble(Double::doubleValue).toArray()));
+    return out;
   }
 
   /** Lanes holding a sku the planogram does not place there, with counts. */

@@ -28,6 +28,12 @@ public final class WeightModel {
 
   private static final double COUNT_NORM = (1 - Math.pow(COUNT_DECAY, MAX_COUNT)) / (1 - COUNT_DECAY);
 
+  /**
+   * Relative spread of a unit's weight measured twice (taken, then returned; put on a lane, then
+   * taken again): placement off-centre on the load cell changes a reading by up to about 1-2 %.
+   */
+  public static final double MEASURED_UNIT_REL_SD = 0.012;
+
   private final Map<String, StoreConfig.Product> products;
 
   public WeightModel(Map<String, StoreConfig.Product> productsBySku) {

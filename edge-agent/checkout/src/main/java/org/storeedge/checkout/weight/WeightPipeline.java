@@ -210,8 +210,10 @@ public final class WeightPipeline {
       delta += c.deltaGrams();
       var += c.sigmaGrams() * c.sigmaGrams();
       lanes.add(new ShelfEvent.LaneChange(c.laneId(), c.deltaGrams(), c.sigmaGrams(), c.startMillis(), c.endMillis()));
+      boolean pick = c.deltaGrams() < 0;
       List<ShelfEvent.Candidate> cs = model.explain(c.laneId(), Math.abs(c.deltaGrams()), c.sigmaGrams(),
-          laneSkuPrior(c.laneId(), c.deltaGrams() < 0), null, 5);
+          laneSkuPrior(c.laneId(), pick), pick ? misplacedCaps(c.laneId()) : null,
+          pick ? inventory.measuredUnits(c.laneId()) : Map.of(), WeightModel.MEASURED_UNIT_REL_SD, 5);
       candidates.addAll(cs);
       confidence *= cs.isEmpty() ? 0 : cs.get(0).likelihood();
     }
@@ -269,6 +271,25 @@ public final class WeightPipeline {
       prior.merge(planned, 1.0, Double::sum);
     }
     return prior;
+  }
+
+  /**
+   * A pick can take no more of a misplaced product than the lane is known to hold (one more, in
+   * case a return went uncounted); the planned product and products never seen there are not
+   * bounded.
+   */
+  private Map<String, Integer> misplacedCaps(String laneId) {
+    Map<String, Integer> caps = new HashMap<>();
+    for (String sku : products.keySet()) {
+      caps.put(sku, Integer.MAX_VALUE);
+    }
+    String planned = inventory.plannedSku(laneId);
+    inventory.contents(laneId).forEach((sku, n) -> {
+      if (!sku.equals(planned)) {
+        caps.put(sku, n + 1);
+      }
+    });
+    return caps;
   }
 
   private static final class PendingGroup {

@@ -15,7 +15,8 @@ class WeightPipelineTest {
   private final StoreConfig store = TestStores.small();
   private final List<ShelfEvent> events = new ArrayList<>();
   private final List<String> activity = new ArrayList<>();
-  private final WeightPipeline pipeline = new WeightPipeline(store, DetectorSettings.defaults(), new LaneInventory(store),
+  private final LaneInventory inventory = new LaneInventory(store);
+  private final WeightPipeline pipeline = new WeightPipeline(store, DetectorSettings.defaults(), inventory,
       events::add, f -> {});
   private final Random rnd = new Random(5);
   private long t = 1_700_000_000_000L;
@@ -42,5 +43,25 @@ class WeightPipelineTest {
     assertThat(activity).hasSize(1).allMatch(a -> a.startsWith("l1@"));
     assertThat(Long.parseLong(activity.get(0).substring(3))).isBetween(handOn, handOn + 200);
     assertThat(events).singleElement().satisfies(e -> assertThat(e.candidates().get(0).sku()).isEqualTo("COLA"));
+  }
+
+  @Test
+  void aPickTakesNoMoreOfAMisplacedProductThanTheLaneHolds() {
+    // one caramel bar (55 g) was put back on the cola lane, weighed at 55.2 g
+    inventory.apply("l1", "CANDY", 1, 55.2);
+    run(3000, 4224, 0);
+    run(800, 4224, 25);
+    run(600, 4224 - 110.4, 25); // two of them: one more than recorded is still believed
+    run(4000, 4224 - 110.4, 0);
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.candidates().get(0).sku()).isEqualTo("CANDY");
+      assertThat(e.candidates().get(0).count()).isEqualTo(2);
+    });
+    // (the checkout, not the pipeline, books picks: the lane is still known to hold one)
+    run(800, 4224 - 110.4, 25);
+    run(600, 4224 - 110.4 - 165.6, 25); // three: more than one more than recorded
+    run(4000, 4224 - 110.4 - 165.6, 0);
+    assertThat(events).hasSize(2);
+    assertThat(events.get(1).candidates()).noneMatch(c -> c.sku().equals("CANDY") && c.count() >= 3);
   }
 }
