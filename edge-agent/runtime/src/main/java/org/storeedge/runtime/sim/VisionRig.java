@@ -269,6 +269,7 @@ public final class VisionRig implements AutoCloseable {
     m.put("tokensExpired", binder.expiredCount());
     m.put("tokenHandOvers", carrier.handOvers());
     m.put("tokenHandOversAmbiguous", carrier.ambiguous());
+    m.put("tokenConflicts", carrier.conflicts());
     m.put("identity", audit.stats());
     Map<String, Object> perCamera = new LinkedHashMap<>();
     for (VisionPipeline p : pipelines) {

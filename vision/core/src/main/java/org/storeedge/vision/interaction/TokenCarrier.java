@@ -22,7 +22,10 @@ import org.storeedge.core.event.ShopperObservation;
  * following on another track right now ({@link #SAME_CAMERA_MILLIS}) is not a candidate: one
  * camera does not see one person twice. Once a track has a token it keeps it for its life. When
  * no shopper is likely enough the track stays without a token (counted in {@link #ambiguous()})
- * and is tried again on its next observation. An EXIT at a gate retires the token.
+ * and is tried again on its next observation. One shopper is not in two places: a track that took
+ * a token over gives it up when another track carrying it is seen more than
+ * {@link #CONFLICT_METRES} away at the same moment and has held it longer (counted in
+ * {@link #conflicts()}). An EXIT at a gate retires the token.
  *
  * <p>Thread-safe: observations arrive on every camera's inference thread, gate events on the
  * agent's thread.
@@ -43,6 +46,11 @@ public final class TokenCarrier {
   private final Map<String, Map<String, Long>> seenByCamera = new HashMap<>();
   private long handOvers;
   private long ambiguous;
+  private long conflicts;
+  /** When each track took its token over (gate-bound tracks are absent: they hold theirs longest). */
+  private final Map<String, Long> acquiredAt = new HashMap<>();
+  /** Per token, where each of its tracks was last seen. */
+  private final Map<String, Map<String, Seen>> byTrackOfToken = new HashMap<>();
 
   public TokenCarrier(double reachMetres, double metresPerSecond, long maxAgeMillis, double minProbability) {
     if (!(reachMetres > 0) || !(metresPerSecond >= 0) || maxAgeMillis < 0 || !(minProbability > 0.5
@@ -74,17 +82,59 @@ public final class TokenCarrier {
     }
     if (token == null) {
       token = takeOver(o);
+      if (token != null) {
+        acquiredAt.put(o.trackId(), o.atMillis());
+      }
+    }
+    if (token != null && !token.equals(o.customerToken()) && losesConflict(o, token)) {
+      conflicts++;
+      tokenOfTrack.remove(o.trackId());
+      token = null;
     }
     if (token == null) {
       return o;
     }
     tokenOfTrack.put(o.trackId(), token);
+    byTrackOfToken.computeIfAbsent(token, k -> new HashMap<>())
+        .put(o.trackId(), new Seen(o.x(), o.y(), o.atMillis()));
     Seen before = lastSeenOfToken.get(token);
     if (before == null || before.atMillis() <= o.atMillis()) {
       lastSeenOfToken.put(token, new Seen(o.x(), o.y(), o.atMillis()));
     }
     seenByCamera.computeIfAbsent(token, k -> new HashMap<>()).merge(cameraOf(o.trackId()), o.atMillis(), Math::max);
     return token.equals(o.customerToken()) ? o : new ShopperObservation(o.trackId(), token, o.x(), o.y(), o.atMillis());
+  }
+
+  /**
+   * One shopper cannot be in two places: when another track carrying the same token was seen at
+   * the same moment more than {@link #CONFLICT_METRES} away, one of them follows someone else.
+   * The track that took the token over last gives it up (a gate-bound track never does; ties go
+   * to the other track).
+   */
+  private boolean losesConflict(ShopperObservation o, String token) {
+    Map<String, Seen> others = byTrackOfToken.getOrDefault(token, Map.of());
+    long mine = acquiredAt.getOrDefault(o.trackId(), Long.MIN_VALUE);
+    for (Map.Entry<String, Seen> e : others.entrySet()) {
+      if (e.getKey().equals(o.trackId()) || !token.equals(tokenOfTrack.get(e.getKey()))) {
+        continue;
+      }
+      Seen s = e.getValue();
+      if (Math.abs(s.atMillis() - o.atMillis()) <= CONFLICT_WINDOW_MILLIS
+          && Math.hypot(s.x() - o.x(), s.y() - o.y()) > CONFLICT_METRES
+          && mine >= acquiredAt.getOrDefault(e.getKey(), Long.MIN_VALUE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Two tracks of one shopper seen this far apart at the same moment cannot both be right. */
+  static final double CONFLICT_METRES = 1.2;
+  static final long CONFLICT_WINDOW_MILLIS = 400;
+
+  /** Tracks that gave up a token because another track of the same shopper was elsewhere. */
+  public synchronized long conflicts() {
+    return conflicts;
   }
 
   private String takeOver(ShopperObservation o) {
@@ -141,6 +191,7 @@ public final class TokenCarrier {
     if (e.direction() == GateEvent.Direction.EXIT && e.customerToken() != null) {
       lastSeenOfToken.remove(e.customerToken());
       seenByCamera.remove(e.customerToken());
+      byTrackOfToken.remove(e.customerToken());
       tokenOfTrack.values().removeIf(e.customerToken()::equals);
     }
   }
@@ -159,11 +210,14 @@ public final class TokenCarrier {
       boolean gone = nowMillis - e.getValue() > FORGET_TRACK_MILLIS;
       if (gone) {
         tokenOfTrack.remove(e.getKey());
+        acquiredAt.remove(e.getKey());
+        byTrackOfToken.values().forEach(m -> m.remove(e.getKey()));
       }
       return gone;
     });
     lastSeenOfToken.values().removeIf(s -> nowMillis - s.atMillis() > Math.max(FORGET_TRACK_MILLIS, maxAgeMillis));
     seenByCamera.keySet().retainAll(lastSeenOfToken.keySet());
+    byTrackOfToken.keySet().retainAll(lastSeenOfToken.keySet());
   }
 
   /** How long after its last observation a track is taken to have ended. */

@@ -74,6 +74,19 @@ class TokenCarrierTest {
   }
 
   @Test
+  void aTrackThatTookTheTokenOverGivesItUpWhenTheShopperIsSeenElsewhereAtOnce() {
+    carrier.carry(seen("cam-0:1", "tok-1", 2.0, 2.0, 1000)); // bound at the gate
+    assertThat(carrier.carry(seen("cam-1:1", null, 2.1, 2.0, 1000)).customerToken()).isEqualTo("tok-1");
+    // the gate's track and the other camera's track part ways: cam-1's now follows someone else
+    carrier.carry(seen("cam-0:1", "tok-1", 2.0, 4.0, 3000));
+    assertThat(carrier.carry(seen("cam-1:1", null, 2.0, 1.0, 3100)).customerToken()).isNull();
+    assertThat(carrier.conflicts()).isEqualTo(1);
+    assertThat(carrier.tokenOf("cam-1:1")).isNull();
+    // the gate's track keeps it
+    assertThat(carrier.carry(seen("cam-0:1", "tok-1", 2.0, 4.1, 3200)).customerToken()).isEqualTo("tok-1");
+  }
+
+  @Test
   void anExitRetiresTheToken() {
     carrier.carry(seen("cam-0:1", "tok-1", 2.0, 4.0, 1000));
     carrier.onGate(new GateEvent("exit", GateEvent.Direction.EXIT, "tok-1", 1500));
