@@ -164,6 +164,13 @@ public final class CheckoutEngine {
       h.removeFirst();
     }
     watchForHandOff(o);
+    Session seen = open.get(o.customerToken());
+    if (seen != null) {
+      if (o.atMillis() - seen.lastSeenAt > UNSEEN_GAP_MILLIS) {
+        seen.unseen.add(new long[] {seen.lastSeenAt, o.atMillis()});
+      }
+      seen.lastSeenAt = Math.max(seen.lastSeenAt, o.atMillis());
+    }
     if (!faultyLanes.isEmpty()) {
       Session s = open.get(o.customerToken());
       if (s != null) {
@@ -379,10 +386,51 @@ public final class CheckoutEngine {
       }
     }
     for (Session s : done) {
+      checkUntracked(s);
       emit(s, s.exitAt);
       remember(s, nowMillis);
     }
   }
+
+  /**
+   * The cameras lost this shopper for a while ({@link #UNSEEN_GAP_MILLIS} or more) and items left
+   * shelves meanwhile that went to others or to no one: some may be this shopper's, so the
+   * receipt may be short. Only positions from cameras have such gaps; the check costs nothing
+   * when a shopper is seen throughout.
+   */
+  private void checkUntracked(Session s) {
+    if (s.exitAt >= 0 && s.exitAt - s.lastSeenAt > UNSEEN_GAP_MILLIS) {
+      s.unseen.add(new long[] {s.lastSeenAt, s.exitAt});
+    }
+    if (s.unseen.isEmpty()) {
+      return;
+    }
+    List<Map<String, Object>> gaps = new ArrayList<>();
+    for (long[] g : s.unseen) {
+      List<String> lanesThen = new ArrayList<>();
+      for (Pick p : recentPicks) {
+        if (p.atMillis > g[0] && p.atMillis < g[1] && !p.chargedTo.contains(s.token)) {
+          lanesThen.add(p.laneId);
+        }
+      }
+      if (!lanesThen.isEmpty()) {
+        gaps.add(Map.of("from", Instant.ofEpochMilli(g[0]).toString(), "to", Instant.ofEpochMilli(g[1]).toString(),
+            "picksElsewhere", lanesThen.size(), "lanes", lanesThen));
+      }
+    }
+    if (!gaps.isEmpty()) {
+      s.reasons.add(new ReviewReason("untracked-during-activity", "the cameras lost this shopper while items "
+          + "left shelves and went to other shoppers or to no one; the receipt may be short", Map.of("gaps", gaps)));
+    }
+  }
+
+  /** A shopper unseen this long may have done something nobody saw. */
+  static final long UNSEEN_GAP_MILLIS = 5_000;
+  private static final int MAX_RECENT_PICKS = 20_000;
+
+  private record Pick(long atMillis, String laneId, Set<String> chargedTo) {}
+
+  private final Deque<Pick> recentPicks = new ArrayDeque<>();
 
   /** Whether any of the session's tracks was within reach of the lane between {@code from} and {@code t}. */
   private boolean wasNear(Session s, String laneId, long from, long t) {
@@ -500,6 +548,12 @@ public final class CheckoutEngine {
     // mistakes) but never charged silently
     boolean expected = inventory.count(lc.laneId(), best.sku()) > 0;
     inventory.apply(lc.laneId(), best.sku(), -best.count(), Math.abs(lc.deltaGrams()) / best.count());
+    recentPicks.addLast(new Pick(lc.timed() ? lc.startMillis() : e.startMillis(), lc.laneId(),
+        who.isEmpty() ? Set.of() : who.stream().filter(w -> w.hand >= SPLIT_HAND_CONFIDENCE || w == who.get(0))
+            .map(w -> w.session.token).collect(java.util.stream.Collectors.toSet())));
+    while (recentPicks.size() > MAX_RECENT_PICKS) {
+      recentPicks.removeFirst();
+    }
     if (who.isEmpty()) {
       unattributedEvents++;
       notices.accept(new Notice("unattributed-pick", e.endMillis(), evidence(e, lc, who, cands)));
@@ -530,6 +584,12 @@ public final class CheckoutEngine {
     a.session.add(best.sku(), best.count(), conf);
     a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
     a.session.touched.add(lc.laneId());
+    if (a.identity < settings.reviewThreshold()) {
+      a.session.reasons.add(new ReviewReason("uncertain-identity", "pick of " + best.count() + " x " + best.sku()
+          + " at lane " + lc.laneId() + " charged to " + a.session.token + ", whom the cameras placed there on a "
+          + "track that took the token over among other shoppers (identity confidence " + Json.round(a.identity, 2)
+          + ")", evidence(e, lc, who, cands)));
+    }
     if (!expected) {
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
           + best.count() + " x " + best.sku() + ", which the lane is not known to hold", evidence(e, lc, who, cands)));
@@ -663,7 +723,15 @@ public final class CheckoutEngine {
   // --- association ---
 
   /** {@code hand}: confidence of this shopper's hand in the lane, 0 when not seen, -1 when no hand was seen there. */
-  private record Assoc(Session session, double distance, double probability, double hand) {}
+  /**
+   * @param identity how sure the cameras are that the track placing this shopper there is this
+   *     shopper (see {@link ShopperObservation#identityConfidence()})
+   */
+  private record Assoc(Session session, double distance, double probability, double hand, double identity) {
+    Assoc(Session session, double distance, double probability, double hand) {
+      this(session, distance, probability, hand, 1);
+    }
+  }
 
   /**
    * Open (and just closed) sessions whose shopper was at the lane while it changed, most likely
@@ -854,23 +922,29 @@ public final class CheckoutEngine {
       }
       // the session's nearest member (a group has one track per member)
       double d = Double.POSITIVE_INFINITY;
+      double identity = 1;
       for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
         Deque<ShopperObservation> h = presence.get(track);
         if (h != null) {
-          d = Math.min(d, trackDistance(h, lane.position(), from, to, start, end));
+          double dt = trackDistance(h, lane.position(), from, to, start, end);
+          if (dt < d) {
+            d = dt;
+            identity = h.peekLast().identityConfidence();
+          }
         }
       }
       // a hand seen in the lane makes its shopper a candidate even if the position is off (a long reach)
       if (d <= radius || (hands.containsKey(s.token) && d <= GAP_RADIUS_METERS)) {
         double w = Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS))
             * handFactor(hands, s.token);
-        raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0)));
+        raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0), identity));
         total += w;
       }
     }
     final double norm = total;
     List<Assoc> out = raw.stream()
-        .map(a -> new Assoc(a.session, a.distance, norm > 0 ? maxProbability * a.probability / norm : 0, a.hand))
+        .map(a -> new Assoc(a.session, a.distance, norm > 0 ? maxProbability * a.probability / norm : 0, a.hand,
+            a.identity))
         .sorted(Comparator.comparingDouble(Assoc::probability).reversed()).toList();
     if (out.size() > 1 && !hands.isEmpty()) {
       // the hand overrules a clear position: right for a reach past a neighbour, wrong when the
@@ -884,7 +958,8 @@ public final class CheckoutEngine {
       if (byPosition != out.get(0) && all > 0 && wp / all >= settings.reviewThreshold()) {
         List<Assoc> capped = new ArrayList<>(out);
         Assoc top = out.get(0);
-        capped.set(0, new Assoc(top.session, top.distance, Math.min(top.probability, UNSEEN_MAX_PROBABILITY), top.hand));
+        capped.set(0, new Assoc(top.session, top.distance, Math.min(top.probability, UNSEEN_MAX_PROBABILITY), top.hand,
+            top.identity));
         return capped;
       }
     }
@@ -1016,6 +1091,9 @@ public final class CheckoutEngine {
     final Set<String> faultLanesNoted = new LinkedHashSet<>();
     final Map<String, Long> closeToMillis = new HashMap<>();
     final Set<String> handOffNoted = new LinkedHashSet<>();
+    /** Last time any of the session's tracks was observed (the entry counts), and the long gaps. */
+    long lastSeenAt;
+    final List<long[]> unseen = new ArrayList<>();
     boolean closed;
     boolean changedSinceEmit;
     int emitted;
@@ -1023,6 +1101,7 @@ public final class CheckoutEngine {
     Session(String token, long enteredAt) {
       this.token = token;
       this.enteredAt = enteredAt;
+      this.lastSeenAt = enteredAt;
     }
 
     void measured(String sku, double unitGrams, int count) {

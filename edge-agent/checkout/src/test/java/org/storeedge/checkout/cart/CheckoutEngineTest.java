@@ -36,6 +36,8 @@ class CheckoutEngineTest {
   private CheckoutEngine engine;
   private final Map<String, Double> level = new HashMap<>(Map.of("l1", 12 * 352.0, "l2", 30 * 55.0, "l3", 30 * 43.0));
   private final Map<String, double[]> where = new HashMap<>();
+  /** Identity confidence the cameras give each shopper's track (1 unless set). */
+  private final Map<String, Double> identity = new HashMap<>();
   private final java.util.Set<String> faulty = new java.util.HashSet<>();
   private final Random rnd = new Random(3);
   private long t = 1_700_000_000_000L;
@@ -59,7 +61,8 @@ class CheckoutEngineTest {
             : new WeightReading(e.getKey(), t, e.getValue() + hand + rnd.nextGaussian() * 0.1, ReadingStatus.OK));
       }
       if (t % 200 < 12) {
-        where.forEach((token, p) -> engine().onObservation(new ShopperObservation("trk-" + token, token, p[0], p[1], t)));
+        where.forEach((token, p) -> engine().onObservation(new ShopperObservation("trk-" + token, token, p[0], p[1], t,
+            identity.getOrDefault(token, 1.0))));
         engine().poll(t);
       }
       t += 12;
@@ -107,6 +110,42 @@ class CheckoutEngineTest {
     assertThat(r.needsReview()).isFalse();
     assertThat(r.toJson()).contains("\"receiptId\":\"r-").contains("\"currency\":\"EUR\"");
     assertThat(inventory.count("l1", "COLA")).isEqualTo(11);
+  }
+
+  @Test
+  void aPickByAShopperWhoseTrackIdentityIsInDoubtIsFlagged() {
+    run(3000, null);
+    enter("alice");
+    identity.put("alice", 0.6); // her track took her token over among other shoppers
+    interact("alice", "l1", -352.4);
+    exit("alice");
+    enter("bob");
+    interact("bob", "l2", -55.3);
+    exit("bob");
+    assertThat(receipts).hasSize(2);
+    assertThat(receipts.get(0).items()).extracting(ReceiptLine::sku).containsExactly("COLA");
+    assertThat(receipts.get(0).reviewReasons()).extracting(ReviewReason::code).containsExactly("uncertain-identity");
+    assertThat(receipts.get(1).needsReview()).isFalse();
+  }
+
+  @Test
+  void aShopperTheCamerasLostWhileItemsWentToOthersIsFlagged() {
+    run(3000, null);
+    enter("alice");
+    enter("bob");
+    where.remove("alice"); // out of every camera's sight
+    interact("bob", "l1", -352.4);
+    where.put("alice", new double[] {3, 3});
+    run(1000, null);
+    exit("alice");
+    exit("bob");
+    Receipt alice = receipts.stream().filter(r -> r.customerToken().equals("alice")).findFirst().orElseThrow();
+    Receipt bob = receipts.stream().filter(r -> r.customerToken().equals("bob")).findFirst().orElseThrow();
+    assertThat(alice.items()).isEmpty();
+    assertThat(alice.reviewReasons()).extracting(ReviewReason::code).containsExactly("untracked-during-activity");
+    assertThat(alice.reviewReasons().get(0).evidence().toString()).contains("l1");
+    assertThat(bob.items()).extracting(ReceiptLine::sku).containsExactly("COLA");
+    assertThat(bob.needsReview()).isFalse();
   }
 
   @Test

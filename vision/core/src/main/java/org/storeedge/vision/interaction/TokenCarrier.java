@@ -27,6 +27,10 @@ import org.storeedge.core.event.ShopperObservation;
  * {@link #CONFLICT_METRES} away at the same moment and has held it longer (counted in
  * {@link #conflicts()}). An EXIT at a gate retires the token.
  *
+ * <p>Observations of a track that took its token over among other shoppers in reach carry an
+ * identity confidence of {@link #CROWDED_HAND_OVER_IDENTITY} (the checkout flags what it charges
+ * on them); alone in reach, or bound at the gate, 1.
+ *
  * <p>Thread-safe: observations arrive on every camera's inference thread, gate events on the
  * agent's thread.
  */
@@ -49,6 +53,8 @@ public final class TokenCarrier {
   private long conflicts;
   /** When each track took its token over (gate-bound tracks are absent: they hold theirs longest). */
   private final Map<String, Long> acquiredAt = new HashMap<>();
+  /** Identity confidence of tracks that took their token over. */
+  private final Map<String, Double> identityOfTrack = new HashMap<>();
   /** Per token, where each of its tracks was last seen. */
   private final Map<String, Map<String, Seen>> byTrackOfToken = new HashMap<>();
 
@@ -86,9 +92,11 @@ public final class TokenCarrier {
         acquiredAt.put(o.trackId(), o.atMillis());
       }
     }
+    double identity = o.customerToken() != null ? 1.0 : identityOfTrack.getOrDefault(o.trackId(), 1.0);
     if (token != null && !token.equals(o.customerToken()) && losesConflict(o, token)) {
       conflicts++;
       tokenOfTrack.remove(o.trackId());
+      identityOfTrack.remove(o.trackId());
       token = null;
     }
     if (token == null) {
@@ -102,7 +110,8 @@ public final class TokenCarrier {
       lastSeenOfToken.put(token, new Seen(o.x(), o.y(), o.atMillis()));
     }
     seenByCamera.computeIfAbsent(token, k -> new HashMap<>()).merge(cameraOf(o.trackId()), o.atMillis(), Math::max);
-    return token.equals(o.customerToken()) ? o : new ShopperObservation(o.trackId(), token, o.x(), o.y(), o.atMillis());
+    return token.equals(o.customerToken()) ? o
+        : new ShopperObservation(o.trackId(), token, o.x(), o.y(), o.atMillis(), identity);
   }
 
   /**
@@ -128,6 +137,9 @@ public final class TokenCarrier {
     return false;
   }
 
+  /** Identity confidence of a track that took a token over while other shoppers were in reach. */
+  public static final double CROWDED_HAND_OVER_IDENTITY = 0.6;
+
   /** Two tracks of one shopper seen this far apart at the same moment cannot both be right. */
   static final double CONFLICT_METRES = 1.2;
   static final long CONFLICT_WINDOW_MILLIS = 400;
@@ -142,6 +154,7 @@ public final class TokenCarrier {
     String best = null;
     double bestL = 0;
     double sum = 0;
+    int candidates = 0;
     for (Map.Entry<String, Seen> e : lastSeenOfToken.entrySet()) {
       Seen s = e.getValue();
       long age = Math.abs(o.atMillis() - s.atMillis());
@@ -161,6 +174,7 @@ public final class TokenCarrier {
       double z = d / sigma;
       double l = Math.exp(-0.5 * z * z) / (sigma * sigma);
       sum += l;
+      candidates++;
       if (l > bestL) {
         bestL = l;
         best = e.getKey();
@@ -174,6 +188,9 @@ public final class TokenCarrier {
       return null;
     }
     handOvers++;
+    // alone in reach, the shopper is who it was; among others, a hand-over is often wrong in a
+    // crowd (about half, measured on generated busy traffic through the vision pipeline)
+    identityOfTrack.put(o.trackId(), candidates == 1 ? 1.0 : CROWDED_HAND_OVER_IDENTITY);
     return best;
   }
 
@@ -211,6 +228,7 @@ public final class TokenCarrier {
       if (gone) {
         tokenOfTrack.remove(e.getKey());
         acquiredAt.remove(e.getKey());
+        identityOfTrack.remove(e.getKey());
         byTrackOfToken.values().forEach(m -> m.remove(e.getKey()));
       }
       return gone;

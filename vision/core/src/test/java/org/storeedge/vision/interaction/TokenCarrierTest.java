@@ -22,6 +22,7 @@ class TokenCarrierTest {
     assertThat(o.customerToken()).isEqualTo("tok-1");
     assertThat(o.trackId()).isEqualTo("cam-0:7");
     assertThat(o.x()).isEqualTo(3.5);
+    assertThat(o.identityConfidence()).as("nobody else in reach").isEqualTo(1.0);
     assertThat(carrier.handOvers()).isEqualTo(1);
     // the track keeps it wherever it goes, without another hand-over
     assertThat(carrier.carry(seen("cam-0:7", null, 9, 9, 20_000)).customerToken()).isEqualTo("tok-1");
@@ -51,8 +52,23 @@ class TokenCarrierTest {
     assertThat(carrier.carry(seen("cam-1:3", null, 3.45, 2.0, 10_100)).customerToken()).isNull();
     assertThat(carrier.ambiguous()).isEqualTo(1);
     assertThat(carrier.handOvers()).isZero();
-    // next to one of them clearly: taken over then
-    assertThat(carrier.carry(seen("cam-1:3", null, 3.0, 2.05, 10_050)).customerToken()).isEqualTo("tok-1");
+    // next to one of them clearly: taken over then (the other is out of reach by now: sure)
+    ShopperObservation o = carrier.carry(seen("cam-1:3", null, 3.0, 2.05, 10_050));
+    assertThat(o.customerToken()).isEqualTo("tok-1");
+    assertThat(o.identityConfidence()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aHandOverWithAnotherShopperInReachCarriesLowerIdentityConfidence() {
+    carrier.carry(seen("cam-0:5", "tok-a", 6.0, 2.0, 20_000));
+    carrier.carry(seen("cam-0:6", "tok-b", 6.8, 2.0, 20_000));
+    ShopperObservation o = carrier.carry(seen("cam-1:9", null, 6.0, 2.0, 20_050));
+    assertThat(o.customerToken()).isEqualTo("tok-a");
+    assertThat(o.identityConfidence()).isEqualTo(TokenCarrier.CROWDED_HAND_OVER_IDENTITY);
+    // it stays with the track; the gate-bound track stays sure
+    assertThat(carrier.carry(seen("cam-1:9", null, 6.1, 2.0, 20_250)).identityConfidence())
+        .isEqualTo(TokenCarrier.CROWDED_HAND_OVER_IDENTITY);
+    assertThat(carrier.carry(seen("cam-0:5", "tok-a", 6.0, 2.0, 20_250)).identityConfidence()).isEqualTo(1.0);
   }
 
   @Test
