@@ -25,10 +25,12 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
  * A second, independent MQTT client standing in for the cloud: it subscribes with a persistent
  * session (so it misses nothing while the broker restarts) and records every message.
  *
- * <p>It reconnects by itself (a fresh {@code connect} a second after each loss) rather than with
- * Paho's automatic reconnect, which can send a second CONNECT on a connection the broker has
- * already accepted (eclipse-paho/paho.mqtt.java#1099); Mosquitto then drops the client for a
- * protocol error in the middle of delivering its queued messages.
+ * <p>It reconnects by itself, a second after each loss, with a new Paho client each time: a Paho
+ * client that lost a connection mid-CONNECT (a broker restarting) can send a second CONNECT on
+ * its next connection (eclipse-paho/paho.mqtt.java#1099), with its automatic reconnect and with
+ * a plain {@code connect()} alike; Mosquitto then drops it for a protocol error and the queued
+ * messages of the session with it. The broker redelivers what the old client had not
+ * acknowledged.
  */
 public final class OutsideSubscriber implements AutoCloseable {
 
@@ -48,7 +50,10 @@ public final class OutsideSubscriber implements AutoCloseable {
     }
   }
 
-  private final MqttAsyncClient client;
+  private volatile MqttAsyncClient client;
+  private final String brokerUri;
+  private final String clientId;
+  private final MqttCallback callback;
   private final String filter;
   private final MqttConnectionOptions options = new MqttConnectionOptions();
   private final ScheduledExecutorService reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -62,8 +67,9 @@ public final class OutsideSubscriber implements AutoCloseable {
   /** Connects (persistent session, reconnects after a loss) and subscribes to {@code filter} at QoS 1. */
   public OutsideSubscriber(String brokerUri, String clientId, String filter) throws MqttException {
     this.filter = filter;
-    client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
-    client.setCallback(new MqttCallback() {
+    this.brokerUri = brokerUri;
+    this.clientId = clientId;
+    this.callback = new MqttCallback() {
       @Override
       public void disconnected(MqttDisconnectResponse r) {
         scheduleReconnect();
@@ -89,12 +95,19 @@ public final class OutsideSubscriber implements AutoCloseable {
 
       @Override
       public void authPacketArrived(int rc, MqttProperties p) {}
-    });
+    };
+    client = newClient();
     options.setCleanStart(false);
     options.setSessionExpiryInterval(3600L);
     options.setAutomaticReconnect(false);
     client.connect(options).waitForCompletion(15_000);
     client.subscribe(filter, 1).waitForCompletion(15_000);
+  }
+
+  private MqttAsyncClient newClient() throws MqttException {
+    MqttAsyncClient c = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
+    c.setCallback(callback);
+    return c;
   }
 
   private void scheduleReconnect() {
@@ -109,10 +122,18 @@ public final class OutsideSubscriber implements AutoCloseable {
       return;
     }
     try {
-      IMqttToken t = client.connect(options);
+      MqttAsyncClient old = client;
+      try {
+        old.close(true);
+      } catch (MqttException e) {
+        // the old client is being replaced: nothing to keep from it
+      }
+      MqttAsyncClient c = newClient();
+      client = c;
+      IMqttToken t = c.connect(options);
       t.waitForCompletion(15_000);
       if (!t.getSessionPresent()) {
-        client.subscribe(filter, 1).waitForCompletion(15_000);
+        c.subscribe(filter, 1).waitForCompletion(15_000);
       }
     } catch (MqttException e) {
       scheduleReconnect();
