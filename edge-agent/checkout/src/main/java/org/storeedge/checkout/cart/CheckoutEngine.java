@@ -154,6 +154,13 @@ public final class CheckoutEngine {
 
   public void onObservation(ShopperObservation o) {
     if (o.customerToken() == null) {
+      // someone the cameras cannot put a token on (not yet handed over, or no check-in at all):
+      // kept only to know whether anyone else was at a lane (see soleShopper)
+      anonymous.addLast(o);
+      while (!anonymous.isEmpty() && (anonymous.size() > MAX_ANONYMOUS
+          || o.atMillis() - anonymous.peekFirst().atMillis() > PRESENCE_KEEP_MILLIS)) {
+        anonymous.removeFirst();
+      }
       return;
     }
     Deque<ShopperObservation> h = presence.computeIfAbsent(o.trackId(), k -> new ArrayDeque<>());
@@ -771,8 +778,38 @@ public final class CheckoutEngine {
     // the seconds around it is a candidate, never a certain one, so the line is always flagged
     List<Assoc> gap = associate(e, lane, start, end, start - GAP_LOOKBACK_MILLIS, end + GAP_LOOKAHEAD_MILLIS,
         GAP_RADIUS_METERS, GAP_MAX_PROBABILITY, hands);
-    return gap.isEmpty() ? anyoneInside(lane, start, end) : gap;
+    return soleShopper(gap.isEmpty() ? anyoneInside(lane, start, end) : gap, lane, start, end);
   }
+
+  /**
+   * A fallback candidate who was the only shopper in the store at the time, with nobody else
+   * (not even a person without a token) seen near the lane, took it: charged with
+   * {@link #SOLE_SHOPPER_PROBABILITY}, not flagged. Anyone else inside keeps the fallback's cap.
+   */
+  private List<Assoc> soleShopper(List<Assoc> fallback, StoreConfig.Lane lane, long start, long end) {
+    if (fallback.size() != 1) {
+      return fallback;
+    }
+    long inside = open.values().stream().filter(s -> s.enteredAt <= end && (s.exitAt < 0 || s.exitAt >= start)).count()
+        + recentlyClosed.stream().filter(s -> s.enteredAt <= end && s.exitAt >= start).count();
+    if (inside != 1) {
+      return fallback;
+    }
+    long from = start - settings.presenceWindowBeforeMillis();
+    long to = end + settings.presenceWindowAfterMillis();
+    for (ShopperObservation o : anonymous) {
+      if (o.atMillis() >= from && o.atMillis() <= to && dist(o, lane.position()) <= settings.associationRadiusMeters()) {
+        return fallback;
+      }
+    }
+    Assoc a = fallback.get(0);
+    return List.of(new Assoc(a.session, a.distance, SOLE_SHOPPER_PROBABILITY, a.hand, a.identity));
+  }
+
+  /** Who took it when the cameras had lost the only shopper inside and saw nobody else there. */
+  private static final double SOLE_SHOPPER_PROBABILITY = 0.95;
+  private static final int MAX_ANONYMOUS = 20_000;
+  private final Deque<ShopperObservation> anonymous = new ArrayDeque<>();
 
   /**
    * Last resort when cameras saw nobody near the lane at all: every shopper inside the store whom

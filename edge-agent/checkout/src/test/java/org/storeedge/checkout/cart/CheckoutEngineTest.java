@@ -160,13 +160,31 @@ class CheckoutEngineTest {
   }
 
   @Test
-  void aPickWhileTheCamerasHadLostTheOnlyShopperIsChargedToThemAndFlagged() {
+  void aPickWhileTheCamerasHadLostTheOnlyShopperIsChargedToThem() {
     run(3000, null);
     enter("dave"); // seen at the door, then lost by the cameras
     where.remove("dave");
     run(12_000, null);
     level.merge("l3", -43.0, Double::sum);
     run(600, "l3");
+    run(4000, null);
+    exit("dave");
+    Receipt r = receipts.get(0);
+    assertThat(r.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("BAR"));
+    // nobody else was inside, and nobody at all was seen at the lane: it was dave
+    assertThat(r.needsReview()).isFalse();
+  }
+
+  @Test
+  void aPickWhileTheCamerasHadLostTheShopperAndSawSomeoneWithoutATokenThereIsFlagged() {
+    run(3000, null);
+    enter("dave");
+    where.remove("dave");
+    run(12_000, null);
+    where.put(null, new double[] {1.5, 2.2}); // a person the cameras cannot give a token, at lane l3
+    level.merge("l3", -43.0, Double::sum);
+    run(600, "l3");
+    where.remove(null);
     run(4000, null);
     exit("dave");
     Receipt r = receipts.get(0);
