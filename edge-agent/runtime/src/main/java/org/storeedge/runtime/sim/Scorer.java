@@ -77,6 +77,12 @@ public final class Scorer {
     }
   }
 
+  /** Adds one to each review reason code the receipt carries (once per code). */
+  private static void countReasons(Receipt r, Map<String, Integer> counts) {
+    r.reviewReasons().stream().map(org.storeedge.checkout.cart.ReviewReason::code).distinct()
+        .forEach(c -> counts.merge(c, 1, Integer::sum));
+  }
+
   /** Key of {@link Score#reviewReasonsOnExact} counting flagged receipts that were exact, any reason. */
   public static final String ANY = "(any)";
 
@@ -118,8 +124,7 @@ public final class Scorer {
         }
         if (r.needsReview()) {
           reviewed++;
-          r.reviewReasons().stream().map(org.storeedge.checkout.cart.ReviewReason::code).distinct()
-              .forEach(c -> reasons.merge(c, 1, Integer::sum));
+          countReasons(r, reasons);
         }
       } else if (truth.containsKey(token)) {
         missing++;
@@ -138,8 +143,7 @@ public final class Scorer {
         exact++;
         if (r.needsReview()) {
           reasonsOnExact.merge(ANY, 1, Integer::sum);
-          r.reviewReasons().stream().map(org.storeedge.checkout.cart.ReviewReason::code).distinct()
-              .forEach(c -> reasonsOnExact.merge(c, 1, Integer::sum));
+          countReasons(r, reasonsOnExact);
         }
       } else {
         mismatches.add(token + ": expected " + new java.util.TreeMap<>(t) + " got " + new java.util.TreeMap<>(got)

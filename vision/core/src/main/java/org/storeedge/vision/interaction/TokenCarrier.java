@@ -46,8 +46,6 @@ public final class TokenCarrier {
   private final Map<String, Long> trackSeenAt = new HashMap<>();
   private long lastPruneMillis = Long.MIN_VALUE;
   private final Map<String, Seen> lastSeenOfToken = new HashMap<>();
-  /** Per token, when each camera last saw it (on any track). */
-  private final Map<String, Map<String, Long>> seenByCamera = new HashMap<>();
   private long handOvers;
   private long ambiguous;
   private long conflicts;
@@ -109,7 +107,6 @@ public final class TokenCarrier {
     if (before == null || before.atMillis() <= o.atMillis()) {
       lastSeenOfToken.put(token, new Seen(o.x(), o.y(), o.atMillis()));
     }
-    seenByCamera.computeIfAbsent(token, k -> new HashMap<>()).merge(cameraOf(o.trackId()), o.atMillis(), Math::max);
     return token.equals(o.customerToken()) ? o
         : new ShopperObservation(o.trackId(), token, o.x(), o.y(), o.atMillis(), identity);
   }
@@ -161,8 +158,7 @@ public final class TokenCarrier {
       if (age > maxAgeMillis) {
         continue;
       }
-      Long inThisCamera = seenByCamera.getOrDefault(e.getKey(), Map.of()).get(camera);
-      if (inThisCamera != null && Math.abs(o.atMillis() - inThisCamera) <= SAME_CAMERA_MILLIS) {
+      if (followedBy(e.getKey(), camera, o.atMillis())) {
         continue; // this camera is following that shopper on another track right now
       }
       // where the shopper can be now: around the last place, spreading at walking pace
@@ -194,6 +190,16 @@ public final class TokenCarrier {
     return best;
   }
 
+  /** Whether one of {@code camera}'s tracks carried {@code token} within {@link #SAME_CAMERA_MILLIS} of {@code atMillis}. */
+  private boolean followedBy(String token, String camera, long atMillis) {
+    for (Map.Entry<String, Seen> t : byTrackOfToken.getOrDefault(token, Map.of()).entrySet()) {
+      if (cameraOf(t.getKey()).equals(camera) && Math.abs(atMillis - t.getValue().atMillis()) <= SAME_CAMERA_MILLIS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The camera part of a track key ({@code <camera id>:<tracker id>}). */
   private static String cameraOf(String trackId) {
     int colon = trackId.lastIndexOf(':');
@@ -207,7 +213,6 @@ public final class TokenCarrier {
   public synchronized void onGate(GateEvent e) {
     if (e.direction() == GateEvent.Direction.EXIT && e.customerToken() != null) {
       lastSeenOfToken.remove(e.customerToken());
-      seenByCamera.remove(e.customerToken());
       byTrackOfToken.remove(e.customerToken());
       tokenOfTrack.values().removeIf(e.customerToken()::equals);
     }
@@ -234,7 +239,6 @@ public final class TokenCarrier {
       return gone;
     });
     lastSeenOfToken.values().removeIf(s -> nowMillis - s.atMillis() > Math.max(FORGET_TRACK_MILLIS, maxAgeMillis));
-    seenByCamera.keySet().retainAll(lastSeenOfToken.keySet());
     byTrackOfToken.keySet().retainAll(lastSeenOfToken.keySet());
   }
 
