@@ -228,17 +228,115 @@ public final class CheckoutEngine {
         continue;
       }
       long since = me.closeToMillis.computeIfAbsent(other.token, k -> o.atMillis());
-      if (o.atMillis() - since >= HAND_OFF_MILLIS && me.handOffNoted.add(other.token)) {
-        other.handOffNoted.add(me.token);
-        Map<String, Object> ev = Map.of("customerTokens", List.of(me.token, other.token), "at",
-            Instant.ofEpochMilli(o.atMillis()).toString(), "x", Json.round(o.x(), 2), "y", Json.round(o.y(), 2));
-        me.reasons.add(new ReviewReason("possible-hand-off", "stood next to another shopper with items in hand; "
-            + "items may have changed hands", ev));
-        other.reasons.add(new ReviewReason("possible-hand-off", "stood next to another shopper with items in hand; "
-            + "items may have changed hands", ev));
+      List<Meeting> eps = me.meetings.computeIfAbsent(other.token, k -> new ArrayList<>());
+      Meeting ongoing = eps.isEmpty() ? null : eps.get(eps.size() - 1);
+      if (ongoing != null && ongoing.from == since) {
+        ongoing.to = o.atMillis();
+      } else if (eps.size() < MAX_MEETINGS_PER_PAIR) {
+        eps.add(new Meeting(since, o.atMillis(), o.x(), o.y()));
       }
     }
   }
+
+  /** Two shoppers standing side by side: from, to (store millis) and where. */
+  private static final class Meeting {
+    final long from;
+    long to;
+    final double x;
+    final double y;
+
+    Meeting(long from, long to, double x, double y) {
+      this.from = from;
+      this.to = to;
+      this.x = x;
+      this.y = y;
+    }
+  }
+
+  private static final int MAX_MEETINGS_PER_PAIR = 64;
+
+  /**
+   * Called when {@code s} closes: each time it stood side by side with another shopper (one of
+   * them holding items), for {@link #HAND_OFF_MILLIS} or more while neither had a hand in a shelf
+   * (no lane changed near either of them then), items may have changed hands; both receipts are
+   * flagged. Side by side at a shelf while one of them takes something is a crowd, not a hand-off:
+   * a hand busy in a lane is not passing an item over.
+   */
+  private void checkHandOffs(Session s) {
+    Map<String, List<Meeting>> all = new LinkedHashMap<>();
+    s.meetings.forEach((t, eps) -> all.computeIfAbsent(t, k -> new ArrayList<>()).addAll(eps));
+    List<Session> others = new ArrayList<>(open.values());
+    others.addAll(recentlyClosed);
+    Map<String, Session> byToken = new HashMap<>();
+    for (Session o : others) {
+      if (o == s) {
+        continue;
+      }
+      byToken.put(o.token, o);
+      List<Meeting> eps = o.meetings.get(s.token);
+      if (eps != null) {
+        all.computeIfAbsent(o.token, k -> new ArrayList<>()).addAll(eps);
+      }
+    }
+    for (Map.Entry<String, List<Meeting>> en : all.entrySet()) {
+      Session other = byToken.get(en.getKey());
+      if (other == null || s.handOffNoted.contains(other.token)) {
+        continue;
+      }
+      for (Meeting m : en.getValue()) {
+        long free = longestFree(m.from, m.to, s.activity, other.activity);
+        if (free >= HAND_OFF_MILLIS) {
+          s.handOffNoted.add(other.token);
+          other.handOffNoted.add(s.token);
+          Map<String, Object> ev = new LinkedHashMap<>();
+          ev.put("customerTokens", List.of(s.token, other.token));
+          ev.put("from", Instant.ofEpochMilli(m.from).toString());
+          ev.put("to", Instant.ofEpochMilli(m.to).toString());
+          ev.put("withoutShelfActivityMillis", free);
+          ev.put("x", Json.round(m.x, 2));
+          ev.put("y", Json.round(m.y, 2));
+          String msg = "stood next to another shopper, one of them with items in hand and neither reaching into a "
+              + "shelf, for " + Json.round(free / 1000.0, 1) + " s; items may have changed hands";
+          s.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
+          other.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
+          break;
+        }
+      }
+    }
+    s.meetings.clear();
+  }
+
+  /** Longest stretch of [from, to] outside every window of {@code a} and {@code b} (each widened a little). */
+  static long longestFree(long from, long to, List<long[]> a, List<long[]> b) {
+    List<long[]> busy = new ArrayList<>();
+    for (List<long[]> l : List.of(a, b)) {
+      for (long[] w : l) {
+        if (w[1] + ACTIVITY_MARGIN_MILLIS >= from && w[0] - ACTIVITY_MARGIN_MILLIS <= to) {
+          busy.add(new long[] {w[0] - ACTIVITY_MARGIN_MILLIS, w[1] + ACTIVITY_MARGIN_MILLIS});
+        }
+      }
+    }
+    busy.sort(Comparator.comparingLong(w -> w[0]));
+    long best = 0;
+    long cursor = from;
+    for (long[] w : busy) {
+      if (w[0] > cursor) {
+        best = Math.max(best, Math.min(w[0], to) - cursor);
+      }
+      cursor = Math.max(cursor, w[1]);
+      if (cursor >= to) {
+        break;
+      }
+    }
+    if (cursor < to) {
+      best = Math.max(best, to - cursor);
+    }
+    return best;
+  }
+
+  /** A hand in a shelf is there a little before and after the weight shows it. */
+  private static final long ACTIVITY_MARGIN_MILLIS = 500;
+  private static final int MAX_ACTIVITY = 1_000;
 
   /**
    * A hand in a lane. Kept for {@link #PRESENCE_KEEP_MILLIS}; weighed against shelf events of that
@@ -345,6 +443,14 @@ public final class CheckoutEngine {
       List<Assoc> who = associate(e, lc);
       byLane.put(lc.laneId(), who);
       who.forEach(a -> involved.add(a.session));
+      long from = lc.timed() ? lc.startMillis() : e.startMillis();
+      long to = lc.timed() ? lc.endMillis() : e.endMillis();
+      for (Assoc a : who) {
+        if ((a.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY || a.hand >= SPLIT_HAND_CONFIDENCE)
+            && a.session.activity.size() < MAX_ACTIVITY) {
+          a.session.activity.add(new long[] {from, to});
+        }
+      }
     }
     for (Session s : involved) {
       s.changedSinceEmit = false;
@@ -394,6 +500,7 @@ public final class CheckoutEngine {
     }
     for (Session s : done) {
       checkUntracked(s);
+      checkHandOffs(s);
       emit(s, s.exitAt);
       remember(s, nowMillis);
     }
@@ -529,6 +636,7 @@ public final class CheckoutEngine {
     out.put("hands", hands);
     for (Session other : open.values()) {
       other.closeToMillis.remove(token);
+      other.meetings.remove(token);
     }
     return out;
   }
@@ -960,6 +1068,7 @@ public final class CheckoutEngine {
       // the session's nearest member (a group has one track per member)
       double d = Double.POSITIVE_INFINITY;
       double identity = 1;
+      double speed = Double.NaN;
       for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
         Deque<ShopperObservation> h = presence.get(track);
         if (h != null) {
@@ -967,13 +1076,14 @@ public final class CheckoutEngine {
           if (dt < d) {
             d = dt;
             identity = h.peekLast().identityConfidence();
+            speed = trackSpeed(h, start, end);
           }
         }
       }
       // a hand seen in the lane makes its shopper a candidate even if the position is off (a long reach)
       if (d <= radius || (hands.containsKey(s.token) && d <= GAP_RADIUS_METERS)) {
         double w = Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS))
-            * handFactor(hands, s.token);
+            * stillness(speed) * handFactor(hands, s.token);
         raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0), identity));
         total += w;
       }
@@ -1024,6 +1134,63 @@ public final class CheckoutEngine {
     during.sort(null);
     return during.get(during.size() / 2);
   }
+
+  /**
+   * How fast the shopper moved while the lane was active (m/s): the distance between the median
+   * position of the first and of the second half of the observations in the window, over the time
+   * between them. NaN with fewer than {@link #MIN_SPEED_SAMPLES} observations or a window shorter
+   * than {@link #MIN_SPEED_SPAN_MILLIS}. Medians keep a single jumpy detection from looking like a
+   * step.
+   */
+  static double trackSpeed(Deque<ShopperObservation> h, long activeFrom, long activeTo) {
+    List<ShopperObservation> in = new ArrayList<>();
+    for (ShopperObservation o : h) {
+      if (o.atMillis() >= activeFrom && o.atMillis() <= activeTo) {
+        in.add(o);
+      }
+    }
+    if (in.size() < MIN_SPEED_SAMPLES
+        || in.get(in.size() - 1).atMillis() - in.get(0).atMillis() < MIN_SPEED_SPAN_MILLIS) {
+      return Double.NaN;
+    }
+    int half = in.size() / 2;
+    List<ShopperObservation> a = in.subList(0, half);
+    List<ShopperObservation> b = in.subList(in.size() - half, in.size());
+    double dt = (median(b, ShopperObservation::atMillis) - median(a, ShopperObservation::atMillis)) / 1000.0;
+    if (dt <= 0) {
+      return Double.NaN;
+    }
+    double dx = median(b, ShopperObservation::x) - median(a, ShopperObservation::x);
+    double dy = median(b, ShopperObservation::y) - median(a, ShopperObservation::y);
+    return Math.hypot(dx, dy) / dt;
+  }
+
+  private static double median(List<ShopperObservation> l, java.util.function.ToDoubleFunction<ShopperObservation> f) {
+    double[] v = l.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static final int MIN_SPEED_SAMPLES = 4;
+  private static final long MIN_SPEED_SPAN_MILLIS = 600;
+
+  /**
+   * Weight of a shopper moving at {@code speed} m/s while the lane changed: a hand reaching into a
+   * shelf needs its body to stop for a moment, so a shopper walking on is an unlikely taker. Up to
+   * {@link #STILL_SPEED} (sway, a lean, tracking noise) counts as standing; beyond it the weight
+   * falls as a Gaussian of {@link #STILL_SPEED_SIGMA}, never below {@link #MIN_STILLNESS} (a grab in
+   * passing is rare, not impossible). Unknown speed: 1.
+   */
+  static double stillness(double speed) {
+    if (Double.isNaN(speed) || speed <= STILL_SPEED) {
+      return 1;
+    }
+    double z = (speed - STILL_SPEED) / STILL_SPEED_SIGMA;
+    return Math.max(MIN_STILLNESS, Math.exp(-0.5 * z * z));
+  }
+
+  private static final double STILL_SPEED = 0.1;
+  private static final double STILL_SPEED_SIGMA = 0.15;
+  private static final double MIN_STILLNESS = 0.05;
 
   /** Spread of a shopper's position around the spot where they stand to reach a lane, metres. */
   private static final double ASSOCIATION_SIGMA_METERS = 0.35;
@@ -1128,6 +1295,10 @@ public final class CheckoutEngine {
     final Set<String> faultLanesNoted = new LinkedHashSet<>();
     final Map<String, Long> closeToMillis = new HashMap<>();
     final Set<String> handOffNoted = new LinkedHashSet<>();
+    /** Times this shopper stood side by side with another (by the other's token), see checkHandOffs. */
+    final Map<String, List<Meeting>> meetings = new HashMap<>();
+    /** Windows of lane changes this shopper may have made (a candidate for them). */
+    final List<long[]> activity = new ArrayList<>();
     /** Last time any of the session's tracks was observed (the entry counts), and the long gaps. */
     long lastSeenAt;
     final List<long[]> unseen = new ArrayList<>();

@@ -290,6 +290,62 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void shoppersSideBySideWhileEachReachesIntoTheShelfAreACrowdNotAHandOff() {
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    interact("kim", "l3", -43.0);
+    StoreConfig.Lane l1 = store.lane("l1").orElseThrow();
+    StoreConfig.Lane l2 = store.lane("l2").orElseThrow();
+    where.put("kim", new double[] {l1.position().x() + 0.5, l1.position().y()});
+    where.put("jo", new double[] {l2.position().x() + 0.5, l2.position().y()});
+    run(1000, null);
+    // kim, holding a bar, takes a can, then jo a caramel bar right beside: 4 s side by side, but
+    // a hand of one of them is in the shelf all along
+    run(800, "l1");
+    level.merge("l1", -352.0, Double::sum);
+    run(600, "l1");
+    run(300, null);
+    run(800, "l2");
+    level.merge("l2", -55.0, Double::sum);
+    run(600, "l2");
+    where.put("kim", new double[] {3.0, 3.5});
+    where.put("jo", new double[] {1.5, 5.0});
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(codes(receiptOf("kim"))).doesNotContain("possible-hand-off");
+    assertThat(codes(receiptOf("jo"))).doesNotContain("possible-hand-off");
+    assertThat(receiptOf("kim").items()).extracting(ReceiptLine::sku).containsExactlyInAnyOrder("BAR", "COLA");
+    assertThat(receiptOf("jo").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+  }
+
+  @Test
+  void aShopperWalkingPastCloserToTheLaneIsNotChargedForThePickOfTheOneStandingThere() {
+    run(3000, null);
+    enter("ida");
+    enter("max");
+    StoreConfig.Lane l = store.lane("l2").orElseThrow();
+    where.put("ida", new double[] {l.position().x() + 0.5, l.position().y()});
+    where.put("max", new double[] {l.position().x() + 0.25, l.position().y() - 0.35});
+    run(1000, null);
+    // max walks along the shelf at 0.5 m/s, nearer the lane than ida, while ida's hand takes a bar
+    for (int i = 0; i < 7; i++) {
+      where.get("max")[1] += 0.1;
+      if (i == 4) {
+        level.merge("l2", -55.0, Double::sum);
+      }
+      run(200, "l2");
+    }
+    where.put("max", new double[] {3.0, 3.5});
+    run(4000, null);
+    exit("ida");
+    exit("max");
+    assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(receiptOf("max").items()).isEmpty();
+  }
+
+  @Test
   void aShelfEventThatResolvesAfterTheReceiptWasSentProducesAnAmendment() {
     run(3000, null);
     enter("lou");
