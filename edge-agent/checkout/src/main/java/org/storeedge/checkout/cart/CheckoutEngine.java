@@ -842,9 +842,18 @@ public final class CheckoutEngine {
    * @param identity how sure the cameras are that the track placing this shopper there is this
    *     shopper (see {@link ShopperObservation#identityConfidence()})
    */
-  private record Assoc(Session session, double distance, double probability, double hand, double identity) {
+  private record Assoc(Session session, double distance, double probability, double hand, double identity,
+      double speed) {
     Assoc(Session session, double distance, double probability, double hand) {
-      this(session, distance, probability, hand, 1);
+      this(session, distance, probability, hand, 1, Double.NaN);
+    }
+
+    Assoc withProbability(double p) {
+      return new Assoc(session, distance, p, hand, identity, speed);
+    }
+
+    Assoc withProbability(double p, double h) {
+      return new Assoc(session, distance, p, h, identity, speed);
     }
   }
 
@@ -873,9 +882,9 @@ public final class CheckoutEngine {
       double cap = Math.min(near.get(0).probability, UNSEEN_MAX_PROBABILITY);
       double rest = near.stream().skip(1).mapToDouble(Assoc::probability).sum();
       List<Assoc> capped = new ArrayList<>();
-      capped.add(new Assoc(near.get(0).session, near.get(0).distance, cap, -1));
+      capped.add(near.get(0).withProbability(cap, -1));
       for (Assoc a : near.subList(1, near.size())) {
-        capped.add(new Assoc(a.session, a.distance, rest > 0 ? a.probability * (1 - cap) / rest : 0, -1));
+        capped.add(a.withProbability(rest > 0 ? a.probability * (1 - cap) / rest : 0, -1));
       }
       return capped;
     }
@@ -911,7 +920,7 @@ public final class CheckoutEngine {
       }
     }
     Assoc a = fallback.get(0);
-    return List.of(new Assoc(a.session, a.distance, SOLE_SHOPPER_PROBABILITY, a.hand, a.identity));
+    return List.of(a.withProbability(SOLE_SHOPPER_PROBABILITY));
   }
 
   /** Who took it when the cameras had lost the only shopper inside and saw nobody else there. */
@@ -1082,16 +1091,14 @@ public final class CheckoutEngine {
       }
       // a hand seen in the lane makes its shopper a candidate even if the position is off (a long reach)
       if (d <= radius || (hands.containsKey(s.token) && d <= GAP_RADIUS_METERS)) {
-        double w = Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS))
-            * stillness(speed) * handFactor(hands, s.token);
-        raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0), identity));
+        double w = positionWeight(d, speed) * handFactor(hands, s.token);
+        raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0), identity, speed));
         total += w;
       }
     }
     final double norm = total;
     List<Assoc> out = raw.stream()
-        .map(a -> new Assoc(a.session, a.distance, norm > 0 ? maxProbability * a.probability / norm : 0, a.hand,
-            a.identity))
+        .map(a -> a.withProbability(norm > 0 ? maxProbability * a.probability / norm : 0))
         .sorted(Comparator.comparingDouble(Assoc::probability).reversed()).toList();
     if (out.size() > 1 && !hands.isEmpty()) {
       // the hand overrules a clear position: right for a reach past a neighbour, wrong when the
@@ -1105,8 +1112,7 @@ public final class CheckoutEngine {
       if (byPosition != out.get(0) && all > 0 && wp / all >= settings.reviewThreshold()) {
         List<Assoc> capped = new ArrayList<>(out);
         Assoc top = out.get(0);
-        capped.set(0, new Assoc(top.session, top.distance, Math.min(top.probability, UNSEEN_MAX_PROBABILITY), top.hand,
-            top.identity));
+        capped.set(0, top.withProbability(Math.min(top.probability, UNSEEN_MAX_PROBABILITY)));
         return capped;
       }
     }
@@ -1133,6 +1139,11 @@ public final class CheckoutEngine {
     }
     during.sort(null);
     return during.get(during.size() / 2);
+  }
+
+  /** How well where a shopper stood and how it moved fit taking from a lane {@code d} metres away. */
+  private static double positionWeight(double d, double speed) {
+    return Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS)) * stillness(speed);
   }
 
   /**
@@ -1215,6 +1226,9 @@ public final class CheckoutEngine {
       Map<String, Object> w = new LinkedHashMap<>();
       w.put("customerToken", a.session.token);
       w.put("distanceMeters", Json.round(a.distance, 2));
+      if (!Double.isNaN(a.speed)) {
+        w.put("speedMetersPerSecond", Json.round(a.speed, 2));
+      }
       if (a.hand >= 0) {
         w.put("handInLane", Json.round(a.hand, 3));
       }
