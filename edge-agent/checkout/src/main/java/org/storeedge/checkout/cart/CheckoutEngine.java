@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -69,6 +71,7 @@ public final class CheckoutEngine {
   private final Map<String, StoreConfig.Lane> lanes = new HashMap<>();
   private final List<StoreConfig.Gate> gates;
   private final LaneInventory inventory;
+  private final PickSpots spots;
   private final WeightModel model;
   private final CheckoutSettings settings;
   private final PendingActivity pending;
@@ -115,6 +118,7 @@ public final class CheckoutEngine {
     }
     this.gates = config.gates();
     this.inventory = inventory;
+    this.spots = new PickSpots(config);
     this.model = model;
     this.settings = settings;
     this.pending = pending;
@@ -695,6 +699,9 @@ public final class CheckoutEngine {
       return;
     }
     Assoc a = who.get(0);
+    if (a.hand != 0 && !(a.speed > STILL_SPEED) && who.stream().skip(1).allMatch(w -> w.distance > REACH_METERS)) {
+      learnSpot(a.session, lc, e);
+    }
     double conf = best.likelihood() * a.probability;
     a.session.add(best.sku(), best.count(), conf);
     a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
@@ -914,14 +921,51 @@ public final class CheckoutEngine {
     }
     long from = start - settings.presenceWindowBeforeMillis();
     long to = end + settings.presenceWindowAfterMillis();
+    Assoc a = fallback.get(0);
+    Set<String> checked = new HashSet<>();
     for (ShopperObservation o : anonymous) {
-      if (o.atMillis() >= from && o.atMillis() <= to && dist(o, lane.position()) <= settings.associationRadiusMeters()) {
+      if (o.atMillis() >= from && o.atMillis() <= to && dist(o, lane.position()) <= settings.associationRadiusMeters()
+          && checked.add(o.trackId()) && !couldBe(o.trackId(), a.session)) {
         return fallback;
       }
     }
-    Assoc a = fallback.get(0);
     return List.of(a.withProbability(SOLE_SHOPPER_PROBABILITY));
   }
+
+  /**
+   * Whether a track the cameras could not put a token on may be {@code s}'s shopper, seen on a
+   * new track before (or without) the token being handed over to it: it may unless it has since
+   * carried another token, or it was seen at some moment while one of the shopper's own tracks
+   * was seen more than {@link #ELSEWHERE_METERS} away (one person is not in two places; someone who
+   * walked in without checking in is not charged to the shopper they walked in with).
+   */
+  private boolean couldBe(String anonymousTrack, Session s) {
+    String later = tokenOfTrack.get(anonymousTrack);
+    if (later != null) {
+      return later.equals(s.token);
+    }
+    Set<String> own = tracksOfToken.getOrDefault(s.token, Set.of());
+    for (ShopperObservation o : anonymous) {
+      if (!o.trackId().equals(anonymousTrack)) {
+        continue;
+      }
+      for (String track : own) {
+        Deque<ShopperObservation> h = presence.get(track);
+        if (h == null) {
+          continue;
+        }
+        for (ShopperObservation p : h) {
+          if (Math.abs(p.atMillis() - o.atMillis()) <= SAME_MOMENT_MILLIS && dist(p, o) > ELSEWHERE_METERS) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private static final long SAME_MOMENT_MILLIS = 400;
+  private static final double ELSEWHERE_METERS = 1.2;
 
   /** Who took it when the cameras had lost the only shopper inside and saw nobody else there. */
   private static final double SOLE_SHOPPER_PROBABILITY = 0.95;
@@ -1070,12 +1114,15 @@ public final class CheckoutEngine {
     double total = 0;
     List<Session> candidates = new ArrayList<>(open.values());
     candidates.addAll(recentlyClosed);
+    // candidates are weighed by their distance to where takers stand, once that is learnt
+    Optional<StoreConfig.Position> spot = spots.spot(lane);
     for (Session s : candidates) {
       if (s.exitAt >= 0 && s.exitAt < start) {
         continue;
       }
       // the session's nearest member (a group has one track per member)
       double d = Double.POSITIVE_INFINITY;
+      double fromSpot = Double.POSITIVE_INFINITY;
       double identity = 1;
       double speed = Double.NaN;
       for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
@@ -1084,6 +1131,7 @@ public final class CheckoutEngine {
           double dt = trackDistance(h, lane.position(), from, to, start, end);
           if (dt < d) {
             d = dt;
+            fromSpot = spot.isPresent() ? trackDistance(h, spot.get(), from, to, start, end) : dt;
             identity = h.peekLast().identityConfidence();
             speed = trackSpeed(h, start, end);
           }
@@ -1091,7 +1139,7 @@ public final class CheckoutEngine {
       }
       // a hand seen in the lane makes its shopper a candidate even if the position is off (a long reach)
       if (d <= radius || (hands.containsKey(s.token) && d <= GAP_RADIUS_METERS)) {
-        double w = positionWeight(d, speed) * handFactor(hands, s.token);
+        double w = positionWeight(fromSpot, speed) * handFactor(hands, s.token);
         raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0), identity, speed));
         total += w;
       }
@@ -1139,6 +1187,32 @@ public final class CheckoutEngine {
     }
     during.sort(null);
     return during.get(during.size() / 2);
+  }
+
+  /** The only shopper at a lane took from it: where it stood (median over the active window) teaches the shelf's spot. */
+  private void learnSpot(Session s, ShelfEvent.LaneChange lc, ShelfEvent e) {
+    StoreConfig.Lane lane = lanes.get(lc.laneId());
+    long start = lc.timed() ? lc.startMillis() : e.startMillis();
+    long end = lc.timed() ? lc.endMillis() : e.endMillis();
+    List<Double> xs = new ArrayList<>();
+    List<Double> ys = new ArrayList<>();
+    for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
+      Deque<ShopperObservation> h = presence.get(track);
+      if (h == null) {
+        continue;
+      }
+      for (ShopperObservation o : h) {
+        if (o.atMillis() >= start && o.atMillis() <= end && dist(o, lane.position()) <= REACH_METERS) {
+          xs.add(o.x());
+          ys.add(o.y());
+        }
+      }
+    }
+    if (xs.size() >= MIN_SPEED_SAMPLES) {
+      xs.sort(null);
+      ys.sort(null);
+      spots.learn(lane.id(), xs.get(xs.size() / 2) - lane.position().x(), ys.get(ys.size() / 2) - lane.position().y());
+    }
   }
 
   /** How well where a shopper stood and how it moved fit taking from a lane {@code d} metres away. */

@@ -179,9 +179,12 @@ class CheckoutEngineTest {
   void aPickWhileTheCamerasHadLostTheShopperAndSawSomeoneWithoutATokenThereIsFlagged() {
     run(3000, null);
     enter("dave");
+    // someone who did not check in walks in with dave: both seen at once, metres apart
+    where.put(null, new double[] {3.0, 3.5});
+    run(2000, null);
     where.remove("dave");
     run(12_000, null);
-    where.put(null, new double[] {1.5, 2.2}); // a person the cameras cannot give a token, at lane l3
+    where.put(null, new double[] {1.5, 2.2}); // the person without a token, at lane l3
     level.merge("l3", -43.0, Double::sum);
     run(600, "l3");
     where.remove(null);
@@ -191,6 +194,25 @@ class CheckoutEngineTest {
     assertThat(r.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("BAR"));
     assertThat(r.needsReview()).isTrue();
     assertThat(r.reviewReasons()).extracting(ReviewReason::code).contains("low-confidence-line");
+  }
+
+  @Test
+  void aPickByATrackWithoutATokenWhileTheOnlyShopperWasLostIsThatShoppers() {
+    run(3000, null);
+    enter("dave");
+    where.remove("dave");
+    run(12_000, null);
+    // dave comes back on a new track the cameras could not give his token to (never seen
+    // anywhere at the same time as dave): it is dave
+    where.put(null, new double[] {1.5, 2.2});
+    level.merge("l3", -43.0, Double::sum);
+    run(600, "l3");
+    where.remove(null);
+    run(4000, null);
+    exit("dave");
+    Receipt r = receipts.get(0);
+    assertThat(r.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("BAR"));
+    assertThat(r.needsReview()).isFalse();
   }
 
   @Test
@@ -339,6 +361,33 @@ class CheckoutEngineTest {
     }
     where.put("max", new double[] {3.0, 3.5});
     run(4000, null);
+    exit("ida");
+    exit("max");
+    assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(receiptOf("max").items()).isEmpty();
+  }
+
+  @Test
+  void onceTheShelfTaughtWhereTakersStandABystanderCloserToTheLaneNoLongerTakesTheCharge() {
+    run(3000, null);
+    enter("eve");
+    // eve alone takes ten cans, standing 0.5 m in front of the shelf as shoppers do
+    for (int i = 0; i < PickSpots.MIN_SAMPLES; i++) {
+      interact("eve", "l1", -352.0);
+    }
+    enter("ida");
+    enter("max");
+    StoreConfig.Lane l = store.lane("l2").orElseThrow();
+    where.put("ida", new double[] {l.position().x() + 0.5, l.position().y()});
+    // max stands still right against the shelf beside the lane, nearer its position than ida
+    where.put("max", new double[] {l.position().x() + 0.15, l.position().y() + 0.1});
+    run(1000, null);
+    run(800, "l2");
+    level.merge("l2", -55.0, Double::sum);
+    run(600, "l2");
+    where.put("max", new double[] {3.0, 3.5});
+    run(4000, null);
+    exit("eve");
     exit("ida");
     exit("max");
     assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
