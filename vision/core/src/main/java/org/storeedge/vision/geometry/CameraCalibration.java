@@ -94,27 +94,38 @@ public record CameraCalibration(String cameraId, Homography imageToFloor, Point2
 
   /**
    * Image point of a standing person's feet for their box, pixels. With the vanishing point V:
-   * an upright figure's top edge is its bottom edge scaled about V by
-   * {@code rho = (top - V.y) / (bottom - V.y)}, so the bottom edge's ends are recovered from the
-   * box's left and right sides, and the foot is their midpoint.
+   * an upright figure's head edge is its foot edge scaled about V by
+   * {@code rho = (head row - V.y) / (foot row - V.y)} (> 1: the head is farther from V), so the
+   * foot edge's ends are recovered from the box's left and right sides, and the foot is their
+   * midpoint. The foot edge is the box edge nearer V: the bottom for a tilted camera (V below
+   * the picture), the top for a person below the centre of a camera looking steeply or straight
+   * down (V inside the picture, where the head points away from it). A box whose rows span V (a
+   * person right under a downward camera, seen from above) stands on its centre.
    */
   public Point2 footPixel(BoundingBox personBox) {
     double[] bc = personBox.footPoint();
     Point2 v = verticalVanishingPoint;
+    double top = personBox.y();
     double bottom = personBox.bottom();
-    if (v == null || Math.abs(bottom - v.y()) < 1e-6) {
+    if (v == null) {
       return new Point2(bc[0], bottom);
     }
-    double rho = (personBox.y() - v.y()) / (bottom - v.y());
-    if (!(rho > 0) || !Double.isFinite(rho)) {
-      return new Point2(bc[0], bottom); // the figure spans V (right under a downward camera)
+    boolean feetAtBottom = v.y() >= (top + bottom) / 2;
+    double near = feetAtBottom ? bottom : top;
+    double far = feetAtBottom ? top : bottom;
+    if (Math.abs(near - v.y()) < 1e-6) {
+      return new Point2(bc[0], (top + bottom) / 2);
+    }
+    double rho = (far - v.y()) / (near - v.y());
+    if (!(rho >= 1) || !Double.isFinite(rho)) {
+      return new Point2(bc[0], (top + bottom) / 2); // the figure spans V (right under a downward camera)
     }
     double left = personBox.x(), right = personBox.right();
-    // the box side is the bottom corner or the scaled top corner, whichever lies further out
+    // the box side is the foot corner or the scaled head corner, whichever lies further out
     double l = Math.max(left, v.x() + (left - v.x()) / rho);
     double r = Math.min(right, v.x() + (right - v.x()) / rho);
     double u = l <= r ? (l + r) / 2 : bc[0];
-    return new Point2(u, bottom);
+    return new Point2(u, near);
   }
 
   /** Floor position (metres) of a standing person's box. */

@@ -63,6 +63,31 @@ class SimulatedCameraTest {
   }
 
   @Test
+  void camerasLookingSteeplyOrStraightDownFindTheFeetToo() {
+    // a ceiling camera: the vanishing point is inside the picture, and a person below its centre
+    // has the head at the bottom of the box and the feet at the top
+    for (double pitch : new double[] {90, 75, 60}) {
+      SimulatedCamera down = new SimulatedCamera(
+          new CameraPose(5, 3, 3, 10, pitch, CameraPose.focalForHorizontalFov(320, 90), 320, 240));
+      CameraCalibration cal = down.calibration("c1");
+      Random rnd = new Random(3);
+      int checked = 0;
+      for (int i = 0; i < 2000; i++) {
+        double x = rnd.nextDouble() * 10, y = rnd.nextDouble() * 6;
+        Optional<BoundingBox> box = down.personBox(x, y);
+        if (box.isEmpty() || box.get().y() <= 0.5 || box.get().bottom() >= 239.5 || box.get().x() <= 0.5
+            || box.get().right() >= 319.5) {
+          continue;
+        }
+        assertThat(cal.footOnFloor(box.get()).distanceTo(new Point2(x, y)))
+            .as("pitch %.0f, person at %.2f, %.2f", pitch, x, y).isLessThan(0.01);
+        checked++;
+      }
+      assertThat(checked).isGreaterThan(100);
+    }
+  }
+
+  @Test
   void straightDownCameraHasItsVanishingPointAtTheCentre() {
     SimulatedCamera down = new SimulatedCamera(new CameraPose(5, 3, 3, 10, 90, 700, 1280, 720));
     Point2 est = CameraCalibration.estimateVerticalVanishingPoint(down.imageToFloor(), 1280, 720).orElseThrow();
