@@ -262,8 +262,9 @@ public final class CheckoutEngine {
   /**
    * Called when {@code s} closes: each time it stood side by side with another shopper (one of
    * them holding items), for {@link #HAND_OFF_MILLIS} or more while neither had a hand in a shelf
-   * (no lane changed near either of them then), items may have changed hands; both receipts are
-   * flagged. Side by side at a shelf while one of them takes something is a crowd, not a hand-off:
+   * (no lane changed near either of them then) and neither moved faster than
+   * {@link #HAND_OFF_MAX_SPEED} over that stretch, items may have changed hands; both receipts
+   * are flagged. Side by side at a shelf while one of them takes something is a crowd, not a hand-off:
    * a hand busy in a lane is not passing an item over.
    */
   private void checkHandOffs(Session s) {
@@ -288,8 +289,10 @@ public final class CheckoutEngine {
         continue;
       }
       for (Meeting m : en.getValue()) {
-        long free = longestFree(m.from, m.to, s.activity, other.activity);
-        if (free >= HAND_OFF_MILLIS) {
+        long[] stretch = longestFree(m.from, m.to, s.activity, other.activity);
+        long free = stretch[1] - stretch[0];
+        if (free >= HAND_OFF_MILLIS && !(speedOf(s, stretch[0], stretch[1]) > HAND_OFF_MAX_SPEED)
+            && !(speedOf(other, stretch[0], stretch[1]) > HAND_OFF_MAX_SPEED)) {
           s.handOffNoted.add(other.token);
           other.handOffNoted.add(s.token);
           Map<String, Object> ev = new LinkedHashMap<>();
@@ -310,8 +313,8 @@ public final class CheckoutEngine {
     s.meetings.clear();
   }
 
-  /** Longest stretch of [from, to] outside every window of {@code a} and {@code b} (each widened a little). */
-  static long longestFree(long from, long to, List<long[]> a, List<long[]> b) {
+  /** Longest stretch {start, end} of [from, to] outside every window of {@code a} and {@code b} (each widened a little). */
+  static long[] longestFree(long from, long to, List<long[]> a, List<long[]> b) {
     List<long[]> busy = new ArrayList<>();
     for (List<long[]> l : List.of(a, b)) {
       for (long[] w : l) {
@@ -321,22 +324,43 @@ public final class CheckoutEngine {
       }
     }
     busy.sort(Comparator.comparingLong(w -> w[0]));
-    long best = 0;
+    long[] best = {from, from};
     long cursor = from;
     for (long[] w : busy) {
-      if (w[0] > cursor) {
-        best = Math.max(best, Math.min(w[0], to) - cursor);
+      if (w[0] > cursor && Math.min(w[0], to) - cursor > best[1] - best[0]) {
+        best = new long[] {cursor, Math.min(w[0], to)};
       }
       cursor = Math.max(cursor, w[1]);
       if (cursor >= to) {
         break;
       }
     }
-    if (cursor < to) {
-      best = Math.max(best, to - cursor);
+    if (cursor < to && to - cursor > best[1] - best[0]) {
+      best = new long[] {cursor, to};
     }
     return best;
   }
+
+  /**
+   * How fast {@code s}'s shopper moved over [from, to]: the slowest of its tracks with enough
+   * observations then (see {@link #trackSpeed}); NaN when none has.
+   */
+  private double speedOf(Session s, long from, long to) {
+    double best = Double.NaN;
+    for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
+      Deque<ShopperObservation> h = presence.get(track);
+      if (h != null) {
+        double v = trackSpeed(h, from, to);
+        if (!Double.isNaN(v) && !(v >= best)) {
+          best = v;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Two people passing something over stand; shoppers strolling side by side pass nothing. */
+  private static final double HAND_OFF_MAX_SPEED = 0.2;
 
   /** A hand in a shelf is there a little before and after the weight shows it. */
   private static final long ACTIVITY_MARGIN_MILLIS = 500;

@@ -312,6 +312,26 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void shoppersStrollingSideBySideAreNotAHandOff() {
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    interact("jo", "l1", -352.0);
+    // side by side, one holding a can, drifting along together at 0.3 m/s for 4 s
+    where.put("jo", new double[] {3.0, 1.0});
+    where.put("kim", new double[] {3.3, 1.0});
+    for (int i = 0; i < 20; i++) {
+      where.get("jo")[1] += 0.06;
+      where.get("kim")[1] += 0.06;
+      run(200, null);
+    }
+    exit("jo");
+    exit("kim");
+    assertThat(codes(receiptOf("jo"))).doesNotContain("possible-hand-off");
+    assertThat(codes(receiptOf("kim"))).doesNotContain("possible-hand-off");
+  }
+
+  @Test
   void shoppersSideBySideWhileEachReachesIntoTheShelfAreACrowdNotAHandOff() {
     run(3000, null);
     enter("jo");
