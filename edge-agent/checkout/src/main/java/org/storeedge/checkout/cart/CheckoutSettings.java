@@ -34,7 +34,7 @@ public record CheckoutSettings(double associationRadiusMeters, double reviewThre
   public static final double DEFAULT_HAND_FALSE_RATE = 0.05;
 
   public static CheckoutSettings defaults() {
-    return new CheckoutSettings(1.5, 0.8, 1900, 1000, 500);
+    return new CheckoutSettings(1.5, 0.8, 1500, 1000, 500);
   }
 
   public CheckoutSettings withHandRates(double hit, double falseRate) {
