@@ -742,8 +742,8 @@ public final class CheckoutEngine {
     } else if (best.count() > 1 && sharedGrabPossible(who)) {
       flagAll(who.stream().filter(w -> w == a || w.distance <= SHARED_GRAB_METERS
           || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList(), best.count() + " x " + best.sku()
-          + " taken at lane " + lc.laneId() + " in one movement while another shopper within reach may have had a "
-          + "hand there unseen; charged to " + a.session.token, evidence(e, lc, who, cands));
+          + " taken at lane " + lc.laneId() + " in one movement while another shopper standing within reach may "
+          + "have had a hand there too; charged to " + a.session.token, evidence(e, lc, who, cands));
     } else if (a.probability < settings.reviewThreshold() && who.size() > 1) {
       flagAmbiguous(who, "pick of " + best.count() + " x " + best.sku() + " at lane " + lc.laneId()
           + " charged to " + a.session.token + " with probability " + Json.round(a.probability, 3),
@@ -755,15 +755,21 @@ public final class CheckoutEngine {
   }
 
   /**
-   * Several units left a lane at once and a hand source is live: the one whose hand was seen may
-   * not have taken them all if another shopper within reach, whose hand was not seen, stood there
-   * too (two hands in one lane within a second look like one grab on the load cell).
+   * Several units left a lane at once: the shopper charged may not have taken them all if another
+   * shopper stood within reach (two hands in one lane within a second look like one grab on the
+   * load cell). With a live hand source, when that shopper's hand was not seen there; without
+   * one, when that shopper was standing still and at least a little likely to be the taker.
    */
   private boolean sharedGrabPossible(List<Assoc> who) {
-    if (who.size() < 2 || who.get(0).hand < 0) {
+    if (who.size() < 2) {
       return false;
     }
     Assoc other = who.get(1);
+    if (who.get(0).hand < 0) {
+      // no hand source: a second shopper standing within reach may have had a hand in the lane too
+      return other.distance <= SHARED_GRAB_METERS && !(other.speed > STILL_SPEED)
+          && other.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY;
+    }
     return other.distance <= SHARED_GRAB_METERS && other.hand < 0.5;
   }
 

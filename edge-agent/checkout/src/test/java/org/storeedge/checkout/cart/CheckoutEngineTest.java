@@ -311,6 +311,32 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void withoutHandsSeveralUnitsAtOnceWithAShopperStandingWithinReachAreFlaggedOneUnitIsNot() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane("l2", 0.5, 0));
+    where.put("jo", offLane("l2", 0.5, 0.6)); // still, in front of the neighbouring lane
+    run(1000, null);
+    run(800, "l2");
+    level.merge("l2", -55.0, Double::sum);
+    run(600, "l2");
+    run(3000, null);
+    run(800, "l2");
+    level.merge("l2", -110.0, Double::sum); // two bars in one movement: maybe two hands
+    run(600, "l2");
+    run(3000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(3));
+    // the single bar is charged to kim without doubt; the two bars name both of them
+    List<String> kimDoubts = receiptOf("kim").reviewReasons().stream()
+        .filter(r -> r.code().equals("ambiguous-shopper")).map(ReviewReason::message).toList();
+    assertThat(kimDoubts).singleElement().satisfies(m -> assertThat(m).startsWith("2 x CANDY"));
+    assertThat(codes(receiptOf("jo"))).contains("ambiguous-shopper");
+  }
+
+  @Test
   void shoppersStrollingSideBySideAreNotAHandOff() {
     run(3000, null);
     enter("jo");
