@@ -227,25 +227,28 @@ public final class CheckoutEngine {
       // standing still side by side, away from the gates (queues there are not hand-offs)
       boolean close = dist(last, o) <= HAND_OFF_DISTANCE_METERS && standingStill(o) && standingStill(last)
           && !nearGate(o);
+      List<Meeting> eps = me.meetings.get(other.token);
+      Meeting ongoing = eps == null || eps.isEmpty() ? null : eps.get(eps.size() - 1);
       if (!close) {
-        me.closeToMillis.remove(other.token);
+        if (ongoing != null) {
+          ongoing.open = false;
+        }
         continue;
       }
-      long since = me.closeToMillis.computeIfAbsent(other.token, k -> o.atMillis());
-      List<Meeting> eps = me.meetings.computeIfAbsent(other.token, k -> new ArrayList<>());
-      Meeting ongoing = eps.isEmpty() ? null : eps.get(eps.size() - 1);
-      if (ongoing != null && ongoing.from == since) {
+      if (ongoing != null && ongoing.open) {
         ongoing.to = o.atMillis();
-      } else if (eps.size() < MAX_MEETINGS_PER_PAIR) {
-        eps.add(new Meeting(since, o.atMillis(), o.x(), o.y()));
+      } else if (eps == null || eps.size() < MAX_MEETINGS_PER_PAIR) {
+        me.meetings.computeIfAbsent(other.token, k -> new ArrayList<>())
+            .add(new Meeting(o.atMillis(), o.atMillis(), o.x(), o.y()));
       }
     }
   }
 
-  /** Two shoppers standing side by side: from, to (store millis) and where. */
+  /** Two shoppers standing side by side: from, to (store millis), where, and whether it goes on. */
   private static final class Meeting {
     final long from;
     long to;
+    boolean open = true;
     final double x;
     final double y;
 
@@ -663,7 +666,6 @@ public final class CheckoutEngine {
     }
     out.put("hands", hands);
     for (Session other : open.values()) {
-      other.closeToMillis.remove(token);
       other.meetings.remove(token);
     }
     return out;
@@ -1411,7 +1413,6 @@ public final class CheckoutEngine {
     final List<ReviewReason> reasons = new ArrayList<>();
     final Set<String> touched = new LinkedHashSet<>();
     final Set<String> faultLanesNoted = new LinkedHashSet<>();
-    final Map<String, Long> closeToMillis = new HashMap<>();
     final Set<String> handOffNoted = new LinkedHashSet<>();
     /** Times this shopper stood side by side with another (by the other's token), see checkHandOffs. */
     final Map<String, List<Meeting>> meetings = new HashMap<>();

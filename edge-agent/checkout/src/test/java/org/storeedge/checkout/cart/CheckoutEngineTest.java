@@ -69,13 +69,17 @@ class CheckoutEngineTest {
     }
   }
 
-  private void interact(String token, String lane, double grams) {
-    StoreConfig.Lane l = store.lane(lane).orElseThrow();
-    where.put(token, new double[] {l.position().x() + 0.5, l.position().y()});
-    run(1000, null);
+  /** A hand on {@code lane} for 0.8 s, then {@code grams} move, and the hand stays 0.6 s more. */
+  private void handMoves(String lane, double grams) {
     run(800, lane);
     level.merge(lane, grams, Double::sum);
     run(600, lane);
+  }
+
+  private void interact(String token, String lane, double grams) {
+    where.put(token, offLane(lane, 0.5, 0));
+    run(1000, null);
+    handMoves(lane, grams);
     run(4000, null);
   }
 
@@ -318,13 +322,9 @@ class CheckoutEngineTest {
     where.put("kim", offLane("l2", 0.5, 0));
     where.put("jo", offLane("l2", 0.5, 0.6)); // still, in front of the neighbouring lane
     run(1000, null);
-    run(800, "l2");
-    level.merge("l2", -55.0, Double::sum);
-    run(600, "l2");
+    handMoves("l2", -55.0);
     run(3000, null);
-    run(800, "l2");
-    level.merge("l2", -110.0, Double::sum); // two bars in one movement: maybe two hands
-    run(600, "l2");
+    handMoves("l2", -110.0); // two bars in one movement: maybe two hands
     run(3000, null);
     exit("kim");
     exit("jo");
@@ -369,13 +369,9 @@ class CheckoutEngineTest {
     run(1000, null);
     // kim, holding a bar, takes a can, then jo a caramel bar right beside: 4 s side by side, but
     // a hand of one of them is in the shelf all along
-    run(800, "l1");
-    level.merge("l1", -352.0, Double::sum);
-    run(600, "l1");
+    handMoves("l1", -352.0);
     run(300, null);
-    run(800, "l2");
-    level.merge("l2", -55.0, Double::sum);
-    run(600, "l2");
+    handMoves("l2", -55.0);
     where.put("kim", new double[] {3.0, 3.5});
     where.put("jo", new double[] {1.5, 5.0});
     run(3000, null);
@@ -437,9 +433,7 @@ class CheckoutEngineTest {
     // max stands still right against the shelf beside the lane, nearer its position than ida
     where.put("max", offLane("l2", 0.15, 0.1));
     run(1000, null);
-    run(800, "l2");
-    level.merge("l2", -55.0, Double::sum);
-    run(600, "l2");
+    handMoves("l2", -55.0);
     idaPaysNotMax();
   }
 
@@ -475,13 +469,9 @@ class CheckoutEngineTest {
     StoreConfig.Lane l = store.lane("l1").orElseThrow();
     where.put("max", new double[] {l.position().x() + 0.5, l.position().y()});
     run(1000, null);
-    run(800, "l1");
-    level.merge("l1", -2 * 352.0, Double::sum);
-    run(600, "l1");
+    handMoves("l1", -2 * 352.0);
     run(2000, null); // the first change is reported; the shelf event is still open
-    run(800, "l1");
-    level.merge("l1", -352.0, Double::sum);
-    run(600, "l1");
+    handMoves("l1", -352.0);
     run(4000, null);
     exit("max");
     assertThat(events).as("both grabs fall into one shelf event").hasSize(1);
@@ -513,14 +503,11 @@ class CheckoutEngineTest {
    * lane while the load moved.
    */
   private void crowdedGrab(String front, String beside, String lane, double grams, String... hands) {
-    StoreConfig.Lane l = store.lane(lane).orElseThrow();
-    where.put(front, new double[] {l.position().x() + 0.5, l.position().y()});
-    where.put(beside, new double[] {l.position().x() + 0.5, l.position().y() + 0.55});
+    where.put(front, offLane(lane, 0.5, 0));
+    where.put(beside, offLane(lane, 0.5, 0.55));
     run(1000, null);
     long handIn = t;
-    run(800, lane);
-    level.merge(lane, grams, Double::sum);
-    run(600, lane);
+    handMoves(lane, grams);
     for (String who : hands) {
       engine().onHandInLane(new HandInLane("trk-" + who, who, lane, handIn, t, 0.9));
     }
@@ -640,9 +627,7 @@ class CheckoutEngineTest {
     // jo's hand was in the lane for a moment, well before kim's hand moved the load
     engine().onHandInLane(new HandInLane("trk-jo", "jo", "l2", t - 900, t - 700, 0.9));
     run(1500, null);
-    run(800, "l2");
-    level.merge("l2", -55.0, Double::sum);
-    run(600, "l2");
+    handMoves("l2", -55.0);
     run(4000, null);
     exit("kim");
     exit("jo");

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.storeedge.config.StoreConfig.Position;
 import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.core.json.Json;
 import org.storeedge.simulator.GroundTruth;
 import org.storeedge.simulator.SimulatedStore;
 
@@ -106,7 +107,7 @@ final class IdentityAudit {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("observationsWithToken", withToken);
     m.put("rightToken", right);
-    m.put("rightShare", withToken == 0 ? 0 : Math.round(1000.0 * right / withToken) / 1000.0);
+    m.put("rightShare", withToken == 0 ? 0 : Json.round((double) right / withToken, 3));
     m.put("wrongFromGateBinding", wrongGate);
     m.put("wrongFromHandOver", wrongHandOver);
     m.put("wrongAfterSwap", wrongSwap);
@@ -117,8 +118,8 @@ final class IdentityAudit {
     java.util.List<Double> e = new java.util.ArrayList<>(nearestErrors);
     e.sort(null);
     if (!e.isEmpty()) {
-      m.put("metresToNearestShopperP50", Math.round(100 * e.get(e.size() / 2)) / 100.0);
-      m.put("metresToNearestShopperP90", Math.round(100 * e.get(e.size() * 9 / 10)) / 100.0);
+      m.put("metresToNearestShopperP50", Json.round(e.get(e.size() / 2), 2));
+      m.put("metresToNearestShopperP90", Json.round(e.get(e.size() * 9 / 10), 2));
     }
     m.put("observationsWithoutToken", withoutToken);
     m.put("withoutTokenButShopperThere", withoutTokenButShopperThere);
