@@ -106,7 +106,8 @@ public final class ConfigSchema {
       required("gates", "list of maps", "at least 1 entry", "Entry and exit gates where shoppers check in and out."),
       optional("sync", "map", "{}", "see `sync`", "Cloud uplink over MQTT; absent means all defaults (no broker, no uplink)."),
       optional("storage", "map", "{}", "see `storage`", "Local storage of the outbox."),
-      optional("cameras", "list of maps", "[]", "see `cameras[]`", "Cameras that watch the store floor; each runs a vision pipeline.")), Map.of());
+      optional("cameras", "list of maps", "[]", "see `cameras[]`", "Cameras that watch the store floor; each runs a vision pipeline."),
+      optional("checkout", "map", "{}", "see `checkout`", "The store's checkout policy: when a receipt goes to review, who pays for a handed-over item.")), Map.of());
 
   public static final Section STORE = new Section("store", "Store", List.of(
       required("id", "string", "`" + ID_CHARSET + "`", "Store id; part of every MQTT topic and receipt."),
@@ -186,6 +187,16 @@ public final class ConfigSchema {
       optional("maxBytes", "size", "1GiB", ">= 1MiB; bytes or a number with B, kB, KB, MB, GB, TB, KiB, MiB, GiB, TiB",
           "Cap on the outbox size on disk.")), Map.of());
 
+  public static final Section CHECKOUT = new Section("checkout", "Checkout", List.of(
+      optional("reviewThreshold", "number", "0.8", "0.5 to 0.99",
+          "A receipt line charged with a lower probability (who took it, what, how many) flags the receipt for review. "
+          + "Higher: more reviews, fewer wrong charges nobody looked at; lower: the reverse."),
+      optional("handOffs", "string", "review", "`review` or `taker-pays`",
+          "`review`: two shoppers who may have passed an item over (standing side by side, or hands meeting) get both "
+          + "receipts flagged; the item stays with whoever took it from the shelf until a reviewer moves it. "
+          + "`taker-pays`: whoever takes an item from a shelf pays for it, whoever walks out with it (say so at the door); "
+          + "hand-offs flag nothing.")), Map.of());
+
   /** Largest pixel coordinate accepted in a camera calibration. */
   public static final double MAX_IMAGE_COORDINATE = 10000;
 
@@ -225,7 +236,7 @@ public final class ConfigSchema {
 
   /** Every section, in the order of the reference. */
   public static List<Section> sections() {
-    return List.of(ROOT, STORE, PRODUCT, SHELF, LANE, POSITION, DEVICE, GATE, SYNC, TLS, CREDENTIALS, STORAGE, CAMERA, CALIBRATION, HANDS, SHELF_FACE);
+    return List.of(ROOT, STORE, PRODUCT, SHELF, LANE, POSITION, DEVICE, GATE, SYNC, TLS, CREDENTIALS, STORAGE, CHECKOUT, CAMERA, CALIBRATION, HANDS, SHELF_FACE);
   }
 
   /** Every documented key path, e.g. {@code shelves[].lanes[].capacity}, by section. */

@@ -21,7 +21,8 @@ public record StoreConfig(
     List<Gate> gates,
     Sync sync,
     Storage storage,
-    List<Camera> cameras) {
+    List<Camera> cameras,
+    Checkout checkout) {
 
   public StoreConfig {
     catalog = List.copyOf(catalog);
@@ -29,22 +30,39 @@ public record StoreConfig(
     devices = List.copyOf(devices);
     gates = List.copyOf(gates);
     cameras = cameras == null ? List.of() : List.copyOf(cameras);
+    checkout = checkout == null ? Checkout.defaults() : checkout;
+  }
+
+  /** A store with the default checkout policy. */
+  public StoreConfig(String source, StoreInfo store, List<Product> catalog, List<Shelf> shelves,
+      List<Device> devices, List<Gate> gates, Sync sync, Storage storage, List<Camera> cameras) {
+    this(source, store, catalog, shelves, devices, gates, sync, storage, cameras, Checkout.defaults());
   }
 
   /** A store without cameras. */
   public StoreConfig(String source, StoreInfo store, List<Product> catalog, List<Shelf> shelves,
       List<Device> devices, List<Gate> gates, Sync sync, Storage storage) {
-    this(source, store, catalog, shelves, devices, gates, sync, storage, List.of());
+    this(source, store, catalog, shelves, devices, gates, sync, storage, List.of(), Checkout.defaults());
   }
 
   /** This config with {@code storage} replaced, e.g. to put the demo's database in a temp dir. */
   public StoreConfig withStorage(Storage storage) {
-    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage, cameras);
+    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage, cameras, checkout);
   }
 
   /** This config with {@code sync} replaced, e.g. to point the demo at another broker. */
   public StoreConfig withSync(Sync sync) {
-    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage, cameras);
+    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage, cameras, checkout);
+  }
+
+  /** This config with {@code shelves} replaced (a planogram change); everything else kept. */
+  public StoreConfig withShelves(List<Shelf> shelves) {
+    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage, cameras, checkout);
+  }
+
+  /** This config with {@code checkout} replaced, e.g. to score another policy. */
+  public StoreConfig withCheckout(Checkout checkout) {
+    return new StoreConfig(source, store, catalog, shelves, devices, gates, sync, storage, cameras, checkout);
   }
 
   public Map<String, Product> productsBySku() {
@@ -225,4 +243,67 @@ public record StoreConfig(
    * @param maxBytes cap on the outbox size on disk, bytes
    */
   public record Storage(Path database, long maxBytes) {}
+
+  /**
+   * The store's checkout policy.
+   *
+   * @param reviewThreshold a receipt line charged with a lower probability (who took it, what and
+   *     how many) flags the receipt for review; higher means more reviews and fewer silent errors
+   * @param handOffs what an item passed from one shopper to another means for the receipts
+   */
+  public record Checkout(double reviewThreshold, HandOffPolicy handOffs) {
+    public static final double DEFAULT_REVIEW_THRESHOLD = 0.8;
+
+    public Checkout {
+      if (!(reviewThreshold >= MIN_REVIEW_THRESHOLD && reviewThreshold <= MAX_REVIEW_THRESHOLD)) {
+        throw new IllegalArgumentException("reviewThreshold must be " + MIN_REVIEW_THRESHOLD + " to "
+            + MAX_REVIEW_THRESHOLD + " (got " + reviewThreshold + ")");
+      }
+      if (handOffs == null) {
+        throw new IllegalArgumentException("handOffs is required");
+      }
+    }
+
+    public static final double MIN_REVIEW_THRESHOLD = 0.5;
+    public static final double MAX_REVIEW_THRESHOLD = 0.99;
+
+    public static Checkout defaults() {
+      return new Checkout(DEFAULT_REVIEW_THRESHOLD, HandOffPolicy.REVIEW);
+    }
+  }
+
+  /** What the checkout does about items that may have changed hands between shoppers. */
+  public enum HandOffPolicy {
+    /**
+     * The shopper who walks out with an item pays for it: where two shoppers may have passed
+     * something over (nothing on a shelf changed), both receipts are flagged for review; the item
+     * stays on the receipt of the one who took it from the shelf until a reviewer moves it.
+     */
+    REVIEW("review"),
+    /**
+     * The shopper who takes an item from a shelf pays for it, whoever walks out with it (the store
+     * says so at the door). Hand-offs are not looked for and flag nothing.
+     */
+    TAKER_PAYS("taker-pays");
+
+    private final String yaml;
+
+    HandOffPolicy(String yaml) {
+      this.yaml = yaml;
+    }
+
+    /** How the policy is written in a store file. */
+    public String yaml() {
+      return yaml;
+    }
+
+    public static Optional<HandOffPolicy> fromYaml(String text) {
+      for (HandOffPolicy p : values()) {
+        if (p.yaml.equals(text)) {
+          return Optional.of(p);
+        }
+      }
+      return Optional.empty();
+    }
+  }
 }

@@ -200,13 +200,15 @@ public final class StoreConfigLoader {
       Set<String> laneIds = new HashSet<>();
       shelves.forEach(sh -> sh.lanes().forEach(l -> laneIds.add(l.id())));
       List<Camera> cameras = cameras(top, laneIds);
+      Val<Obj> checkoutObj = top.obj("checkout", ConfigSchema.CHECKOUT);
+      StoreConfig.Checkout checkout = checkoutObj.ok() ? checkout(checkoutObj.get()) : null;
       for (Device d : devices) {
         validateDevice(d);
       }
-      if (r.hasProblems() || store == null || sync == null || storage == null) {
+      if (r.hasProblems() || store == null || sync == null || storage == null || checkout == null) {
         return null;
       }
-      return new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage, cameras);
+      return new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage, cameras, checkout);
     }
 
     private void validateDevice(Device d) {
@@ -790,6 +792,27 @@ public final class StoreConfigLoader {
 
     private static <T> Optional<T> opt(Val<T> v) {
       return Optional.ofNullable(v.get());
+    }
+
+    // ---- checkout ----
+
+    private StoreConfig.Checkout checkout(Obj o) {
+      Val<Double> threshold = o.number("reviewThreshold");
+      if (threshold.ok() && !(threshold.get() >= StoreConfig.Checkout.MIN_REVIEW_THRESHOLD
+          && threshold.get() <= StoreConfig.Checkout.MAX_REVIEW_THRESHOLD)) {
+        threshold.reject("must be " + StoreConfig.Checkout.MIN_REVIEW_THRESHOLD + " to "
+            + StoreConfig.Checkout.MAX_REVIEW_THRESHOLD + " (the probability below which a receipt line goes to review)");
+        threshold = threshold.invalid();
+      }
+      Val<String> handOffs = o.text("handOffs");
+      StoreConfig.HandOffPolicy policy = null;
+      if (handOffs.ok()) {
+        policy = StoreConfig.HandOffPolicy.fromYaml(handOffs.get()).orElse(null);
+        if (policy == null) {
+          handOffs.reject("must be review or taker-pays");
+        }
+      }
+      return threshold.ok() && policy != null ? new StoreConfig.Checkout(threshold.get(), policy) : null;
     }
 
     // ---- storage ----

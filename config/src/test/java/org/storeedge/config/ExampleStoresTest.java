@@ -35,6 +35,23 @@ class ExampleStoresTest {
   }
 
   @Test
+  void everyExampleStoreLoadsAndTheCornerMarketStatesItsPolicy() throws Exception {
+    List<Path> files;
+    try (var l = java.nio.file.Files.list(EXAMPLES)) {
+      files = l.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(files).extracting(f -> f.getFileName().toString())
+        .contains("demo-store.yaml", "candy-wall.yaml", "corner-market.yaml", "gateway-hx711-opcua.yaml");
+    for (Path f : files) {
+      assertThat(new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(f).lanes()).as(f.toString()).isNotEmpty();
+    }
+    StoreConfig corner = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(EXAMPLES.resolve("corner-market.yaml"));
+    assertThat(corner.checkout()).isEqualTo(StoreConfig.Checkout.defaults());
+    assertThat(corner.gates()).hasSize(1);
+    assertThat(corner.lanes()).hasSize(20);
+  }
+
+  @Test
   void demoStoreValuesRoundTrip() throws Exception {
     Path file = EXAMPLES.resolve("demo-store.yaml");
     StoreConfig c = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(file);

@@ -80,6 +80,7 @@ class ReferenceDocTest {
           keepAliveSeconds: 1
           sessionExpirySeconds: 1
         storage: { database: x.db, maxBytes: 1GiB }
+        checkout: { reviewThreshold: 0.9, handOffs: taker-pays }
         cameras:
           - id: c
             type: t

@@ -109,9 +109,9 @@ class StoreConfigLoaderProblemsTest {
   @Test
   void theTopLevelMustBeAMapWithTheRequiredSections() {
     assertThat(problems("- store\n- catalog\n")).containsExactly(
-        "store.yaml:1:1: a store file must be a map with keys store, catalog, shelves, devices, gates, sync, storage, cameras (got: a list)");
+        "store.yaml:1:1: a store file must be a map with keys store, catalog, shelves, devices, gates, sync, storage, cameras, checkout (got: a list)");
     assertThat(problems("stores: {}\n")).containsExactly(
-        "store.yaml:1:1: stores: unknown key (expected one of: store, catalog, shelves, devices, gates, sync, storage, cameras)",
+        "store.yaml:1:1: stores: unknown key (expected one of: store, catalog, shelves, devices, gates, sync, storage, cameras, checkout)",
         "store.yaml:1:1: store: is required",
         "store.yaml:1:1: catalog: is required",
         "store.yaml:1:1: shelves: is required",
@@ -293,6 +293,26 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:13:22: storage.maxBytes: must be a size such as 512MiB (got: a map)");
     assertThat(problems(Stores.MINIMAL + "storage: { maxBytes: 1.5 }\n")).containsExactly(
         "store.yaml:13:22: storage.maxBytes: must be a size in bytes or a number with B, kB, KB, MB, GB, TB, KiB, MiB, GiB or TiB (got: 1.5)");
+  }
+
+  @Test
+  void checkoutPolicyIsReadWithDefaults() throws Exception {
+    assertThat(loader.parse("s.yaml", Stores.MINIMAL, dir).checkout()).isEqualTo(StoreConfig.Checkout.defaults());
+    assertThat(StoreConfig.Checkout.defaults())
+        .isEqualTo(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW));
+    StoreConfig c = loader.parse("s.yaml", Stores.MINIMAL + "checkout: { reviewThreshold: 0.9, handOffs: taker-pays }\n", dir);
+    assertThat(c.checkout()).isEqualTo(new StoreConfig.Checkout(0.9, StoreConfig.HandOffPolicy.TAKER_PAYS));
+    assertThat(c.withStorage(c.storage()).checkout()).isEqualTo(c.checkout());
+  }
+
+  @Test
+  void checkoutPolicyProblemsAreReportedWithTheirPlace() {
+    assertThat(problems(Stores.MINIMAL + "checkout: { reviewThreshold: 0.3, handOffs: giver-pays }\n")).containsExactly(
+        "store.yaml:13:30: checkout.reviewThreshold: must be 0.5 to 0.99 (the probability below which a receipt line goes to review) (got: 0.3)",
+        "store.yaml:13:45: checkout.handOffs: must be review or taker-pays (got: giver-pays)");
+    assertThat(problems(Stores.MINIMAL + "checkout: { reviewThreshold: high, handoffs: review }\n")).containsExactly(
+        "store.yaml:13:30: checkout.reviewThreshold: must be a number (got: high)",
+        "store.yaml:13:36: checkout.handoffs: unknown key (expected one of: reviewThreshold, handOffs)");
   }
 
   @Test

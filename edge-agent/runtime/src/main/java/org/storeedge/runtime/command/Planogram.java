@@ -111,7 +111,6 @@ public record Planogram(List<Assignment> lanes) {
       }
       shelves.add(new StoreConfig.Shelf(s.id(), s.device(), ls));
     }
-    return new StoreConfig(config.source(), config.store(), config.catalog(), shelves, config.devices(), config.gates(),
-        config.sync(), config.storage());
+    return config.withShelves(shelves);
   }
 }
