@@ -37,6 +37,30 @@ public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
     return shoppers.stream().collect(Collectors.toMap(Shopper::token, Shopper::cart, (a, b) -> a, TreeMap::new));
   }
 
+  /**
+   * Carts by customer token as a store whose taker pays charges them: an item handed to another
+   * shopper stays on the giver's cart, unless the receiver put it back on a shelf (then nobody
+   * pays for it).
+   */
+  public SortedMap<String, SortedMap<String, Integer>> takenCarts() {
+    Map<String, Map<String, Integer>> m = new TreeMap<>();
+    carts().forEach((k, v) -> m.put(k, new TreeMap<>(v)));
+    for (HandOff h : handOffs.stream().sorted(Comparator.comparing(HandOff::at)).toList()) {
+      Map<String, Integer> to = m.computeIfAbsent(h.toToken(), k -> new TreeMap<>());
+      int back = Math.min(h.qty(), Math.max(0, to.getOrDefault(h.sku(), 0)));
+      if (back > 0) {
+        to.merge(h.sku(), -back, Integer::sum);
+        m.computeIfAbsent(h.fromToken(), k -> new TreeMap<>()).merge(h.sku(), back, Integer::sum);
+      }
+    }
+    SortedMap<String, SortedMap<String, Integer>> out = new TreeMap<>();
+    m.forEach((k, v) -> {
+      v.values().removeIf(q -> q == 0);
+      out.put(k, java.util.Collections.unmodifiableSortedMap(new TreeMap<>(v)));
+    });
+    return out;
+  }
+
   /** Every shelf interaction of every shopper, in order of hand-on time. Hand-offs are not in here. */
   public List<Action> actions() {
     return shoppers.stream().flatMap(s -> s.actions().stream())

@@ -211,6 +211,26 @@ class HardCaseScenarioTest {
   }
 
   @Test
+  void whereTheTakerPaysAHandedOverItemStaysOnTheGiversCart() throws Exception {
+    Scenario s = ScenarioLoader.parse("s.yaml", """
+        seed: 4
+        shoppers:
+          - token: a
+            enterAt: 0
+            exitAt: 60
+            actions:
+              - { at: 10, take: a1, qty: 2 }
+              - { at: 20, give: COLA-330, qty: 2, to: b }
+          - { token: b, enterAt: 0, exitAt: 60, actions: [ { at: 40, take: b1 } ] }
+        """, store);
+    GroundTruth t = new SimulatedStore(store, s, new VirtualScheduler(T0)).groundTruth();
+    assertThat(t.carts().get("a")).isEmpty();
+    assertThat(t.carts().get("b")).containsOnlyKeys("COLA-330", "CHOC-100").containsEntry("COLA-330", 2);
+    assertThat(t.takenCarts().get("a")).containsExactly(java.util.Map.entry("COLA-330", 2));
+    assertThat(t.takenCarts().get("b")).containsExactly(java.util.Map.entry("CHOC-100", 1));
+  }
+
+  @Test
   void aReceivedItemCanBePutBackByTheReceiverAndAGroupSharesHoldings() throws Exception {
     Scenario s = ScenarioLoader.parse("s.yaml", """
         seed: 4
@@ -234,6 +254,9 @@ class HardCaseScenarioTest {
     assertThat(t.shopper("a").orElseThrow().cart()).isEmpty();
     assertThat(t.shopper("b").orElseThrow().cart()).isEmpty();
     assertThat(t.handOffs()).hasSize(1);
+    // where the taker pays, the can put back costs nobody anything either
+    assertThat(t.takenCarts()).containsEntry("a", java.util.Collections.emptySortedMap())
+        .containsEntry("b", java.util.Collections.emptySortedMap());
     // the put-back returns the very can that was handed over
     assertThat(t.shopper("b").orElseThrow().actions().get(0).unitGrams()).isEqualTo(t.handOffs().get(0).unitGrams());
   }

@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
     try (GatewayRuntime runtime = GatewayRuntime.start(new GatewayRuntime.Options(config, cfg, hardware, keys,
-        healthTimeout, DetectorSettings.defaults(), CheckoutSettings.defaults()))) {
+        healthTimeout, DetectorSettings.defaults(), CheckoutSettings.forStore(cfg.checkout())))) {
       // the JVM halts when the hooks return: hold it until the uplink, agent and databases are closed
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();

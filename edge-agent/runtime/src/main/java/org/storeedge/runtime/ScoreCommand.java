@@ -143,8 +143,8 @@ final class ScoreCommand implements Callable<Integer> {
         "", pct(all.latency, 0.5), pct(all.latency, 0.99));
     out.println("lat: exit to receipt closed, store (virtual) milliseconds; silent: wrong units on receipts not flagged"
         + " for review");
-    out.printf("exit to receipt over 2 s (store time): %d of %d receipts%n",
-        all.latency.stream().filter(x -> x > 2000).count(), all.latency.size());
+    out.printf("exit to receipt over 2 s (store time): %d of %d receipts; amendments (later evidence, sent apart): %d%n",
+        all.latency.stream().filter(x -> x > 2000).count(), all.latency.size(), all.amendments);
     if (!all.reasons.isEmpty()) {
       out.println("receipts flagged, by review reason (a receipt may have several): " + all.reasons);
       out.println("  of them right as they stood (needless reviews), by reason: " + all.reasonsOnExact);
@@ -174,6 +174,7 @@ final class ScoreCommand implements Callable<Integer> {
     List<Long> lat = new ArrayList<>(r.exitToReceiptMillis());
     lat.sort(null);
     all.latency.addAll(lat);
+    all.amendments += r.receipts().stream().filter(x -> x.amends() != null).count();
     out.printf("%-36s %5d %6d %7.4f %7.4f %7.4f %6.3f %6.3f %6d %6.3f %6.3f %7.4f %7.4f %7d %7d%n", trim(name),
         s.customers(), s.truthUnits(), s.precision(), s.recall(), s.f1(), s.exactRate(), s.reviewRate(),
         s.silentWrongUnits(), e.precision(), e.recall(), e.skuCountPrecision(), e.skuCountRecall(), pct(lat, 0.5),
@@ -209,6 +210,7 @@ final class ScoreCommand implements Callable<Integer> {
     long receipts;
     long silent;
     final List<Long> latency = new ArrayList<>();
+    long amendments;
     final Map<String, Integer> reasons = new java.util.TreeMap<>();
     final Map<String, Integer> reasonsOnExact = new java.util.TreeMap<>();
 

@@ -80,6 +80,8 @@ public final class CheckoutEngine {
   private final Map<String, Session> open = new LinkedHashMap<>();
   /** Sessions closed recently: a shelf event that resolves late may still belong to them. */
   private final Deque<Session> recentlyClosed = new ArrayDeque<>();
+  /** Sessions whose sent receipt a later shelf event cast doubt on: amended after the event. */
+  private final Set<Session> doubtedAfterEmit = new LinkedHashSet<>();
   private static final long KEEP_CLOSED_MILLIS = 10 * 60_000;
   private long amendments;
   /** Recent positions per track (a group shares a token but every member has its own track). */
@@ -205,7 +207,7 @@ public final class CheckoutEngine {
    */
   private void watchForHandOff(ShopperObservation o) {
     Session me = open.get(o.customerToken());
-    if (me == null || handsLive(o.atMillis())) {
+    if (me == null || handsLive(o.atMillis()) || settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS) {
       return; // a live hand source reports contacts itself (onHandContact): proximity is too coarse
     }
     for (Session other : open.values()) {
@@ -397,7 +399,7 @@ public final class CheckoutEngine {
     String b = c.otherCustomerToken() != null ? c.otherCustomerToken() : tokenOfTrack.get(c.otherTrackId());
     Session sa = a == null ? null : open.get(a);
     Session sb = b == null ? null : open.get(b);
-    if (sa == null || sb == null || sa == sb || (sa.cartEmpty() && sb.cartEmpty()) || !sa.handOffNoted.add(sb.token)) {
+    if (settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS || sa == null || sb == null || sa == sb || (sa.cartEmpty() && sb.cartEmpty()) || !sa.handOffNoted.add(sb.token)) {
       return;
     }
     sb.handOffNoted.add(sa.token);
@@ -495,12 +497,14 @@ public final class CheckoutEngine {
       }
     }
     // later evidence changed a receipt already sent: publish an amendment that references it
+    involved.addAll(doubtedAfterEmit);
+    doubtedAfterEmit.clear();
     for (Session s : involved) {
       Assoc a = new Assoc(s, 0, 0, -1);
       if (a.session.closed && a.session.changedSinceEmit) {
         amendments++;
-        a.session.reasons.add(new ReviewReason("amended", "shelf activity that began before the exit resolved after "
-            + "the receipt was sent", Map.of("eventId", e.eventId())));
+        a.session.reasons.add(new ReviewReason("amended", "shelf activity resolved after the receipt was sent "
+            + "changed it or cast doubt on it", Map.of("eventId", e.eventId())));
         emit(a.session, a.session.exitAt);
       }
     }
@@ -729,6 +733,7 @@ public final class CheckoutEngine {
       learnSpot(a.session, lc, e);
     }
     double conf = best.likelihood() * a.probability;
+    List<Assoc> shared;
     a.session.add(best.sku(), best.count(), conf);
     a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
     a.session.touched.add(lc.laneId());
@@ -741,9 +746,11 @@ public final class CheckoutEngine {
     if (!expected) {
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
           + best.count() + " x " + best.sku() + ", which the lane is not known to hold", evidence(e, lc, who, cands)));
-    } else if (best.count() > 1 && sharedGrabPossible(who)) {
-      flagAll(who.stream().filter(w -> w == a || w.distance <= SHARED_GRAB_METERS
-          || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList(), best.count() + " x " + best.sku()
+    } else if (best.count() > 1 && !(shared = sharedGrab(who, lc, e)).isEmpty()) {
+      List<Assoc> named = new ArrayList<>(who.stream().filter(w -> w == a || w.distance <= SHARED_GRAB_METERS
+          || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList());
+      shared.stream().filter(w -> !named.contains(w)).forEach(named::add);
+      flagAll(named, best.count() + " x " + best.sku()
           + " taken at lane " + lc.laneId() + " in one movement while another shopper standing within reach may "
           + "have had a hand there too; charged to " + a.session.token, evidence(e, lc, who, cands));
     } else if (a.probability < settings.reviewThreshold() && who.size() > 1) {
@@ -758,22 +765,90 @@ public final class CheckoutEngine {
 
   /**
    * Several units left a lane at once: the shopper charged may not have taken them all if another
-   * shopper stood within reach (two hands in one lane within a second look like one grab on the
-   * load cell). With a live hand source, when that shopper's hand was not seen there; without
-   * one, when that shopper was standing still and at least a little likely to be the taker.
+   * shopper stood within reach (two hands in one lane look like one grab on the load cell, and a
+   * lane kept busy by one hand after another never settles in between). With a live hand source,
+   * when that shopper's hand was not seen there; without one, when that shopper stood still
+   * within reach for a moment while the lane was active (a whole-window speed would miss one who
+   * stopped, took and walked on while the other's hand was still in the lane) and is at least a
+   * little likely to be the taker.
    */
-  private boolean sharedGrabPossible(List<Assoc> who) {
-    if (who.size() < 2) {
-      return false;
+  private List<Assoc> sharedGrab(List<Assoc> who, ShelfEvent.LaneChange lc, ShelfEvent e) {
+    Assoc charged = who.get(0);
+    if (charged.hand >= 0) {
+      if (who.size() < 2) {
+        return List.of();
+      }
+      Assoc other = who.get(1);
+      return other.distance <= SHARED_GRAB_METERS && other.hand < 0.5 ? List.of(other) : List.of();
     }
-    Assoc other = who.get(1);
-    if (who.get(0).hand < 0) {
-      // no hand source: a second shopper standing within reach may have had a hand in the lane too
-      return other.distance <= SHARED_GRAB_METERS && !(other.speed > STILL_SPEED)
-          && other.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY;
+    // no hand source: a second shopper standing within reach may have had a hand in the lane too
+    List<Assoc> out = new ArrayList<>();
+    for (Assoc other : who.subList(1, who.size())) {
+      if (other.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY && other.distance <= SHARED_GRAB_METERS
+          && !(other.speed > STILL_SPEED)) {
+        out.add(other);
+      }
     }
-    return other.distance <= SHARED_GRAB_METERS && other.hand < 0.5;
+    if (!out.isEmpty()) {
+      return out;
+    }
+    StoreConfig.Lane lane = lanes.get(lc.laneId());
+    if (lane == null) {
+      return out;
+    }
+    long start = lc.timed() ? lc.startMillis() : e.startMillis();
+    long end = lc.timed() ? lc.endMillis() : e.endMillis();
+    StoreConfig.Position p = spots.spot(lane).orElse(lane.position());
+    List<Session> sessions = new ArrayList<>(open.values());
+    sessions.addAll(recentlyClosed);
+    for (Session s : sessions) {
+      if (s != charged.session && !(s.exitAt >= 0 && s.exitAt < start) && stoodWithinReach(s, p, start, end)) {
+        out.add(who.stream().filter(w -> w.session == s).findFirst()
+            .orElseGet(() -> new Assoc(s, Double.NaN, 0, -1)));
+      }
+    }
+    return out;
   }
+
+  /**
+   * Whether one of {@code s}'s tracks stood still ({@link #STILL_SPEED} or less) within
+   * {@link #SHARED_GRAB_METERS} of {@code p} for {@link #STOP_MILLIS} somewhere in [from, to].
+   */
+  private boolean stoodWithinReach(Session s, StoreConfig.Position p, long from, long to) {
+    for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
+      Deque<ShopperObservation> h = presence.get(track);
+      if (h == null) {
+        continue;
+      }
+      List<ShopperObservation> in = new ArrayList<>();
+      for (ShopperObservation o : h) {
+        if (o.atMillis() >= from && o.atMillis() <= to) {
+          in.add(o);
+        }
+      }
+      for (int i = 0, j = 0; i < in.size(); i++) {
+        while (j < in.size() && in.get(j).atMillis() - in.get(i).atMillis() <= STOP_MILLIS) {
+          j++;
+        }
+        List<ShopperObservation> stretch = in.subList(i, j);
+        if (stretch.size() < MIN_SPEED_SAMPLES || stretch.get(stretch.size() - 1).atMillis() - stretch.get(0).atMillis()
+            < MIN_SPEED_SPAN_MILLIS) {
+          continue;
+        }
+        double mx = median(stretch, ShopperObservation::x);
+        double my = median(stretch, ShopperObservation::y);
+        double speed = trackSpeed(new ArrayDeque<>(stretch), stretch.get(0).atMillis(),
+            stretch.get(stretch.size() - 1).atMillis());
+        if (Math.hypot(mx - p.x(), my - p.y()) <= SHARED_GRAB_METERS && !(speed > STILL_SPEED)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Long enough a stop to put a hand into a shelf and take something. */
+  private static final long STOP_MILLIS = 1000;
 
   /** A hand seen at least this surely (and in time) in a lane counts as one of several takers. */
   private static final double SPLIT_HAND_CONFIDENCE = 0.3;
@@ -848,6 +923,7 @@ public final class CheckoutEngine {
       s.reasons.add(new ReviewReason("unexplained-put-back",
           "an item was put on lane " + lc.laneId() + " that matches nothing in the cart", evidence(e, lc, who, shown)));
       notices.accept(new Notice("unexplained-put-back", e.endMillis(), evidence(e, lc, who, shown)));
+      doubtEarlierTakers(e, lc, who, shown);
       return;
     }
     // likelihoods are normalised per shopper (outlier included) and shopper probabilities sum to
@@ -873,6 +949,55 @@ public final class CheckoutEngine {
       }
     }
   }
+
+  /**
+   * Someone put an item on a lane without having been charged for anything it could be: perhaps
+   * that shopper took it there a moment ago and the pick was charged to another. Every shopper
+   * still inside who was charged for a pick at that lane in the last {@link #PUT_BACK_LOOKBACK_MILLIS}
+   * and holds a product the returned item could be is flagged: its line may be the other's.
+   */
+  private void doubtEarlierTakers(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who, List<ShelfEvent.Candidate> shown) {
+    long start = lc.timed() ? lc.startMillis() : e.startMillis();
+    Set<String> skus = new HashSet<>();
+    e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).limit(3).forEach(c -> skus.add(c.sku()));
+    skus.add(inventory.plannedSku(lc.laneId()));
+    Set<Session> here = new HashSet<>();
+    who.forEach(w -> here.add(w.session));
+    Set<String> doubted = new LinkedHashSet<>();
+    for (Iterator<Pick> it = recentPicks.descendingIterator(); it.hasNext(); ) {
+      Pick p = it.next();
+      if (start - p.atMillis() > PUT_BACK_LOOKBACK_MILLIS) {
+        break;
+      }
+      if (!p.laneId().equals(lc.laneId()) || p.atMillis() > start) {
+        continue;
+      }
+      for (String token : p.chargedTo()) {
+        Session s = open.get(token);
+        if (s == null) {
+          s = recentlyClosed.stream().filter(c -> c.token.equals(token)).findFirst().orElse(null);
+        }
+        Session taker = s;
+        if (taker != null && !here.contains(taker) && skus.stream().anyMatch(k -> {
+          CartLine l = taker.cart.get(k);
+          return l != null && l.qty > 0;
+        }) && doubted.add(token)) {
+          taker.reasons.add(new ReviewReason("ambiguous-shopper", "an item was put on lane " + lc.laneId() + " by "
+              + who.get(0).session.token + ", who was charged for nothing it could be; the pick at that lane charged to "
+              + token + " at " + Instant.ofEpochMilli(p.atMillis()) + " may have been theirs",
+              evidence(e, lc, who, shown)));
+          if (taker.closed) {
+            // its receipt is out: an amendment carries the doubt
+            taker.changedSinceEmit = true;
+            doubtedAfterEmit.add(taker);
+          }
+        }
+      }
+    }
+  }
+
+  /** How far back a put-back nobody can explain casts doubt on picks at the same lane. */
+  private static final long PUT_BACK_LOOKBACK_MILLIS = 120_000;
 
   // --- association ---
 

@@ -1,5 +1,7 @@
 package org.storeedge.checkout.cart;
 
+import org.storeedge.config.StoreConfig;
+
 /**
  * Checkout tuning.
  *
@@ -14,10 +16,15 @@ package org.storeedge.checkout.cart;
  *     shopper who moved an item is reported in that lane during the event
  * @param handFalseRate the chance that the hand of a shopper near the lane who did NOT move the item
  *     is reported in it during the event (touching, browsing, a hand given to the wrong body)
+ * @param handOffs what items passed between shoppers mean for the receipts (the store's policy)
  */
 public record CheckoutSettings(double associationRadiusMeters, double reviewThreshold, long exitSettleMaxMillis,
-    long presenceWindowBeforeMillis, long presenceWindowAfterMillis, double handHitRate, double handFalseRate) {
+    long presenceWindowBeforeMillis, long presenceWindowAfterMillis, double handHitRate, double handFalseRate,
+    StoreConfig.HandOffPolicy handOffs) {
   public CheckoutSettings {
+    if (handOffs == null) {
+      throw new IllegalArgumentException("handOffs is required");
+    }
     if (!(handHitRate > 0 && handHitRate < 1 && handFalseRate > 0 && handFalseRate < handHitRate)) {
       throw new IllegalArgumentException("hand rates must satisfy 0 < false rate < hit rate < 1 (got hit "
           + handHitRate + ", false " + handFalseRate + ")");
@@ -27,18 +34,25 @@ public record CheckoutSettings(double associationRadiusMeters, double reviewThre
   public CheckoutSettings(double associationRadiusMeters, double reviewThreshold, long exitSettleMaxMillis,
       long presenceWindowBeforeMillis, long presenceWindowAfterMillis) {
     this(associationRadiusMeters, reviewThreshold, exitSettleMaxMillis, presenceWindowBeforeMillis,
-        presenceWindowAfterMillis, DEFAULT_HAND_HIT_RATE, DEFAULT_HAND_FALSE_RATE);
+        presenceWindowAfterMillis, DEFAULT_HAND_HIT_RATE, DEFAULT_HAND_FALSE_RATE, StoreConfig.HandOffPolicy.REVIEW);
   }
 
   public static final double DEFAULT_HAND_HIT_RATE = 0.9;
   public static final double DEFAULT_HAND_FALSE_RATE = 0.05;
 
   public static CheckoutSettings defaults() {
-    return new CheckoutSettings(1.5, 0.8, 1500, 1000, 500);
+    return new CheckoutSettings(1.5, StoreConfig.Checkout.DEFAULT_REVIEW_THRESHOLD, 1500, 1000, 500);
+  }
+
+  /** The defaults with the store's own policy (its {@code checkout} section). */
+  public static CheckoutSettings forStore(StoreConfig.Checkout policy) {
+    CheckoutSettings d = defaults();
+    return new CheckoutSettings(d.associationRadiusMeters, policy.reviewThreshold(), d.exitSettleMaxMillis,
+        d.presenceWindowBeforeMillis, d.presenceWindowAfterMillis, d.handHitRate, d.handFalseRate, policy.handOffs());
   }
 
   public CheckoutSettings withHandRates(double hit, double falseRate) {
     return new CheckoutSettings(associationRadiusMeters, reviewThreshold, exitSettleMaxMillis,
-        presenceWindowBeforeMillis, presenceWindowAfterMillis, hit, falseRate);
+        presenceWindowBeforeMillis, presenceWindowAfterMillis, hit, falseRate, handOffs);
   }
 }

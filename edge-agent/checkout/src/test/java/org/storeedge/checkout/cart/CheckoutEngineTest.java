@@ -34,6 +34,7 @@ class CheckoutEngineTest {
         engine().onShelfEvent(e);
       }, f -> engine().onFault(f));
   private CheckoutEngine engine;
+  private CheckoutSettings settings = CheckoutSettings.defaults();
   private final Map<String, Double> level = new HashMap<>(Map.of("l1", 12 * 352.0, "l2", 30 * 55.0, "l3", 30 * 43.0));
   private final Map<String, double[]> where = new HashMap<>();
   /** Identity confidence the cameras give each shopper's track (1 unless set). */
@@ -44,7 +45,7 @@ class CheckoutEngineTest {
 
   private CheckoutEngine engine() {
     if (engine == null) {
-      engine = new CheckoutEngine(store, inventory, pipeline.model(), CheckoutSettings.defaults(), pipeline::busyLanesBefore,
+      engine = new CheckoutEngine(store, inventory, pipeline.model(), settings, pipeline::busyLanesBefore,
           receipts::add, notices::add);
     }
     return engine;
@@ -334,6 +335,92 @@ class CheckoutEngineTest {
         .filter(r -> r.code().equals("ambiguous-shopper")).map(ReviewReason::message).toList();
     assertThat(kimDoubts).singleElement().satisfies(m -> assertThat(m).startsWith("2 x CANDY"));
     assertThat(codes(receiptOf("jo"))).contains("ambiguous-shopper");
+  }
+
+  @Test
+  void whereTheTakerPaysNeitherStandingTogetherNorHandsMeetingFlagsAnything() {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.TAKER_PAYS));
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    interact("jo", "l1", -352.0);
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    run(3000, null);
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.9));
+    run(1000, null);
+    exit("jo");
+    exit("kim");
+    // jo took the can from the shelf and pays for it, whoever walked out with it
+    assertThat(receiptOf("jo").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    assertThat(receiptOf("jo").needsReview()).isFalse();
+    assertThat(receiptOf("kim").items()).isEmpty();
+    assertThat(receiptOf("kim").needsReview()).isFalse();
+  }
+
+  @Test
+  void withoutHandsAShopperWhoStoppedAtTheLaneForAMomentWhileItStayedBusyIsNamedInAMultiUnitPick() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane("l2", 0.5, 0));
+    where.put("jo", offLane("l2", 2.9, 0.45));
+    run(1000, null);
+    // kim's hand goes into the lane and stays; jo walks up beside kim, takes a bar, walks on;
+    // the lane never settles in between, so the load cell sees one change of two bars
+    for (int i = 0; i < 12; i++) {
+      where.get("jo")[0] -= 0.2;
+      run(200, "l2");
+    }
+    run(800, "l2");
+    level.merge("l2", -55.0, Double::sum);
+    run(600, "l2");
+    for (int i = 0; i < 12; i++) {
+      where.get("jo")[0] += 0.2;
+      run(200, "l2");
+    }
+    level.merge("l2", -55.0, Double::sum);
+    run(600, "l2");
+    where.put("jo", new double[] {3.0, 3.5});
+    run(4000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
+    assertThat(receiptOf("kim").reviewReasons()).anySatisfy(r -> {
+      assertThat(r.code()).isEqualTo("ambiguous-shopper");
+      assertThat(r.message()).startsWith("2 x CANDY taken at lane l2 in one movement");
+    });
+    assertThat(codes(receiptOf("jo"))).contains("ambiguous-shopper");
+  }
+
+  @Test
+  void aPutBackBySomeoneChargedForNothingLikeItCastsDoubtOnTheEarlierTakerEvenAfterItLeft() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    // jo takes a can while kim stands right in front of the lane: kim is charged
+    where.put("kim", offLane("l1", 0.45, 0));
+    where.put("jo", offLane("l1", 0.5, 0.55));
+    run(1000, null);
+    handMoves("l1", -352.0);
+    run(1500, null);
+    exit("kim");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    // jo, charged for nothing, puts a can back on that lane
+    where.put("jo", offLane("l1", 0.5, 0));
+    run(1000, null);
+    handMoves("l1", +352.0);
+    run(3000, null);
+    exit("jo");
+    assertThat(codes(receiptOf("jo"))).contains("unexplained-put-back");
+    // kim's receipt was already out: an amendment flags it
+    Receipt amended = receiptOf("kim");
+    assertThat(receipts.stream().filter(r -> r.customerToken().equals("kim"))).hasSize(2);
+    assertThat(amended.reviewReasons()).anySatisfy(r -> {
+      assertThat(r.code()).isEqualTo("ambiguous-shopper");
+      assertThat(r.message()).contains("put on lane l1 by jo").contains("may have been theirs");
+    });
+    assertThat(codes(amended)).contains("amended");
   }
 
   @Test

@@ -86,14 +86,16 @@ public final class SimulationRun {
     VisionRig rig = visionCameras > 0 ? VisionRig.open(config, store, vs, visionCameras) : null;
     DriverFactory devices = rig == null ? store.driverFactory() : rig.tap(store.driverFactory());
     Agent agent = new Agent(config, vs, new DriverRegistry(List.of(devices)), outbox, true,
-        DetectorSettings.defaults(), CheckoutSettings.defaults(), List.of());
+        DetectorSettings.defaults(), CheckoutSettings.forStore(config.checkout()), List.of());
     List<Receipt> receipts = new ArrayList<>();
     List<Long> latency = new ArrayList<>();
     List<org.storeedge.core.event.ShelfEvent> shelfEvents = new ArrayList<>();
     agent.addShelfEventListener(shelfEvents::add);
     agent.addReceiptListener(r -> {
       receipts.add(r);
-      latency.add(vs.millis() - r.exitedAt().toEpochMilli());
+      if (r.amends() == null) { // amendments come later by nature: counted apart
+        latency.add(vs.millis() - r.exitedAt().toEpochMilli());
+      }
     });
     try {
       agent.start();
@@ -138,9 +140,9 @@ public final class SimulationRun {
       stats.put("vision", rig.stats());
       rig.close();
     }
-    return new Result(receipts, store.groundTruth(), Scorer.score(truthOf(store.groundTruth()), receipts),
+    return new Result(receipts, store.groundTruth(), Scorer.score(truthOf(store.groundTruth(), config.checkout().handOffs()), receipts),
         EventScorer.score(store.groundTruth().actions(), shelfEvents), 0, List.of(), latency, 0, stats,
-        Duration.ofNanos(System.nanoTime() - wallStart));
+        Duration.ofNanos(System.nanoTime() - wallStart), config.checkout().handOffs());
   }
 
   private static final Instant DEFAULT_START = Instant.parse("2026-01-05T09:00:00Z");
@@ -162,9 +164,10 @@ public final class SimulationRun {
     }
   }
 
-  static Map<String, Map<String, Integer>> truthOf(GroundTruth gt) {
+  /** What each customer should be charged under the store's hand-off policy. */
+  static Map<String, Map<String, Integer>> truthOf(GroundTruth gt, StoreConfig.HandOffPolicy handOffs) {
     Map<String, Map<String, Integer>> truth = new LinkedHashMap<>();
-    gt.carts().forEach((k, v) -> truth.put(k, new LinkedHashMap<>(v)));
+    (handOffs == StoreConfig.HandOffPolicy.TAKER_PAYS ? gt.takenCarts() : gt.carts()).forEach((k, v) -> truth.put(k, new LinkedHashMap<>(v)));
     for (GroundTruth.Shopper s : gt.shoppers()) {
       truth.putIfAbsent(s.token(), Map.of());
     }
@@ -174,7 +177,8 @@ public final class SimulationRun {
   /** What happened. {@code undelivered} &gt; 0 means the drain timed out. */
   public record Result(List<Receipt> receipts, GroundTruth truth, Scorer.Score score, EventScorer.Score events,
       long undelivered, List<Long> exitToCloudWallMillis,
-      List<Long> exitToReceiptMillis, int receivedBySubscriber, Map<String, Object> stats, Duration wall) {
+      List<Long> exitToReceiptMillis, int receivedBySubscriber, Map<String, Object> stats, Duration wall,
+      StoreConfig.HandOffPolicy handOffs) {
 
     public String reportJson() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -193,7 +197,7 @@ public final class SimulationRun {
         c.put("customerToken", s.token());
         c.put("enteredAt", s.enteredAt().toString());
         c.put("exitedAt", s.exitedAt().toString());
-        c.put("items", truth.carts().getOrDefault(s.token(), Collections.emptySortedMap()));
+        c.put("items", truthOf(truth, handOffs).getOrDefault(s.token(), Map.of()));
         carts.add(c);
       }
       m.put("groundTruth", carts);
@@ -266,12 +270,14 @@ public final class SimulationRun {
       List<Receipt> receipts = new ArrayList<>();
       List<Long> latency = new ArrayList<>();
       Agent agent = new Agent(config, vs, registry, outbox, true, DetectorSettings.defaults(),
-          CheckoutSettings.defaults(), List.of());
+          CheckoutSettings.forStore(config.checkout()), List.of());
       List<org.storeedge.core.event.ShelfEvent> shelfEvents = new ArrayList<>();
       agent.addShelfEventListener(shelfEvents::add);
       agent.addReceiptListener(r -> {
         receipts.add(r);
-        latency.add(vs.millis() - r.exitedAt().toEpochMilli());
+        if (r.amends() == null) { // amendments come later by nature: counted apart
+          latency.add(vs.millis() - r.exitedAt().toEpochMilli());
+        }
       });
       try {
         agent.start();
@@ -313,10 +319,11 @@ public final class SimulationRun {
         stats.put("vision", rig.stats());
       }
       uplink.stop();
-      Scorer.Score score = Scorer.score(truthOf(store.groundTruth()), receipts);
+      Scorer.Score score = Scorer.score(truthOf(store.groundTruth(), config.checkout().handOffs()), receipts);
       Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);
       EventScorer.Score eventScore = EventScorer.score(store.groundTruth().actions(), shelfEvents);
-      return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, List.copyOf(exitToCloud), latency, received.size(), stats, wall);
+      return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, List.copyOf(exitToCloud), latency,
+          received.size(), stats, wall, config.checkout().handOffs());
     } finally {
       if (embedded != null) {
         embedded.stop();
