@@ -275,8 +275,7 @@ public final class CheckoutEngine {
   private void checkHandOffs(Session s) {
     Map<String, List<Meeting>> all = new LinkedHashMap<>();
     s.meetings.forEach((t, eps) -> all.computeIfAbsent(t, k -> new ArrayList<>()).addAll(eps));
-    List<Session> others = new ArrayList<>(open.values());
-    others.addAll(recentlyClosed);
+    List<Session> others = openAndRecentlyClosed();
     Map<String, Session> byToken = new HashMap<>();
     for (Session o : others) {
       if (o == s) {
@@ -399,7 +398,8 @@ public final class CheckoutEngine {
     String b = c.otherCustomerToken() != null ? c.otherCustomerToken() : tokenOfTrack.get(c.otherTrackId());
     Session sa = a == null ? null : open.get(a);
     Session sb = b == null ? null : open.get(b);
-    if (settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS || sa == null || sb == null || sa == sb || (sa.cartEmpty() && sb.cartEmpty()) || !sa.handOffNoted.add(sb.token)) {
+    if (settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS || sa == null || sb == null || sa == sb
+        || (sa.cartEmpty() && sb.cartEmpty()) || !sa.handOffNoted.add(sb.token)) {
       return;
     }
     sb.handOffNoted.add(sa.token);
@@ -476,8 +476,8 @@ public final class CheckoutEngine {
       List<Assoc> who = associate(e, lc);
       byLane.put(lc.laneId(), who);
       who.forEach(a -> involved.add(a.session));
-      long from = lc.timed() ? lc.startMillis() : e.startMillis();
-      long to = lc.timed() ? lc.endMillis() : e.endMillis();
+      long from = e.startOf(lc);
+      long to = e.endOf(lc);
       for (Assoc a : who) {
         if ((a.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY || a.hand >= SPLIT_HAND_CONFIDENCE)
             && a.session.activity.size() < MAX_ACTIVITY) {
@@ -508,6 +508,13 @@ public final class CheckoutEngine {
         emit(a.session, a.session.exitAt);
       }
     }
+  }
+
+  /** Every open session and those closed recently (a late shelf event may still be theirs). */
+  private List<Session> openAndRecentlyClosed() {
+    List<Session> all = new ArrayList<>(open.values());
+    all.addAll(recentlyClosed);
+    return all;
   }
 
   /** Closes sessions whose exit has passed and whose shelf activity is resolved. Call regularly. */
@@ -697,7 +704,7 @@ public final class CheckoutEngine {
     // mistakes) but never charged silently
     boolean expected = inventory.count(lc.laneId(), best.sku()) > 0;
     inventory.apply(lc.laneId(), best.sku(), -best.count(), Math.abs(lc.deltaGrams()) / best.count());
-    recentPicks.addLast(new Pick(lc.timed() ? lc.startMillis() : e.startMillis(), lc.laneId(),
+    recentPicks.addLast(new Pick(e.startOf(lc), lc.laneId(),
         who.isEmpty() ? Set.of() : who.stream().filter(w -> w.hand >= SPLIT_HAND_CONFIDENCE || w == who.get(0))
             .map(w -> w.session.token).collect(java.util.stream.Collectors.toSet())));
     while (recentPicks.size() > MAX_RECENT_PICKS) {
@@ -733,7 +740,7 @@ public final class CheckoutEngine {
       learnSpot(a.session, lc, e);
     }
     double conf = best.likelihood() * a.probability;
-    List<Assoc> shared;
+    List<Assoc> shared = expected && best.count() > 1 ? sharedGrab(who, lc, e) : List.of();
     a.session.add(best.sku(), best.count(), conf);
     a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
     a.session.touched.add(lc.laneId());
@@ -746,7 +753,7 @@ public final class CheckoutEngine {
     if (!expected) {
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
           + best.count() + " x " + best.sku() + ", which the lane is not known to hold", evidence(e, lc, who, cands)));
-    } else if (best.count() > 1 && !(shared = sharedGrab(who, lc, e)).isEmpty()) {
+    } else if (!shared.isEmpty()) {
       List<Assoc> named = new ArrayList<>(who.stream().filter(w -> w == a || w.distance <= SHARED_GRAB_METERS
           || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList());
       shared.stream().filter(w -> !named.contains(w)).forEach(named::add);
@@ -796,12 +803,10 @@ public final class CheckoutEngine {
     if (lane == null) {
       return out;
     }
-    long start = lc.timed() ? lc.startMillis() : e.startMillis();
-    long end = lc.timed() ? lc.endMillis() : e.endMillis();
+    long start = e.startOf(lc);
+    long end = e.endOf(lc);
     StoreConfig.Position p = spots.spot(lane).orElse(lane.position());
-    List<Session> sessions = new ArrayList<>(open.values());
-    sessions.addAll(recentlyClosed);
-    for (Session s : sessions) {
+    for (Session s : openAndRecentlyClosed()) {
       if (s != charged.session && !(s.exitAt >= 0 && s.exitAt < start) && stoodWithinReach(s, p, start, end)) {
         out.add(who.stream().filter(w -> w.session == s).findFirst()
             .orElseGet(() -> new Assoc(s, Double.NaN, 0, -1)));
@@ -837,8 +842,7 @@ public final class CheckoutEngine {
         }
         double mx = median(stretch, ShopperObservation::x);
         double my = median(stretch, ShopperObservation::y);
-        double speed = trackSpeed(new ArrayDeque<>(stretch), stretch.get(0).atMillis(),
-            stretch.get(stretch.size() - 1).atMillis());
+        double speed = trackSpeed(stretch, stretch.get(0).atMillis(), stretch.get(stretch.size() - 1).atMillis());
         if (Math.hypot(mx - p.x(), my - p.y()) <= SHARED_GRAB_METERS && !(speed > STILL_SPEED)) {
           return true;
         }
@@ -957,7 +961,7 @@ public final class CheckoutEngine {
    * and holds a product the returned item could be is flagged: its line may be the other's.
    */
   private void doubtEarlierTakers(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who, List<ShelfEvent.Candidate> shown) {
-    long start = lc.timed() ? lc.startMillis() : e.startMillis();
+    long start = e.startOf(lc);
     Set<String> skus = new HashSet<>();
     e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).limit(3).forEach(c -> skus.add(c.sku()));
     skus.add(inventory.plannedSku(lc.laneId()));
@@ -973,11 +977,8 @@ public final class CheckoutEngine {
         continue;
       }
       for (String token : p.chargedTo()) {
-        Session s = open.get(token);
-        if (s == null) {
-          s = recentlyClosed.stream().filter(c -> c.token.equals(token)).findFirst().orElse(null);
-        }
-        Session taker = s;
+        Session taker = open.containsKey(token) ? open.get(token)
+            : recentlyClosed.stream().filter(c -> c.token.equals(token)).findFirst().orElse(null);
         if (taker != null && !here.contains(taker) && skus.stream().anyMatch(k -> {
           CartLine l = taker.cart.get(k);
           return l != null && l.qty > 0;
@@ -1034,8 +1035,8 @@ public final class CheckoutEngine {
       return List.of();
     }
     // the lane's own active window: the shelf's event may span other shoppers' interactions too
-    long start = lc.timed() ? lc.startMillis() : e.startMillis();
-    long end = lc.timed() ? lc.endMillis() : e.endMillis();
+    long start = e.startOf(lc);
+    long end = e.endOf(lc);
     Map<String, Double> hands = handsAt(lc.laneId(), start, end,
         e.lanes().stream().map(ShelfEvent.LaneChange::laneId).collect(java.util.stream.Collectors.toSet()));
     List<Assoc> near = associate(e, lane, start, end, start - settings.presenceWindowBeforeMillis(),
@@ -1269,8 +1270,7 @@ public final class CheckoutEngine {
       double radius, double maxProbability, Map<String, Double> hands) {
     List<Assoc> raw = new ArrayList<>();
     double total = 0;
-    List<Session> candidates = new ArrayList<>(open.values());
-    candidates.addAll(recentlyClosed);
+    List<Session> candidates = openAndRecentlyClosed();
     // candidates are weighed by their distance to where takers stand, once that is learnt
     Optional<StoreConfig.Position> spot = spots.spot(lane);
     for (Session s : candidates) {
@@ -1349,8 +1349,8 @@ public final class CheckoutEngine {
   /** The only shopper at a lane took from it: where it stood (median over the active window) teaches the shelf's spot. */
   private void learnSpot(Session s, ShelfEvent.LaneChange lc, ShelfEvent e) {
     StoreConfig.Lane lane = lanes.get(lc.laneId());
-    long start = lc.timed() ? lc.startMillis() : e.startMillis();
-    long end = lc.timed() ? lc.endMillis() : e.endMillis();
+    long start = e.startOf(lc);
+    long end = e.endOf(lc);
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
@@ -1384,7 +1384,7 @@ public final class CheckoutEngine {
    * than {@link #MIN_SPEED_SPAN_MILLIS}. Medians keep a single jumpy detection from looking like a
    * step.
    */
-  static double trackSpeed(Deque<ShopperObservation> h, long activeFrom, long activeTo) {
+  static double trackSpeed(Iterable<ShopperObservation> h, long activeFrom, long activeTo) {
     List<ShopperObservation> in = new ArrayList<>();
     for (ShopperObservation o : h) {
       if (o.atMillis() >= activeFrom && o.atMillis() <= activeTo) {

@@ -300,15 +300,25 @@ class CheckoutEngineTest {
     assertThat(r.needsReview()).isFalse();
   }
 
-  @Test
-  void shoppersStandingTogetherAwayFromTheShelvesAreBothFlaggedForAPossibleHandOff() {
+  /** jo and kim come in; jo takes a can from l1. */
+  private void joTakesACanWithKimInside() {
     run(3000, null);
     enter("jo");
     enter("kim");
     interact("jo", "l1", -352.0);
+  }
+
+  /** ... then the two stand side by side, away from the shelves, for 3 s. */
+  private void joWithACanStandsBesideKim() {
+    joTakesACanWithKimInside();
     where.put("jo", new double[] {3.0, 3.5});
     where.put("kim", new double[] {3.3, 3.5});
     run(3000, null);
+  }
+
+  @Test
+  void shoppersStandingTogetherAwayFromTheShelvesAreBothFlaggedForAPossibleHandOff() {
+    joWithACanStandsBesideKim();
     exit("jo");
     exit("kim");
     assertThat(receipts).hasSize(2).allSatisfy(r -> assertThat(r.reviewReasons()).extracting(ReviewReason::code)
@@ -340,13 +350,7 @@ class CheckoutEngineTest {
   @Test
   void whereTheTakerPaysNeitherStandingTogetherNorHandsMeetingFlagsAnything() {
     settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.TAKER_PAYS));
-    run(3000, null);
-    enter("jo");
-    enter("kim");
-    interact("jo", "l1", -352.0);
-    where.put("jo", new double[] {3.0, 3.5});
-    where.put("kim", new double[] {3.3, 3.5});
-    run(3000, null);
+    joWithACanStandsBesideKim();
     engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.9));
     run(1000, null);
     exit("jo");
@@ -425,10 +429,7 @@ class CheckoutEngineTest {
 
   @Test
   void shoppersStrollingSideBySideAreNotAHandOff() {
-    run(3000, null);
-    enter("jo");
-    enter("kim");
-    interact("jo", "l1", -352.0);
+    joTakesACanWithKimInside();
     // side by side, one holding a can, drifting along together at 0.3 m/s for 4 s
     where.put("jo", new double[] {3.0, 1.0});
     where.put("kim", new double[] {3.3, 1.0});

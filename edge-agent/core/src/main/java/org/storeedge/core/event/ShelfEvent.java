@@ -41,6 +41,16 @@ public record ShelfEvent(
    * @param startMillis first active sample of this lane, epoch ms
    * @param endMillis first sample of this lane's stable interval after, epoch ms
    */
+  /** When {@code lc}'s lane began to change: its own window when timed, else the event's. */
+  public long startOf(LaneChange lc) {
+    return lc.timed() ? lc.startMillis() : startMillis;
+  }
+
+  /** When {@code lc}'s lane settled: its own window when timed, else the event's. */
+  public long endOf(LaneChange lc) {
+    return lc.timed() ? lc.endMillis() : endMillis;
+  }
+
   public record LaneChange(String laneId, double deltaGrams, double sigmaGrams, long startMillis, long endMillis) {
     /** A lane change timed like the whole event (the caller passes the event's window later). */
     public LaneChange(String laneId, double deltaGrams, double sigmaGrams) {

@@ -192,12 +192,13 @@ public final class SimulationRun {
       m.put("wallSeconds", Json.round(wall.toMillis() / 1000.0, 3));
       m.put("receipts", receipts);
       List<Object> carts = new ArrayList<>();
+      Map<String, Map<String, Integer>> charged = truthOf(truth, handOffs);
       for (GroundTruth.Shopper s : truth.shoppers()) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("customerToken", s.token());
         c.put("enteredAt", s.enteredAt().toString());
         c.put("exitedAt", s.exitedAt().toString());
-        c.put("items", truthOf(truth, handOffs).getOrDefault(s.token(), Map.of()));
+        c.put("items", charged.getOrDefault(s.token(), Map.of()));
         carts.add(c);
       }
       m.put("groundTruth", carts);
