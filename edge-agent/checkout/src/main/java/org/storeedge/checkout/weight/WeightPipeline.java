@@ -2,9 +2,11 @@ package org.storeedge.checkout.weight;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.device.ReadingStatus;
@@ -33,6 +35,7 @@ public final class WeightPipeline {
   private final LaneInventory inventory;
   private final WeightModel model;
   private final Map<String, StoreConfig.Product> products;
+  private final Map<String, Double> strayShare;
   private final Consumer<ShelfEvent> events;
   private final Consumer<DeviceFault> faults;
   private final Map<String, LaneDetector> detectors = new HashMap<>();
@@ -50,6 +53,7 @@ public final class WeightPipeline {
     this.settings = settings;
     this.inventory = inventory;
     this.products = config.productsBySku();
+    this.strayShare = strayShares(config);
     this.model = new WeightModel(products);
     this.events = events;
     this.faults = faults;
@@ -250,8 +254,10 @@ public final class WeightPipeline {
 
   /**
    * Prior over skus for a change on a lane. A pick takes what the lane holds, in proportion to the
-   * counts, with a little room for stock the agent does not know about; a put-back most likely
-   * returns the lane's own product, but could be anything.
+   * counts, with a little room ({@link #STRAY_PICK_PRIOR}) for stock the agent does not know about;
+   * a put-back most likely returns the lane's own product, but could be anything
+   * ({@link #STRAY_PUT_BACK_PRIOR}). Those stray shares are fixed totals spread over the catalog
+   * (see {@link #strayShares}), so a catalog of thousands of products does not drown the planogram.
    */
   private Map<String, Double> laneSkuPrior(String laneId, boolean pick) {
     Map<String, Double> prior = new HashMap<>();
@@ -261,16 +267,36 @@ public final class WeightPipeline {
       int total = contents.values().stream().mapToInt(Integer::intValue).sum();
       contents.forEach((sku, n) -> prior.merge(sku, (double) n / Math.max(1, total), Double::sum));
       prior.merge(planned, 0.05, Double::sum);
-      for (String sku : products.keySet()) {
-        prior.merge(sku, 0.002, Double::sum);
-      }
+      strayShare.forEach((sku, share) -> prior.merge(sku, STRAY_PICK_PRIOR * share, Double::sum));
     } else {
-      for (String sku : products.keySet()) {
-        prior.put(sku, 0.02);
-      }
+      strayShare.forEach((sku, share) -> prior.put(sku, STRAY_PUT_BACK_PRIOR * share));
       prior.merge(planned, 1.0, Double::sum);
     }
     return prior;
+  }
+
+  /** Prior mass, per pick, of a product the lane is not known to hold (an unrecorded return, a restocking mistake). */
+  static final double STRAY_PICK_PRIOR = 0.03;
+  /** Prior mass, per put-back, of another product than the lane's own (against 1 for the lane's own). */
+  static final double STRAY_PUT_BACK_PRIOR = 0.3;
+  /** Of the stray mass, what products on none of this store's shelves share (a stray is most likely from another lane). */
+  static final double OFF_SHELF_SHARE = 0.1;
+
+  /**
+   * How the stray mass is shared: products planned on some lane of this store share most of it
+   * evenly (a product put back on the wrong lane is the likely stray), the rest of the catalog
+   * shares {@link #OFF_SHELF_SHARE}; shares sum to 1.
+   */
+  static Map<String, Double> strayShares(StoreConfig config) {
+    Set<String> onShelves = new HashSet<>();
+    config.lanes().forEach(l -> onShelves.add(l.sku()));
+    long off = config.catalog().stream().filter(p -> !onShelves.contains(p.sku())).count();
+    double onShare = off == 0 ? 1 : 1 - OFF_SHELF_SHARE;
+    Map<String, Double> out = new HashMap<>();
+    for (StoreConfig.Product p : config.catalog()) {
+      out.put(p.sku(), onShelves.contains(p.sku()) ? onShare / onShelves.size() : OFF_SHELF_SHARE / off);
+    }
+    return Map.copyOf(out);
   }
 
   /**

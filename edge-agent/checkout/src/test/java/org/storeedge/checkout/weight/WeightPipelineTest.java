@@ -64,4 +64,39 @@ class WeightPipelineTest {
     assertThat(events).hasSize(2);
     assertThat(events.get(1).candidates()).noneMatch(c -> c.sku().equals("CANDY") && c.count() >= 3);
   }
+
+  @Test
+  void aCatalogOfThousandsOfProductsOnNoShelfDoesNotDrownTheLanesOwnProduct() {
+    // the chain's whole catalog: 3,000 products on none of this store's lanes, 150 of them
+    // within 3 g of the granola bar (snack bars, gum, sachets: light products crowd together)
+    List<StoreConfig.Product> catalog = new ArrayList<>(store.catalog());
+    Random r = new Random(9);
+    for (int i = 0; i < 3000; i++) {
+      double w = i < 150 ? 40 + 6.0 * i / 150 : Math.pow(10, 1.3 + 1.9 * r.nextDouble());
+      catalog.add(new StoreConfig.Product("X" + i, "other " + i, w, 0.01 * w + 0.5, 100, "EUR"));
+    }
+    StoreConfig chain = new StoreConfig(store.source(), store.store(), catalog, store.shelves(), store.devices(),
+        store.gates(), store.sync(), store.storage());
+    List<ShelfEvent> seen = new ArrayList<>();
+    WeightPipeline p = new WeightPipeline(chain, DetectorSettings.defaults(), new LaneInventory(chain), seen::add, f -> {});
+    double[] level = {30 * 43.0};
+    for (int phase = 0; phase < 4; phase++) {
+      double hand = phase == 1 || phase == 2 ? 25 : 0;
+      if (phase == 2) {
+        level[0] -= 43;
+      }
+      long end = t + (phase == 0 || phase == 3 ? 3000 : 700);
+      while (t < end) {
+        p.accept(WeightReading.ok("l3", t, level[0] + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
+        t += 12;
+      }
+    }
+    assertThat(seen).singleElement().satisfies(e -> {
+      assertThat(e.candidates().get(0).sku()).isEqualTo("BAR");
+      assertThat(e.candidates().get(0).likelihood()).isGreaterThan(0.9);
+    });
+    assertThat(WeightPipeline.strayShares(chain).values().stream().mapToDouble(Double::doubleValue).sum())
+        .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(WeightPipeline.strayShares(chain).get("BAR")).isGreaterThan(100 * WeightPipeline.strayShares(chain).get("X0"));
+  }
 }
