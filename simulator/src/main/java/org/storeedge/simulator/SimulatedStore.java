@@ -499,6 +499,7 @@ public final class SimulatedStore {
       list.sort(Comparator.comparingLong(st -> st.on));
       long prev = startNanos + Seeds.nanos(p.enter());
       Stand last = null;
+      Position lastAt = geometry.entrance.position();
       for (Iterator<Stand> it = list.iterator(); it.hasNext(); ) {
         Stand st = it.next();
         if (last != null && st.on < last.leave) {
@@ -510,6 +511,15 @@ public final class SimulatedStore {
         }
         long lead = Math.min(Seeds.nanos(Seeds.uniform(walk, 0.6, 1.2)), Math.max(0, (st.on - prev) / 2));
         st.arrive = Math.max(prev, st.on - lead);
+        if (st.nominal != null) {
+          // walk there at walking pace, then stand (look around) in front of the shelf until the
+          // hand goes in: people do not drift across the store at a tenth of walking pace
+          long walkTo = prev + Seeds.nanos(StoreGeometry.walkSeconds(lastAt, st.nominal));
+          st.arrive = Math.max(prev, Math.min(st.arrive, walkTo));
+        }
+        if (st.nominal != null) {
+          lastAt = st.nominal;
+        }
         st.leave = Math.max(st.arrive, st.off);
         prev = st.leave;
         last = st;
@@ -540,6 +550,12 @@ public final class SimulatedStore {
         path.add(new Waypoint(st.arrive, st.at));
         path.add(new Waypoint(st.leave, st.at));
         prev = st.leave;
+      }
+      // stay at the last place until it is time to walk out
+      Position lastPlace = path.get(path.size() - 1).at();
+      long setOff = exit - Seeds.nanos(StoreGeometry.walkSeconds(lastPlace, geometry.exit.position()));
+      if (path.size() > 1 && setOff > prev) {
+        path.add(new Waypoint(setOff, lastPlace));
       }
       path.add(new Waypoint(Math.max(exit, prev), geometry.exit.position()));
       visits.add(new Visit(p.token(), trackOf.get(p), enter, exit, path));

@@ -103,6 +103,32 @@ class SimulatedStoreTest {
   }
 
   @Test
+  void shoppersWalkAtWalkingPaceAndStandAtTheShelfUntilTheyTake() throws Exception {
+    // 25 s between check-in and a take about 9 m away: walk there (about 9 s), then stand and look
+    Scenario sc = ScenarioLoader.parse("walk.yaml", """
+        seed: 5
+        start: 2026-11-25T09:00:00Z
+        shoppers:
+          - { token: w, enterAt: 0, exitAt: 60, actions: [ { at: 25, take: d4 } ] }
+        """, config);
+    Run run = play(config, sc);
+    List<ShopperObservation> w = run.presence().stream().filter(o -> o.customerToken().equals("w")).toList();
+    long t0 = run.gates().get(0).atMillis();
+    StoreConfig.Position lane = config.lane("d4").orElseThrow().position();
+    // from 12 s on, well before the hand goes in at 25 s, it stands in front of the lane
+    assertThat(w).filteredOn(o -> o.atMillis() >= t0 + 12_000 && o.atMillis() <= t0 + 25_000).isNotEmpty()
+        .allSatisfy(o -> assertThat(Math.hypot(o.x() - lane.x(), o.y() - lane.y())).isLessThan(0.9));
+    // on the way there it moves at about walking pace (0.6-1.4 m/s over each second, noise included)
+    for (long t = t0 + 1000; t <= t0 + 7000; t += 1000) {
+      long at = t;
+      ShopperObservation a = w.stream().filter(o -> o.atMillis() == at).findFirst().orElseThrow();
+      ShopperObservation b = w.stream().filter(o -> o.atMillis() == at + 1000).findFirst().orElseThrow();
+      assertThat(Math.hypot(b.x() - a.x(), b.y() - a.y())).as("metres walked in the second after %s", at - t0)
+          .isBetween(0.6, 1.4);
+    }
+  }
+
+  @Test
   void stableLaneReadingsTrackTheGroundTruth() throws Exception {
     Run run = play(config, ScenarioLoader.loadResource("single-shopper", config));
     for (GroundTruth.Action a : run.truth().actions()) {

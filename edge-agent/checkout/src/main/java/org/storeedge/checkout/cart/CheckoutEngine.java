@@ -296,7 +296,8 @@ public final class CheckoutEngine {
         long[] stretch = longestFree(m.from, m.to, s.activity, other.activity);
         long free = stretch[1] - stretch[0];
         if (free >= HAND_OFF_MILLIS && !(speedOf(s, stretch[0], stretch[1]) > HAND_OFF_MAX_SPEED)
-            && !(speedOf(other, stretch[0], stretch[1]) > HAND_OFF_MAX_SPEED)) {
+            && !(speedOf(other, stretch[0], stretch[1]) > HAND_OFF_MAX_SPEED)
+            && !(tookThere(s, m) && tookThere(other, m))) {
           s.handOffNoted.add(other.token);
           other.handOffNoted.add(s.token);
           Map<String, Object> ev = new LinkedHashMap<>();
@@ -316,6 +317,30 @@ public final class CheckoutEngine {
     }
     s.meetings.clear();
   }
+
+  /**
+   * Whether {@code s} was charged for a pick at a lane within reach of where meeting {@code m}
+   * took place, around that time: it was shopping there. Two shoppers who both took from the
+   * shelf they stood at were browsing side by side; someone who came over and took nothing there
+   * may have come for what the other held.
+   */
+  private boolean tookThere(Session s, Meeting m) {
+    for (Iterator<Pick> it = recentPicks.descendingIterator(); it.hasNext(); ) {
+      Pick p = it.next();
+      if (p.atMillis() < m.from - SHOPPING_THERE_MILLIS) {
+        break;
+      }
+      StoreConfig.Lane lane = lanes.get(p.laneId());
+      if (p.atMillis() <= m.to + SHOPPING_THERE_MILLIS && p.chargedTo().contains(s.token) && lane != null
+          && Math.hypot(lane.position().x() - m.x, lane.position().y() - m.y) <= REACH_METERS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How long before or after standing side by side a pick there still counts as shopping there. */
+  private static final long SHOPPING_THERE_MILLIS = 20_000;
 
   /** Longest stretch {start, end} of [from, to] outside every window of {@code a} and {@code b} (each widened a little). */
   static long[] longestFree(long from, long to, List<long[]> a, List<long[]> b) {

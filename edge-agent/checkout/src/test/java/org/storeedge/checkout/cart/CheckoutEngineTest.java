@@ -428,6 +428,37 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void shoppersBrowsingSideBySideWhoEachTakeFromThatShelfAreNotAHandOffButOneWhoTakesNothingThereMayBe() {
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    enter("ann");
+    interact("jo", "l3", -43.0); // jo already holds a bar
+    // jo and kim stand side by side at the shelf, looking, for 4 s; then each takes from it
+    where.put("jo", offLane("l1", 0.5, 0));
+    where.put("kim", offLane("l1", 0.5, 0.55));
+    run(4000, null);
+    handMoves("l1", -352.0);
+    run(1500, null);
+    where.put("jo", new double[] {3.0, 3.5});
+    run(1500, null);
+    handMoves("l2", -55.0);
+    run(3000, null);
+    // ann, holding nothing yet, comes over to where kim stands, takes nothing there, and leaves
+    where.put("ann", offLane("l2", 0.5, 0.55));
+    run(4000, null);
+    where.put("ann", new double[] {2.5, 3.0});
+    run(2000, null);
+    exit("jo");
+    exit("kim");
+    exit("ann");
+    assertThat(codes(receiptOf("jo"))).doesNotContain("possible-hand-off");
+    assertThat(receiptOf("kim").reviewReasons()).filteredOn(r -> r.code().equals("possible-hand-off"))
+        .singleElement().satisfies(r -> assertThat(r.evidence().get("customerTokens").toString()).contains("ann"));
+    assertThat(codes(receiptOf("ann"))).contains("possible-hand-off");
+  }
+
+  @Test
   void shoppersStrollingSideBySideAreNotAHandOff() {
     joTakesACanWithKimInside();
     // side by side, one holding a can, drifting along together at 0.3 m/s for 4 s

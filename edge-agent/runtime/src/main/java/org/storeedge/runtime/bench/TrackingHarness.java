@@ -161,10 +161,13 @@ public final class TrackingHarness implements Callable<Integer> {
    * @param consistent the fragmentation matcher agreed with TrackingMetrics
    * @param matchedFrames detector + tracker: frames each shopper (simulator track id) was matched
    *     in, summed over cameras; empty without a detector
+   * @param countedFrames frames each shopper was clearly visible in (counted), summed over
+   *     cameras; empty without a detector
    */
   public record SequenceResult(String scenario, long seed, TrackingScore.Summary model,
       TrackingScore.Summary detections, TrackingScore.Summary reference, long cameraFrames, long overlaps,
-      long renderNanos, long detectNanos, long trackNanos, boolean consistent, Map<String, Long> matchedFrames) {}
+      long renderNanos, long detectNanos, long trackNanos, boolean consistent, Map<String, Long> matchedFrames,
+      Map<String, Long> countedFrames) {}
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new TrackingHarness()).execute(args));
@@ -272,9 +275,11 @@ public final class TrackingHarness implements Callable<Integer> {
     TrackingScore.Summary ref = settings.reference() ? TrackingScore.Summary.EMPTY : null;
     boolean consistent = true;
     Map<String, Long> matched = new java.util.TreeMap<>();
+    Map<String, Long> counted = new java.util.TreeMap<>();
     for (int c = 0; c < n; c++) {
       if (detector != null) {
         modelScores[c].matchedFramesByPerson().forEach((k, v) -> matched.merge(k, v, Long::sum));
+        modelScores[c].countedFramesByPerson().forEach((k, v) -> counted.merge(k, v, Long::sum));
       }
       if (model != null) {
         model = model.plus(modelScores[c].summary());
@@ -287,7 +292,7 @@ public final class TrackingHarness implements Callable<Integer> {
       }
     }
     return new SequenceResult(name, scenario.seed(), model, dets, ref, frames, overlaps, renderNanos, detectNanos, trackNanos,
-        consistent, matched);
+        consistent, matched, counted);
   }
 
   /**

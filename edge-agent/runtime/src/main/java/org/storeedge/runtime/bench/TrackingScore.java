@@ -254,10 +254,19 @@ public final class TrackingScore {
    * {@link #addFrame(List, List)} only), including persons never matched.
    */
   public Map<String, Long> matchedFramesByPerson() {
+    return framesByPerson(1);
+  }
+
+  /** Frames in which each person counted (clearly visible), keyed as {@link #matchedFramesByPerson}. */
+  public Map<String, Long> countedFramesByPerson() {
+    return framesByPerson(0);
+  }
+
+  private Map<String, Long> framesByPerson(int which) {
     Map<String, Long> out = new java.util.TreeMap<>();
     ids.forEach((name, id) -> {
       long[] f = framesOfTruth.get(id);
-      out.put(name, f == null ? 0 : f[1]);
+      out.put(name, f == null ? 0 : f[which]);
     });
     return out;
   }

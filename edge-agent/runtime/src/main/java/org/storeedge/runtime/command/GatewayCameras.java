@@ -214,10 +214,17 @@ public final class GatewayCameras implements AutoCloseable {
     return xy.stream().map(p -> new Point2(p[0], p[1])).toList();
   }
 
-  /** Gate events for the token binder; any thread. */
+  /**
+   * Gate events for the token binder; any thread. A check-in runs every camera at its boosted
+   * rate while the binder waits for the shopper's track at the gate (at the idle rate a shopper
+   * walking in may be past the gate before a track is confirmed).
+   */
   public void onGate(GateEvent e) {
     binder.onGateEvent(e);
     carrier.onGate(e);
+    if (e.direction() == GateEvent.Direction.ENTER) {
+      boostAll(e.atMillis() + TokenBinder.DEFAULT_WINDOW_MILLIS);
+    }
   }
 
   /** Tracks that took over a shopper's token (lost gate track, other cameras). */

@@ -206,6 +206,9 @@ public final class VisionRig implements AutoCloseable {
   public void onGate(GateEvent e) {
     binder.onGateEvent(e);
     carrier.onGate(e);
+    if (e.direction() == GateEvent.Direction.ENTER) {
+      boostUntil(e.atMillis() + TokenBinder.DEFAULT_WINDOW_MILLIS); // as the gateway does at a check-in
+    }
   }
 
   /** Frames captured before {@code epochMillis} are processed at the boosted rate on every camera. */

@@ -93,12 +93,15 @@ class TrackingHarnessTest {
     assertEquals(80, r.cameraFrames());
     assertTrue(r.consistent());
     assertTrue(r.overlaps() >= 1, "the shoppers' boxes overlap in the image: " + r.overlaps());
-    // both shoppers are followed by the real detector + tracker for a good part of the run
-    // (about 20 of their ~30 clearly visible frames each when this was written)
+    // both shoppers are followed by the real detector + tracker for a good part of the time they
+    // are clearly visible (about two thirds when this was written)
     Map<String, Long> matched = r.matchedFrames();
     assertEquals(2, matched.size(), matched.toString());
     for (Map.Entry<String, Long> e : matched.entrySet()) {
-      assertTrue(e.getValue() >= 15, e.getKey() + " matched in only " + e.getValue() + " frames: " + matched);
+      long visible = r.countedFrames().get(e.getKey());
+      assertTrue(visible >= 15, e.getKey() + " clearly visible in only " + visible + " frames");
+      assertTrue(e.getValue() >= 0.5 * visible, e.getKey() + " matched in only " + e.getValue() + " of " + visible
+          + " clearly visible frames: " + matched);
     }
     TrackingScore.Summary m = r.model();
     assertTrue(m.matches() >= 0.55 * m.truths(), m.toString());

@@ -47,9 +47,12 @@ public final class TokenBinder {
     this.windowMillis = windowMillis;
   }
 
-  /** Gate at 1.5 m, 3 s window. */
+  /** How long a check-in waits for a track at its gate by default. */
+  public static final long DEFAULT_WINDOW_MILLIS = 3000;
+
+  /** Gate at 1.5 m, {@link #DEFAULT_WINDOW_MILLIS} window. */
   public TokenBinder(List<StoreConfig.Gate> gates) {
-    this(gates, 1.5, 3000);
+    this(gates, 1.5, DEFAULT_WINDOW_MILLIS);
   }
 
   /**
