@@ -128,7 +128,9 @@ public final class ConfigSchema {
   public static final Section SHELF = new Section("shelves[]", "Shelf", List.of(
       required("id", "string", "unique among shelves", "Shelf id."),
       required("device", "string", "id of an entry in `devices`", "The weight device that reads this shelf's lanes."),
-      required("lanes", "list of maps", "at least 1 entry", "Lanes of the shelf.")), Map.of());
+      required("lanes", "list of maps", "at least 1 entry", "Lanes of the shelf."),
+      derived("facing", "string or number", "inferred: see below", "`+x`, `-x`, `+y`, `-y`, or degrees (0 = `+x`, 90 = `+y`)",
+          "Which way the shelf's front faces on the store floor: the side shoppers stand on to take from it.")), Map.of());
 
   public static final Section LANE = new Section("shelves[].lanes[]", "Lane", List.of(
       required("id", "string", "unique among all lanes of the store", "Lane id."),

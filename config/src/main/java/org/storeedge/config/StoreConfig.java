@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -102,10 +103,27 @@ public record StoreConfig(
   public record Product(String sku, String name, double unitWeightGrams, double weightSpreadGrams,
       long priceMinor, String currency) {}
 
-  /** A shelf: a set of lanes read by one weight device. */
-  public record Shelf(String id, String device, List<Lane> lanes) {
+  /**
+   * A shelf: a set of lanes read by one weight device.
+   *
+   * @param facingDegrees which way the shelf's front faces on the floor, degrees counter-clockwise
+   *     from {@code +x}; empty when the store file does not say (see {@link ShelfFronts} for the
+   *     inferred front)
+   */
+  public record Shelf(String id, String device, List<Lane> lanes, OptionalDouble facingDegrees) {
     public Shelf {
       lanes = List.copyOf(lanes);
+      facingDegrees = facingDegrees == null ? OptionalDouble.empty() : facingDegrees;
+    }
+
+    /** A shelf whose front is inferred. */
+    public Shelf(String id, String device, List<Lane> lanes) {
+      this(id, device, lanes, OptionalDouble.empty());
+    }
+
+    /** The same shelf with other lanes (its facing kept). */
+    public Shelf withLanes(List<Lane> newLanes) {
+      return new Shelf(id, device, newLanes, facingDegrees);
     }
   }
 

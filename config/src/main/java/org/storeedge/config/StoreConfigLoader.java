@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -564,11 +565,39 @@ public final class StoreConfigLoader {
             }
           }
         }
-        if (id.ok() && device.ok() && lanesOk) {
-          out.add(new Shelf(id.get(), device.get(), lanes));
+        Val<String> facing = o.text("facing");
+        OptionalDouble facingDegrees = OptionalDouble.empty();
+        if (facing.ok()) {
+          facingDegrees = facingDegrees(facing.get());
+          if (facingDegrees.isEmpty()) {
+            facing.reject("must be +x, -x, +y, -y or a number of degrees (0 = +x, 90 = +y)");
+          }
+        }
+        if (id.ok() && device.ok() && lanesOk && (!facing.given || facingDegrees.isPresent())) {
+          out.add(new Shelf(id.get(), device.get(), lanes, facingDegrees));
         }
       }
       return out;
+    }
+
+    private static OptionalDouble facingDegrees(String text) {
+      switch (text.trim()) {
+        case "+x", "x":
+          return OptionalDouble.of(0);
+        case "+y", "y":
+          return OptionalDouble.of(90);
+        case "-x":
+          return OptionalDouble.of(180);
+        case "-y":
+          return OptionalDouble.of(270);
+        default:
+          try {
+            double d = Double.parseDouble(text.trim());
+            return Double.isFinite(d) ? OptionalDouble.of(d) : OptionalDouble.empty();
+          } catch (NumberFormatException e) {
+            return OptionalDouble.empty();
+          }
+      }
     }
 
     private Lane lane(Item item, Map<String, Val<String>> laneIds, Map<String, Val<String>> channels) {

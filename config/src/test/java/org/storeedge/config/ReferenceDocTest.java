@@ -68,6 +68,7 @@ class ReferenceDocTest {
         shelves:
           - id: sh
             device: d
+            facing: +y
             lanes: [ { id: l, sku: A, capacity: 1, initialStock: 1, channel: 0, position: { x: 0, y: 0 } } ]
         devices: [ { id: d, type: t, settings: { any: 1 } } ]
         gates: [ { id: g, position: { x: 0, y: 0 }, device: d } ]
@@ -103,7 +104,7 @@ class ReferenceDocTest {
         () -> new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).parse("all.yaml", yaml, dir));
     // keyStore together with certFile is refused on purpose; nothing else may be wrong.
     assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
-        "all.yaml:13:68: sync.tls.keyStore: give either keyStore or certFile and keyFile, not both");
+        "all.yaml:14:68: sync.tls.keyStore: give either keyStore or certFile and keyFile, not both");
   }
 
   @Test

@@ -3,14 +3,15 @@ package org.storeedge.simulator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.storeedge.config.ShelfFronts;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfig.Position;
 
 /**
  * Where shoppers walk: the entry gate ({@code entrance}, else the first gate), the exit gate
  * ({@code exit}, else the last gate), and for each lane the point 0.5 m in front of it where a
- * shopper stands to reach it. "In front" is perpendicular to the shelf's line of lanes, on the
- * side facing the middle of the store (the mean of all lanes and gates). Each lane also has the
+ * shopper stands to reach it (the front as {@link ShelfFronts} puts it: the shelf's {@code facing},
+ * else towards the middle of the store unless another shelf stands there). Each lane also has the
  * two unit vectors shoppers standing there are spread along: along the shelf and away from it.
  */
 final class StoreGeometry {
@@ -50,41 +51,12 @@ final class StoreGeometry {
     cx = n == 0 ? 0 : cx / n;
     cy = n == 0 ? 0 : cy / n;
     centre = new Position(cx, cy);
-    for (StoreConfig.Shelf shelf : config.shelves()) {
-      List<StoreConfig.Lane> lanes = shelf.lanes();
-      if (lanes.isEmpty()) {
-        continue;
-      }
-      Position first = lanes.get(0).position();
-      Position last = lanes.get(lanes.size() - 1).position();
-      double ax = last.x() - first.x();
-      double ay = last.y() - first.y();
-      double len = Math.hypot(ax, ay);
-      double mx = lanes.stream().mapToDouble(l -> l.position().x()).average().orElse(0);
-      double my = lanes.stream().mapToDouble(l -> l.position().y()).average().orElse(0);
-      for (StoreConfig.Lane l : lanes) {
-        double nx;
-        double ny;
-        if (len > 1e-6) {
-          nx = -ay / len;
-          ny = ax / len;
-          if (nx * (cx - mx) + ny * (cy - my) < 0) {
-            nx = -nx;
-            ny = -ny;
-          }
-        } else {
-          double dx = cx - l.position().x();
-          double dy = cy - l.position().y();
-          double d = Math.hypot(dx, dy);
-          nx = d > 1e-6 ? dx / d : 0;
-          ny = d > 1e-6 ? dy / d : 1;
-        }
-        standing.put(l.id(), new Position(l.position().x() + STAND_OFF_METRES * nx, l.position().y() + STAND_OFF_METRES * ny));
-        // along the shelf: the row direction, or for a one-lane shelf perpendicular to the normal
-        double alx = len > 1e-6 ? ax / len : -ny;
-        double aly = len > 1e-6 ? ay / len : nx;
-        axes.put(l.id(), new double[] {alx, aly, nx, ny});
-      }
+    Map<String, ShelfFronts.Front> fronts = ShelfFronts.of(config);
+    for (StoreConfig.Lane lane : config.lanes()) {
+      ShelfFronts.Front f = fronts.get(lane.id());
+      Position l = lane.position();
+      standing.put(lane.id(), new Position(l.x() + STAND_OFF_METRES * f.outX(), l.y() + STAND_OFF_METRES * f.outY()));
+      axes.put(lane.id(), new double[] {f.alongX(), f.alongY(), f.outX(), f.outY()});
     }
   }
 

@@ -3,6 +3,7 @@ package org.storeedge.checkout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.storeedge.config.Location;
 import org.storeedge.config.Settings;
 import org.storeedge.config.StoreConfig;
@@ -19,6 +20,11 @@ public final class TestStores {
 
   /** Shelf s1 with lanes l1 (COLA 352 g), l2 (CANDY 55 g), l3 (BAR 43 g) 0.6 m apart at x = 1. */
   public static StoreConfig small() {
+    return small(OptionalDouble.empty());
+  }
+
+  /** {@link #small()} with the shelf's {@code facing} (degrees) given or not. */
+  public static StoreConfig small(OptionalDouble facing) {
     Location loc = new Location("test.yaml", 1, 1);
     List<Product> catalog = List.of(
         new Product("COLA", "Cola can", 352, 3, 149, "EUR"),
@@ -31,7 +37,7 @@ public final class TestStores {
     return new StoreConfig("test.yaml",
         new StoreConfig.StoreInfo("store-t", "gw-t", "EUR", "UTC"),
         catalog,
-        List.of(new Shelf("s1", "cells", lanes)),
+        List.of(new Shelf("s1", "cells", lanes, facing)),
         List.of(new Device("cells", "test", Settings.empty("devices[0].settings", loc), loc)),
         List.of(new Gate("door", new Position(0, 4), null)),
         new StoreConfig.Sync(List.of(), "c", "storeedge/v1", StoreConfig.Tls.none(), StoreConfig.Credentials.none(), 30, 0),

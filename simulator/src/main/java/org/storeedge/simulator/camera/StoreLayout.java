@@ -2,13 +2,15 @@ package org.storeedge.simulator.camera;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.storeedge.config.ShelfFronts;
 import org.storeedge.config.StoreConfig;
 
 /**
  * The static store as the cameras draw it, derived from the store config: one shelf segment (a
  * box) per lane, centred on the lane position, as wide as the lane pitch, {@link #SHELF_DEPTH}
- * deep and {@link #SHELF_HEIGHT} tall, its front facing the middle of the store (the mean of all
- * lanes and gates, the rule the shoppers' standing points follow); the room is the bounding box of
+ * deep and {@link #SHELF_HEIGHT} tall, its front where {@link ShelfFronts} puts it (the side the
+ * shoppers stand on); the room is the bounding box of
  * lanes and gates plus {@link #MARGIN}. Immutable.
  */
 public final class StoreLayout {
@@ -73,33 +75,14 @@ public final class StoreLayout {
     this.maxY = y1 + MARGIN;
     this.gates = List.copyOf(config.gates());
     List<Segment> segs = new ArrayList<>();
+    Map<String, ShelfFronts.Front> fronts = ShelfFronts.of(config);
     for (StoreConfig.Shelf shelf : config.shelves()) {
       List<StoreConfig.Lane> lanes = shelf.lanes();
-      if (lanes.isEmpty()) {
-        continue;
-      }
-      StoreConfig.Position first = lanes.get(0).position();
-      StoreConfig.Position last = lanes.get(lanes.size() - 1).position();
-      double ax = last.x() - first.x(), ay = last.y() - first.y();
-      double len = Math.hypot(ax, ay);
-      double mx = lanes.stream().mapToDouble(l -> l.position().x()).average().orElse(0);
-      double my = lanes.stream().mapToDouble(l -> l.position().y()).average().orElse(0);
       for (int i = 0; i < lanes.size(); i++) {
         StoreConfig.Lane l = lanes.get(i);
-        double nx, ny;
-        if (len > 1e-6) {
-          nx = -(last.y() - first.y()) / len;
-          ny = (last.x() - first.x()) / len;
-          if (nx * (cx - mx) + ny * (cy - my) < 0) {
-            nx = -nx;
-            ny = -ny;
-          }
-        } else {
-          double dx = cx - l.position().x(), dy = cy - l.position().y();
-          double d = Math.hypot(dx, dy);
-          nx = d > 1e-6 ? dx / d : 0;
-          ny = d > 1e-6 ? dy / d : 1;
-        }
+        ShelfFronts.Front f = fronts.get(l.id());
+        double nx = f.outX();
+        double ny = f.outY();
         double pitch = Double.POSITIVE_INFINITY;
         if (i > 0) {
           pitch = Math.min(pitch, l.position().distanceTo(lanes.get(i - 1).position()));

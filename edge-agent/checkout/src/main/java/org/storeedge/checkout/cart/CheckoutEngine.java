@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.storeedge.checkout.weight.LaneInventory;
 import org.storeedge.checkout.weight.WeightModel;
+import org.storeedge.config.ShelfFronts;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.DeviceFault;
 import org.storeedge.core.event.GateEvent;
@@ -92,6 +93,8 @@ public final class CheckoutEngine {
   private final Map<String, Deque<Hand>> handsByLane = new HashMap<>();
   /** The lanes beside each lane on its shelf (configuration order). */
   private final Map<String, List<String>> neighbours = new HashMap<>();
+  /** Which side shoppers take from, for the lanes of shelves whose {@code facing} the store file gives. */
+  private final Map<String, ShelfFronts.Front> fronts = new HashMap<>();
   private final Map<String, String> tokenOfTrack = new HashMap<>();
   /** Capture time of the newest hand observation, or MIN_VALUE: whether a hand source is live. */
   private long lastHandMillis = Long.MIN_VALUE;
@@ -118,6 +121,9 @@ public final class CheckoutEngine {
         neighbours.put(ls.get(i).id(), n);
       }
     }
+    Map<String, ShelfFronts.Front> all = ShelfFronts.of(config);
+    config.shelves().stream().filter(sh -> sh.facingDegrees().isPresent())
+        .forEach(sh -> sh.lanes().forEach(l -> fronts.put(l.id(), all.get(l.id()))));
     this.gates = config.gates();
     this.inventory = inventory;
     this.spots = new PickSpots(config);
@@ -1298,6 +1304,7 @@ public final class CheckoutEngine {
     List<Session> candidates = openAndRecentlyClosed();
     // candidates are weighed by their distance to where takers stand, once that is learnt
     Optional<StoreConfig.Position> spot = spots.spot(lane);
+    ShelfFronts.Front front = frontOf(lane, spot);
     for (Session s : candidates) {
       if (s.exitAt >= 0 && s.exitAt < start) {
         continue;
@@ -1307,6 +1314,7 @@ public final class CheckoutEngine {
       double fromSpot = Double.POSITIVE_INFINITY;
       double identity = 1;
       double speed = Double.NaN;
+      double ahead = Double.NaN;
       for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
         Deque<ShopperObservation> h = presence.get(track);
         if (h != null) {
@@ -1316,12 +1324,14 @@ public final class CheckoutEngine {
             fromSpot = spot.isPresent() ? trackDistance(h, spot.get(), from, to, start, end) : dt;
             identity = h.peekLast().identityConfidence();
             speed = trackSpeed(h, start, end);
+            ahead = front == null ? Double.NaN : trackAhead(h, lane.position(), front, from, to, start, end);
           }
         }
       }
       // a hand seen in the lane makes its shopper a candidate even if the position is off (a long reach)
       if (d <= radius || (hands.containsKey(s.token) && d <= GAP_RADIUS_METERS)) {
-        double w = positionWeight(fromSpot, speed) * handFactor(hands, s.token);
+        double w = positionWeight(fromSpot, speed) * handFactor(hands, s.token)
+            * (ahead < -BEHIND_METERS ? BEHIND_FACTOR : 1);
         raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0), identity, speed));
         total += w;
       }
@@ -1370,6 +1380,65 @@ public final class CheckoutEngine {
     during.sort(null);
     return during.get(during.size() / 2);
   }
+
+  /**
+   * Which side of {@code lane} its takers stand on: the shelf's {@code facing} when the store file
+   * gives it, else the side of the spot learnt from its takers (at least
+   * {@link #MIN_SPOT_OFFSET_METERS} out), else unknown (null). An inferred front is not trusted
+   * here: a wrong guess would keep charging the shopper in front to whoever stands behind.
+   */
+  private ShelfFronts.Front frontOf(StoreConfig.Lane lane, Optional<StoreConfig.Position> spot) {
+    ShelfFronts.Front f = fronts.get(lane.id());
+    if (f != null || spot.isEmpty()) {
+      return f;
+    }
+    double dx = spot.get().x() - lane.position().x();
+    double dy = spot.get().y() - lane.position().y();
+    double d = Math.hypot(dx, dy);
+    return d < MIN_SPOT_OFFSET_METERS ? null : new ShelfFronts.Front(-dy / d, dx / d, dx / d, dy / d);
+  }
+
+  /** A learnt spot closer to its lane than this says too little about which side the lane is reached from. */
+  private static final double MIN_SPOT_OFFSET_METERS = 0.2;
+
+  /**
+   * How far in front of the lane the shopper stood (metres along the shelf's front normal; negative
+   * behind it): the median over the active window, else the observation nearest the lane in the
+   * wider window.
+   */
+  private static double trackAhead(Deque<ShopperObservation> h, StoreConfig.Position lane, ShelfFronts.Front front,
+      long from, long to, long activeFrom, long activeTo) {
+    List<Double> during = new ArrayList<>();
+    double nearest = Double.POSITIVE_INFINITY;
+    double nearestAhead = Double.NaN;
+    for (ShopperObservation o : h) {
+      if (o.atMillis() < from || o.atMillis() > to) {
+        continue;
+      }
+      double a = front.ahead(lane, o.x(), o.y());
+      if (o.atMillis() >= activeFrom && o.atMillis() <= activeTo) {
+        during.add(a);
+      }
+      double d = dist(o, lane);
+      if (d < nearest) {
+        nearest = d;
+        nearestAhead = a;
+      }
+    }
+    if (during.isEmpty()) {
+      return nearestAhead;
+    }
+    during.sort(null);
+    return during.get(during.size() / 2);
+  }
+
+  /**
+   * A shopper standing this far behind a lane's front line (on the other side of the shelf: the
+   * far face of a gondola) cannot reach into it.
+   */
+  private static final double BEHIND_METERS = 0.2;
+  /** How much less likely a shopper behind the shelf is to have taken from it than one in front. */
+  private static final double BEHIND_FACTOR = 0.02;
 
   /** The only shopper at a lane took from it: where it stood (median over the active window) teaches the shelf's spot. */
   private void learnSpot(Session s, ShelfEvent.LaneChange lc, ShelfEvent e) {

@@ -109,7 +109,7 @@ public record Planogram(List<Assignment> lanes) {
           ls.add(new StoreConfig.Lane(l.id(), a.sku(), cap, Math.min(l.initialStock(), cap), l.channel(), l.position()));
         }
       }
-      shelves.add(new StoreConfig.Shelf(s.id(), s.device(), ls));
+      shelves.add(s.withLanes(ls));
     }
     return config.withShelves(shelves);
   }

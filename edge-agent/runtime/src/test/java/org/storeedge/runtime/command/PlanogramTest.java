@@ -15,14 +15,14 @@ class PlanogramTest {
   Path dir;
 
   @Test
-  void aPlanogramChangesLanesOnlyAndKeepsCamerasAndTheCheckoutPolicy() throws Exception {
+  void aPlanogramChangesLanesOnlyAndKeepsCamerasTheCheckoutPolicyAndShelfFronts() throws Exception {
     String yaml = """
         store: { id: s, gatewayId: g }
         catalog:
           - { sku: A, name: a, unitWeight: 100, price: 1 }
           - { sku: B, name: b, unitWeight: 200, price: 2 }
         shelves:
-          - { id: sh, device: d, lanes: [ { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 1 } } ] }
+          - { id: sh, device: d, facing: -y, lanes: [ { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 1 } } ] }
         devices: [ { id: d, type: t } ]
         gates: [ { id: g, position: { x: 0, y: 0 } } ]
         checkout: { reviewThreshold: 0.9, handOffs: taker-pays }
@@ -39,6 +39,7 @@ class PlanogramTest {
     assertThat(changed.lane("l1").orElseThrow().sku()).isEqualTo("B");
     assertThat(changed.lane("l1").orElseThrow().capacity()).isEqualTo(3);
     assertThat(changed.cameras()).isEqualTo(config.cameras()).hasSize(1);
+    assertThat(changed.shelves().get(0).facingDegrees()).hasValue(270);
     assertThat(changed.checkout()).isEqualTo(new StoreConfig.Checkout(0.9, StoreConfig.HandOffPolicy.TAKER_PAYS));
   }
 }
