@@ -132,9 +132,17 @@ public final class ConfigSchema {
       derived("facing", "string or number", "inferred: see below", "`+x`, `-x`, `+y`, `-y`, or degrees (0 = `+x`, 90 = `+y`)",
           "Which way the shelf's front faces on the store floor: the side shoppers stand on to take from it.")), Map.of());
 
+  /**
+   * Lightest product a weight lane sells: the shelf's change detector reports changes of 4 g and
+   * more (DetectorSettings' floor); one unit must weigh half as much again to be seen reliably
+   * among a plate's noise (simulated with published HX711 and load-cell figures: a 4.5 g unit
+   * went uncharged now and then, 6 g never).
+   */
+  public static final double MIN_LANE_UNIT_GRAMS = 6.0;
+
   public static final Section LANE = new Section("shelves[].lanes[]", "Lane", List.of(
       required("id", "string", "unique among all lanes of the store", "Lane id."),
-      required("sku", "string", "a `sku` of `catalog`", "The product the planogram places here."),
+      required("sku", "string", "a `sku` of `catalog` whose `unitWeight` is at least 6 g", "The product the planogram places here."),
       required("capacity", "integer", "> 0", "Units the lane holds when full."),
       derived("initialStock", "integer", "`capacity`", "0 to `capacity`", "Units on the lane at start."),
       required("channel", "string", "unique per device; numbers are kept as text",

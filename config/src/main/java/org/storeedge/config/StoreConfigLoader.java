@@ -177,6 +177,7 @@ public final class StoreConfigLoader {
     private final ConfigReader r;
     /** Every sku and device id written in the file, valid entry or not, so one bad entry doesn't make its references "unknown" too. */
     private final Set<String> skus = new LinkedHashSet<>();
+    private final Map<String, Double> unitWeights = new HashMap<>();
     private final Set<String> deviceIds = new LinkedHashSet<>();
 
     Build(ConfigReader r) {
@@ -319,6 +320,9 @@ public final class StoreConfigLoader {
           productCurrency = currency.get();
         } else if (currency.given) {
           continue;
+        }
+        if (sku.ok() && unitWeight.ok()) {
+          unitWeights.putIfAbsent(sku.get(), unitWeight.get());
         }
         if (sku.ok() && name.ok() && unitWeight.ok() && spread.ok() && price.ok() && productCurrency != null) {
           out.add(new Product(sku.get(), name.get(), unitWeight.get(), spread.get(), price.get(), productCurrency));
@@ -609,6 +613,12 @@ public final class StoreConfigLoader {
       Val<String> sku = o.text("sku");
       if (sku.ok() && !skus.contains(sku.get())) {
         sku.reject("unknown sku");
+        sku = sku.invalid();
+      } else if (sku.ok() && unitWeights.containsKey(sku.get())
+          && unitWeights.get(sku.get()) < ConfigSchema.MIN_LANE_UNIT_GRAMS) {
+        sku.reject("one unit weighs " + unitWeights.get(sku.get()) + " g; a weight lane cannot tell one unit of less than "
+            + ConfigSchema.MIN_LANE_UNIT_GRAMS + " g taken or put back from noise, so such picks would go uncharged:"
+            + " place a pack of several instead");
         sku = sku.invalid();
       }
       Val<Long> capacity = o.integer("capacity");

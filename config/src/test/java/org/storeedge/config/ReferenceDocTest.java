@@ -64,7 +64,7 @@ class ReferenceDocTest {
     }
     String yaml = """
         store: { id: s, gatewayId: g, currency: EUR, timezone: UTC }
-        catalog: [ { sku: A, name: a, unitWeight: 1, weightSpread: 0, price: 1, currency: EUR } ]
+        catalog: [ { sku: A, name: a, unitWeight: 10, weightSpread: 0, price: 1, currency: EUR } ]
         shelves:
           - id: sh
             device: d

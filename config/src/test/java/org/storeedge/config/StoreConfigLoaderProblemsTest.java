@@ -52,6 +52,17 @@ class StoreConfigLoaderProblemsTest {
   }
 
   @Test
+  void aProductTooLightForAWeightLaneIsAProblemWhereTheLanePlacesIt() {
+    assertThat(problems(Stores.MINIMAL.replace("unitWeight: 180", "unitWeight: 3"))).containsExactly(
+        "store.yaml:8:24: shelves[0].lanes[0].sku: one unit weighs 3.0 g; a weight lane cannot tell one unit of less"
+            + " than 6.0 g taken or put back from noise, so such picks would go uncharged: place a pack of several"
+            + " instead (got: A)");
+    // in the catalog only (sold elsewhere), a light product is fine
+    String yaml = Stores.MINIMAL.replace("price: 59 }", "price: 59 }\n  - { sku: GUM, name: Gum stick, unitWeight: 3, price: 20 }");
+    assertThat(catchThrowableOfType(ConfigException.class, () -> loader.parse("store.yaml", yaml, dir))).isNull();
+  }
+
+  @Test
   void problemsCarryTheirLocationAsData() {
     ConfigException e = catchThrowableOfType(ConfigException.class,
         () -> loader.parse("s.yaml", Stores.MINIMAL.replace("capacity: 5", "capacity: -2"), dir));

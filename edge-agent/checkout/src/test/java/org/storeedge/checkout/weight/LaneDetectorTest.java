@@ -39,6 +39,32 @@ class LaneDetectorTest {
   }
 
   @Test
+  void theLightestProductAStoreFileMayPlaceOnALaneIsSeenComingAndGoing() {
+    double unit = org.storeedge.config.ConfigSchema.MIN_LANE_UNIT_GRAMS;
+    DetectorSettings s = DetectorSettings.defaults();
+    // as the pipeline sets a lane's minimum change from its product
+    double min = Math.max(s.floorChangeGrams(), Math.min(s.minChangeGrams(), 0.4 * unit));
+    LaneDetector light = new LaneDetector("l1", s, min, 700, changes::add);
+    double level = 500;
+    for (int i = 0; i < 20; i++) {
+      double after = level + (i % 2 == 0 ? -unit : unit);
+      for (double[] phase : new double[][] {{3000, level, 0}, {800, level, 30}, {700, after, 25}}) {
+        long end = t + (long) phase[0];
+        while (t < end) {
+          double hand = phase[2] == 0 ? 0 : phase[2] * Math.sin(t / 90.0) + phase[2] * 0.5;
+          light.onSample(t, phase[1] + rnd.nextGaussian() * 0.1 + hand);
+          t += DT;
+        }
+      }
+      level = after;
+    }
+    for (long end = t + 4000; t < end; t += DT) {
+      light.onSample(t, level + rnd.nextGaussian() * 0.1);
+    }
+    assertThat(changes).hasSize(20).allSatisfy(c -> assertThat(Math.abs(c.deltaGrams())).isCloseTo(unit, within(1.0)));
+  }
+
+  @Test
   void touchingWithoutTakingReportsNothing() {
     feed(3000, 5000, 0);
     feed(1500, 5000, 40);

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.storeedge.config.ConfigSchema;
 import org.storeedge.config.StoreConfig;
 
 /**
@@ -66,6 +67,9 @@ public record Planogram(List<Assignment> lanes) {
       }
       if (!products.containsKey(sku)) {
         problems.add(at + ".sku: not in the catalog (got: '" + sku + "')");
+      } else if (products.get(sku).unitWeightGrams() < ConfigSchema.MIN_LANE_UNIT_GRAMS) {
+        problems.add(at + ".sku: one unit weighs " + products.get(sku).unitWeightGrams() + " g, less than the "
+            + ConfigSchema.MIN_LANE_UNIT_GRAMS + " g a weight lane can sell (got: '" + sku + "')");
       }
       Integer capacity = null;
       if (l.has("capacity")) {

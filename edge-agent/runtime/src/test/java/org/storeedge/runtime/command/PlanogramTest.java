@@ -42,4 +42,22 @@ class PlanogramTest {
     assertThat(changed.shelves().get(0).facingDegrees()).hasValue(270);
     assertThat(changed.checkout()).isEqualTo(new StoreConfig.Checkout(0.9, StoreConfig.HandOffPolicy.TAKER_PAYS));
   }
+
+  @Test
+  void aPlanogramPuttingAProductTooLightToWeighOnALaneIsRejected(@TempDir Path d) throws Exception {
+    String yaml = """
+        store: { id: s, gatewayId: g }
+        catalog:
+          - { sku: A, name: a, unitWeight: 100, price: 1 }
+          - { sku: GUM, name: gum stick, unitWeight: 3, price: 1 }
+        shelves:
+          - { id: sh, device: d, lanes: [ { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 1 } } ] }
+        devices: [ { id: d, type: t } ]
+        gates: [ { id: g, position: { x: 0, y: 0 } } ]
+        """;
+    StoreConfig config = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).parse("s.yaml", yaml, d);
+    CommandRejected e = org.assertj.core.api.Assertions.catchThrowableOfType(CommandRejected.class,
+        () -> Planogram.parse("{\"lanes\":[{\"laneId\":\"l1\",\"sku\":\"GUM\"}]}".getBytes(StandardCharsets.UTF_8), config));
+    assertThat(e.problems()).singleElement().asString().contains("lanes[0].sku: one unit weighs 3.0 g");
+  }
 }
