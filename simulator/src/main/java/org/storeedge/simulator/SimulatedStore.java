@@ -574,7 +574,13 @@ public final class SimulatedStore {
     }
     Position best = st.nominal;
     double bestClearance = -1;
+    // a hand in a shelf reaches the lane from where it stands: in a crowd it squeezes in rather
+    // than taking from farther than an arm reaches
+    boolean reaching = st.hand && st.giver == null;
     for (double[] off : OFFSETS) {
+      if (reaching && Math.hypot(off[0], StoreGeometry.STAND_OFF_METRES + off[1]) > StoreGeometry.MAX_REACH_METRES) {
+        continue;
+      }
       Position c = new Position(st.nominal.x() + off[0] * st.axes[0] + off[1] * st.axes[2],
           st.nominal.y() + off[0] * st.axes[1] + off[1] * st.axes[3]);
       double clearance = near.stream().mapToDouble(c::distanceTo).min().orElse(Double.POSITIVE_INFINITY);
