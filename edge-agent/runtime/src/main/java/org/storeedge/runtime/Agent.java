@@ -15,6 +15,7 @@ import org.storeedge.checkout.cart.CheckoutEngine;
 import org.storeedge.checkout.cart.CheckoutSettings;
 import org.storeedge.checkout.cart.Receipt;
 import org.storeedge.checkout.weight.DetectorSettings;
+import org.storeedge.checkout.cart.CheckoutSnapshot;
 import org.storeedge.checkout.weight.LaneInventory;
 import org.storeedge.checkout.weight.StockMonitor;
 import org.storeedge.checkout.weight.WeightPipeline;
@@ -177,6 +178,33 @@ public final class Agent implements AutoCloseable {
     return f;
   }
 
+  /**
+   * Offers the checkout's snapshot (open carts, lane contents) to {@code sink} on the agent thread,
+   * about once a second while it changes. Set before {@link #start}.
+   */
+  public void persistCheckout(Consumer<CheckoutSnapshot> sink) {
+    this.checkoutSink = sink;
+  }
+
+  /** The checkout's snapshot, taken on the agent thread after what is queued there. Safe from any thread. */
+  public java.util.concurrent.CompletableFuture<CheckoutSnapshot> checkoutSnapshot() {
+    java.util.concurrent.CompletableFuture<CheckoutSnapshot> f = new java.util.concurrent.CompletableFuture<>();
+    post(() -> f.complete(checkout.snapshot(scheduler.millis())));
+    return f;
+  }
+
+  /**
+   * Takes over the open carts and lane contents of an agent that ran before (see
+   * {@link CheckoutEngine#restore}); call before {@link #start}. Safe from any thread.
+   */
+  public void restoreCheckout(CheckoutSnapshot snap) {
+    post(() -> {
+      checkout.restore(snap, scheduler.millis());
+      LOG.info("took over {} open visit(s) and the contents of {} lane(s) from a snapshot taken at {}",
+          snap.visits().size(), snap.lanes().size(), Instant.ofEpochMilli(snap.takenAtMillis()));
+    });
+  }
+
   /** Presence input (vision or simulator); safe from any thread. */
   public void onObservation(ShopperObservation o) {
     post(() -> checkout.onObservation(o));
@@ -204,7 +232,21 @@ public final class Agent implements AutoCloseable {
     long now = scheduler.millis();
     pipeline.flushGroups(now, false);
     checkout.poll(now);
+    if (checkoutSink != null && now - lastSnapshotAt >= SNAPSHOT_EVERY_MILLIS) {
+      lastSnapshotAt = now;
+      CheckoutSnapshot snap = checkout.snapshot(now);
+      if (lastSnapshot == null || !snap.visits().equals(lastSnapshot.visits()) || !snap.lanes().equals(lastSnapshot.lanes())) {
+        lastSnapshot = snap;
+        checkoutSink.accept(snap);
+      }
+    }
   }
+
+  /** How often the checkout's snapshot is compared with the last one offered, ms. */
+  private static final long SNAPSHOT_EVERY_MILLIS = 1000;
+  private volatile Consumer<CheckoutSnapshot> checkoutSink;
+  private CheckoutSnapshot lastSnapshot;
+  private long lastSnapshotAt = Long.MIN_VALUE / 2;
 
   private void onShelfEvent(ShelfEvent e) {
     checkout.onShelfEvent(e);

@@ -12,16 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's small local state (lane calibrations, the ledger of applied signed updates) in its
+ * The agent's small local state (lane calibrations, the ledger of applied signed updates, the
+ * checkout's open carts and lane contents) in its
  * own SQLite file next to the outbox database ({@link #siblingOf}), so the outbox can be moved
  * aside or salvaged without touching it and vice versa.
  *
  * <p>WAL with {@code synchronous=FULL}: a write method returns only once its transaction is on
- * disk. One connection, used under this object's monitor; writes are rare (operator actions), so
- * every caller simply waits its turn. Safe from any thread.
+ * disk. One connection, used under this object's monitor; writes are few (operator actions, and a
+ * checkout snapshot at most every couple of seconds), so every caller simply waits its turn.
+ * Safe from any thread.
  */
 public final class StateDatabase implements AutoCloseable {
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
   private static final Logger log = LoggerFactory.getLogger(StateDatabase.class);
 
   private final Path file;
@@ -103,6 +105,15 @@ public final class StateDatabase implements AutoCloseable {
               sequence    INTEGER NOT NULL,
               key_id      TEXT    NOT NULL,
               accepted_ms INTEGER NOT NULL)""");
+      }
+      if (version < 2) {
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS checkout_state(
+              id          INTEGER PRIMARY KEY CHECK (id = 1),
+              document    BLOB    NOT NULL,
+              taken_ms    INTEGER NOT NULL)""");
+      }
+      if (version < SCHEMA_VERSION) {
         s.execute("INSERT INTO state_schema_version(version) VALUES (" + SCHEMA_VERSION + ")");
       }
       c.commit();

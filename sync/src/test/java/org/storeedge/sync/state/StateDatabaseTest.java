@@ -76,4 +76,46 @@ class StateDatabaseTest {
     assertThatThrownBy(() -> StateDatabase.open(f)).isInstanceOf(IOException.class).hasMessageContaining(f.toString());
     assertThat(Files.readAllBytes(f)).isEqualTo(before);
   }
+
+  @Test
+  void theCheckoutSnapshotIsReplacedOnEachSaveAndSurvivesReopening() throws IOException {
+    Path f = dir.resolve("s.db");
+    try (StateDatabase db = StateDatabase.open(f)) {
+      CheckoutStateStore store = new CheckoutStateStore(db);
+      assertThat(store.load()).isEmpty();
+      store.save("{\"visits\":[1]}", 1000);
+      store.save("{\"visits\":[1,2]}", 2000);
+    }
+    try (StateDatabase db = StateDatabase.open(f)) {
+      assertThat(new CheckoutStateStore(db).load()).contains(new CheckoutStateStore.Saved("{\"visits\":[1,2]}", 2000));
+    }
+  }
+
+  @Test
+  void aVersionOneFileGainsTheCheckoutTableAndKeepsItsCalibrations() throws Exception {
+    Path f = dir.resolve("s.db");
+    // a state file as the first schema wrote it
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + f);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE state_schema_version(version INTEGER NOT NULL)");
+      s.execute("CREATE TABLE lane_calibration(lane_id TEXT PRIMARY KEY, zero_grams REAL NOT NULL, gain REAL NOT NULL,"
+          + " updated_ms INTEGER NOT NULL, last_step TEXT NOT NULL)");
+      s.execute("CREATE TABLE update_ledger(kind TEXT PRIMARY KEY, sequence INTEGER NOT NULL, key_id TEXT NOT NULL,"
+          + " accepted_ms INTEGER NOT NULL)");
+      s.execute("INSERT INTO state_schema_version(version) VALUES (1)");
+      s.execute("INSERT INTO lane_calibration VALUES ('a1', 1.5, 1.1, 5, 'span')");
+    }
+    try (StateDatabase db = StateDatabase.open(f)) {
+      assertThat(new CalibrationStore(db).load("a1")).isPresent();
+      CheckoutStateStore store = new CheckoutStateStore(db);
+      store.save("{}", 7);
+      assertThat(store.load()).contains(new CheckoutStateStore.Saved("{}", 7));
+    }
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + f);
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT max(version) FROM state_schema_version")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(StateDatabase.SCHEMA_VERSION).isEqualTo(2);
+    }
+  }
 }

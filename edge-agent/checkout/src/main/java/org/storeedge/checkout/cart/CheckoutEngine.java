@@ -555,6 +555,15 @@ public final class CheckoutEngine {
     List<Session> done = new ArrayList<>();
     while (it.hasNext()) {
       Session s = it.next();
+      if (s.exitAt < 0 && nowMillis - s.enteredAt >= MAX_VISIT_MILLIS) {
+        // an exit the gate never reported (a group member who left without checking out, a
+        // tailgater, a gate fault): the cart is not kept open for ever, it goes out for review
+        s.exitAt = nowMillis;
+        s.reasons.add(new ReviewReason("no-exit-seen", "no exit was reported for this visit within "
+            + MAX_VISIT_MILLIS / 60_000 + " minutes of the entry; the receipt was closed without one",
+            Map.of("enteredAt", Instant.ofEpochMilli(s.enteredAt).toString(), "members", s.members,
+                "exited", s.exited)));
+      }
       if (s.exitAt < 0) {
         continue;
       }
@@ -576,6 +585,70 @@ public final class CheckoutEngine {
       checkHandOffs(s);
       emit(s, s.exitAt);
       remember(s, nowMillis);
+    }
+  }
+
+  /** A visit this long without an exit is closed (flagged {@code no-exit-seen}). */
+  static final long MAX_VISIT_MILLIS = 3 * 3_600_000L;
+
+  /**
+   * What the checkout holds now: the open visits with their carts and review reasons, and what
+   * each lane holds. For a restart (see {@link #restore}); positions, recent picks and other
+   * short-lived evidence are not part of it.
+   */
+  public CheckoutSnapshot snapshot(long nowMillis) {
+    List<CheckoutSnapshot.Visit> visits = new ArrayList<>();
+    for (Session s : open.values()) {
+      List<CheckoutSnapshot.Line> lines = new ArrayList<>();
+      s.cart.forEach((sku, l) -> lines.add(new CheckoutSnapshot.Line(sku, l.qty, l.confidence, l.unitGrams)));
+      visits.add(new CheckoutSnapshot.Visit(s.token, s.enteredAt, s.exitAt, s.members, s.exited, s.emitted, lines,
+          s.reasons));
+    }
+    return new CheckoutSnapshot(nowMillis, visits, inventory.export());
+  }
+
+  /**
+   * Takes over a snapshot taken before a restart: its visits are open again, each flagged
+   * {@code agent-restarted} (shelf activity while the agent was down is on no receipt), and the
+   * lanes hold what they held, where the planogram still places the same product. A visit whose
+   * token is already open here is left alone; cart lines of products no longer in the catalog
+   * are dropped and named in the flag. Call before the first event.
+   */
+  public void restore(CheckoutSnapshot snap, long nowMillis) {
+    snap.lanes().forEach(inventory::restore);
+    for (CheckoutSnapshot.Visit v : snap.visits()) {
+      if (open.containsKey(v.token())) {
+        continue;
+      }
+      Session s = new Session(v.token(), v.enteredAtMillis());
+      s.exitAt = v.exitAtMillis();
+      s.members = Math.max(1, v.members());
+      s.exited = v.exited();
+      s.emitted = v.emitted();
+      s.lastSeenAt = nowMillis;
+      List<String> dropped = new ArrayList<>();
+      for (CheckoutSnapshot.Line l : v.cart()) {
+        if (!products.containsKey(l.sku())) {
+          dropped.add(l.qty() + " x " + l.sku());
+          continue;
+        }
+        CartLine line = new CartLine();
+        line.qty = l.qty();
+        line.confidence = l.confidence();
+        line.unitGrams.addAll(l.unitGrams());
+        s.cart.put(l.sku(), line);
+      }
+      s.reasons.addAll(v.reasons());
+      Map<String, Object> ev = new LinkedHashMap<>();
+      ev.put("snapshotAt", Instant.ofEpochMilli(snap.takenAtMillis()).toString());
+      ev.put("restartedAt", Instant.ofEpochMilli(nowMillis).toString());
+      if (!dropped.isEmpty()) {
+        ev.put("droppedLines", dropped);
+      }
+      s.reasons.add(new ReviewReason("agent-restarted", "the agent restarted during this visit (a store file "
+          + "update or a gateway restart); shelf activity while it was down is on no receipt"
+          + (dropped.isEmpty() ? "" : "; lines of products no longer in the catalog were dropped"), ev));
+      open.put(s.token, s);
     }
   }
 

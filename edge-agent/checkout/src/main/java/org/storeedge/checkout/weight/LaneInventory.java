@@ -105,4 +105,61 @@ public final class LaneInventory {
     }));
     return out;
   }
+
+  /**
+   * What one lane holds.
+   *
+   * @param plannedSku the product the planogram places there
+   * @param units units by sku (the planned one and any misplaced)
+   * @param measuredGrams weighed misplaced units by sku
+   */
+  public record Contents(String plannedSku, Map<String, Integer> units, Map<String, List<Double>> measuredGrams) {
+    public Contents {
+      units = Map.copyOf(units);
+      measuredGrams = Map.copyOf(measuredGrams);
+    }
+  }
+
+  /** What every lane holds now (copies), for a snapshot. */
+  public Map<String, Contents> export() {
+    Map<String, Contents> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : plannedSku.entrySet()) {
+      Map<String, List<Double>> grams = new LinkedHashMap<>();
+      measured.getOrDefault(e.getKey(), Map.of()).forEach((sku, units) -> grams.put(sku, List.copyOf(units)));
+      out.put(e.getKey(), new Contents(e.getValue(), byLane.getOrDefault(e.getKey(), Map.of()), grams));
+    }
+    return out;
+  }
+
+  /**
+   * Takes over what a lane held before a restart, when the planogram still places the same
+   * product there (a lane given another product starts from the store file's stock); false when
+   * not taken over. Lanes this store no longer has are ignored.
+   */
+  public boolean restore(String laneId, Contents before) {
+    String planned = before.plannedSku();
+    if (!plannedSku.containsKey(laneId) || !plannedSku.get(laneId).equals(planned)) {
+      return false;
+    }
+    Map<String, Integer> m = new LinkedHashMap<>();
+    m.put(planned, 0);
+    before.units().forEach((sku, n) -> {
+      if (n != null && n > 0) {
+        m.put(sku, n);
+      }
+    });
+    byLane.put(laneId, m);
+    Map<String, List<Double>> lane = new HashMap<>();
+    before.measuredGrams().forEach((sku, g) -> {
+      if (m.containsKey(sku) && !sku.equals(planned) && !g.isEmpty()) {
+        lane.put(sku, new ArrayList<>(g));
+      }
+    });
+    if (lane.isEmpty()) {
+      measured.remove(laneId);
+    } else {
+      measured.put(laneId, lane);
+    }
+    return true;
+  }
 }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.storeedge.checkout.cart.CheckoutSnapshot;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.GateEvent;
 import org.storeedge.core.event.HandContact;
@@ -14,7 +15,8 @@ import org.storeedge.runtime.Agent;
 
 /**
  * Holds the running {@link Agent} and replaces it when the store file changes: the outbox, the
- * uplink and the calibration layer outlive it, the agent (drivers, pipeline, carts) is rebuilt.
+ * uplink and the calibration layer outlive it, the agent (drivers, pipeline) is rebuilt and takes
+ * over the old one's open carts and lane contents.
  *
  * <p>Healthy means: the agent started all its components and every device that reads lanes has
  * delivered at least one OK reading since the (re)start, within the given time.
@@ -42,6 +44,8 @@ public final class AgentHost implements AutoCloseable {
           : "no readings from devices " + silentDevices;
     }
   }
+
+  private static final long HANDOVER_TIMEOUT_SECONDS = 10;
 
   private final AgentFactory factory;
   private final DeviceTap tap;
@@ -73,9 +77,17 @@ public final class AgentHost implements AutoCloseable {
    */
   public synchronized void restart(StoreConfig cfg) {
     Agent old = agent;
+    CheckoutSnapshot handed = null;
     if (old != null) {
       agent = null; // gates arriving until the new agent runs are logged and dropped
       old.close();
+      try {
+        // the open carts and lane contents go over to the new agent: a store file or planogram
+        // update in opening hours must not lose the carts of the shoppers inside
+        handed = old.checkoutSnapshot().get(HANDOVER_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.error("the stopped agent's open carts could not be taken over: {}", e.toString());
+      }
     }
     tap.resetCounts();
     tap.calibrator().useLanes(laneIds(cfg));
@@ -83,6 +95,9 @@ public final class AgentHost implements AutoCloseable {
     config = cfg;
     try {
       Agent a = factory.create(cfg);
+      if (handed != null) {
+        a.restoreCheckout(handed);
+      }
       agent = a;
       a.start();
       LOG.info("agent restarted with {}", cfg.source());

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storeedge.checkout.cart.CheckoutSettings;
+import org.storeedge.checkout.cart.CheckoutSnapshot;
 import org.storeedge.checkout.weight.DetectorSettings;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.device.DriverRegistry;
@@ -24,6 +25,7 @@ import org.storeedge.sync.mqtt.UplinkOptions;
 import org.storeedge.sync.outbox.OutboxOptions;
 import org.storeedge.sync.outbox.SqliteOutbox;
 import org.storeedge.sync.state.CalibrationStore;
+import org.storeedge.sync.state.CheckoutStateStore;
 import org.storeedge.sync.state.StateDatabase;
 import org.storeedge.sync.state.UpdateLedger;
 
@@ -34,7 +36,8 @@ import org.storeedge.sync.state.UpdateLedger;
  *  drivers --> DeviceTap (calibration, health counts) --> Agent (rebuilt by AgentHost on updates)
  *                                                            |
  *  SqliteOutbox (storeedge.db) <-----------------------------+
- *       |                      StateDatabase (storeedge-state.db): calibrations, update ledger
+ *       |                      StateDatabase (storeedge-state.db): calibrations, update ledger,
+ *       |                        open carts and lane contents (CheckoutStateKeeper, about every second)
  *  MqttUplink --cmd/{name}--> DownlinkCommands, gate
  *  GatewayCameras: camera --> VisionPipeline --> shopper positions --> Agent
  *                                    '--> DebugSnapshots (armed by debug-snapshot) --> data dir
@@ -63,17 +66,20 @@ public final class GatewayRuntime implements AutoCloseable {
   private final SystemScheduler uplinkTimers;
   private final SqliteOutbox outbox;
   private final StateDatabase state;
+  private final CheckoutStateKeeper keeper;
   private final AgentHost host;
   private final DownlinkCommands commands;
   private final MqttUplink uplink;
   private final GatewayCameras cameras;
 
   private GatewayRuntime(SystemScheduler agentThread, SystemScheduler uplinkTimers, SqliteOutbox outbox,
-      StateDatabase state, AgentHost host, DownlinkCommands commands, MqttUplink uplink, GatewayCameras cameras) {
+      StateDatabase state, CheckoutStateKeeper keeper, AgentHost host, DownlinkCommands commands, MqttUplink uplink,
+      GatewayCameras cameras) {
     this.agentThread = agentThread;
     this.uplinkTimers = uplinkTimers;
     this.outbox = outbox;
     this.state = state;
+    this.keeper = keeper;
     this.host = host;
     this.commands = commands;
     this.uplink = uplink;
@@ -97,12 +103,23 @@ public final class GatewayRuntime implements AutoCloseable {
       opened.add(outbox);
       StateDatabase state = StateDatabase.open(StateDatabase.siblingOf(db));
       opened.add(state);
+      CheckoutStateKeeper keeper = new CheckoutStateKeeper(new CheckoutStateStore(state));
+      opened.add(keeper);
+      // what the checkout held when the gateway last stopped (or lost power): taken over once,
+      // by the first agent
+      java.util.concurrent.atomic.AtomicReference<CheckoutSnapshot> saved =
+          new java.util.concurrent.atomic.AtomicReference<>(keeper.load().orElse(null));
       LaneCalibrator calibrator = new LaneCalibrator(new CalibrationStore(state), agentThread, AgentHost.laneIds(cfg));
       DeviceTap tap = new DeviceTap(o.drivers(), calibrator);
       // cameras run at their boosted rate while shelves move (inference around weight events)
       java.util.concurrent.atomic.AtomicReference<GatewayCameras> camerasRef = new java.util.concurrent.atomic.AtomicReference<>();
       AgentHost host = new AgentHost(c -> {
         Agent a = new Agent(c, agentThread, tap.registry(), outbox, false, o.detector(), o.checkout(), List.of());
+        CheckoutSnapshot before = saved.getAndSet(null);
+        if (before != null) {
+          a.restoreCheckout(before);
+        }
+        a.persistCheckout(keeper::offer);
         a.onShelfActivity((lane, at) -> {
           GatewayCameras cams = camerasRef.get();
           if (cams != null) {
@@ -155,7 +172,7 @@ public final class GatewayRuntime implements AutoCloseable {
         uplink.start();
       }
       LOG.info("agent running; database {}", db);
-      return new GatewayRuntime(agentThread, uplinkTimers, outbox, state, host, commands, uplink, cameras);
+      return new GatewayRuntime(agentThread, uplinkTimers, outbox, state, keeper, host, commands, uplink, cameras);
     } catch (Exception | LinkageError e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -202,7 +219,17 @@ public final class GatewayRuntime implements AutoCloseable {
       uplink.stop();
     }
     cameras.close();
+    Agent last = host.agent();
     host.close();
+    if (last != null) {
+      // the open carts as they are at shutdown, so the next start takes them over
+      try {
+        keeper.saveNow(last.checkoutSnapshot().get(10, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (Exception e) {
+        LOG.error("open carts not saved at shutdown: {}", e.toString());
+      }
+    }
+    keeper.close();
     state.close();
     outbox.close();
     uplinkTimers.close();

@@ -1,0 +1,43 @@
+package org.storeedge.checkout.cart;
+
+import java.util.List;
+import java.util.Map;
+import org.storeedge.checkout.weight.LaneInventory;
+
+/**
+ * What the checkout holds between shelf events, so that a restart of the agent (a store file
+ * update, a power cut) does not lose it: every open visit with its cart and review reasons, and
+ * what each lane holds. Plain data; the runtime stores it.
+ *
+ * @param takenAtMillis when it was taken (store clock)
+ * @param visits visits not yet closed into a receipt
+ * @param lanes what each lane held, by lane id
+ */
+public record CheckoutSnapshot(long takenAtMillis, List<Visit> visits, Map<String, LaneInventory.Contents> lanes) {
+  public CheckoutSnapshot {
+    visits = List.copyOf(visits);
+    lanes = Map.copyOf(lanes);
+  }
+
+  /**
+   * One open visit.
+   *
+   * @param exitAtMillis the exit, or -1 while the shopper is inside
+   * @param members people checked in on the token; {@code exited} of them are out
+   * @param emitted receipts already sent for this visit (0 for a visit still inside)
+   */
+  public record Visit(String token, long enteredAtMillis, long exitAtMillis, int members, int exited, int emitted,
+      List<Line> cart, List<ReviewReason> reasons) {
+    public Visit {
+      cart = List.copyOf(cart);
+      reasons = List.copyOf(reasons);
+    }
+  }
+
+  /** One cart line: units held (negative after more returns than takes), its confidence, the weighed units. */
+  public record Line(String sku, int qty, double confidence, List<Double> unitGrams) {
+    public Line {
+      unitGrams = List.copyOf(unitGrams);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.storeedge.runtime.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.storeedge.checkout.cart.CheckoutSnapshot;
+import org.storeedge.checkout.cart.Receipt;
+import org.storeedge.checkout.cart.ReviewReason;
+import org.storeedge.checkout.weight.LaneInventory;
+import org.storeedge.core.event.GateEvent;
+import org.storeedge.sync.state.CheckoutStateStore;
+import org.storeedge.sync.state.StateDatabase;
+import org.storeedge.sync.testing.Poll;
+
+/**
+ * A shopper inside when the gateway stops (or loses power) still gets a receipt: the open cart is
+ * in the state database and the next start takes it over. No broker: receipts wait in the outbox.
+ */
+class CheckoutStateAcrossRestartsTest {
+  @TempDir
+  Path dir;
+
+  private GatewayRuntime gw;
+
+  @AfterEach
+  void tearDown() {
+    if (gw != null) {
+      gw.close();
+    }
+  }
+
+  private GatewayRuntime start() throws Exception {
+    Path store = TestGateway.write(dir, TestGateway.yaml("tcp://127.0.0.1:1", "{ scale: 1.0 }", "ENRG-250"));
+    return TestGateway.start(store, TrustedKeys.of(List.of()), Duration.ofSeconds(20));
+  }
+
+  private void gate(GateEvent.Direction d, String token) {
+    // the gateway's own clock, as the gate command stamps it
+    gw.host().onGate(new GateEvent(d == GateEvent.Direction.ENTER ? "entrance" : "exit", d, token,
+        System.currentTimeMillis()));
+  }
+
+  @Test
+  void aShopperInsideAcrossAGatewayRestartGetsAReceiptFlaggedForTheGap() throws Exception {
+    gw = start();
+    gate(GateEvent.Direction.ENTER, "c-1");
+    Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().checkout().openSessions() == 1, "the visit open");
+    gw.close();
+    gw = null;
+
+    gw = start();
+    Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().checkout().openSessions() == 1, "the visit taken over");
+    List<Receipt> receipts = new CopyOnWriteArrayList<>();
+    gw.host().agent().addReceiptListener(receipts::add);
+    gate(GateEvent.Direction.EXIT, "c-1");
+    Poll.until(Duration.ofSeconds(30), () -> !receipts.isEmpty(), "the receipt");
+    assertThat(receipts).singleElement().satisfies(r -> {
+      assertThat(r.customerToken()).isEqualTo("c-1");
+      assertThat(r.reviewReasons()).extracting(ReviewReason::code).containsExactly("agent-restarted");
+    });
+  }
+
+  @Test
+  void theOpenCartsAreOnDiskWithinSecondsWithoutAShutdown() throws Exception {
+    gw = start();
+    gate(GateEvent.Direction.ENTER, "c-2");
+    Path stateFile = StateDatabase.siblingOf(gw.host().config().storage().database());
+    // what a power cut would leave: read the file while the gateway still runs
+    Poll.until(Duration.ofSeconds(30), () -> {
+      try (StateDatabase db = StateDatabase.open(stateFile)) {
+        return new CheckoutStateStore(db).load().map(s -> s.json().contains("\"c-2\"")).orElse(false);
+      } catch (Exception e) {
+        return false;
+      }
+    }, "the open visit saved");
+  }
+
+  @Test
+  void theSnapshotFormatKeepsCartsReasonsAndLanes() throws Exception {
+    CheckoutSnapshot snap = new CheckoutSnapshot(1234L,
+        List.of(new CheckoutSnapshot.Visit("c-9", 1000L, -1L, 2, 1, 0,
+            List.of(new CheckoutSnapshot.Line("COLA-330", 2, 0.93, List.of(351.5, 353.0))),
+            List.of(new ReviewReason("ambiguous-shopper", "pick of 1 x COLA-330",
+                Map.of("laneId", "a1", "shoppers", List.of(Map.of("customerToken", "c-9", "probability", 0.6))))))),
+        Map.of("a1", new LaneInventory.Contents("COLA-330", Map.of("COLA-330", 10, "ENRG-250", 1),
+            Map.of("ENRG-250", List.of(275.5)))));
+    assertThat(CheckoutStateKeeper.fromJson(CheckoutStateKeeper.toJson(snap))).isEqualTo(snap);
+  }
+}
