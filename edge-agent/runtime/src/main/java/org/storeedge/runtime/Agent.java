@@ -189,7 +189,7 @@ public final class Agent implements AutoCloseable {
   /** The checkout's snapshot, taken on the agent thread after what is queued there. Safe from any thread. */
   public java.util.concurrent.CompletableFuture<CheckoutSnapshot> checkoutSnapshot() {
     java.util.concurrent.CompletableFuture<CheckoutSnapshot> f = new java.util.concurrent.CompletableFuture<>();
-    post(() -> f.complete(checkout.snapshot(scheduler.millis())));
+    post(() -> f.complete(checkout.snapshot(scheduler.millis()).withLaneGrams(pipeline.levels())));
     return f;
   }
 
@@ -200,6 +200,7 @@ public final class Agent implements AutoCloseable {
   public void restoreCheckout(CheckoutSnapshot snap) {
     post(() -> {
       checkout.restore(snap, scheduler.millis());
+      pipeline.expectLevels(snap.laneGrams(), snap.takenAtMillis());
       LOG.info("took over {} open visit(s) and the contents of {} lane(s) from a snapshot taken at {}",
           snap.visits().size(), snap.lanes().size(), Instant.ofEpochMilli(snap.takenAtMillis()));
     });
@@ -234,13 +235,31 @@ public final class Agent implements AutoCloseable {
     checkout.poll(now);
     if (checkoutSink != null && now - lastSnapshotAt >= SNAPSHOT_EVERY_MILLIS) {
       lastSnapshotAt = now;
-      CheckoutSnapshot snap = checkout.snapshot(now);
-      if (lastSnapshot == null || !snap.visits().equals(lastSnapshot.visits()) || !snap.lanes().equals(lastSnapshot.lanes())) {
+      CheckoutSnapshot snap = checkout.snapshot(now).withLaneGrams(pipeline.levels());
+      // the lanes' weights wander by fractions of a gram: a new snapshot is stored when carts or
+      // lane contents change (or a lane's weight moved by a few grams)
+      if (lastSnapshot == null || !snap.visits().equals(lastSnapshot.visits()) || !snap.lanes().equals(lastSnapshot.lanes())
+          || movedLanes(snap.laneGrams(), lastSnapshot.laneGrams())) {
         lastSnapshot = snap;
         checkoutSink.accept(snap);
       }
     }
   }
+
+  private static boolean movedLanes(Map<String, Double> now, Map<String, Double> before) {
+    if (!now.keySet().equals(before.keySet())) {
+      return true;
+    }
+    for (Map.Entry<String, Double> e : now.entrySet()) {
+      if (Math.abs(e.getValue() - before.get(e.getKey())) > SNAPSHOT_GRAMS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A lane's weight moving by more than this, grams, is worth a new snapshot on its own. */
+  private static final double SNAPSHOT_GRAMS = 2.0;
 
   /** How often the checkout's snapshot is compared with the last one offered, ms. */
   private static final long SNAPSHOT_EVERY_MILLIS = 1000;

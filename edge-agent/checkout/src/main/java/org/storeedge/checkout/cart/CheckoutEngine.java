@@ -604,7 +604,7 @@ public final class CheckoutEngine {
       visits.add(new CheckoutSnapshot.Visit(s.token, s.enteredAt, s.exitAt, s.members, s.exited, s.emitted, lines,
           s.reasons));
     }
-    return new CheckoutSnapshot(nowMillis, visits, inventory.export());
+    return new CheckoutSnapshot(nowMillis, visits, inventory.export(), Map.of());
   }
 
   /**

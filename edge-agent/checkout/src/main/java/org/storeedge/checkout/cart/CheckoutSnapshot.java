@@ -12,11 +12,20 @@ import org.storeedge.checkout.weight.LaneInventory;
  * @param takenAtMillis when it was taken (store clock)
  * @param visits visits not yet closed into a receipt
  * @param lanes what each lane held, by lane id
+ * @param laneGrams each lane's stable weight then, grams (lanes without one are absent): a lane
+ *     weighing otherwise after the restart changed while the agent was down
  */
-public record CheckoutSnapshot(long takenAtMillis, List<Visit> visits, Map<String, LaneInventory.Contents> lanes) {
+public record CheckoutSnapshot(long takenAtMillis, List<Visit> visits, Map<String, LaneInventory.Contents> lanes,
+    Map<String, Double> laneGrams) {
   public CheckoutSnapshot {
     visits = List.copyOf(visits);
     lanes = Map.copyOf(lanes);
+    laneGrams = Map.copyOf(laneGrams);
+  }
+
+  /** The same snapshot with the lanes' weights. */
+  public CheckoutSnapshot withLaneGrams(Map<String, Double> grams) {
+    return new CheckoutSnapshot(takenAtMillis, visits, lanes, grams);
   }
 
   /**

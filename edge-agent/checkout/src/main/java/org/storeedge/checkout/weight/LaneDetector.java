@@ -90,6 +90,20 @@ public final class LaneDetector {
     return state == State.ACQUIRING ? Double.NaN : baseline;
   }
 
+  /**
+   * The level this lane had at {@code sinceMillis}, before the agent stopped: when the first
+   * stable window after the start differs from it by the lane's minimum change or more, that
+   * difference is reported as one change spanning from {@code sinceMillis} to then (a pick or a
+   * put-back while the agent was down). Call before the first sample.
+   */
+  public void expectLevel(double grams, long sinceMillis) {
+    expectedLevel = grams;
+    expectedSince = sinceMillis;
+  }
+
+  private double expectedLevel = Double.NaN;
+  private long expectedSince;
+
   /** Forget everything (after a device fault): the next stable window becomes the new baseline. */
   public void reset() {
     size = 0;
@@ -121,6 +135,16 @@ public final class LaneDetector {
           baselineCount = size;
           snapshot(t, absMean, var, size);
           state = State.STABLE;
+          if (!Double.isNaN(expectedLevel)) {
+            double delta = absMean - expectedLevel;
+            expectedLevel = Double.NaN;
+            // the level then was a stable mean too; the gap adds drift of unknown size
+            double hours = Math.max(0, t - expectedSince) / 3_600_000.0;
+            double sigma = Math.sqrt(2 * var / Math.max(1, size) + 0.25 + sq(0.01 * delta) + 4 * hours);
+            if (Math.abs(delta) >= minChange) {
+              listener.onChange(new LaneChange(laneId, expectedSince, times[head], delta, sigma, Math.abs(delta)));
+            }
+          }
         }
       }
       case STABLE -> {

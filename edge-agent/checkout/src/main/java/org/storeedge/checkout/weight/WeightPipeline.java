@@ -140,6 +140,32 @@ public final class WeightPipeline {
    * Lanes with activity that began before {@code t} and is not yet resolved into an event, with the
    * time that activity began (epoch ms).
    */
+  /** The stable level of every lane that has one, grams (for a snapshot taken before a restart). */
+  public Map<String, Double> levels() {
+    Map<String, Double> out = new HashMap<>();
+    detectors.forEach((id, d) -> {
+      double level = d.level();
+      if (!Double.isNaN(level)) {
+        out.put(id, level);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The levels the lanes had at {@code sinceMillis}, before a restart: a lane whose first stable
+   * level now differs reports the difference as a change over the gap (see
+   * {@link LaneDetector#expectLevel}). Call before the first reading.
+   */
+  public void expectLevels(Map<String, Double> levels, long sinceMillis) {
+    levels.forEach((id, grams) -> {
+      LaneDetector d = detectors.get(id);
+      if (d != null && grams != null && Double.isFinite(grams)) {
+        d.expectLevel(grams, sinceMillis);
+      }
+    });
+  }
+
   public Map<String, Long> busyLanesBefore(long t) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (PendingGroup g : pending.values()) {

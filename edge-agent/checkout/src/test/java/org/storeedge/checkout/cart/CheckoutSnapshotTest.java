@@ -92,6 +92,30 @@ class CheckoutSnapshotTest {
   }
 
   @Test
+  void aPickWhileTheAgentWasDownGoesToAShopperInsideForReview() {
+    StoreConfig store = TestStores.small();
+    CheckoutEngine first = engine(store, new LaneInventory(store));
+    first.onGate(new GateEvent("door", GateEvent.Direction.ENTER, "alice", T0));
+    CheckoutSnapshot snap = first.snapshot(T0 + 2000);
+
+    LaneInventory after = new LaneInventory(store);
+    CheckoutEngine second = engine(store, after);
+    second.restore(snap, T0 + 40_000);
+    // the change the shelf reports over the gap (see LaneDetector.expectLevel), no positions then
+    second.onShelfEvent(new ShelfEvent("gap", "s1", T0 + 2000, T0 + 41_000, -352.0, 2.0,
+        List.of(new ShelfEvent.LaneChange("l1", -352.0, 2.0, T0 + 2000, T0 + 41_000)),
+        List.of(new ShelfEvent.Candidate("COLA", 1, "l1", 0.999)), 0.999));
+    second.onGate(new GateEvent("door", GateEvent.Direction.EXIT, "alice", T0 + 50_000));
+    second.poll(T0 + 60_000);
+    assertThat(receipts).singleElement().satisfies(r -> {
+      assertThat(r.items()).extracting(ReceiptLine::sku).containsExactly("COLA");
+      assertThat(r.needsReview()).isTrue();
+      assertThat(r.reviewReasons()).extracting(ReviewReason::code).contains("agent-restarted");
+    });
+    assertThat(after.count("l1", "COLA")).isEqualTo(11);
+  }
+
+  @Test
   void aVisitWhoseExitIsNeverReportedIsClosedForReviewAfterThreeHours() {
     StoreConfig store = TestStores.small();
     CheckoutEngine engine = engine(store, new LaneInventory(store));

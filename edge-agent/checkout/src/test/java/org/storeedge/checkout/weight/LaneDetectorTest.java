@@ -65,6 +65,28 @@ class LaneDetectorTest {
   }
 
   @Test
+  void aLaneThatWeighsOtherwiseAfterARestartReportsTheChangeOverTheGap() {
+    d.expectLevel(5000, 400_000);
+    feed(3000, 5000 - 352, 0);
+    feed(3000, 5000 - 352, 0);
+    assertThat(changes).singleElement().satisfies(c -> {
+      assertThat(c.deltaGrams()).isCloseTo(-352, within(1.0));
+      assertThat(c.startMillis()).isEqualTo(400_000);
+      assertThat(c.endMillis()).isBetween(1_000_000L, 1_003_000L);
+      assertThat(c.sigmaGrams()).isBetween(0.1, 10.0);
+    });
+  }
+
+  @Test
+  void aLaneThatWeighsTheSameAfterARestartReportsNothing() {
+    d.expectLevel(5000.6, 400_000);
+    feed(3000, 5000, 0);
+    feed(1000, 5000, 30);
+    feed(3000, 5000, 0);
+    assertThat(changes).isEmpty();
+  }
+
+  @Test
   void touchingWithoutTakingReportsNothing() {
     feed(3000, 5000, 0);
     feed(1500, 5000, 40);

@@ -141,6 +141,7 @@ public final class CheckoutStateKeeper implements AutoCloseable {
     snap.lanes().forEach((id, c) -> lanes.put(id, Map.of("plannedSku", c.plannedSku(), "units", c.units(),
         "measuredGrams", c.measuredGrams())));
     m.put("lanes", lanes);
+    m.put("laneGrams", snap.laneGrams());
     return Json.write(m);
   }
 
@@ -181,7 +182,9 @@ public final class CheckoutStateKeeper implements AutoCloseable {
       });
       lanes.put(e.getKey(), new LaneInventory.Contents(text(e.getValue(), "plannedSku"), units, grams));
     }
-    return new CheckoutSnapshot(n.path("takenAtMillis").asLong(), visits, lanes);
+    Map<String, Double> grams = new LinkedHashMap<>();
+    n.path("laneGrams").fields().forEachRemaining(g -> grams.put(g.getKey(), g.getValue().asDouble()));
+    return new CheckoutSnapshot(n.path("takenAtMillis").asLong(), visits, lanes, grams);
   }
 
   private static String text(JsonNode n, String field) throws IOException {
