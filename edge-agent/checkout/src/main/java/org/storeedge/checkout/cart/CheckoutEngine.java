@@ -604,18 +604,22 @@ public final class CheckoutEngine {
       visits.add(new CheckoutSnapshot.Visit(s.token, s.enteredAt, s.exitAt, s.members, s.exited, s.emitted, lines,
           s.reasons));
     }
-    return new CheckoutSnapshot(nowMillis, visits, inventory.export(), Map.of());
+    Map<String, CheckoutSnapshot.Spot> learnt = new HashMap<>();
+    spots.export().forEach((shelf, l) -> learnt.put(shelf, new CheckoutSnapshot.Spot(l.samples(), l.dx(), l.dy())));
+    return new CheckoutSnapshot(nowMillis, visits, inventory.export(), Map.of(), learnt);
   }
 
   /**
    * Takes over a snapshot taken before a restart: its visits are open again, each flagged
-   * {@code agent-restarted} (shelf activity while the agent was down is on no receipt), and the
-   * lanes hold what they held, where the planogram still places the same product. A visit whose
+   * {@code agent-restarted} (shelf activity while the agent was down is on no receipt), the
+   * lanes hold what they held, where the planogram still places the same product, and the
+   * shelves keep the takers' spots they had learnt. A visit whose
    * token is already open here is left alone; cart lines of products no longer in the catalog
    * are dropped and named in the flag. Call before the first event.
    */
   public void restore(CheckoutSnapshot snap, long nowMillis) {
     snap.lanes().forEach(inventory::restore);
+    snap.spots().forEach((shelf, l) -> spots.restore(shelf, new PickSpots.Learnt(l.samples(), l.dx(), l.dy())));
     for (CheckoutSnapshot.Visit v : snap.visits()) {
       if (open.containsKey(v.token())) {
         continue;

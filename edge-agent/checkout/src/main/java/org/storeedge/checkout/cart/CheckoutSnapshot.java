@@ -14,19 +14,24 @@ import org.storeedge.checkout.weight.LaneInventory;
  * @param lanes what each lane held, by lane id
  * @param laneGrams each lane's stable weight then, grams (lanes without one are absent): a lane
  *     weighing otherwise after the restart changed while the agent was down
+ * @param spots where takers stand at each shelf, as learnt (see {@code PickSpots}), by shelf id
  */
 public record CheckoutSnapshot(long takenAtMillis, List<Visit> visits, Map<String, LaneInventory.Contents> lanes,
-    Map<String, Double> laneGrams) {
+    Map<String, Double> laneGrams, Map<String, Spot> spots) {
   public CheckoutSnapshot {
     visits = List.copyOf(visits);
     lanes = Map.copyOf(lanes);
     laneGrams = Map.copyOf(laneGrams);
+    spots = Map.copyOf(spots);
   }
 
   /** The same snapshot with the lanes' weights. */
   public CheckoutSnapshot withLaneGrams(Map<String, Double> grams) {
-    return new CheckoutSnapshot(takenAtMillis, visits, lanes, grams);
+    return new CheckoutSnapshot(takenAtMillis, visits, lanes, grams, spots);
   }
+
+  /** A shelf's learnt takers' spot: picks it was learnt from and the offset from the lanes, metres. */
+  public record Spot(int samples, double dx, double dy) {}
 
   /**
    * One open visit.

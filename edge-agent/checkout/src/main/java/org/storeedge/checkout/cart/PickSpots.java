@@ -18,7 +18,8 @@ import org.storeedge.config.StoreConfig;
  * offsets from the lane's position to the taker's median position over the lane's active window,
  * from picks with a single candidate standing still within reach. Until {@link #MIN_SAMPLES} such
  * picks are seen the lane's own position is used. The mean forgets slowly (a window of about
- * {@link #WINDOW} picks), so a moved gondola or camera is relearnt.
+ * {@link #WINDOW} picks), so a moved gondola or camera is relearnt. It is part of the checkout's
+ * snapshot, so a restart does not start over.
  */
 final class PickSpots {
   /** Picks needed before a shelf's learnt spot is used. */
@@ -58,6 +59,23 @@ final class PickSpots {
       return Optional.empty();
     }
     return Optional.of(new StoreConfig.Position(lane.position().x() + m[1], lane.position().y() + m[2]));
+  }
+
+  /** What a shelf has learnt: picks counted (capped at {@link #WINDOW}) and the mean offset, metres. */
+  record Learnt(int samples, double dx, double dy) {}
+
+  /** Every shelf's learnt spot, for a snapshot. */
+  Map<String, Learnt> export() {
+    Map<String, Learnt> out = new HashMap<>();
+    byShelf.forEach((shelf, m) -> out.put(shelf, new Learnt((int) m[0], m[1], m[2])));
+    return out;
+  }
+
+  /** Takes over what a shelf of this store had learnt before a restart. */
+  void restore(String shelfId, Learnt l) {
+    if (shelfOfLane.containsValue(shelfId) && l.samples() > 0 && Math.hypot(l.dx(), l.dy()) <= MAX_OFFSET_METERS) {
+      byShelf.put(shelfId, new double[] {Math.min(l.samples(), WINDOW), l.dx(), l.dy()});
+    }
   }
 
   /** Learnt picks of a shelf (capped at {@link #WINDOW}), for health and tests. */

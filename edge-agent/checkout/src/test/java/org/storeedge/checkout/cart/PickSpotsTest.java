@@ -30,6 +30,21 @@ class PickSpotsTest {
   }
 
   @Test
+  void aLearntSpotIsTakenOverAfterARestartAndUnknownShelvesAreIgnored() {
+    PickSpots before = new PickSpots(store);
+    for (int i = 0; i < 30; i++) {
+      before.learn("l2", 0.45, 0.02);
+    }
+    PickSpots after = new PickSpots(store);
+    before.export().forEach(after::restore);
+    after.restore("gone", new PickSpots.Learnt(50, 0.5, 0));
+    assertThat(after.samples("s1")).isEqualTo(30);
+    assertThat(after.samples("gone")).isZero();
+    StoreConfig.Position p = after.spot(l1).orElseThrow();
+    assertThat(p.x()).isCloseTo(l1.position().x() + 0.45, within(1e-9));
+  }
+
+  @Test
   void farOffsetsAndUnknownLanesTeachNothing() {
     PickSpots spots = new PickSpots(store);
     for (int i = 0; i < 50; i++) {

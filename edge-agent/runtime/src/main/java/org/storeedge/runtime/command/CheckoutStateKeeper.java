@@ -142,6 +142,9 @@ public final class CheckoutStateKeeper implements AutoCloseable {
         "measuredGrams", c.measuredGrams())));
     m.put("lanes", lanes);
     m.put("laneGrams", snap.laneGrams());
+    Map<String, Object> spots = new LinkedHashMap<>();
+    snap.spots().forEach((id, sp) -> spots.put(id, Map.of("samples", sp.samples(), "dx", sp.dx(), "dy", sp.dy())));
+    m.put("spots", spots);
     return Json.write(m);
   }
 
@@ -184,7 +187,10 @@ public final class CheckoutStateKeeper implements AutoCloseable {
     }
     Map<String, Double> grams = new LinkedHashMap<>();
     n.path("laneGrams").fields().forEachRemaining(g -> grams.put(g.getKey(), g.getValue().asDouble()));
-    return new CheckoutSnapshot(n.path("takenAtMillis").asLong(), visits, lanes, grams);
+    Map<String, CheckoutSnapshot.Spot> spots = new LinkedHashMap<>();
+    n.path("spots").fields().forEachRemaining(sp -> spots.put(sp.getKey(), new CheckoutSnapshot.Spot(
+        sp.getValue().path("samples").asInt(), sp.getValue().path("dx").asDouble(), sp.getValue().path("dy").asDouble())));
+    return new CheckoutSnapshot(n.path("takenAtMillis").asLong(), visits, lanes, grams, spots);
   }
 
   private static String text(JsonNode n, String field) throws IOException {

@@ -117,7 +117,8 @@ class CheckoutStateAcrossRestartsTest {
             List.of(new ReviewReason("ambiguous-shopper", "pick of 1 x COLA-330",
                 Map.of("laneId", "a1", "shoppers", List.of(Map.of("customerToken", "c-9", "probability", 0.6))))))),
         Map.of("a1", new LaneInventory.Contents("COLA-330", Map.of("COLA-330", 10, "ENRG-250", 1),
-            Map.of("ENRG-250", List.of(275.5)))), Map.of("a1", 3795.25, "a2", 3312.0));
+            Map.of("ENRG-250", List.of(275.5)))), Map.of("a1", 3795.25, "a2", 3312.0),
+        Map.of("shelf-a", new CheckoutSnapshot.Spot(37, 0.48, -0.05)));
     assertThat(CheckoutStateKeeper.fromJson(CheckoutStateKeeper.toJson(snap))).isEqualTo(snap);
   }
 }
