@@ -205,7 +205,11 @@ public final class ConfigSchema {
           "`review`: two shoppers who may have passed an item over (standing side by side, or hands meeting) get both "
           + "receipts flagged; the item stays with whoever took it from the shelf until a reviewer moves it. "
           + "`taker-pays`: whoever takes an item from a shelf pays for it, whoever walks out with it (say so at the door); "
-          + "hand-offs flag nothing.")), Map.of());
+          + "hand-offs flag nothing."),
+      optional("staffTokenPrefixes", "list of strings", "[]", "each not blank",
+          "A token starting with one of these (e.g. `staff-`) checks in a member of staff: what they take from a shelf is "
+          + "a removal and what they put on one a restock (stock is updated), never a charge; they get no receipt.")),
+      Map.of());
 
   /** Largest pixel coordinate accepted in a camera calibration. */
   public static final double MAX_IMAGE_COORDINATE = 10000;

@@ -268,11 +268,24 @@ public record StoreConfig(
    * @param reviewThreshold a receipt line charged with a lower probability (who took it, what and
    *     how many) flags the receipt for review; higher means more reviews and fewer silent errors
    * @param handOffs what an item passed from one shopper to another means for the receipts
+   * @param staffTokenPrefixes a token starting with one of these checks in a member of staff:
+   *     what they take from or put on shelves is a removal or a restock, never a charge
    */
-  public record Checkout(double reviewThreshold, HandOffPolicy handOffs) {
+  public record Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes) {
     public static final double DEFAULT_REVIEW_THRESHOLD = 0.8;
 
+    /** No staff tokens. */
+    public Checkout(double reviewThreshold, HandOffPolicy handOffs) {
+      this(reviewThreshold, handOffs, List.of());
+    }
+
+    /** Whether {@code token} is a member of staff's. */
+    public boolean isStaff(String token) {
+      return token != null && staffTokenPrefixes.stream().anyMatch(token::startsWith);
+    }
+
     public Checkout {
+      staffTokenPrefixes = List.copyOf(staffTokenPrefixes);
       if (!(reviewThreshold >= MIN_REVIEW_THRESHOLD && reviewThreshold <= MAX_REVIEW_THRESHOLD)) {
         throw new IllegalArgumentException("reviewThreshold must be " + MIN_REVIEW_THRESHOLD + " to "
             + MAX_REVIEW_THRESHOLD + " (got " + reviewThreshold + ")");

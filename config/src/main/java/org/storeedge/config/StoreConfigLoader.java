@@ -851,7 +851,21 @@ public final class StoreConfigLoader {
           handOffs.reject("must be review or taker-pays");
         }
       }
-      return threshold.ok() && policy != null ? new StoreConfig.Checkout(threshold.get(), policy) : null;
+      Val<List<Item>> staff = o.list("staffTokenPrefixes");
+      List<String> prefixes = new ArrayList<>();
+      boolean staffOk = staff.ok();
+      if (staff.ok()) {
+        for (Item it : staff.get()) {
+          Val<String> p = r.text(it.node(), r.at(it.node()), it.path());
+          if (p.ok()) {
+            prefixes.add(p.get());
+          } else {
+            staffOk = false;
+          }
+        }
+      }
+      return threshold.ok() && policy != null && staffOk ? new StoreConfig.Checkout(threshold.get(), policy, prefixes)
+          : null;
     }
 
     // ---- storage ----

@@ -63,6 +63,17 @@ class StoreConfigLoaderProblemsTest {
   }
 
   @Test
+  void staffTokenPrefixesAreReadAndABlankOneIsAProblem() throws Exception {
+    StoreConfig c = loader.parse("store.yaml", Stores.MINIMAL + "checkout: { staffTokenPrefixes: [ staff-, crew- ] }\n", dir);
+    assertThat(c.checkout().staffTokenPrefixes()).containsExactly("staff-", "crew-");
+    assertThat(c.checkout().isStaff("crew-7")).isTrue();
+    assertThat(c.checkout().isStaff("cust-7")).isFalse();
+    assertThat(loader.parse("store.yaml", Stores.MINIMAL, dir).checkout().isStaff("staff-1")).isFalse();
+    assertThat(problems(Stores.MINIMAL + "checkout: { staffTokenPrefixes: [ \"  \" ] }\n")).containsExactly(
+        "store.yaml:13:35: checkout.staffTokenPrefixes[0]: must not be blank (got: \"  \")");
+  }
+
+  @Test
   void problemsCarryTheirLocationAsData() {
     ConfigException e = catchThrowableOfType(ConfigException.class,
         () -> loader.parse("s.yaml", Stores.MINIMAL.replace("capacity: 5", "capacity: -2"), dir));
@@ -323,7 +334,7 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:13:45: checkout.handOffs: must be review or taker-pays (got: giver-pays)");
     assertThat(problems(Stores.MINIMAL + "checkout: { reviewThreshold: high, handoffs: review }\n")).containsExactly(
         "store.yaml:13:30: checkout.reviewThreshold: must be a number (got: high)",
-        "store.yaml:13:36: checkout.handoffs: unknown key (expected one of: reviewThreshold, handOffs)");
+        "store.yaml:13:36: checkout.handoffs: unknown key (expected one of: reviewThreshold, handOffs, staffTokenPrefixes)");
   }
 
   @Test

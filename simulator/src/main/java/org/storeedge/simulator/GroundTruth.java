@@ -77,9 +77,11 @@ public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
    *     removed, sorted by sku
    * @param actions its shelf interactions (of all members) in time order
    * @param members each person checked in with this token, in order of entry
+   * @param staff a member of staff (the store's {@code checkout.staffTokenPrefixes}): no receipt
+   *     is due; put-backs beyond what they hold are restocks of new units
    */
   public record Shopper(String token, String trackId, Instant enteredAt, Instant exitedAt,
-      SortedMap<String, Integer> cart, List<Action> actions, List<Member> members) {
+      SortedMap<String, Integer> cart, List<Action> actions, List<Member> members, boolean staff) {
     public Shopper {
       cart = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(cart));
       actions = List.copyOf(actions);
@@ -88,7 +90,7 @@ public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
 
     public Shopper(String token, String trackId, Instant enteredAt, Instant exitedAt,
         SortedMap<String, Integer> cart, List<Action> actions) {
-      this(token, trackId, enteredAt, exitedAt, cart, actions, List.of(new Member(trackId, enteredAt, exitedAt)));
+      this(token, trackId, enteredAt, exitedAt, cart, actions, List.of(new Member(trackId, enteredAt, exitedAt)), false);
     }
   }
 

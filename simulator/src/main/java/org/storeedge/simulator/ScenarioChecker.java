@@ -219,6 +219,12 @@ final class ScenarioChecker {
           held.merge(sku, part.qty(), Integer::sum);
         } else {
           int has = held.getOrDefault(sku, 0);
+          if (store.checkout().isStaff(st.who().token())) {
+            // staff put back what they hold first; the rest is a restock from the store room
+            held.merge(sku, -Math.min(has, part.qty()), Integer::sum);
+            stock.merge(sku, part.qty(), Integer::sum);
+            continue;
+          }
           if (part.qty() > has) {
             String hint = part.sku().isEmpty() && has == 0 && held.values().stream().anyMatch(v -> v > 0)
                 ? "; to return another product to this lane, name it with 'sku:'" : "";

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -234,9 +235,11 @@ public final class SimulatedStore {
     return lanes.get(laneId);
   }
 
+  /** Id of the next unit made (lanes' initial stock, then restocks). */
+  private int nextUnitId = 1;
+
   private void buildLanes() {
     Random weights = Seeds.random(scenario.seed(), "unit-weights");
-    int nextId = 1;
     for (StoreConfig.Shelf shelf : config.shelves()) {
       double fullScale = fullScaleOf(shelf.device());
       for (StoreConfig.Lane l : shelf.lanes()) {
@@ -244,7 +247,7 @@ public final class SimulatedStore {
             .orElseThrow(() -> new IllegalArgumentException("lane " + l.id() + " plans unknown sku " + l.sku()));
         List<SimulatedLane.Unit> units = new ArrayList<>();
         for (int i = 0; i < l.initialStock(); i++) {
-          units.add(new SimulatedLane.Unit(nextId++, p.sku(), drawWeight(weights, p)));
+          units.add(new SimulatedLane.Unit(nextUnitId++, p.sku(), drawWeight(weights, p)));
         }
         lanes.put(l.id(), new SimulatedLane(l.id(), units, scenario.noise(), fullScale, Seeds.random(scenario.seed(), "lane/" + l.id())));
       }
@@ -328,6 +331,7 @@ public final class SimulatedStore {
     }
     all.sort(Comparator.comparingDouble((Pending p) -> p.a().at()).thenComparingInt(Pending::shopper).thenComparingInt(Pending::index));
     double hand = scenario.noise().handTransientGrams();
+    Random restock = Seeds.random(scenario.seed(), "restock");
     for (Pending p : all) {
       ScenarioAction a = p.a();
       String token = p.who().token();
@@ -383,6 +387,13 @@ public final class SimulatedStore {
               for (int i = held.size() - 1; i >= 0 && moved.size() < part.qty(); i--) {
                 if (held.get(i).sku().equals(sku)) {
                   moved.add(held.get(i));
+                }
+              }
+              if (moved.size() < part.qty() && config.checkout().isStaff(token)) {
+                // a member of staff restocks: new units from the store room
+                StoreConfig.Product product = config.product(sku).orElseThrow();
+                while (moved.size() < part.qty()) {
+                  moved.add(new SimulatedLane.Unit(nextUnitId++, sku, drawWeight(restock, product)));
                 }
               }
               if (moved.size() < part.qty()) {
@@ -462,7 +473,8 @@ public final class SimulatedStore {
           instant(startNanos + Seeds.nanos(m.enter())), instant(startNanos + Seeds.nanos(m.exit())))).toList();
       Instant exited = ms.stream().map(GroundTruth.Member::exitedAt).max(Comparator.naturalOrder()).orElseThrow();
       shoppers.add(new GroundTruth.Shopper(token, ms.get(0).trackId(), ms.get(0).enteredAt(), exited,
-          GroundTruth.cartOf(acts, handOffs, token), acts, ms));
+          config.checkout().isStaff(token) ? new TreeMap<>() : GroundTruth.cartOf(acts, handOffs, token), acts, ms,
+          config.checkout().isStaff(token)));
     });
     return new GroundTruth(shoppers, handOffs);
   }

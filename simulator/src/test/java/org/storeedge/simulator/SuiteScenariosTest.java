@@ -35,7 +35,7 @@ class SuiteScenariosTest {
   private static final Path SUITE = Path.of("scenarios/suite");
   private static final List<String> EXPECTED = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "crowd-of-four",
-      "leaves-with-nothing", "group-one-token", "generated-busy", "generated-adversarial");
+      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "generated-busy", "generated-adversarial");
 
   private static StoreConfig config;
 
@@ -341,6 +341,22 @@ class SuiteScenariosTest {
     assertThat(fam2.exitedAt()).isEqualTo(p.at(70));
     assertThat(p.truth().shoppers()).extracting(GroundTruth.Shopper::token).containsExactly("fam-1", "solo-1", "fam-2");
     assertThat(p.cart("solo-1")).isEqualTo(cart("ENRG-250", 1));
+  }
+
+  @Test
+  void staffRestockWithNewUnitsAndOweNothing() throws Exception {
+    Played p = play("restock-while-shopping");
+    GroundTruth.Shopper staff = p.truth().shopper("staff-1").orElseThrow();
+    assertThat(staff.staff()).isTrue();
+    assertThat(staff.cart()).isEmpty();
+    assertThat(p.cart("cust-a")).isEqualTo(cart("COLA-330", 2, "ENRG-250", 1));
+    assertThat(p.cart("cust-b")).isEqualTo(cart("COLA-330", 1));
+    // three new cans (units the lane never held), placed while cust-a stood at the next lane
+    GroundTruth.Action restock = staff.actions().stream().filter(a -> a.signedQty() > 0).findFirst().orElseThrow();
+    assertThat(restock.laneId()).isEqualTo("a1");
+    assertThat(restock.unitGrams()).hasSize(3).allSatisfy(g -> assertThat(g).isBetween(340.0, 365.0));
+    assertThat(p.store().lane("a1").units()).hasSize(12 - 2 + 3 - 1);
+    assertThat(p.where("cust-a", restock.itemMove()).distanceTo(p.where("staff-1", restock.itemMove()))).isLessThan(1.0);
   }
 
   @Test

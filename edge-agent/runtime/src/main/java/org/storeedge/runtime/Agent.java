@@ -302,8 +302,12 @@ public final class Agent implements AutoCloseable {
   }
 
   private void onNotice(CheckoutEngine.Notice n) {
-    publish(Stream.ALERTS, "events", n.kind() + "-" + n.atMillis(), n.toJson());
+    // staff work is the store's routine, not something to look at first
+    Stream stream = STAFF_NOTICES.contains(n.kind()) ? Stream.EVENTS : Stream.ALERTS;
+    publish(stream, "events", n.kind() + "-" + n.atMillis(), n.toJson());
   }
+
+  private static final java.util.Set<String> STAFF_NOTICES = java.util.Set.of("restock", "staff-removal", "staff-visit");
 
   private void onReceipt(Receipt r) {
     // the exit is handled once the receipt is durable: append returns after the commit

@@ -79,6 +79,8 @@ public final class CheckoutEngine {
   private final Consumer<Receipt> receipts;
   private final Consumer<Notice> notices;
   private final Map<String, Session> open = new LinkedHashMap<>();
+  /** The store's checkout section: who is staff. */
+  private final StoreConfig.Checkout checkoutPolicy;
   /** Sessions closed recently: a shelf event that resolves late may still belong to them. */
   private final Deque<Session> recentlyClosed = new ArrayDeque<>();
   /** Sessions whose sent receipt a later shelf event cast doubt on: amended after the event. */
@@ -106,6 +108,7 @@ public final class CheckoutEngine {
   public CheckoutEngine(StoreConfig config, LaneInventory inventory, WeightModel model, CheckoutSettings settings,
       PendingActivity pending, Consumer<Receipt> receipts, Consumer<Notice> notices) {
     this.store = config.store();
+    this.checkoutPolicy = config.checkout();
     this.products = config.productsBySku();
     config.lanes().forEach(l -> lanes.put(l.id(), l));
     for (StoreConfig.Shelf shelf : config.shelves()) {
@@ -145,7 +148,9 @@ public final class CheckoutEngine {
         if (s != null) {
           close(s, e.atMillis()); // re-entry after exit: the earlier visit is finished
         }
-        open.put(e.customerToken(), new Session(e.customerToken(), e.atMillis()));
+        Session n = new Session(e.customerToken(), e.atMillis());
+        n.staff = checkoutPolicy.isStaff(n.token);
+        open.put(e.customerToken(), n);
       } else {
         s.members++; // a group checking in with one token shares one cart
       }
@@ -217,8 +222,9 @@ public final class CheckoutEngine {
       return; // a live hand source reports contacts itself (onHandContact): proximity is too coarse
     }
     for (Session other : open.values()) {
-      if (other == me || other.token.equals(me.token) || (me.cartEmpty() && other.cartEmpty())) {
-        continue;
+      if (other == me || other.token.equals(me.token) || (me.cartEmpty() && other.cartEmpty()) || me.staff
+          || other.staff) {
+        continue; // staff restocking beside shoppers hand nothing over that a receipt would show
       }
       ShopperObservation last = null;
       for (String track : tracksOfToken.getOrDefault(other.token, Set.of())) {
@@ -295,7 +301,7 @@ public final class CheckoutEngine {
     }
     for (Map.Entry<String, List<Meeting>> en : all.entrySet()) {
       Session other = byToken.get(en.getKey());
-      if (other == null || s.handOffNoted.contains(other.token)) {
+      if (other == null || s.handOffNoted.contains(other.token) || s.staff || other.staff) {
         continue;
       }
       for (Meeting m : en.getValue()) {
@@ -581,6 +587,10 @@ public final class CheckoutEngine {
       }
     }
     for (Session s : done) {
+      if (s.staff) {
+        staffVisitEnded(s);
+        continue;
+      }
       checkUntracked(s);
       checkHandOffs(s);
       emit(s, s.exitAt);
@@ -625,6 +635,7 @@ public final class CheckoutEngine {
         continue;
       }
       Session s = new Session(v.token(), v.enteredAtMillis());
+      s.staff = checkoutPolicy.isStaff(s.token);
       s.exitAt = v.exitAtMillis();
       s.members = Math.max(1, v.members());
       s.exited = v.exited();
@@ -844,6 +855,19 @@ public final class CheckoutEngine {
       return;
     }
     Assoc a = who.get(0);
+    if (a.session.staff) {
+      // a member of staff took it off the shelf (expired, damaged, moved): stock only; a shopper
+      // who may have been the one is flagged
+      a.session.removed.merge(best.sku(), best.count(), Integer::sum);
+      notices.accept(new Notice("staff-removal", e.endMillis(), evidence(e, lc, who, cands)));
+      if (a.probability < settings.reviewThreshold()) {
+        flagAmbiguous(who.stream().filter(w -> !w.session.staff).toList(), best.count() + " x " + best.sku()
+            + " left lane " + lc.laneId() + " while a member of staff (" + a.session.token + ", probability "
+            + Json.round(a.probability, 3) + ") and shoppers stood there; treated as removed by staff",
+            evidence(e, lc, who, cands));
+      }
+      return;
+    }
     if (a.hand != 0 && !(a.speed > STILL_SPEED) && who.stream().skip(1).allMatch(w -> w.distance > REACH_METERS)) {
       learnSpot(a.session, lc, e);
     }
@@ -1001,7 +1025,23 @@ public final class CheckoutEngine {
     Assoc bestA = null;
     double bestScore = 0;
     List<ShelfEvent.Candidate> shown = new ArrayList<>();
+    Assoc staffA = null;
+    ShelfEvent.Candidate staffC = null;
+    double staffScore = 0;
     for (Assoc a : who) {
+      if (a.session.staff) {
+        // a restock: any number of the lane's planned product, from outside the carts
+        StoreConfig.Lane lane = lanes.get(lc.laneId());
+        int cap = lane == null ? RESTOCK_MAX_UNITS : Math.max(1, lane.capacity());
+        List<ShelfEvent.Candidate> cs = model.explain(lc.laneId(), lc.deltaGrams(), lc.sigmaGrams(),
+            Map.of(planned, 1.0), Map.of(planned, cap), Map.of(), MEASURED_UNIT_REL_SD, 1);
+        if (!cs.isEmpty() && cs.get(0).likelihood() * a.probability > staffScore) {
+          staffScore = cs.get(0).likelihood() * a.probability;
+          staffC = cs.get(0);
+          staffA = a;
+        }
+        continue;
+      }
       Map<String, Double> prior = new HashMap<>();
       Map<String, Integer> max = new HashMap<>();
       Map<String, double[]> measured = new HashMap<>();
@@ -1029,6 +1069,20 @@ public final class CheckoutEngine {
           bestA = a;
         }
       }
+    }
+    if (staffC != null && staffScore >= bestScore) {
+      staffA.session.restocked.merge(staffC.sku(), staffC.count(), Integer::sum);
+      inventory.apply(lc.laneId(), staffC.sku(), staffC.count(), lc.deltaGrams() / staffC.count());
+      notices.accept(new Notice("restock", e.endMillis(), evidence(e, lc, who, List.of(staffC))));
+      if (staffScore < settings.reviewThreshold() && who.stream().anyMatch(w -> !w.session.staff
+          && w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY)) {
+        // a shopper beside the restocking staff may have put something back: their receipt is looked at
+        flagAmbiguous(who.stream().filter(w -> !w.session.staff).toList(), staffC.count() + " x " + staffC.sku()
+            + " put on lane " + lc.laneId() + " while a member of staff (" + staffA.session.token
+            + ") and shoppers stood there; taken as a restock (confidence " + Json.round(staffScore, 3) + ")",
+            evidence(e, lc, who, List.of(staffC)));
+      }
+      return;
     }
     if (bestC == null) {
       Session s = who.get(0).session;
@@ -1104,6 +1158,9 @@ public final class CheckoutEngine {
       }
     }
   }
+
+  /** Most units of a restock when the lane's capacity is unknown. */
+  private static final int RESTOCK_MAX_UNITS = 100;
 
   /** How far back a put-back nobody can explain casts doubt on picks at the same lane. */
   private static final long PUT_BACK_LOOKBACK_MILLIS = 120_000;
@@ -1644,7 +1701,21 @@ public final class CheckoutEngine {
 
   private void close(Session s, long at) {
     open.remove(s.token);
+    if (s.staff) {
+      staffVisitEnded(s);
+      return;
+    }
     emit(s, s.exitAt >= 0 ? s.exitAt : at);
+  }
+
+  /** A member of staff left: what they restocked and removed is reported, no receipt. */
+  private void staffVisitEnded(Session s) {
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("customerToken", s.token);
+    ev.put("enteredAt", Instant.ofEpochMilli(s.enteredAt).toString());
+    ev.put("restocked", new LinkedHashMap<>(s.restocked));
+    ev.put("removed", new LinkedHashMap<>(s.removed));
+    notices.accept(new Notice("staff-visit", s.exitAt >= 0 ? s.exitAt : s.enteredAt, ev));
   }
 
   private void remember(Session s, long now) {
@@ -1720,6 +1791,10 @@ public final class CheckoutEngine {
     boolean closed;
     boolean changedSinceEmit;
     int emitted;
+    /** A member of staff (see {@code checkout.staffTokenPrefixes}): restocks and removals, no receipt. */
+    boolean staff;
+    final Map<String, Integer> restocked = new LinkedHashMap<>();
+    final Map<String, Integer> removed = new LinkedHashMap<>();
 
     Session(String token, long enteredAt) {
       this.token = token;

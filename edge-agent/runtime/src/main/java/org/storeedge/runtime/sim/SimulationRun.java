@@ -169,7 +169,11 @@ public final class SimulationRun {
     Map<String, Map<String, Integer>> truth = new LinkedHashMap<>();
     (handOffs == StoreConfig.HandOffPolicy.TAKER_PAYS ? gt.takenCarts() : gt.carts()).forEach((k, v) -> truth.put(k, new LinkedHashMap<>(v)));
     for (GroundTruth.Shopper s : gt.shoppers()) {
-      truth.putIfAbsent(s.token(), Map.of());
+      if (s.staff()) {
+        truth.remove(s.token()); // staff get no receipt: restocks and removals are stock, not sales
+      } else {
+        truth.putIfAbsent(s.token(), Map.of());
+      }
     }
     return truth;
   }
