@@ -33,8 +33,8 @@ public final class ShelfFronts {
 
   private ShelfFronts() {}
 
-  /** The front of every lane of {@code config}, by lane id. */
-  public static Map<String, Front> of(StoreConfig config) {
+  /** The middle of the store: the mean of all lane and gate positions (0, 0 for none). */
+  public static StoreConfig.Position middle(StoreConfig config) {
     double cx = 0;
     double cy = 0;
     int n = 0;
@@ -48,8 +48,14 @@ public final class ShelfFronts {
       cy += g.position().y();
       n++;
     }
-    cx = n == 0 ? 0 : cx / n;
-    cy = n == 0 ? 0 : cy / n;
+    return n == 0 ? new StoreConfig.Position(0, 0) : new StoreConfig.Position(cx / n, cy / n);
+  }
+
+  /** The front of every lane of {@code config}, by lane id. */
+  public static Map<String, Front> of(StoreConfig config) {
+    StoreConfig.Position middle = middle(config);
+    double cx = middle.x();
+    double cy = middle.y();
     Map<String, Front> out = new HashMap<>();
     for (StoreConfig.Shelf shelf : config.shelves()) {
       List<StoreConfig.Lane> lanes = shelf.lanes();

@@ -35,22 +35,7 @@ final class StoreGeometry {
     List<StoreConfig.Gate> gates = config.gates();
     entrance = gates.stream().filter(g -> g.id().equals("entrance")).findFirst().orElse(gates.isEmpty() ? null : gates.get(0));
     exit = gates.stream().filter(g -> g.id().equals("exit")).findFirst().orElse(gates.isEmpty() ? null : gates.get(gates.size() - 1));
-    double cx = 0;
-    double cy = 0;
-    int n = 0;
-    for (StoreConfig.Lane l : config.lanes()) {
-      cx += l.position().x();
-      cy += l.position().y();
-      n++;
-    }
-    for (StoreConfig.Gate g : gates) {
-      cx += g.position().x();
-      cy += g.position().y();
-      n++;
-    }
-    cx = n == 0 ? 0 : cx / n;
-    cy = n == 0 ? 0 : cy / n;
-    centre = new Position(cx, cy);
+    centre = ShelfFronts.middle(config);
     Map<String, ShelfFronts.Front> fronts = ShelfFronts.of(config);
     for (StoreConfig.Lane lane : config.lanes()) {
       ShelfFronts.Front f = fronts.get(lane.id());

@@ -39,35 +39,20 @@ public final class StoreLayout {
   private final double minX, minY, maxX, maxY;
 
   public StoreLayout(StoreConfig config) {
-    double cx = 0, cy = 0;
-    int n = 0;
     double x0 = Double.POSITIVE_INFINITY, y0 = Double.POSITIVE_INFINITY;
     double x1 = Double.NEGATIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
-    for (StoreConfig.Lane l : config.lanes()) {
-      cx += l.position().x();
-      cy += l.position().y();
-      n++;
-      x0 = Math.min(x0, l.position().x());
-      y0 = Math.min(y0, l.position().y());
-      x1 = Math.max(x1, l.position().x());
-      y1 = Math.max(y1, l.position().y());
+    List<StoreConfig.Position> points = new ArrayList<>();
+    config.lanes().forEach(l -> points.add(l.position()));
+    config.gates().forEach(g -> points.add(g.position()));
+    for (StoreConfig.Position p : points) {
+      x0 = Math.min(x0, p.x());
+      y0 = Math.min(y0, p.y());
+      x1 = Math.max(x1, p.x());
+      y1 = Math.max(y1, p.y());
     }
-    for (StoreConfig.Gate g : config.gates()) {
-      cx += g.position().x();
-      cy += g.position().y();
-      n++;
-      x0 = Math.min(x0, g.position().x());
-      y0 = Math.min(y0, g.position().y());
-      x1 = Math.max(x1, g.position().x());
-      y1 = Math.max(y1, g.position().y());
-    }
-    if (n == 0) {
+    if (points.isEmpty()) {
       x0 = y0 = 0;
       x1 = y1 = 4;
-      cx = cy = 2;
-    } else {
-      cx /= n;
-      cy /= n;
     }
     this.minX = x0 - MARGIN;
     this.minY = y0 - MARGIN;
