@@ -69,6 +69,7 @@ public final class AgentHost implements AutoCloseable {
     config = cfg;
     agent = a;
     a.start();
+    releaseGates(a);
   }
 
   /**
@@ -78,8 +79,9 @@ public final class AgentHost implements AutoCloseable {
   public synchronized void restart(StoreConfig cfg) {
     Agent old = agent;
     CheckoutSnapshot handed = null;
+    holdGates(); // gates arriving until the new agent runs wait for it
     if (old != null) {
-      agent = null; // gates arriving until the new agent runs are logged and dropped
+      agent = null;
       old.close();
       try {
         // the open carts and lane contents go over to the new agent: a store file or planogram
@@ -100,6 +102,7 @@ public final class AgentHost implements AutoCloseable {
       }
       agent = a;
       a.start();
+      releaseGates(a);
       LOG.info("agent restarted with {}", cfg.source());
     } catch (Exception | LinkageError e) {
       startFailure = e.toString();
@@ -143,11 +146,44 @@ public final class AgentHost implements AutoCloseable {
 
   /** Gate input for whichever agent is current; safe from any thread. */
   public void onGate(GateEvent e) {
-    Agent a = agent;
-    if (a != null) {
-      a.onGate(e);
-    } else {
-      LOG.error("gate event {} {} at {} dropped: the agent is restarting", e.gateId(), e.direction(), e.atMillis());
+    synchronized (heldGates) {
+      Agent a = agent;
+      if (a != null && !restarting) {
+        a.onGate(e);
+        return;
+      }
+      if (heldGates.size() < MAX_HELD_GATES) {
+        heldGates.add(e); // the next agent gets it: an entry or exit is never dropped by a restart
+        return;
+      }
+    }
+    LOG.error("gate event {} {} at {} dropped: the agent is restarting and {} gate events wait already", e.gateId(),
+        e.direction(), e.atMillis(), MAX_HELD_GATES);
+  }
+
+  /** Gate events that arrived while the agent was being replaced, in order; handed to the next agent. */
+  private final java.util.List<GateEvent> heldGates = new java.util.ArrayList<>();
+  private boolean restarting;
+  private static final int MAX_HELD_GATES = 10_000;
+
+  private void holdGates() {
+    synchronized (heldGates) {
+      restarting = true;
+    }
+  }
+
+  /** Hands the gate events held during a restart to {@code a} (null: none started; they wait for the next). */
+  private void releaseGates(Agent a) {
+    synchronized (heldGates) {
+      if (a == null) {
+        return;
+      }
+      if (!heldGates.isEmpty()) {
+        LOG.info("{} gate event(s) that arrived during the restart handed to the new agent", heldGates.size());
+      }
+      heldGates.forEach(a::onGate);
+      heldGates.clear();
+      restarting = false;
     }
   }
 

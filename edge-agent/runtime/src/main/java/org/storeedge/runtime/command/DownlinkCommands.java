@@ -521,8 +521,8 @@ public final class DownlinkCommands {
     Agent a = host.agent();
     int open = a == null ? 0 : a.checkout().openSessions();
     if (open > 0) {
-      throw new CommandRejected("busy", open + " shopper(s) are in the store; a restart would lose their carts. "
-          + "Send the update again when the store is empty");
+      throw new CommandRejected("busy", open + " shopper(s) are in the store; a restart would flag their receipts "
+          + "for review (their carts are kept). Send the update again when the store is empty");
     }
   }
 
