@@ -14,9 +14,13 @@ package org.storeedge.simulator;
  * @param browseSeconds mean time a shopper looks around before each take, seconds (exponential),
  *     on top of walking and 1-3 s of reaching; 0 for brisk shoppers. Real shoppers of a small
  *     store stay a minute or more, which is what makes several of them meet at one shelf.
+ * @param restockEverySeconds 0 for none; else a member of staff (a token with the store's first
+ *     {@code checkout.staffTokenPrefixes}) comes in this often and restocks the lanes that have
+ *     run low, while the shoppers shop
  */
 public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems,
-    double putBackProbability, boolean overlap, int maxInside, HardCases hardCases, double browseSeconds) {
+    double putBackProbability, boolean overlap, int maxInside, HardCases hardCases, double browseSeconds,
+    double restockEverySeconds) {
 
   public static final double DEFAULT_MEAN_ITEMS = 2.5;
   public static final double DEFAULT_PUT_BACK_PROBABILITY = 0.1;
@@ -80,6 +84,15 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
     if (hardCases == null) {
       throw new IllegalArgumentException("hardCases must be given (HardCases.NONE for none)");
     }
+    if (!(restockEverySeconds == 0 || (restockEverySeconds >= 60 && restockEverySeconds <= 86_400))) {
+      throw new IllegalArgumentException("restockEverySeconds must be 0 or 60..86400 (got: " + restockEverySeconds + ")");
+    }
+  }
+
+  /** No restocking. */
+  public GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems, double putBackProbability,
+      boolean overlap, int maxInside, HardCases hardCases, double browseSeconds) {
+    this(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, browseSeconds, 0);
   }
 
   /** Plain traffic: no cap on shoppers inside, no hard cases. */
@@ -93,14 +106,22 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
   }
 
   public GeneratedTraffic withMaxInside(int n) {
-    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, n, hardCases, browseSeconds);
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, n, hardCases, browseSeconds,
+        restockEverySeconds);
   }
 
   public GeneratedTraffic withHardCases(HardCases h) {
-    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, h, browseSeconds);
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, h, browseSeconds,
+        restockEverySeconds);
   }
 
   public GeneratedTraffic withBrowseSeconds(double s) {
-    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, s);
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, s,
+        restockEverySeconds);
+  }
+
+  public GeneratedTraffic withRestockEverySeconds(double s) {
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
+        browseSeconds, s);
   }
 }

@@ -54,7 +54,7 @@ public final class ScenarioLoader {
   private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "give");
   private static final Set<String> GRAB_PART = Set.of("lane", "qty", "sku");
   private static final Set<String> GENERATED = Set.of("shoppersPerHour", "durationSeconds", "meanItems",
-      "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds");
+      "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds", "restockEverySeconds");
   private static final Set<String> HARD_CASES = Set.of("reach", "handOff", "lean", "wrongLaneReturn", "multiGrab", "group");
 
   private ScenarioLoader() {}
@@ -106,7 +106,7 @@ public final class ScenarioLoader {
       throw new ConfigException(List.of(new ConfigProblem(new Location(sourceName, 1, 1), "", "the scenario is empty")));
     }
     YamlTree tree = new YamlTree(sourceName);
-    Scenario s = read(tree, root, sourceName);
+    Scenario s = read(tree, root, sourceName, store);
     if (!tree.problems.isEmpty() || s == null) {
       throw new ConfigException(tree.problems);
     }
@@ -117,7 +117,7 @@ public final class ScenarioLoader {
     return s;
   }
 
-  private static Scenario read(YamlTree tree, Node root, String sourceName) {
+  private static Scenario read(YamlTree tree, Node root, String sourceName, StoreConfig store) {
     YamlTree.Fields top = tree.fields(root, "", TOP);
     if (top == null) {
       return null;
@@ -147,7 +147,7 @@ public final class ScenarioLoader {
     }
     Optional<GeneratedTraffic> generated = Optional.empty();
     if (top.has("generated")) {
-      generated = Optional.ofNullable(readGenerated(tree, top.values.get("generated")));
+      generated = Optional.ofNullable(readGenerated(tree, top.values.get("generated"), store));
     }
     if (!top.has("shoppers") && !top.has("generated")) {
       tree.problem(root, "", "a scenario needs 'shoppers', 'generated' or both");
@@ -368,7 +368,7 @@ public final class ScenarioLoader {
     return out;
   }
 
-  private static GeneratedTraffic readGenerated(YamlTree tree, Node n) {
+  private static GeneratedTraffic readGenerated(YamlTree tree, Node n, StoreConfig store) {
     YamlTree.Fields f = tree.fields(n, "generated", GENERATED);
     if (f == null) {
       return null;
@@ -380,6 +380,11 @@ public final class ScenarioLoader {
     double pb = or(f.number("putBackProbability", false, 0, 1, "in 0..1"), GeneratedTraffic.DEFAULT_PUT_BACK_PROBABILITY);
     Boolean overlap = f.bool("overlap");
     double browse = or(f.number("browseSeconds", false, 0, 3600, "in 0..3600"), 0);
+    Double restock = f.has("restockEverySeconds") ? f.number("restockEverySeconds", false, 60, 86_400, "in 60..86400") : Double.valueOf(0);
+    if (restock != null && restock > 0 && store.checkout().staffTokenPrefixes().isEmpty()) {
+      tree.problem(f.values.get("restockEverySeconds"), "generated.restockEverySeconds",
+          "restocking needs staff: the store file's checkout.staffTokenPrefixes names none");
+    }
     Long maxInside = f.has("maxInside") ? f.integer("maxInside", false) : Long.valueOf(GeneratedTraffic.UNLIMITED);
     if (maxInside != null && maxInside < 1) {
       tree.problem(f.values.get("maxInside"), "generated.maxInside", "must be >= 1 (got: " + maxInside + ")");
@@ -397,11 +402,11 @@ public final class ScenarioLoader {
             or(h.number("group", false, 0, 1, "a share in 0..1"), 0));
       }
     }
-    if (tree.problems.size() > before || rate == null || duration == null || maxInside == null) {
+    if (tree.problems.size() > before || rate == null || duration == null || maxInside == null || restock == null) {
       return null;
     }
     return new GeneratedTraffic(rate, duration, mean, pb, overlap != null && overlap,
-        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse);
+        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock);
   }
 
   private static double or(Double v, double dflt) {

@@ -117,10 +117,31 @@ final class TrafficGenerator {
     List<ShopperScript> out = new ArrayList<>();
     List<Visit> visits = new ArrayList<>();
     List<Misplaced> misplaced = new ArrayList<>();
+    // restocking staff: their own stream and token series, so traffic without them is unchanged
+    Random sr = Seeds.random(seed, "generated-restocks");
+    String staffPrefix = g.restockEverySeconds() > 0 ? store.checkout().staffTokenPrefixes().get(0) : null;
+    double nextRestock = begin + g.restockEverySeconds();
+    List<ShopperScript> staff = new ArrayList<>();
+    List<Object[]> restocked = new ArrayList<>(); // {ready at, lane id, units}: counts for later arrivals
     while (true) {
       arrival += -Math.log(1 - r.nextDouble()) / ratePerSecond;
       if (arrival > end) {
         break;
+      }
+      while (staffPrefix != null && nextRestock <= arrival) {
+        ShopperScript visit = restock(staffPrefix + "restock-" + (staff.size() + 1), round(nextRestock), store, geo, stock,
+            restocked, sr);
+        if (visit != null) {
+          staff.add(visit);
+        }
+        nextRestock += g.restockEverySeconds();
+      }
+      for (java.util.Iterator<Object[]> it = restocked.iterator(); it.hasNext(); ) {
+        Object[] x = it.next();
+        if ((double) x[0] <= arrival) {
+          stock.merge((String) x[1], (int) x[2], Integer::sum);
+          it.remove();
+        }
       }
       double enter = g.overlap() ? arrival : Math.max(arrival, previousExit + 1.0);
       if (g.overlap() && g.maxInside() < GeneratedTraffic.UNLIMITED) {
@@ -280,7 +301,44 @@ final class TrafficGenerator {
       visits.add(v);
       previousExit = script.exitOf(group);
     }
+    out.addAll(staff);
     return out;
+  }
+
+  /** Lanes restocked on one visit at the most. */
+  private static final int RESTOCK_LANES = 6;
+
+  /**
+   * A member of staff who comes in at {@code at} and fills the lanes that have run to a quarter of
+   * their capacity or less (at most {@link #RESTOCK_LANES}, the emptiest first) with half their
+   * capacity each, walking from one to the next; null when no lane needs it. The units count for
+   * takes of shoppers arriving after they are on the shelf.
+   */
+  private static ShopperScript restock(String token, double at, StoreConfig store, StoreGeometry geo,
+      Map<String, Integer> stock, List<Object[]> restocked, Random sr) {
+    List<StoreConfig.Lane> low = store.lanes().stream().filter(l -> stock.get(l.id()) <= l.capacity() / 4)
+        .sorted(java.util.Comparator.comparingInt((StoreConfig.Lane l) -> stock.get(l.id())).thenComparing(StoreConfig.Lane::id))
+        .limit(RESTOCK_LANES).toList();
+    if (low.isEmpty()) {
+      return null;
+    }
+    List<ScenarioAction> actions = new ArrayList<>();
+    Position from = geo.entrance.position();
+    double t = at;
+    for (StoreConfig.Lane l : low) {
+      int qty = Math.max(1, l.capacity() / 2);
+      Position stand = geo.standingPoint(l.id());
+      t = round(t + StoreGeometry.walkSeconds(from, stand) + Seeds.uniform(sr, 2, 5));
+      ScenarioAction put = new ScenarioAction(t, ScenarioAction.Kind.PUT_BACK,
+          List.of(new ScenarioAction.Part(l.id(), qty, Optional.empty())), Optional.empty(), 0, 0, Optional.empty(), 1,
+          Origin.of(token));
+      actions.add(put);
+      restocked.add(new Object[] {t + ScenarioChecker.busySeconds(put) + 1.0, l.id(), qty});
+      t += Math.max(ScenarioChecker.MIN_ACTION_GAP_SECONDS, ScenarioChecker.busySeconds(put) + 0.5);
+      from = stand;
+    }
+    double exit = round(t + StoreGeometry.walkSeconds(from, geo.exit.position()) + Seeds.uniform(sr, 1, 3));
+    return new ShopperScript(token, at, exit, actions, 1, Origin.of(token));
   }
 
   /**

@@ -89,6 +89,39 @@ class TrafficGeneratorTest {
   }
 
   /** Replays the ground truth in item-move order: no lane ever goes below zero units. */
+  @Test
+  void staffRestockTheLanesThatRunLowSoAnHourOfBusyTrafficKeepsBuying() throws Exception {
+    StoreConfig config = TestStores.demo().withCheckout(
+        new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of("staff-")));
+    GeneratedTraffic busy = new GeneratedTraffic(200, 3600, 2.5, 0.1, true).withMaxInside(8).withBrowseSeconds(15);
+    SimulatedStore without = new SimulatedStore(config, Scenario.generated(2001, busy), new VirtualScheduler(T0));
+    SimulatedStore with = new SimulatedStore(config, Scenario.generated(2001, busy.withRestockEverySeconds(600)),
+        new VirtualScheduler(T0));
+    List<GroundTruth.Shopper> staff = with.groundTruth().shoppers().stream().filter(GroundTruth.Shopper::staff).toList();
+    assertThat(staff).isNotEmpty().allSatisfy(sh -> {
+      assertThat(sh.token()).startsWith("staff-restock-");
+      assertThat(sh.cart()).isEmpty();
+      assertThat(sh.actions()).isNotEmpty().allSatisfy(a -> assertThat(a.signedQty()).isPositive());
+    });
+    assertThat(without.groundTruth().shoppers()).noneMatch(GroundTruth.Shopper::staff);
+    assertStockNeverNegative(config, with);
+    // the store runs dry in half an hour without them
+    assertThat(units(with)).isGreaterThan(units(without) + 50);
+    // and the scenario file says so, checked like any other
+    String yaml = "seed: 2001\ngenerated: { shoppersPerHour: 200, durationSeconds: 3600, overlap: true, maxInside: 8,"
+        + " browseSeconds: 15, restockEverySeconds: 600 }\n";
+    assertThat(ScenarioLoader.parse("r.yaml", yaml, config).generated().orElseThrow().restockEverySeconds()).isEqualTo(600);
+    assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(org.storeedge.config.ConfigException.class,
+        () -> ScenarioLoader.parse("r.yaml", yaml, TestStores.demo())).problems())
+        .extracting(Object::toString).containsExactly("r.yaml:2:128: generated.restockEverySeconds: restocking needs staff:"
+            + " the store file's checkout.staffTokenPrefixes names none");
+  }
+
+  private static int units(SimulatedStore store) {
+    return store.groundTruth().actions().stream().filter(a -> a.kind() == GroundTruth.Kind.TAKE).mapToInt(a -> -a.signedQty())
+        .sum();
+  }
+
   private static void assertStockNeverNegative(StoreConfig config, SimulatedStore store) {
     Map<String, Integer> units = new HashMap<>();
     config.lanes().forEach(l -> units.put(l.id(), l.initialStock()));
