@@ -122,7 +122,7 @@ final class TrafficGenerator {
     String staffPrefix = g.restockEverySeconds() > 0 ? store.checkout().staffTokenPrefixes().get(0) : null;
     double nextRestock = begin + g.restockEverySeconds();
     List<ShopperScript> staff = new ArrayList<>();
-    List<Object[]> restocked = new ArrayList<>(); // {ready at, lane id, units}: counts for later arrivals
+    List<Restocked> restocked = new ArrayList<>(); // counts for later arrivals
     while (true) {
       arrival += -Math.log(1 - r.nextDouble()) / ratePerSecond;
       if (arrival > end) {
@@ -136,10 +136,10 @@ final class TrafficGenerator {
         }
         nextRestock += g.restockEverySeconds();
       }
-      for (java.util.Iterator<Object[]> it = restocked.iterator(); it.hasNext(); ) {
-        Object[] x = it.next();
-        if ((double) x[0] <= arrival) {
-          stock.merge((String) x[1], (int) x[2], Integer::sum);
+      for (java.util.Iterator<Restocked> it = restocked.iterator(); it.hasNext(); ) {
+        Restocked x = it.next();
+        if (x.readyAt() <= arrival) {
+          stock.merge(x.laneId(), x.units(), Integer::sum);
           it.remove();
         }
       }
@@ -305,6 +305,9 @@ final class TrafficGenerator {
     return out;
   }
 
+  /** Units put on a lane by staff, on the shelf from {@code readyAt} (scenario seconds). */
+  private record Restocked(double readyAt, String laneId, int units) {}
+
   /** Lanes restocked on one visit at the most. */
   private static final int RESTOCK_LANES = 6;
 
@@ -315,7 +318,7 @@ final class TrafficGenerator {
    * takes of shoppers arriving after they are on the shelf.
    */
   private static ShopperScript restock(String token, double at, StoreConfig store, StoreGeometry geo,
-      Map<String, Integer> stock, List<Object[]> restocked, Random sr) {
+      Map<String, Integer> stock, List<Restocked> restocked, Random sr) {
     List<StoreConfig.Lane> low = store.lanes().stream().filter(l -> stock.get(l.id()) <= l.capacity() / 4)
         .sorted(java.util.Comparator.comparingInt((StoreConfig.Lane l) -> stock.get(l.id())).thenComparing(StoreConfig.Lane::id))
         .limit(RESTOCK_LANES).toList();
@@ -333,7 +336,7 @@ final class TrafficGenerator {
           List.of(new ScenarioAction.Part(l.id(), qty, Optional.empty())), Optional.empty(), 0, 0, Optional.empty(), 1,
           Origin.of(token));
       actions.add(put);
-      restocked.add(new Object[] {t + ScenarioChecker.busySeconds(put) + 1.0, l.id(), qty});
+      restocked.add(new Restocked(t + ScenarioChecker.busySeconds(put) + 1.0, l.id(), qty));
       t += Math.max(ScenarioChecker.MIN_ACTION_GAP_SECONDS, ScenarioChecker.busySeconds(put) + 0.5);
       from = stand;
     }

@@ -614,9 +614,7 @@ public final class CheckoutEngine {
       visits.add(new CheckoutSnapshot.Visit(s.token, s.enteredAt, s.exitAt, s.members, s.exited, s.emitted, lines,
           s.reasons));
     }
-    Map<String, CheckoutSnapshot.Spot> learnt = new HashMap<>();
-    spots.export().forEach((shelf, l) -> learnt.put(shelf, new CheckoutSnapshot.Spot(l.samples(), l.dx(), l.dy())));
-    return new CheckoutSnapshot(nowMillis, visits, inventory.export(), Map.of(), learnt);
+    return new CheckoutSnapshot(nowMillis, visits, inventory.export(), Map.of(), spots.export());
   }
 
   /**
@@ -629,7 +627,7 @@ public final class CheckoutEngine {
    */
   public void restore(CheckoutSnapshot snap, long nowMillis) {
     snap.lanes().forEach(inventory::restore);
-    snap.spots().forEach((shelf, l) -> spots.restore(shelf, new PickSpots.Learnt(l.samples(), l.dx(), l.dy())));
+    snap.spots().forEach(spots::restore);
     for (CheckoutSnapshot.Visit v : snap.visits()) {
       if (open.containsKey(v.token())) {
         continue;

@@ -61,18 +61,15 @@ final class PickSpots {
     return Optional.of(new StoreConfig.Position(lane.position().x() + m[1], lane.position().y() + m[2]));
   }
 
-  /** What a shelf has learnt: picks counted (capped at {@link #WINDOW}) and the mean offset, metres. */
-  record Learnt(int samples, double dx, double dy) {}
-
-  /** Every shelf's learnt spot, for a snapshot. */
-  Map<String, Learnt> export() {
-    Map<String, Learnt> out = new HashMap<>();
-    byShelf.forEach((shelf, m) -> out.put(shelf, new Learnt((int) m[0], m[1], m[2])));
+  /** Every shelf's learnt spot (picks counted, capped at {@link #WINDOW}, and the mean offset), for a snapshot. */
+  Map<String, CheckoutSnapshot.Spot> export() {
+    Map<String, CheckoutSnapshot.Spot> out = new HashMap<>();
+    byShelf.forEach((shelf, m) -> out.put(shelf, new CheckoutSnapshot.Spot((int) m[0], m[1], m[2])));
     return out;
   }
 
   /** Takes over what a shelf of this store had learnt before a restart. */
-  void restore(String shelfId, Learnt l) {
+  void restore(String shelfId, CheckoutSnapshot.Spot l) {
     if (shelfOfLane.containsValue(shelfId) && l.samples() > 0 && Math.hypot(l.dx(), l.dy()) <= MAX_OFFSET_METERS) {
       byShelf.put(shelfId, new double[] {Math.min(l.samples(), WINDOW), l.dx(), l.dy()});
     }

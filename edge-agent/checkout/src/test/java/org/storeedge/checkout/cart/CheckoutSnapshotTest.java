@@ -11,8 +11,6 @@ import org.storeedge.checkout.weight.LaneInventory;
 import org.storeedge.checkout.weight.WeightModel;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.GateEvent;
-import org.storeedge.core.event.ShelfEvent;
-import org.storeedge.core.event.ShopperObservation;
 
 /** Open visits and lane contents survive a restart of the checkout; a visit without an exit is not kept open for ever. */
 class CheckoutSnapshotTest {
@@ -26,12 +24,8 @@ class CheckoutSnapshotTest {
   }
 
   private static void pick(CheckoutEngine engine, String token, String lane, String sku, double grams, long at) {
-    for (long t = at - 3000; t <= at + 3000; t += 200) {
-      engine.onObservation(new ShopperObservation("trk-" + token, token, 1.5, 1.0, t, 1.0));
-    }
-    engine.onShelfEvent(new ShelfEvent("e-" + at, "s1", at, at + 1400, -grams, 1.0,
-        List.of(new ShelfEvent.LaneChange(lane, -grams, 1.0, at, at + 1400)),
-        List.of(new ShelfEvent.Candidate(sku, 1, lane, 0.999)), 0.999));
+    Inputs.standing(engine, Map.of(token, new double[] {1.5, 1.0}), at - 3000, at + 3000);
+    engine.onShelfEvent(Inputs.laneEvent("e-" + at, "s1", lane, -grams, 1.0, sku, 1, 0.999, at, at + 1400));
   }
 
   @Test
@@ -102,9 +96,7 @@ class CheckoutSnapshotTest {
     CheckoutEngine second = engine(store, after);
     second.restore(snap, T0 + 40_000);
     // the change the shelf reports over the gap (see LaneDetector.expectLevel), no positions then
-    second.onShelfEvent(new ShelfEvent("gap", "s1", T0 + 2000, T0 + 41_000, -352.0, 2.0,
-        List.of(new ShelfEvent.LaneChange("l1", -352.0, 2.0, T0 + 2000, T0 + 41_000)),
-        List.of(new ShelfEvent.Candidate("COLA", 1, "l1", 0.999)), 0.999));
+    second.onShelfEvent(Inputs.laneEvent("gap", "s1", "l1", -352.0, 2.0, "COLA", 1, 0.999, T0 + 2000, T0 + 41_000));
     second.onGate(new GateEvent("door", GateEvent.Direction.EXIT, "alice", T0 + 50_000));
     second.poll(T0 + 60_000);
     assertThat(receipts).singleElement().satisfies(r -> {

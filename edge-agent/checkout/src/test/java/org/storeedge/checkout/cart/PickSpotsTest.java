@@ -37,7 +37,7 @@ class PickSpotsTest {
     }
     PickSpots after = new PickSpots(store);
     before.export().forEach(after::restore);
-    after.restore("gone", new PickSpots.Learnt(50, 0.5, 0));
+    after.restore("gone", new CheckoutSnapshot.Spot(50, 0.5, 0));
     assertThat(after.samples("s1")).isEqualTo(30);
     assertThat(after.samples("gone")).isZero();
     StoreConfig.Position p = after.spot(l1).orElseThrow();

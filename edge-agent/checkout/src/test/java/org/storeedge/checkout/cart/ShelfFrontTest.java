@@ -12,8 +12,6 @@ import org.storeedge.checkout.weight.LaneInventory;
 import org.storeedge.checkout.weight.WeightModel;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.GateEvent;
-import org.storeedge.core.event.ShelfEvent;
-import org.storeedge.core.event.ShopperObservation;
 
 /**
  * A shopper on the far side of a shelf (the other face of a gondola) stands closer to a lane's
@@ -31,15 +29,8 @@ class ShelfFrontTest {
         CheckoutSettings.defaults(), at -> Map.of(), receipts::add, n -> { });
     engine.onGate(new GateEvent("door", GateEvent.Direction.ENTER, "alice", T0));
     engine.onGate(new GateEvent("door", GateEvent.Direction.ENTER, "bob", T0 + 100));
-    for (long t = T0 + 1000; t <= T0 + 9000; t += 200) {
-      engine.onObservation(new ShopperObservation("trk-a", "alice", 1.6, 1.0, t, 1.0));
-      engine.onObservation(new ShopperObservation("trk-b", "bob", 0.6, 1.0, t, 1.0));
-    }
-    long start = T0 + 5000;
-    long end = T0 + 6400;
-    engine.onShelfEvent(new ShelfEvent("e1", "s1", start, end, -352.0, 1.0,
-        List.of(new ShelfEvent.LaneChange("l1", -352.0, 1.0, start, end)),
-        List.of(new ShelfEvent.Candidate("COLA", 1, "l1", 0.999)), 0.999));
+    Inputs.standing(engine, Map.of("alice", new double[] {1.6, 1.0}, "bob", new double[] {0.6, 1.0}), T0 + 1000, T0 + 9000);
+    engine.onShelfEvent(Inputs.laneEvent("e1", "s1", "l1", -352.0, 1.0, "COLA", 1, 0.999, T0 + 5000, T0 + 6400));
     engine.onGate(new GateEvent("door", GateEvent.Direction.EXIT, "alice", T0 + 10_000));
     engine.onGate(new GateEvent("door", GateEvent.Direction.EXIT, "bob", T0 + 10_100));
     engine.poll(T0 + 20_000);

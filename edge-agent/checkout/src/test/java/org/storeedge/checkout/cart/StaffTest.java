@@ -11,8 +11,6 @@ import org.storeedge.checkout.weight.LaneInventory;
 import org.storeedge.checkout.weight.WeightModel;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.GateEvent;
-import org.storeedge.core.event.ShelfEvent;
-import org.storeedge.core.event.ShopperObservation;
 
 /** Staff restock and remove; shoppers beside them are charged for what they take, nothing more. */
 class StaffTest {
@@ -28,14 +26,8 @@ class StaffTest {
 
   /** Everyone in {@code where} is seen standing there for 8 s around {@code at}; then lane l1 changes by {@code grams}. */
   private void l1Changes(Map<String, double[]> where, double grams, String sku, int count, long at) {
-    for (long t = at - 4000; t <= at + 4000; t += 200) {
-      for (Map.Entry<String, double[]> w : where.entrySet()) {
-        engine.onObservation(new ShopperObservation("trk-" + w.getKey(), w.getKey(), w.getValue()[0], w.getValue()[1], t, 1.0));
-      }
-    }
-    engine.onShelfEvent(new ShelfEvent("e-" + at, "s1", at, at + 1500, grams, 1.5,
-        List.of(new ShelfEvent.LaneChange("l1", grams, 1.5, at, at + 1500)),
-        List.of(new ShelfEvent.Candidate(sku, count, "l1", 0.99)), 0.99));
+    Inputs.standing(engine, where, at - 4000, at + 4000);
+    engine.onShelfEvent(Inputs.laneEvent("e-" + at, "s1", "l1", grams, 1.5, sku, count, 0.99, at, at + 1500));
   }
 
   @Test

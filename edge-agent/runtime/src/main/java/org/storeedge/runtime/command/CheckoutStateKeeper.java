@@ -68,10 +68,13 @@ public final class CheckoutStateKeeper implements AutoCloseable {
     }
   }
 
-  /** Stores {@code snap} now, on the calling thread (at shutdown). */
-  public void saveNow(CheckoutSnapshot snap) {
+  /**
+   * Stores {@code snap} now (at shutdown) and returns once it is stored: on the writer thread,
+   * after whatever it has in hand, so an older snapshot never lands after this one.
+   */
+  public void saveNow(CheckoutSnapshot snap) throws InterruptedException, java.util.concurrent.ExecutionException {
     newest.set(null);
-    write(snap);
+    writer.submit(() -> write(snap)).get();
   }
 
   private void writeNewest() {
