@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storeedge.checkout.cart.CheckoutEngine;
 import org.storeedge.checkout.cart.CheckoutSettings;
+import org.storeedge.checkout.cart.CheckoutSnapshot;
 import org.storeedge.checkout.cart.Receipt;
 import org.storeedge.checkout.weight.DetectorSettings;
-import org.storeedge.checkout.cart.CheckoutSnapshot;
 import org.storeedge.checkout.weight.LaneInventory;
 import org.storeedge.checkout.weight.StockMonitor;
 import org.storeedge.checkout.weight.WeightPipeline;
@@ -189,7 +189,7 @@ public final class Agent implements AutoCloseable {
   /** The checkout's snapshot, taken on the agent thread after what is queued there. Safe from any thread. */
   public java.util.concurrent.CompletableFuture<CheckoutSnapshot> checkoutSnapshot() {
     java.util.concurrent.CompletableFuture<CheckoutSnapshot> f = new java.util.concurrent.CompletableFuture<>();
-    post(() -> f.complete(checkout.snapshot(scheduler.millis()).withLaneGrams(pipeline.levels())));
+    post(() -> f.complete(snapshot(scheduler.millis())));
     return f;
   }
 
@@ -235,7 +235,7 @@ public final class Agent implements AutoCloseable {
     checkout.poll(now);
     if (checkoutSink != null && now - lastSnapshotAt >= SNAPSHOT_EVERY_MILLIS) {
       lastSnapshotAt = now;
-      CheckoutSnapshot snap = checkout.snapshot(now).withLaneGrams(pipeline.levels());
+      CheckoutSnapshot snap = snapshot(now);
       // the lanes' weights wander by fractions of a gram: a new snapshot is stored when carts or
       // lane contents change (or a lane's weight moved by a few grams)
       if (lastSnapshot == null || !snap.visits().equals(lastSnapshot.visits()) || !snap.lanes().equals(lastSnapshot.lanes())
@@ -244,6 +244,11 @@ public final class Agent implements AutoCloseable {
         checkoutSink.accept(snap);
       }
     }
+  }
+
+  /** The checkout's snapshot with the lanes' stable weights (agent thread). */
+  private CheckoutSnapshot snapshot(long now) {
+    return checkout.snapshot(now).withLaneGrams(pipeline.levels());
   }
 
   private static boolean movedLanes(Map<String, Double> now, Map<String, Double> before) {
