@@ -208,7 +208,14 @@ public final class ConfigSchema {
           + "hand-offs flag nothing."),
       optional("staffTokenPrefixes", "list of strings", "[]", "each not blank",
           "A token starting with one of these (e.g. `staff-`) checks in a member of staff: what they take from a shelf is "
-          + "a removal and what they put on one a restock (stock is updated), never a charge; they get no receipt.")),
+          + "a removal and what they put on one a restock (stock is updated), never a charge; they get no receipt."),
+      optional("handHitRate", "number", "0.9", "above 0, below 1",
+          "Only with cameras that see hands (`cameras[].hands`): the share of takers' hands the cameras see in the lane "
+          + "they take from, as measured on this installation. The higher, the less an unseen hand counts: a shopper "
+          + "standing beside a taker whose hand was not seen is less often flagged as maybe having had a hand in too."),
+      optional("handFalseRate", "number", "0.05", "above 0, below `handHitRate`",
+          "Only with cameras that see hands: the share of bystanders' hands seen in a lane they did not change "
+          + "(browsing, touching, a hand given to the wrong body).")),
       Map.of());
 
   /** Largest pixel coordinate accepted in a camera calibration. */

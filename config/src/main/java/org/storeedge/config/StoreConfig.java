@@ -270,13 +270,26 @@ public record StoreConfig(
    * @param handOffs what an item passed from one shopper to another means for the receipts
    * @param staffTokenPrefixes a token starting with one of these checks in a member of staff:
    *     what they take from or put on shelves is a removal or a restock, never a charge
+   * @param handHitRate what the checkout believes of the cameras' hand detection (only used with
+   *     cameras that see hands): the chance that the hand of the shopper who moved an item is seen
+   *     in that lane
+   * @param handFalseRate the chance that the hand of a shopper near the lane who did not move the
+   *     item is seen in it (browsing, touching, a hand given to the wrong body)
    */
-  public record Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes) {
+  public record Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes,
+      double handHitRate, double handFalseRate) {
     public static final double DEFAULT_REVIEW_THRESHOLD = 0.8;
+    public static final double DEFAULT_HAND_HIT_RATE = 0.9;
+    public static final double DEFAULT_HAND_FALSE_RATE = 0.05;
 
     /** No staff tokens. */
     public Checkout(double reviewThreshold, HandOffPolicy handOffs) {
       this(reviewThreshold, handOffs, List.of());
+    }
+
+    /** The default belief in a hand source. */
+    public Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes) {
+      this(reviewThreshold, handOffs, staffTokenPrefixes, DEFAULT_HAND_HIT_RATE, DEFAULT_HAND_FALSE_RATE);
     }
 
     /** Whether {@code token} is a member of staff's. */
@@ -292,6 +305,10 @@ public record StoreConfig(
       }
       if (handOffs == null) {
         throw new IllegalArgumentException("handOffs is required");
+      }
+      if (!(handHitRate > 0 && handHitRate < 1 && handFalseRate > 0 && handFalseRate < handHitRate)) {
+        throw new IllegalArgumentException("hand rates must satisfy 0 < handFalseRate < handHitRate < 1 (got hit "
+            + handHitRate + ", false " + handFalseRate + ")");
       }
     }
 

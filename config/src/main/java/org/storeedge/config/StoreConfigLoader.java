@@ -864,7 +864,22 @@ public final class StoreConfigLoader {
           }
         }
       }
-      return threshold.ok() && policy != null && staffOk ? new StoreConfig.Checkout(threshold.get(), policy, prefixes)
+      Val<Double> hit = o.number("handHitRate");
+      if (hit.ok() && !(hit.get() > 0 && hit.get() < 1)) {
+        hit.reject("must be above 0 and below 1 (the share of takers' hands the cameras see in the lane)");
+        hit = hit.invalid();
+      }
+      Val<Double> falseRate = o.number("handFalseRate");
+      if (falseRate.ok() && !(falseRate.get() > 0 && falseRate.get() < 1)) {
+        falseRate.reject("must be above 0 and below 1 (the share of bystanders' hands seen in a lane they did not change)");
+        falseRate = falseRate.invalid();
+      } else if (falseRate.ok() && hit.ok() && !(falseRate.get() < hit.get())) {
+        falseRate.reject("must be below handHitRate (" + hit.get() + "): a hand seen in a lane must say "
+            + "more about the taker than about a bystander");
+        falseRate = falseRate.invalid();
+      }
+      return threshold.ok() && policy != null && staffOk && hit.ok() && falseRate.ok()
+          ? new StoreConfig.Checkout(threshold.get(), policy, prefixes, hit.get(), falseRate.get())
           : null;
     }
 

@@ -81,7 +81,7 @@ class ReferenceDocTest {
           keepAliveSeconds: 1
           sessionExpirySeconds: 1
         storage: { database: x.db, maxBytes: 1GiB }
-        checkout: { reviewThreshold: 0.9, handOffs: taker-pays, staffTokenPrefixes: [ staff- ] }
+        checkout: { reviewThreshold: 0.9, handOffs: taker-pays, staffTokenPrefixes: [ staff- ], handHitRate: 0.95, handFalseRate: 0.02 }
         cameras:
           - id: c
             type: t

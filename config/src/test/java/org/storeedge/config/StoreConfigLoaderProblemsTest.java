@@ -325,6 +325,10 @@ class StoreConfigLoaderProblemsTest {
     StoreConfig c = loader.parse("s.yaml", Stores.MINIMAL + "checkout: { reviewThreshold: 0.9, handOffs: taker-pays }\n", dir);
     assertThat(c.checkout()).isEqualTo(new StoreConfig.Checkout(0.9, StoreConfig.HandOffPolicy.TAKER_PAYS));
     assertThat(c.withStorage(c.storage()).checkout()).isEqualTo(c.checkout());
+    StoreConfig h = loader.parse("s.yaml", Stores.MINIMAL + "checkout: { handHitRate: 0.97, handFalseRate: 0.01 }\n", dir);
+    assertThat(h.checkout().handHitRate()).isEqualTo(0.97);
+    assertThat(h.checkout().handFalseRate()).isEqualTo(0.01);
+    assertThat(c.checkout().handHitRate()).isEqualTo(StoreConfig.Checkout.DEFAULT_HAND_HIT_RATE);
   }
 
   @Test
@@ -334,7 +338,13 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:13:45: checkout.handOffs: must be review or taker-pays (got: giver-pays)");
     assertThat(problems(Stores.MINIMAL + "checkout: { reviewThreshold: high, handoffs: review }\n")).containsExactly(
         "store.yaml:13:30: checkout.reviewThreshold: must be a number (got: high)",
-        "store.yaml:13:36: checkout.handoffs: unknown key (expected one of: reviewThreshold, handOffs, staffTokenPrefixes)");
+        "store.yaml:13:36: checkout.handoffs: unknown key (expected one of: reviewThreshold, handOffs, staffTokenPrefixes, handHitRate, handFalseRate)");
+    assertThat(problems(Stores.MINIMAL + "checkout: { handHitRate: 1, handFalseRate: 0 }\n")).containsExactly(
+        "store.yaml:13:26: checkout.handHitRate: must be above 0 and below 1 (the share of takers' hands the cameras see in the lane) (got: 1)",
+        "store.yaml:13:44: checkout.handFalseRate: must be above 0 and below 1 (the share of bystanders' hands seen in a lane they did not change) (got: 0)");
+    assertThat(problems(Stores.MINIMAL + "checkout: { handHitRate: 0.6, handFalseRate: 0.7 }\n")).containsExactly(
+        "store.yaml:13:46: checkout.handFalseRate: must be below handHitRate (0.6): a hand seen in a lane must say more about "
+            + "the taker than about a bystander (got: 0.7)");
   }
 
   @Test

@@ -904,7 +904,8 @@ public final class CheckoutEngine {
    * Several units left a lane at once: the shopper charged may not have taken them all if another
    * shopper stood within reach (two hands in one lane look like one grab on the load cell, and a
    * lane kept busy by one hand after another never settles in between). With a live hand source,
-   * when that shopper's hand was not seen there; without one, when that shopper stood still
+   * when that shopper's hand was not seen there and, given where both stood and how much the store
+   * believes its hand source, may still have been ({@link #alsoHadHand}); without one, when that shopper stood still
    * within reach for a moment while the lane was active (a whole-window speed would miss one who
    * stopped, took and walked on while the other's hand was still in the lane) and is at least a
    * little likely to be the taker.
@@ -916,7 +917,8 @@ public final class CheckoutEngine {
         return List.of();
       }
       Assoc other = who.get(1);
-      return other.distance <= SHARED_GRAB_METERS && other.hand < 0.5 ? List.of(other) : List.of();
+      return other.distance <= SHARED_GRAB_METERS && other.hand < 0.5
+          && alsoHadHand(charged, other) >= UNSEEN_HAND_MIN_PROBABILITY ? List.of(other) : List.of();
     }
     // no hand source: a second shopper standing within reach may have had a hand in the lane too
     List<Assoc> out = new ArrayList<>();
@@ -943,6 +945,33 @@ public final class CheckoutEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * A bystander whose hand the hand source did not see is named in a multi-unit grab when at least
+   * this likely to have had a hand in too. Lower than {@link #AMBIGUOUS_SHOPPER_MIN_PROBABILITY}:
+   * at 0.05, busy and adversarial traffic with simulated hand sources of every quality had 13 more
+   * silent wrong units in about 4,500 (docs/benchmarks.md); at 0.02 as many as when every unseen
+   * bystander within reach was named, for about a point less review.
+   */
+  private static final double UNSEEN_HAND_MIN_PROBABILITY = 0.02;
+
+  /**
+   * How likely {@code other}'s hand was in the lane too, beside the charged shopper's: the odds of
+   * their positions (without the hand evidence) times the likelihood ratio of what the hand source
+   * saw of {@code other}, as far as the checkout believes the source
+   * ({@link CheckoutSettings#handHitRate}): a hand source believed to see nearly every hand makes an
+   * unseen hand unlikely, a weak one leaves it open.
+   */
+  private double alsoHadHand(Assoc charged, Assoc other) {
+    double hc = handFactor(charged.hand);
+    double ho = handFactor(other.hand);
+    if (!(charged.probability > 0) || !(hc > 0) || !(ho > 0)) {
+      return 1;
+    }
+    double positionOdds = (other.probability / ho) / (charged.probability / hc);
+    double odds = positionOdds * ho;
+    return odds / (1 + odds);
   }
 
   /**
@@ -1412,9 +1441,13 @@ public final class CheckoutEngine {
     if (hands.isEmpty()) {
       return 1;
     }
+    return handFactor(hands.getOrDefault(token, 0.0));
+  }
+
+  /** {@link #handFactor(Map, String)} of a hand seen with confidence {@code c} (0: not seen). */
+  private double handFactor(double c) {
     double h = settings.handHitRate();
     double f = settings.handFalseRate();
-    double c = hands.getOrDefault(token, 0.0);
     return c * (h / f) + (1 - c) * ((1 - h) / (1 - f));
   }
 

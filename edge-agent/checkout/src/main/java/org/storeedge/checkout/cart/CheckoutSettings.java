@@ -34,21 +34,19 @@ public record CheckoutSettings(double associationRadiusMeters, double reviewThre
   public CheckoutSettings(double associationRadiusMeters, double reviewThreshold, long exitSettleMaxMillis,
       long presenceWindowBeforeMillis, long presenceWindowAfterMillis) {
     this(associationRadiusMeters, reviewThreshold, exitSettleMaxMillis, presenceWindowBeforeMillis,
-        presenceWindowAfterMillis, DEFAULT_HAND_HIT_RATE, DEFAULT_HAND_FALSE_RATE, StoreConfig.HandOffPolicy.REVIEW);
+        presenceWindowAfterMillis, StoreConfig.Checkout.DEFAULT_HAND_HIT_RATE, StoreConfig.Checkout.DEFAULT_HAND_FALSE_RATE,
+        StoreConfig.HandOffPolicy.REVIEW);
   }
-
-  public static final double DEFAULT_HAND_HIT_RATE = 0.9;
-  public static final double DEFAULT_HAND_FALSE_RATE = 0.05;
 
   public static CheckoutSettings defaults() {
     return new CheckoutSettings(1.5, StoreConfig.Checkout.DEFAULT_REVIEW_THRESHOLD, 1500, 1000, 500);
   }
 
-  /** The defaults with the store's own policy (its {@code checkout} section). */
+  /** The defaults with the store's own policy and belief in its hand source (its {@code checkout} section). */
   public static CheckoutSettings forStore(StoreConfig.Checkout policy) {
     CheckoutSettings d = defaults();
     return new CheckoutSettings(d.associationRadiusMeters, policy.reviewThreshold(), d.exitSettleMaxMillis,
-        d.presenceWindowBeforeMillis, d.presenceWindowAfterMillis, d.handHitRate, d.handFalseRate, policy.handOffs());
+        d.presenceWindowBeforeMillis, d.presenceWindowAfterMillis, policy.handHitRate(), policy.handFalseRate(), policy.handOffs());
   }
 
   public CheckoutSettings withHandRates(double hit, double falseRate) {

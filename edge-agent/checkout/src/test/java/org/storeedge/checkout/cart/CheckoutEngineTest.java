@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.storeedge.checkout.TestStores;
 import org.storeedge.checkout.weight.DetectorSettings;
 import org.storeedge.checkout.weight.LaneInventory;
@@ -703,6 +705,33 @@ class CheckoutEngineTest {
       });
       assertThat(codes(receiptOf(token))).contains("ambiguous-shopper");
     }
+  }
+
+  @ParameterizedTest(name = "belief hit {0}, false {1}")
+  @CsvSource({"0.9, 0.05, true", "0.99, 0.01, false"})
+  void anUnseenHandBesideAMultiUnitGrabIsDoubtedAsMuchAsTheStoreBelievesItsHandSource(double hit, double falseRate,
+      boolean doubted) {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(), hit,
+        falseRate));
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    // two cans leave the lane, only kim's hand is seen; jo stands still at kim's shoulder
+    where.put("kim", offLane("l1", 0.5, 0));
+    where.put("jo", offLane("l1", 0.5, 0.3));
+    run(1000, null);
+    long handIn = t;
+    handMoves("l1", -2 * 352.0);
+    engine().onHandInLane(new HandInLane("trk-kim", "kim", "l1", handIn, t, 0.9));
+    run(4000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
+    // a hand source that misses one hand in ten leaves jo's hand in the lane open; one that
+    // misses one in a hundred does not
+    assertThat(codes(receiptOf("kim")).contains("ambiguous-shopper")).isEqualTo(doubted);
+    assertThat(codes(receiptOf("jo")).contains("ambiguous-shopper")).isEqualTo(doubted);
+    assertThat(receiptOf("jo").items()).isEmpty();
   }
 
   @Test
