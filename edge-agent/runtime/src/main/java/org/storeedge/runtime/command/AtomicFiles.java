@@ -37,6 +37,14 @@ public final class AtomicFiles {
     fsyncDir(dir);
   }
 
+  /** Writes {@code file} whole or not at all (no previous version kept). */
+  public static void write(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".new");
+    writeSynced(tmp, content);
+    move(tmp, file);
+    fsyncDir(file.toAbsolutePath().getParent());
+  }
+
   /** Removes {@code file}, keeping it as {@code FILE.previous} so {@link #restore} can bring it back. */
   public static void remove(Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();

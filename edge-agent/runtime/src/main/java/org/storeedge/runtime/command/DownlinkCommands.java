@@ -62,7 +62,7 @@ import org.storeedge.sync.state.UpdateLedger;
  * agent. Handlers run on the uplink's command thread, one at a time; an update blocks it for at
  * most two health timeouts (apply, and roll back).
  */
-public final class DownlinkCommands {
+public final class DownlinkCommands implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DownlinkCommands.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final List<String> NAMES = List.of("outbox-status", "forget-customer", "calibrate", "config-update",
@@ -91,6 +91,11 @@ public final class DownlinkCommands {
   private volatile MqttUplink uplink;
   private volatile GatewayCameras cameras;
   private volatile Function<String, Map<String, Object>> localForget;
+  private final PendingUpdates pending;
+  /** One update at a time: from the uplink's command thread or the pending updates' thread. */
+  private final Object updateLock = new Object();
+  private final AtomicLong deferred = new AtomicLong();
+  private java.util.concurrent.ScheduledExecutorService applier;
 
   public DownlinkCommands(Settings settings, AgentHost host, SqliteOutbox outbox, UpdateLedger ledger,
       InstantSource clock) {
@@ -99,6 +104,45 @@ public final class DownlinkCommands {
     this.outbox = outbox;
     this.ledger = ledger;
     this.clock = clock;
+    this.pending = new PendingUpdates(settings.storeFile(), UPDATES);
+  }
+
+  private static final List<String> UPDATES = List.of("config-update", "planogram-update");
+  /** How long an update waits for an empty store unless its payload says otherwise ({@code maxWaitSeconds}). */
+  public static final long DEFAULT_MAX_WAIT_SECONDS = 3600;
+  /** Longest wait a payload may ask for: a week. */
+  public static final long MAX_WAIT_SECONDS = 7 * 24 * 3600;
+  private static final long APPLIER_PERIOD_MILLIS = 1000;
+
+  /**
+   * Starts applying held updates (see {@link PendingUpdates}): once a second, an update held
+   * while shoppers were inside is applied when the store is empty or its deadline has passed.
+   */
+  public synchronized void start() {
+    if (applier != null) {
+      return;
+    }
+    applier = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "pending-updates");
+      t.setDaemon(true);
+      return t;
+    });
+    applier.scheduleWithFixedDelay(this::applyDue, APPLIER_PERIOD_MILLIS, APPLIER_PERIOD_MILLIS,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops the applier; held updates stay on disk for the next start. */
+  @Override
+  public synchronized void close() {
+    if (applier != null) {
+      applier.shutdownNow();
+      try {
+        applier.awaitTermination(settings.healthTimeout().toMillis() * 2 + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      applier = null;
+    }
   }
 
   /**
@@ -129,8 +173,7 @@ public final class DownlinkCommands {
         case "outbox-status" -> outboxStatus();
         case "forget-customer" -> forgetCustomer(payload);
         case "calibrate" -> calibrate(payload);
-        case "config-update" -> configUpdate(payload);
-        case "planogram-update" -> planogramUpdate(payload);
+        case "config-update", "planogram-update" -> update(name, payload, false);
         case "debug-snapshot" -> debugSnapshot(payload);
         default -> throw new CommandRejected("unknown", "unknown command " + name);
       };
@@ -235,6 +278,10 @@ public final class DownlinkCommands {
     cm.put("debugSnapshotsArmed", debugSnapshotsArmed.get());
     cm.put("debugSnapshotsDisarmed", debugSnapshotsDisarmed.get());
     cm.put("rejected", rejectedCounts());
+    cm.put("heldUpdates", deferred.get());
+    cm.put("pendingUpdates", pending.all().stream().map(p -> Map.of("command", p.command(), "sequence", p.sequence(),
+        "receivedAt", java.time.Instant.ofEpochMilli(p.receivedMillis()).toString(),
+        "applyBy", java.time.Instant.ofEpochMilli(p.applyByMillis()).toString())).toList());
     m.put("commands", cm);
     return Json.write(m);
   }
@@ -321,8 +368,16 @@ public final class DownlinkCommands {
 
   // ------------------------------------------------------------------ signed updates
 
-  private String configUpdate(byte[] payload) throws CommandRejected, IOException, InterruptedException {
+  private String update(String name, byte[] payload, boolean due) throws CommandRejected, IOException,
+      InterruptedException {
+    synchronized (updateLock) {
+      return name.equals("config-update") ? configUpdate(payload, due) : planogramUpdate(payload, due);
+    }
+  }
+
+  private String configUpdate(byte[] payload, boolean due) throws CommandRejected, IOException, InterruptedException {
     SignedUpdate u = SignedUpdate.verify("config", payload, settings.keys());
+    long maxWait = maxWaitSeconds(payload);
     checkNotReplayed(u);
     String yaml = utf8(u.body());
     Path file = settings.storeFile();
@@ -334,8 +389,12 @@ public final class DownlinkCommands {
       throw new CommandRejected("invalid", e.problems().size() + " problem(s) in the new store file",
           e.problems().stream().map(ConfigProblem::toString).toList());
     }
-    requireNoOpenCarts();
+    String held = holdWhileBusy("config-update", u, payload, maxWait, due);
+    if (held != null) {
+      return held;
+    }
     consume(u);
+    pending.removeUpTo("config-update", u.sequence());
     StoreConfig previous = host.config();
     Path overlay = Planogram.fileFor(file);
     AtomicFiles.replace(file, u.body());
@@ -346,8 +405,10 @@ public final class DownlinkCommands {
     });
   }
 
-  private String planogramUpdate(byte[] payload) throws CommandRejected, IOException, InterruptedException {
+  private String planogramUpdate(byte[] payload, boolean due) throws CommandRejected, IOException,
+      InterruptedException {
     SignedUpdate u = SignedUpdate.verify("planogram", payload, settings.keys());
+    long maxWait = maxWaitSeconds(payload);
     checkNotReplayed(u);
     Path file = settings.storeFile();
     StoreConfig base;
@@ -358,8 +419,12 @@ public final class DownlinkCommands {
           e.problems().stream().map(ConfigProblem::toString).toList());
     }
     Planogram p = Planogram.parse(u.body(), base);
-    requireNoOpenCarts();
+    String held = holdWhileBusy("planogram-update", u, payload, maxWait, due);
+    if (held != null) {
+      return held;
+    }
     consume(u);
+    pending.removeUpTo("planogram-update", u.sequence());
     StoreConfig previous = host.config();
     Path overlay = Planogram.fileFor(file);
     AtomicFiles.replace(overlay, u.body());
@@ -517,12 +582,112 @@ public final class DownlinkCommands {
     }
   }
 
-  private void requireNoOpenCarts() throws CommandRejected {
+  /**
+   * While shoppers are in the store an authentic, valid update waits for it to empty (at most
+   * {@code maxWaitSeconds}; 0 applies it at once): a restart hands the open carts to the new agent,
+   * but their receipts are flagged {@code agent-restarted} and shelf activity during the restart is
+   * seen only as one change over the gap. Returns the reply for a held update, or null to apply now.
+   */
+  private String holdWhileBusy(String name, SignedUpdate u, byte[] payload, long maxWaitSeconds, boolean due)
+      throws CommandRejected, IOException {
+    int open = openSessions();
+    if (due || open == 0 || maxWaitSeconds == 0) {
+      return null;
+    }
+    java.util.Optional<PendingUpdates.Pending> before = pending.get(name);
+    if (before.isPresent() && before.get().sequence() >= u.sequence()) {
+      throw new CommandRejected("superseded", "sequence " + u.sequence() + " is not greater than that of the "
+          + name + " already waiting for an empty store (" + before.get().sequence() + ")");
+    }
+    long now = clock.millis();
+    PendingUpdates.Pending p = new PendingUpdates.Pending(name, u.sequence(), payload, now, now + maxWaitSeconds * 1000);
+    pending.put(p);
+    deferred.incrementAndGet();
+    LOG.info("{} sequence {} waits: {} shopper(s) in the store; applied when it is empty, at the latest {}", name,
+        u.sequence(), open, java.time.Instant.ofEpochMilli(p.applyByMillis()));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", name);
+    m.put("ok", true);
+    m.put("applied", false);
+    m.put("pending", true);
+    m.put("sequence", u.sequence());
+    m.put("keyId", u.keyId());
+    m.put("shoppersInside", open);
+    m.put("applyBy", java.time.Instant.ofEpochMilli(p.applyByMillis()).toString());
+    before.ifPresent(b -> m.put("replaces", b.sequence()));
+    m.put("message", "applied when the store is empty, at the latest at applyBy (the receipts of shoppers "
+        + "inside then are flagged agent-restarted); the outcome is published on events as update-applied, "
+        + "update-rolled-back or update-refused");
+    return Json.write(m);
+  }
+
+  private int openSessions() {
     Agent a = host.agent();
-    int open = a == null ? 0 : a.checkout().openSessions();
-    if (open > 0) {
-      throw new CommandRejected("busy", open + " shopper(s) are in the store; a restart would flag their receipts "
-          + "for review (their carts are kept). Send the update again when the store is empty");
+    return a == null ? 0 : a.checkout().openSessions();
+  }
+
+  /** The payload's optional {@code maxWaitSeconds} (not signed: it decides when, never what). */
+  private static long maxWaitSeconds(byte[] payload) throws CommandRejected {
+    JsonNode w = object(payload).get("maxWaitSeconds");
+    if (w == null || w.isNull()) {
+      return DEFAULT_MAX_WAIT_SECONDS;
+    }
+    if (!w.canConvertToExactIntegral() || !w.canConvertToLong() || w.asLong() < 0 || w.asLong() > MAX_WAIT_SECONDS) {
+      throw new CommandRejected("malformed", "maxWaitSeconds must be a whole number of seconds from 0 to "
+          + MAX_WAIT_SECONDS + " (got: " + w + ")");
+    }
+    return w.asLong();
+  }
+
+  /** The applier's round: every held update whose store is empty or whose deadline passed is applied. */
+  void applyDue() {
+    for (PendingUpdates.Pending p : pending.all()) {
+      if (host.agent() == null) {
+        return; // between agents: the next round looks again
+      }
+      int open = openSessions();
+      long now = clock.millis();
+      if (open > 0 && now < p.applyByMillis()) {
+        continue;
+      }
+      Map<String, Object> ev = new LinkedHashMap<>();
+      ev.put("command", p.command());
+      ev.put("sequence", p.sequence());
+      ev.put("receivedAt", java.time.Instant.ofEpochMilli(p.receivedMillis()).toString());
+      ev.put("waitedSeconds", Math.max(0, (now - p.receivedMillis()) / 1000));
+      ev.put("shoppersInside", open);
+      try {
+        JsonNode reply = JSON.readTree(update(p.command(), p.payload(), true));
+        ev.put("type", "update-applied");
+        ev.put("takesEffectAtNextProcessRestart", reply.path("takesEffectAtNextProcessRestart"));
+      } catch (CommandRejected e) {
+        rejected.computeIfAbsent(e.reason(), k -> new AtomicLong()).incrementAndGet();
+        ev.put("type", e.reason().equals("rolled-back") ? "update-rolled-back" : "update-refused");
+        ev.put("reason", e.reason());
+        ev.put("message", e.getMessage());
+        LOG.warn("held {} sequence {} not applied: {}", p.command(), p.sequence(), e.toString().replace('\n', ' '));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // closing: it stays held for the next start
+      } catch (IOException | RuntimeException e) {
+        rejected.computeIfAbsent("failed", k -> new AtomicLong()).incrementAndGet();
+        ev.put("type", "update-refused");
+        ev.put("reason", "failed");
+        ev.put("message", e.toString());
+        LOG.error("held {} sequence {} failed", p.command(), p.sequence(), e);
+      }
+      try {
+        pending.removeUpTo(p.command(), p.sequence());
+      } catch (IOException e) {
+        LOG.error("held {} sequence {} done but its file could not be removed: {}", p.command(), p.sequence(),
+            e.toString());
+      }
+      try {
+        outbox.append(Stream.EVENTS, "events", "update-" + p.command() + "-" + p.sequence(),
+            Json.write(ev).getBytes(StandardCharsets.UTF_8));
+      } catch (Exception e) {
+        LOG.error("outcome of held {} sequence {} not stored in the outbox: {}", p.command(), p.sequence(), e.toString());
+      }
     }
   }
 

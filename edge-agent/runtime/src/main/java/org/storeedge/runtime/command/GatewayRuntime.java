@@ -171,6 +171,8 @@ public final class GatewayRuntime implements AutoCloseable {
       if (uplink != null) {
         uplink.start();
       }
+      opened.add(commands);
+      commands.start(); // updates held while shoppers were inside, also those a previous run left
       LOG.info("agent running; database {}", db);
       return new GatewayRuntime(agentThread, uplinkTimers, outbox, state, keeper, host, commands, uplink, cameras);
     } catch (Exception | LinkageError e) {
@@ -215,6 +217,7 @@ public final class GatewayRuntime implements AutoCloseable {
   /** Stops the uplink (unsent entries stay in the outbox), the cameras, the agent, then closes the databases. */
   @Override
   public void close() {
+    commands.close();
     if (uplink != null) {
       uplink.stop();
     }

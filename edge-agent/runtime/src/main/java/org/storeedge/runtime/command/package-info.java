@@ -24,8 +24,15 @@
  * last one per kind is kept in the state database and survives restarts.
  *
  * <p>Healthy after an update: the agent was rebuilt and started, and every device reading lanes
- * delivered an OK reading within the health timeout. An update is refused with reason
- * {@code busy} while shoppers are in the store (a restart would lose their open carts). Changes
+ * delivered an OK reading within the health timeout. An authentic, valid update that arrives while
+ * shoppers are in the store is held ({@link org.storeedge.runtime.command.PendingUpdates}, on disk
+ * next to the store file, so it outlives a restart) and applied as soon as the store is empty, at
+ * the latest after the payload's optional, unsigned {@code maxWaitSeconds} (default 3600, 0 applies
+ * at once, at most a week): the open carts go over to the new agent, their receipts flagged
+ * {@code agent-restarted}. The reply says {@code "pending": true} with {@code applyBy}; the outcome
+ * is published on {@code events} as {@code update-applied}, {@code update-rolled-back} or
+ * {@code update-refused}. A newer sequence replaces the held one; an older one is refused
+ * ({@code superseded}). {@code outbox-status} lists what is held. Changes
  * to {@code sync} or {@code storage} are written but take effect at the next process start (the
  * reply lists them).
  *

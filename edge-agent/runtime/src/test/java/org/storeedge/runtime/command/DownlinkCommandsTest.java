@@ -114,18 +114,108 @@ class DownlinkCommandsTest {
     assertThat(gw.commands().rejectedCounts()).containsEntry("replayed", 1L);
   }
 
+  private void gate(String direction, String token) throws Exception {
+    String gateId = direction.equals("enter") ? "entrance" : "exit";
+    TestGateway.command(cloud, "gate", "{\"gateId\":\"" + gateId + "\",\"direction\":\"" + direction
+        + "\",\"customerToken\":\"" + token + "\"}");
+  }
+
+  private void awaitOpen(int n) {
+    Poll.until(Duration.ofSeconds(30), () -> gw.host().agent() != null
+        && gw.host().agent().checkout().openSessions() == n, n + " open visit(s)");
+  }
+
+  /** A signed payload with the (unsigned) maxWaitSeconds added to its envelope. */
+  private byte[] withMaxWait(byte[] signed, Object seconds) throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(signed);
+    n.set("maxWaitSeconds", JSON.valueToTree(seconds));
+    return JSON.writeValueAsBytes(n);
+  }
+
+  private JsonNode eventOfType(String type) {
+    return TestGateway.entries(cloud, "events").stream().filter(n -> type.equals(n.path("type").asText())).findFirst()
+        .orElse(null);
+  }
+
   @Test
-  void anUpdateWaitsWhileShoppersAreInTheStore() throws Exception {
-    TestGateway.command(cloud, "gate", "{\"gateId\":\"entrance\",\"direction\":\"enter\",\"customerToken\":\"c-1\"}");
-    Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().checkout().openSessions() == 1, "the shopper's session");
+  void anUpdateWaitsWhileShoppersAreInTheStoreAndIsAppliedWhenItEmpties() throws Exception {
+    gate("enter", "c-1");
+    awaitOpen(1);
     String next = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "COLA-330");
     OutsideSubscriber.Received r = TestGateway.command(cloud, "config-update", signed("config", 1, next));
-    assertThat(r.text()).contains("busy").contains("1 shopper");
+    assertThat(r.property("status")).as(r.text()).contains("ok");
+    JsonNode b = body(r);
+    assertThat(b.path("applied").asBoolean()).isFalse();
+    assertThat(b.path("pending").asBoolean()).isTrue();
+    assertThat(b.path("shoppersInside").asInt()).isEqualTo(1);
+    assertThat(Instant.parse(b.path("applyBy").asText())).isAfter(Instant.now().plusSeconds(3000));
     assertThat(gw.host().config().lane("a2").orElseThrow().sku()).isEqualTo("ENRG-250");
-    // refused while busy, the sequence is not used up: the same update applies once the store is empty
-    TestGateway.command(cloud, "gate", "{\"gateId\":\"exit\",\"direction\":\"exit\",\"customerToken\":\"c-1\"}");
-    Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().checkout().openSessions() == 0, "the receipt closed");
-    assertThat(TestGateway.command(cloud, "config-update", signed("config", 1, next)).property("status")).contains("ok");
+    assertThat(Files.exists(storeFile.resolveSibling("store.yaml.pending-config-update.json"))).isTrue();
+    JsonNode status = body(TestGateway.command(cloud, "outbox-status", "{}"));
+    assertThat(status.path("commands").path("pendingUpdates")).hasSize(1);
+    assertThat(status.path("commands").path("pendingUpdates").get(0).path("sequence").asLong()).isEqualTo(1);
+
+    gate("exit", "c-1");
+    Poll.until(Duration.ofSeconds(60), () -> gw.host().config().lane("a2").orElseThrow().sku().equals("COLA-330"),
+        "the held update applied once the store emptied");
+    Poll.until(Duration.ofSeconds(60), () -> eventOfType("update-applied") != null, "the outcome on events");
+    JsonNode ev = eventOfType("update-applied");
+    assertThat(ev.path("command").asText()).isEqualTo("config-update");
+    assertThat(ev.path("sequence").asLong()).isEqualTo(1);
+    assertThat(ev.path("shoppersInside").asInt()).isZero();
+    assertThat(Files.readString(storeFile)).isEqualTo(next);
+    assertThat(Files.exists(storeFile.resolveSibling("store.yaml.pending-config-update.json"))).isFalse();
+    // its sequence is used up now
+    assertThat(TestGateway.command(cloud, "config-update", signed("config", 1, next)).text()).contains("replayed");
+  }
+
+  @Test
+  void anUpdateThatMayNotWaitIsAppliedAtOnceAndTheShopperInsideKeepsTheCart() throws Exception {
+    gate("enter", "c-2");
+    awaitOpen(1);
+    String next = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "COLA-330");
+    OutsideSubscriber.Received r = TestGateway.command(cloud, "config-update", withMaxWait(signed("config", 1, next), 0));
+    assertThat(r.property("status")).as(r.text()).contains("ok");
+    assertThat(body(r).path("applied").asBoolean()).isTrue();
+    assertThat(gw.host().config().lane("a2").orElseThrow().sku()).isEqualTo("COLA-330");
+    // the visit went over to the new agent: the exit closes it with a receipt flagged for the restart
+    awaitOpen(1);
+    gate("exit", "c-2");
+    Poll.until(Duration.ofSeconds(60), () -> TestGateway.entries(cloud, "receipts").stream()
+        .anyMatch(x -> x.path("customerToken").asText().equals("c-2")), "c-2's receipt");
+    JsonNode receipt = TestGateway.entries(cloud, "receipts").stream()
+        .filter(x -> x.path("customerToken").asText().equals("c-2")).findFirst().orElseThrow();
+    assertThat(receipt.path("reviewReasons").toString()).contains("agent-restarted");
+  }
+
+  @Test
+  void aNewerUpdateReplacesTheOneWaitingAndAnOlderOneIsRefused() throws Exception {
+    gate("enter", "c-3");
+    awaitOpen(1);
+    String first = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "COLA-330");
+    String second = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "ENRG-250") + "checkout: { reviewThreshold: 0.9 }\n";
+    assertThat(body(TestGateway.command(cloud, "config-update", signed("config", 2, first))).path("pending").asBoolean())
+        .isTrue();
+    JsonNode replaced = body(TestGateway.command(cloud, "config-update", signed("config", 3, second)));
+    assertThat(replaced.path("replaces").asLong()).isEqualTo(2);
+    OutsideSubscriber.Received older = TestGateway.command(cloud, "config-update", signed("config", 2, first));
+    assertThat(older.property("status")).contains("error");
+    assertThat(older.text()).contains("superseded");
+    OutsideSubscriber.Received badWait = TestGateway.command(cloud, "config-update",
+        withMaxWait(signed("config", 4, first), -5));
+    assertThat(badWait.text()).contains("malformed").contains("maxWaitSeconds");
+
+    // the gateway restarts while the update waits: the visit and the held update both outlive it
+    gw.close();
+    gw = TestGateway.start(storeFile, TrustedKeys.of(List.of(signing.getPublic())), Duration.ofSeconds(20));
+    awaitOnline();
+    awaitOpen(1);
+    assertThat(gw.host().config().lane("a2").orElseThrow().sku()).isEqualTo("ENRG-250");
+    gate("exit", "c-3");
+    Poll.until(Duration.ofSeconds(60), () -> gw.host().config().checkout().reviewThreshold() == 0.9,
+        "the newest held update applied after the restart, once the store emptied");
+    assertThat(gw.host().config().lane("a2").orElseThrow().sku()).isEqualTo("ENRG-250");
+    assertThat(gw.commands().rejectedCounts()).doesNotContainKey("replayed");
   }
 
   @Test

@@ -148,27 +148,8 @@ class GatewayCamerasTest {
 
   /** Every {@code type: interaction} entry received on {@code events}, batched or not. */
   private static List<JsonNode> interactions(OutsideSubscriber cloud) {
-    List<JsonNode> out = new ArrayList<>();
-    for (OutsideSubscriber.Received r : cloud.on(TestGateway.PREFIX + "events")) {
-      try {
-        byte[] body = r.payload();
-        if (body.length > 2 && (body[0] & 0xFF) == 0x1f && (body[1] & 0xFF) == 0x8b) {
-          try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
-            body = in.readAllBytes();
-          }
-        }
-        JsonNode n = JSON.readTree(body);
-        List<JsonNode> entries = new ArrayList<>();
-        if (r.property("batch").isPresent()) {
-          n.path("batch").forEach(e -> entries.add(e.path("payload")));
-        } else {
-          entries.add(n);
-        }
-        entries.stream().filter(e -> e.path("type").asText().equals("interaction")).forEach(out::add);
-      } catch (java.io.IOException e) {
-        throw new AssertionError("unreadable message on " + r.topic() + ": " + r.text(), e);
-      }
-    }
-    return out;
+    return TestGateway.entries(cloud, "events").stream().filter(e -> e.path("type").asText().equals("interaction"))
+        .toList();
   }
+
 }

@@ -89,4 +89,32 @@ final class TestGateway {
   static OutsideSubscriber.Received command(OutsideSubscriber cloud, String name, String json) throws Exception {
     return command(cloud, name, json.getBytes(StandardCharsets.UTF_8));
   }
+
+  /**
+   * Every entry the cloud received on {@code PREFIX + suffix} ({@code receipts}, {@code events},
+   * ...), one JSON document each: gzipped messages unpacked, batches taken apart.
+   */
+  static java.util.List<com.fasterxml.jackson.databind.JsonNode> entries(OutsideSubscriber cloud, String suffix) {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+    for (OutsideSubscriber.Received r : cloud.on(PREFIX + suffix)) {
+      try {
+        byte[] body = r.payload();
+        if (body.length > 2 && (body[0] & 0xFF) == 0x1f && (body[1] & 0xFF) == 0x8b) {
+          try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            body = in.readAllBytes();
+          }
+        }
+        com.fasterxml.jackson.databind.JsonNode n = json.readTree(body);
+        if (r.property("batch").isPresent()) {
+          n.path("batch").forEach(e -> out.add(e.path("payload")));
+        } else {
+          out.add(n);
+        }
+      } catch (java.io.IOException e) {
+        throw new AssertionError("unreadable message on " + r.topic() + ": " + r.text(), e);
+      }
+    }
+    return out;
+  }
 }
