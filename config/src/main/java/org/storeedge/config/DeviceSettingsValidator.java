@@ -11,6 +11,14 @@ import java.util.List;
 public interface DeviceSettingsValidator {
   List<ConfigProblem> validate(StoreConfig.Device device);
 
+  /**
+   * Checks of {@code device} that need the rest of the store file (e.g. whether the lanes on it
+   * fit its rated load); run once the file is otherwise valid. None by default.
+   */
+  default List<ConfigProblem> validateInStore(StoreConfig.Device device, StoreConfig store) {
+    return List.of();
+  }
+
   /** Accepts every device; for tools that only read the common part of the file. */
   DeviceSettingsValidator ACCEPT_ALL = d -> List.of();
 }

@@ -210,7 +210,17 @@ public final class StoreConfigLoader {
       if (r.hasProblems() || store == null || sync == null || storage == null || checkout == null) {
         return null;
       }
-      return new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage, cameras, checkout);
+      StoreConfig built = new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage, cameras,
+          checkout);
+      for (Device d : devices) {
+        try {
+          r.addAll(deviceValidator.validateInStore(d, built));
+        } catch (RuntimeException e) {
+          r.problem(d.location(), d.settings().pathOf("").replaceFirst("\\.$", ""),
+              "the settings of device type " + d.type() + " could not be checked against its lanes: " + e);
+        }
+      }
+      return r.hasProblems() ? null : built;
     }
 
     private void validateDevice(Device d) {

@@ -22,7 +22,10 @@ import org.storeedge.core.time.Scheduler;
  *
  * <p>Settings: {@code sampleRateHz} a whole number in 1..1000 (an HX711 runs at 10 or 80; other
  * plates at e.g. 60), default 10; {@code fullScaleGrams} &gt; 0, the rated load of each lane's
- * cell, default 20000. A reading at or above full scale is reported as {@code SATURATED}.
+ * cell, by default the smallest standard rating (20, 50, 100, 200, 500 kg, ...) that holds the
+ * heaviest of its lanes full with a quarter to spare, as a technician would choose the cells. A
+ * reading at or above full scale is reported as {@code SATURATED}; a rating given that a lane's
+ * full stock would reach is a store-file problem ({@link #validateLoad}).
  */
 public final class SimulatedShelfDriverFactory implements DriverFactory {
   public static final String TYPE = "simulated-shelf";
@@ -45,6 +48,11 @@ public final class SimulatedShelfDriverFactory implements DriverFactory {
     return validateSettings(device);
   }
 
+  @Override
+  public List<ConfigProblem> validateInStore(StoreConfig.Device device, StoreConfig config) {
+    return validateLoad(device, config);
+  }
+
   /** The settings checks of this type, usable without a store. */
   public static List<ConfigProblem> validateSettings(StoreConfig.Device device) {
     Settings s = device.settings();
@@ -65,6 +73,76 @@ public final class SimulatedShelfDriverFactory implements DriverFactory {
       }
     });
     return problems;
+  }
+
+  /** Standard load-cell ratings, grams, from which a cell is chosen when the store file gives none. */
+  private static final double[] RATINGS_GRAMS = {20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000};
+  /** A chosen cell holds its lane's full stock with this much to spare. */
+  private static final double HEADROOM = 1.25;
+
+  /**
+   * The heaviest a lane gets when full: capacity units of its product at 3 sigma above the mean
+   * unit weight; 0 for a product the catalog lacks.
+   */
+  public static double fullLaneGrams(StoreConfig.Lane lane, StoreConfig store) {
+    return store.product(lane.sku())
+        .map(p -> Math.max(lane.capacity(), lane.initialStock()) * (p.unitWeightGrams() + 3 * p.weightSpreadGrams()))
+        .orElse(0.0);
+  }
+
+  /** The rated load of the cells under {@code device}'s lanes: given, else chosen for the heaviest lane. */
+  public static double fullScaleOf(StoreConfig.Device device, StoreConfig store) {
+    java.util.Optional<Double> given = device.settings().get("fullScaleGrams").filter(Number.class::isInstance)
+        .map(n -> ((Number) n).doubleValue()).filter(v -> v > 0);
+    if (given.isPresent()) {
+      return given.get();
+    }
+    double heaviest = 0;
+    for (StoreConfig.Shelf sh : store.shelves()) {
+      if (sh.device().equals(device.id())) {
+        for (StoreConfig.Lane l : sh.lanes()) {
+          heaviest = Math.max(heaviest, fullLaneGrams(l, store));
+        }
+      }
+    }
+    for (double r : RATINGS_GRAMS) {
+      if (r >= heaviest * HEADROOM) {
+        return r;
+      }
+    }
+    return heaviest * HEADROOM;
+  }
+
+  /**
+   * A {@code fullScaleGrams} given that a lane on this device would reach when full: the lane
+   * would read {@code SATURATED} (a device fault on every receipt near it) until enough is taken.
+   */
+  public static List<ConfigProblem> validateLoad(StoreConfig.Device device, StoreConfig store) {
+    Settings s = device.settings();
+    if (s.get("fullScaleGrams").filter(Number.class::isInstance).isEmpty()) {
+      return List.of();
+    }
+    double fullScale = fullScaleOf(device, store);
+    List<String> over = new ArrayList<>();
+    for (StoreConfig.Shelf sh : store.shelves()) {
+      if (!sh.device().equals(device.id())) {
+        continue;
+      }
+      for (StoreConfig.Lane l : sh.lanes()) {
+        double full = fullLaneGrams(l, store);
+        if (full >= fullScale) {
+          StoreConfig.Product p = store.product(l.sku()).orElseThrow();
+          over.add(String.format(java.util.Locale.ROOT, "lane %s (%d x %s of %s g: up to %.0f g)", l.id(),
+              Math.max(l.capacity(), l.initialStock()), p.sku(), YamlTree.fmt(p.unitWeightGrams()), full));
+        }
+      }
+    }
+    if (over.isEmpty()) {
+      return List.of();
+    }
+    return List.of(s.problem("fullScaleGrams", "the cells saturate at " + YamlTree.fmt(fullScale) + " g but "
+        + String.join(", ", over) + (over.size() == 1 ? " reaches" : " reach") + " that when full; give cells rated "
+        + "for the load or a smaller capacity"));
   }
 
   static int sampleRateOf(StoreConfig.Device device) {

@@ -241,7 +241,8 @@ public final class SimulatedStore {
   private void buildLanes() {
     Random weights = Seeds.random(scenario.seed(), "unit-weights");
     for (StoreConfig.Shelf shelf : config.shelves()) {
-      double fullScale = fullScaleOf(shelf.device());
+      double fullScale = config.device(shelf.device()).map(d -> SimulatedShelfDriverFactory.fullScaleOf(d, config))
+          .orElse(DEFAULT_FULL_SCALE_GRAMS);
       for (StoreConfig.Lane l : shelf.lanes()) {
         StoreConfig.Product p = config.product(l.sku())
             .orElseThrow(() -> new IllegalArgumentException("lane " + l.id() + " plans unknown sku " + l.sku()));
@@ -252,12 +253,6 @@ public final class SimulatedStore {
         lanes.put(l.id(), new SimulatedLane(l.id(), units, scenario.noise(), fullScale, Seeds.random(scenario.seed(), "lane/" + l.id())));
       }
     }
-  }
-
-  private double fullScaleOf(String deviceId) {
-    return config.device(deviceId).flatMap(d -> d.settings().get("fullScaleGrams"))
-        .filter(Number.class::isInstance).map(n -> ((Number) n).doubleValue()).filter(v -> v > 0)
-        .orElse(DEFAULT_FULL_SCALE_GRAMS);
   }
 
   static double drawWeight(Random r, StoreConfig.Product p) {

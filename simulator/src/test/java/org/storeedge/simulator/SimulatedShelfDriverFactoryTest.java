@@ -97,6 +97,30 @@ class SimulatedShelfDriverFactoryTest {
   }
 
   @Test
+  void unratedCellsAreChosenForTheirHeaviestLaneAndAGivenRatingIsCheckedAgainstIt(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    String yaml = java.nio.file.Files.readString(java.nio.file.Path.of("../config/examples/demo-store.yaml"))
+        .replace("{ id: a4, sku: OJ-1000,   capacity: 6, ", "{ id: a4, sku: OJ-1000,   capacity: 24,");
+    String unrated = yaml.replace("{ id: cells-a, type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 20000 } }",
+        "{ id: cells-a, type: simulated-shelf, settings: { sampleRateHz: 80 } }");
+    StoreConfig c = new org.storeedge.config.StoreConfigLoader(org.storeedge.config.DeviceSettingsValidator.ACCEPT_ALL)
+        .parse("s.yaml", unrated, dir);
+    // 24 x (1,068 + 3 x 8) g = 26.2 kg full, a quarter to spare = 32.8 kg: the 50 kg cells
+    assertThat(SimulatedShelfDriverFactory.fullScaleOf(c.device("cells-a").orElseThrow(), c)).isEqualTo(50_000);
+    assertThat(SimulatedShelfDriverFactory.validateLoad(c.device("cells-a").orElseThrow(), c)).isEmpty();
+    // shelf b's heaviest lane is light, and its rating is given anyway
+    assertThat(SimulatedShelfDriverFactory.fullScaleOf(c.device("cells-b").orElseThrow(), c)).isEqualTo(20_000);
+    assertThat(SimulatedShelfDriverFactory.validateLoad(c.device("cells-b").orElseThrow(), c)).isEmpty();
+
+    StoreConfig rated = new org.storeedge.config.StoreConfigLoader(org.storeedge.config.DeviceSettingsValidator.ACCEPT_ALL)
+        .parse("s.yaml", yaml, dir);
+    assertThat(SimulatedShelfDriverFactory.validateLoad(rated.device("cells-a").orElseThrow(), rated))
+        .extracting(ConfigProblem::toString).singleElement().satisfies(p -> assertThat(p)
+            .startsWith("s.yaml:59:").contains("devices[0].settings.fullScaleGrams: the cells saturate at 20000 g")
+            .contains("lane a4 (24 x OJ-1000 of 1068 g: up to 26208 g)"));
+  }
+
+  @Test
   void registersInADriverRegistryUnderItsType() {
     StoreConfig config = TestStores.demo();
     SimulatedStore store = idleStore(config, new VirtualScheduler(T0));

@@ -33,6 +33,11 @@ final class Drivers {
       }
 
       @Override
+      public List<ConfigProblem> validateInStore(StoreConfig.Device device, StoreConfig store) {
+        return SimulatedShelfDriverFactory.validateLoad(device, store);
+      }
+
+      @Override
       public WeightDriver create(StoreConfig.Device device, List<StoreConfig.Lane> lanes, Scheduler scheduler,
           ReadingSink sink) {
         throw new IllegalStateException("simulated devices run only inside 'storeedge demo' or 'storeedge simulate'");

@@ -49,6 +49,34 @@ class ValidateCommandTest {
   }
 
   @Test
+  void everyExampleStoreIsValidWithTheRealDrivers() throws Exception {
+    try (var files = Files.list(Path.of("../../config/examples"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+        err.reset();
+        assertThat(cli("validate", f.toString())).as("%s: %s", f, err).isZero();
+      }
+    }
+  }
+
+  @Test
+  void cellsRatedBelowALanesFullStockAreAProblemOnTheirRating() throws Exception {
+    // 24 one-litre juices (1,068 g, spread 8 g) on cells rated 20 kg saturate until a few are taken
+    String yaml = Files.readString(Path.of("../../config/examples/demo-store.yaml"))
+        .replace("{ id: a4, sku: OJ-1000,   capacity: 6, ", "{ id: a4, sku: OJ-1000,   capacity: 24,");
+    Path heavy = dir.resolve("heavy.yaml");
+    Files.writeString(heavy, yaml);
+    assertThat(cli("validate", heavy.toString())).isEqualTo(2);
+    assertThat(err.toString().strip()).matches("(?s).*heavy\\.yaml:59:\\d+: devices\\[0\\]\\.settings\\.fullScaleGrams: "
+        + "the cells saturate at 20000 g but lane a4 \\(24 x OJ-1000 of 1068 g: up to 26208 g\\) reaches that when full.*");
+    // without a rating the simulated cells are chosen for the load (50 kg here) and the file is valid
+    Path chosen = dir.resolve("chosen.yaml");
+    Files.writeString(chosen, yaml.replace("{ id: cells-a, type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 20000 } }",
+        "{ id: cells-a, type: simulated-shelf, settings: { sampleRateHz: 80 } }"));
+    err.reset();
+    assertThat(cli("validate", chosen.toString())).as(err.toString()).isZero();
+  }
+
+  @Test
   void aMissingFileIsBadInput() {
     assertThat(cli("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("nope.yaml");

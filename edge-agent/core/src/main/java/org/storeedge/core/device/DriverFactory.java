@@ -16,6 +16,11 @@ public interface DriverFactory {
   /** Checks the device's settings at config load; an empty list means valid. */
   List<ConfigProblem> validate(StoreConfig.Device device);
 
+  /** Checks that need the rest of the store file (lanes, catalog); see {@link org.storeedge.config.DeviceSettingsValidator#validateInStore}. */
+  default List<ConfigProblem> validateInStore(StoreConfig.Device device, StoreConfig store) {
+    return List.of();
+  }
+
   /**
    * Creates a driver for {@code device}, reading the given lanes (those whose shelf names this
    * device). Does no I/O; the driver connects in {@code start()}.

@@ -51,4 +51,10 @@ public final class DriverRegistry implements DeviceSettingsValidator {
     }
     return f.validate(device);
   }
+
+  @Override
+  public List<ConfigProblem> validateInStore(StoreConfig.Device device, StoreConfig store) {
+    DriverFactory f = byType.get(device.type());
+    return f == null ? List.of() : f.validateInStore(device, store);
+  }
 }

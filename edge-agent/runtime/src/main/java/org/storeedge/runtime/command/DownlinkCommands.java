@@ -419,6 +419,15 @@ public final class DownlinkCommands implements AutoCloseable {
           e.problems().stream().map(ConfigProblem::toString).toList());
     }
     Planogram p = Planogram.parse(u.body(), base);
+    StoreConfig planned = p.applyTo(base);
+    List<ConfigProblem> load = new ArrayList<>();
+    for (StoreConfig.Device d : planned.devices()) {
+      load.addAll(host.tap().base().validateInStore(d, planned)); // e.g. a heavier product than the cells are rated for
+    }
+    if (!load.isEmpty()) {
+      throw new CommandRejected("invalid", load.size() + " problem(s) with the lanes as the planogram would fill them",
+          load.stream().map(ConfigProblem::toString).toList());
+    }
     String held = holdWhileBusy("planogram-update", u, payload, maxWait, due);
     if (held != null) {
       return held;
@@ -428,7 +437,7 @@ public final class DownlinkCommands implements AutoCloseable {
     StoreConfig previous = host.config();
     Path overlay = Planogram.fileFor(file);
     AtomicFiles.replace(overlay, u.body());
-    return applyOrRollBack("planogram-update", u, previous, p.applyTo(base), () -> AtomicFiles.restore(overlay));
+    return applyOrRollBack("planogram-update", u, previous, planned, () -> AtomicFiles.restore(overlay));
   }
 
   // ------------------------------------------------------------------ debug-snapshot

@@ -311,6 +311,22 @@ class DownlinkCommandsTest {
   }
 
   @Test
+  void aPlanogramThatWouldFillALaneBeyondItsDevicesRatingIsRefused() throws Exception {
+    awaitOnline();
+    String rated = TestGateway.yaml(broker.uri(), "{ scale: 1.0, ratedGrams: 5000 }", "ENRG-250");
+    assertThat(TestGateway.command(cloud, "config-update", signed("config", 1, rated)).property("status")).contains("ok");
+    // 20 cans of 352 g on a lane of a device rated 5 kg
+    OutsideSubscriber.Received r = TestGateway.command(cloud, "planogram-update",
+        signed("planogram", 1, "{\"lanes\":[{\"laneId\":\"a2\",\"sku\":\"COLA-330\",\"capacity\":20}]}"));
+    assertThat(r.property("status")).contains("error");
+    assertThat(r.text()).contains("invalid").contains("ratedGrams").contains("lane a2 full reaches the rating");
+    assertThat(gw.host().config().lane("a2").orElseThrow().sku()).isEqualTo("ENRG-250");
+    assertThat(TestGateway.command(cloud, "planogram-update",
+        signed("planogram", 2, "{\"lanes\":[{\"laneId\":\"a2\",\"sku\":\"COLA-330\",\"capacity\":12}]}"))
+        .property("status")).contains("ok");
+  }
+
+  @Test
   void calibrationFromTheCommandLineReachesTheRunningAgentAndSurvivesARestart() throws Exception {
     // the fake device reads true load; a span claiming 1.25x the load must give gain 1.25
     double load = 12 * 352.0;

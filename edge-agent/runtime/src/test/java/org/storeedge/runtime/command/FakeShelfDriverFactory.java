@@ -16,6 +16,8 @@ import org.storeedge.core.time.Scheduler;
  * A wall-time weight device for tests of the gateway runtime: every 50 ms each lane reads its
  * initial stock times the product's unit weight, times the device setting {@code scale} (default
  * 1). With {@code silent: true} it starts but never delivers (a device that is dead after an update).
+ * With {@code ratedGrams}, a lane whose full stock (capacity x unit weight) reaches it is a problem
+ * of the store file (as a device type that knows its load would report).
  */
 final class FakeShelfDriverFactory implements DriverFactory {
   static final String TYPE = "fake-shelf";
@@ -34,10 +36,21 @@ final class FakeShelfDriverFactory implements DriverFactory {
   public List<ConfigProblem> validate(StoreConfig.Device device) {
     List<ConfigProblem> p = new ArrayList<>();
     for (String k : device.settings().values().keySet()) {
-      if (!k.equals("scale") && !k.equals("silent")) {
+      if (!k.equals("scale") && !k.equals("silent") && !k.equals("ratedGrams")) {
         p.add(device.settings().problem(k, "unknown setting"));
       }
     }
+    return p;
+  }
+
+  @Override
+  public List<ConfigProblem> validateInStore(StoreConfig.Device device, StoreConfig store) {
+    java.util.Optional<Double> rated = device.settings().get("ratedGrams").map(v -> ((Number) v).doubleValue());
+    List<ConfigProblem> p = new ArrayList<>();
+    rated.ifPresent(r -> store.shelves().stream().filter(sh -> sh.device().equals(device.id()))
+        .flatMap(sh -> sh.lanes().stream())
+        .filter(l -> l.capacity() * unitWeights.getOrDefault(l.sku(), 0.0) >= r)
+        .forEach(l -> p.add(device.settings().problem("ratedGrams", "lane " + l.id() + " full reaches the rating"))));
     return p;
   }
 
