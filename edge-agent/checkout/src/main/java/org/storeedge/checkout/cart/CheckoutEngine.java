@@ -165,6 +165,7 @@ public final class CheckoutEngine {
       s.exited++;
       if (s.exited >= s.members) {
         s.exitAt = e.atMillis();
+        s.exitGateId = e.gateId();
       }
     }
   }
@@ -592,6 +593,7 @@ public final class CheckoutEngine {
         continue;
       }
       checkUntracked(s);
+      checkExitIdentity(s);
       checkHandOffs(s);
       emit(s, s.exitAt);
       remember(s, nowMillis);
@@ -696,6 +698,76 @@ public final class CheckoutEngine {
           + "left shelves and went to other shoppers or to no one; the receipt may be short", Map.of("gaps", gaps)));
     }
   }
+
+  /**
+   * The gate saw this shopper walk out; the cameras should have seen the same person there under
+   * this shopper's token. When, in the seconds before the exit, nobody carrying this token came
+   * near the gate but someone carrying another shopper's token did, the cameras had the two mixed
+   * up (a tracker swap or a wrong hand-over): picks charged by position to either may be the
+   * other's. Both receipts are flagged {@code uncertain-identity} (the other's amended if it is
+   * out). Only positions from cameras can disagree with the gate like this.
+   */
+  private void checkExitIdentity(Session s) {
+    StoreConfig.Gate gate = gates.stream().filter(g -> g.id().equals(s.exitGateId)).findFirst().orElse(null);
+    if (gate == null) {
+      return;
+    }
+    long from = s.exitAt - EXIT_LOOK_BACK_MILLIS;
+    double own = Double.POSITIVE_INFINITY;
+    String other = null;
+    double otherD = Double.POSITIVE_INFINITY;
+    String otherTrack = null;
+    for (Deque<ShopperObservation> h : presence.values()) {
+      for (Iterator<ShopperObservation> it = h.descendingIterator(); it.hasNext(); ) {
+        ShopperObservation o = it.next();
+        if (o.atMillis() < from) {
+          break;
+        }
+        if (o.atMillis() > s.exitAt) {
+          continue;
+        }
+        double d = dist(o, gate.position());
+        if (o.customerToken().equals(s.token)) {
+          own = Math.min(own, d);
+        } else if (d < otherD) {
+          otherD = d;
+          other = o.customerToken();
+          otherTrack = o.trackId();
+        }
+      }
+    }
+    if (own <= EXIT_MATCH_METERS || other == null || otherD > EXIT_MATCH_METERS) {
+      return;
+    }
+    String x = other;
+    Session xs = open.containsKey(x) ? open.get(x)
+        : recentlyClosed.stream().filter(c -> c.token.equals(x)).reduce((a, b) -> b).orElse(null);
+    if (xs == null || xs.staff) {
+      return;
+    }
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("gateId", gate.id());
+    ev.put("exitAt", Instant.ofEpochMilli(s.exitAt).toString());
+    ev.put("customerToken", s.token);
+    ev.put("trackAtGate", otherTrack);
+    ev.put("trackToken", x);
+    ev.put("distanceMeters", Json.round(otherD, 2));
+    s.reasons.add(new ReviewReason("uncertain-identity", s.token + " walked out through gate " + gate.id()
+        + " where the cameras were following " + x + " (track " + otherTrack + "); picks charged to either may be "
+        + "the other's", ev));
+    xs.reasons.add(new ReviewReason("uncertain-identity", s.token + " walked out through gate " + gate.id()
+        + " as the person the cameras were following as " + x + " (track " + otherTrack + "); picks charged to "
+        + "either may be the other's", ev));
+    if (xs.closed) {
+      xs.changedSinceEmit = true;
+      doubtedAfterEmit.add(xs);
+    }
+  }
+
+  /** How far back before an exit the cameras are asked who walked to the gate. */
+  private static final long EXIT_LOOK_BACK_MILLIS = 2_000;
+  /** Someone this close to the gate in that time was the one walking out (or beside them). */
+  private static final double EXIT_MATCH_METERS = 1.0;
 
   /** A shopper unseen this long may have done something nobody saw. */
   static final long UNSEEN_GAP_MILLIS = 5_000;
@@ -1805,6 +1877,7 @@ public final class CheckoutEngine {
     final String token;
     final long enteredAt;
     long exitAt = -1;
+    String exitGateId;
     int members = 1;
     int exited;
     final Map<String, CartLine> cart = new LinkedHashMap<>();

@@ -603,6 +603,49 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aShopperWhoWalksOutWhereTheCamerasFollowAnotherTokenFlagsBothReceipts() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    interact("kim", "l1", -352.0);
+    where.put("jo", new double[] {3.0, 3.0});
+    run(2000, null);
+    // the cameras mix the two up: the person walking to the door carries jo's token, kim's is
+    // seen nowhere near it, and the gate says kim left
+    where.remove("kim");
+    where.put("jo", new double[] {0.8, 4.0});
+    run(1000, null);
+    where.put("jo", new double[] {0, 4});
+    run(1000, null);
+    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "kim", t));
+    run(3000, null);
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    assertThat(receiptOf("kim").reviewReasons()).anySatisfy(r -> {
+      assertThat(r.code()).isEqualTo("uncertain-identity");
+      assertThat(r.message()).startsWith("kim walked out through gate door where the cameras were following jo");
+      assertThat(r.evidence()).containsEntry("trackToken", "jo").containsEntry("trackAtGate", "trk-jo");
+    });
+    exit("jo");
+    assertThat(codes(receiptOf("jo"))).contains("uncertain-identity");
+  }
+
+  @Test
+  void aShopperWalkingOutUnderTheirOwnTokenBesideAnotherIsNotDoubted() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    interact("kim", "l1", -352.0);
+    // jo waits by the door while kim walks out past
+    where.put("jo", new double[] {0.6, 4.0});
+    where.put("kim", new double[] {0.3, 4.0});
+    run(1000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").needsReview()).as("%s", receiptOf("kim").reviewReasons()).isFalse();
+    assertThat(codes(receiptOf("jo"))).doesNotContain("uncertain-identity");
+  }
+
+  @Test
   void forgettingACustomerPurgesTheOpenCartAndPositionsWithoutAReceipt() {
     run(3000, null);
     enter("nia");
