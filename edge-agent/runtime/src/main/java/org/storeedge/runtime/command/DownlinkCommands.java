@@ -47,8 +47,9 @@ import org.storeedge.sync.state.UpdateLedger;
  *     open cart where the checkout supports it); the reply says what was purged</td></tr>
  * <tr><td>calibrate</td><td>{laneId, step: tare|span, knownGrams}</td><td>measures the lane, stores and applies
  *     the calibration</td></tr>
- * <tr><td>config-update</td><td>{@link SignedUpdate} of the store YAML</td><td>validate, apply atomically, restart
- *     the agent, roll back unless healthy</td></tr>
+ * <tr><td>config-update</td><td>{@link SignedUpdate} of the store YAML (plus an optional, unsigned
+ *     {@code maxWaitSeconds})</td><td>validate, apply atomically, restart the agent, roll back unless healthy;
+ *     while shoppers are inside, held until the store is empty (see {@link PendingUpdates})</td></tr>
  * <tr><td>planogram-update</td><td>{@link SignedUpdate} of {@link Planogram} JSON</td><td>same, for the lane
  *     assignments overlay</td></tr>
  * <tr><td>debug-snapshot</td><td>{@link SignedUpdate} of {@code {cameraId, frames, seconds}} or
@@ -60,7 +61,8 @@ import org.storeedge.sync.state.UpdateLedger;
  * <p>Every refusal is a {@link CommandRejected} (the reply's {@code error} names its reason code
  * and lists each problem) and is counted per reason; nothing a command carries can stop the
  * agent. Handlers run on the uplink's command thread, one at a time; an update blocks it for at
- * most two health timeouts (apply, and roll back).
+ * most two health timeouts (apply, and roll back). Held updates are applied on their own thread
+ * ({@link #start}), never at the same time as another update.
  */
 public final class DownlinkCommands implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DownlinkCommands.class);
