@@ -146,7 +146,12 @@ public final class CheckoutEngine {
       Session s = open.get(e.customerToken());
       if (s == null || s.exitAt >= 0) {
         if (s != null) {
-          close(s, e.atMillis()); // re-entry after exit: the earlier visit is finished
+          // back in before the earlier visit's receipt closed: that visit is finished now
+          open.remove(s.token);
+          if (isBusyAtExit(s)) {
+            s.reasons.add(unsettledAtExit(s));
+          }
+          finish(s, e.atMillis());
         }
         Session n = new Session(e.customerToken(), e.atMillis());
         n.staff = checkoutPolicy.isStaff(n.token);
@@ -574,30 +579,44 @@ public final class CheckoutEngine {
       if (s.exitAt < 0) {
         continue;
       }
-      // wait only for lanes this shopper was at: another shopper's activity is not theirs
-      boolean busy = pending.busyLanesBefore(s.exitAt).entrySet().stream()
-          .anyMatch(b -> wasNear(s, b.getKey(), b.getValue(), s.exitAt));
+      boolean busy = isBusyAtExit(s);
       if (!busy || nowMillis - s.exitAt >= settings.exitSettleMaxMillis()) {
         if (busy) {
-          s.reasons.add(new ReviewReason("unsettled-at-exit",
-              "shelf activity begun before the exit was still unresolved when the receipt closed",
-              Map.of("exitAt", Instant.ofEpochMilli(s.exitAt).toString())));
+          s.reasons.add(unsettledAtExit(s));
         }
         it.remove();
         done.add(s);
       }
     }
     for (Session s : done) {
-      if (s.staff) {
-        staffVisitEnded(s);
-        continue;
-      }
-      checkUntracked(s);
-      checkExitIdentity(s);
-      checkHandOffs(s);
-      emit(s, s.exitAt);
-      remember(s, nowMillis);
+      finish(s, nowMillis);
     }
+  }
+
+  /** Shelf activity begun before the exit at a lane this shopper was at is not resolved yet. */
+  private boolean isBusyAtExit(Session s) {
+    // only lanes this shopper was at: another shopper's activity is not theirs
+    return pending.busyLanesBefore(s.exitAt).entrySet().stream()
+        .anyMatch(b -> wasNear(s, b.getKey(), b.getValue(), s.exitAt));
+  }
+
+  private static ReviewReason unsettledAtExit(Session s) {
+    return new ReviewReason("unsettled-at-exit",
+        "shelf activity begun before the exit was still unresolved when the receipt closed",
+        Map.of("exitAt", Instant.ofEpochMilli(s.exitAt).toString()));
+  }
+
+  /** A visit that has left (and been taken out of {@code open}): its receipt, or a staff visit's notice. */
+  private void finish(Session s, long nowMillis) {
+    if (s.staff) {
+      staffVisitEnded(s);
+      return;
+    }
+    checkUntracked(s);
+    checkExitIdentity(s);
+    checkHandOffs(s);
+    emit(s, s.exitAt);
+    remember(s, nowMillis);
   }
 
   /** A visit this long without an exit is closed (flagged {@code no-exit-seen}). */
@@ -1801,15 +1820,6 @@ public final class CheckoutEngine {
   }
 
   // --- sessions and receipts ---
-
-  private void close(Session s, long at) {
-    open.remove(s.token);
-    if (s.staff) {
-      staffVisitEnded(s);
-      return;
-    }
-    emit(s, s.exitAt >= 0 ? s.exitAt : at);
-  }
 
   /** A member of staff left: what they restocked and removed is reported, no receipt. */
   private void staffVisitEnded(Session s) {

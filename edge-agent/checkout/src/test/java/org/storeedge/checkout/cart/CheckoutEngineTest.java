@@ -603,6 +603,47 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aShopperWhoComesBackWithTheSameTokenGetsASecondReceiptForTheSecondVisitOnly() {
+    run(3000, null);
+    enter("ann");
+    interact("ann", "l1", -352.0);
+    exit("ann");
+    assertThat(receipts).hasSize(1);
+    // back in for something forgotten, and straight out again: a new visit, a new receipt
+    enter("ann");
+    interact("ann", "l2", -55.0);
+    exit("ann");
+    assertThat(receipts).hasSize(2);
+    Receipt first = receipts.get(0);
+    Receipt second = receipts.get(1);
+    assertThat(first.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    assertThat(second.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(second.receiptId()).isNotEqualTo(first.receiptId());
+    assertThat(second.amends()).isNull();
+    assertThat(second.enteredAt()).isAfter(first.exitedAt());
+    assertThat(first.needsReview() || second.needsReview()).isFalse();
+  }
+
+  @Test
+  void aShopperWhoComesBackBeforeTheFirstReceiptClosedStartsANewVisit() {
+    run(3000, null);
+    enter("ann");
+    interact("ann", "l1", -352.0);
+    where.put("ann", new double[] {0, 4});
+    run(1000, null);
+    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "ann", t));
+    run(12, null);
+    engine().onGate(new GateEvent("door", GateEvent.Direction.ENTER, "ann", t));
+    run(2000, null);
+    interact("ann", "l2", -55.0);
+    exit("ann");
+    assertThat(receipts).hasSize(2);
+    assertThat(receipts.get(0).items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    assertThat(receipts.get(1).items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(receipts.get(1).receiptId()).isNotEqualTo(receipts.get(0).receiptId());
+  }
+
+  @Test
   void aShopperWhoWalksOutWhereTheCamerasFollowAnotherTokenFlagsBothReceipts() {
     run(3000, null);
     enter("kim");
