@@ -122,7 +122,7 @@ final class TrafficGenerator {
     String staffPrefix = g.restockEverySeconds() > 0 ? store.checkout().staffTokenPrefixes().get(0) : null;
     double nextRestock = begin + g.restockEverySeconds();
     List<ShopperScript> staff = new ArrayList<>();
-    List<Restocked> restocked = new ArrayList<>(); // counts for later arrivals
+    List<Restocked> restocked = new ArrayList<>(); // units put on lanes, counted for later arrivals
     while (true) {
       arrival += -Math.log(1 - r.nextDouble()) / ratePerSecond;
       if (arrival > end) {
@@ -276,6 +276,9 @@ final class TrafficGenerator {
           held.merge(sku, -1, Integer::sum);
           if (named.isPresent()) {
             misplaced.add(new Misplaced(target, sku, pbAt + 3.0));
+          } else {
+            // back on its own lane: it counts for takes of shoppers arriving once it is there
+            restocked.add(new Restocked(pbAt + ScenarioChecker.busySeconds(pb) + 1.0, target, 1));
           }
         }
         // the member who just acted gives, from where it stands
@@ -305,7 +308,10 @@ final class TrafficGenerator {
     return out;
   }
 
-  /** Units put on a lane by staff, on the shelf from {@code readyAt} (scenario seconds). */
+  /**
+   * Units put on a lane by staff, or a shopper's put-back on the lane that plans it, on the shelf
+   * from {@code readyAt} (scenario seconds).
+   */
   private record Restocked(double readyAt, String laneId, int units) {}
 
   /** Lanes restocked on one visit at the most. */
