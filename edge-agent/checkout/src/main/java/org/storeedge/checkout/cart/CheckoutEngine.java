@@ -228,8 +228,9 @@ public final class CheckoutEngine {
       return; // a live hand source reports contacts itself (onHandContact): proximity is too coarse
     }
     for (Session other : open.values()) {
-      if (other == me || other.token.equals(me.token) || (me.cartEmpty() && other.cartEmpty()) || me.staff
-          || other.staff) {
+      // recorded whether or not either holds anything yet: a pick is charged only once the lane has
+      // settled, and an item handed over right after it was taken must not start the clock late
+      if (other == me || other.token.equals(me.token) || me.staff || other.staff) {
         continue; // staff restocking beside shoppers hand nothing over that a receipt would show
       }
       ShopperObservation last = null;
@@ -313,7 +314,9 @@ public final class CheckoutEngine {
       for (Meeting m : en.getValue()) {
         long[] stretch = longestFree(m.from, m.to, s.activity, other.activity);
         long free = stretch[1] - stretch[0];
-        if (free >= HAND_OFF_MILLIS && !(speedOf(s, stretch[0], stretch[1]) > HAND_OFF_MAX_SPEED)
+        // one of them had taken something by the end of it (charged later, once the lane settled)
+        boolean holding = Math.min(s.firstTakeAt, other.firstTakeAt) <= m.to;
+        if (holding && free >= HAND_OFF_MILLIS && !(speedOf(s, stretch[0], stretch[1]) > HAND_OFF_MAX_SPEED)
             && !(speedOf(other, stretch[0], stretch[1]) > HAND_OFF_MAX_SPEED)
             && !(tookThere(s, m) && tookThere(other, m))) {
           s.handOffNoted.add(other.token);
@@ -672,6 +675,9 @@ public final class CheckoutEngine {
         line.unitGrams.addAll(l.unitGrams());
         s.cart.put(l.sku(), line);
       }
+      if (!s.cartEmpty()) {
+        s.tookAt(v.enteredAtMillis()); // took something before the restart
+      }
       s.reasons.addAll(v.reasons());
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("snapshotAt", Instant.ofEpochMilli(snap.takenAtMillis()).toString());
@@ -935,6 +941,7 @@ public final class CheckoutEngine {
         int n = (left + (takers - i) - 1) / (takers - i);
         left -= n;
         t.session.add(best.sku(), n, best.likelihood() * t.probability);
+        t.session.tookAt(e.startOf(lc));
         t.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), n);
         t.session.touched.add(lc.laneId());
       }
@@ -963,6 +970,7 @@ public final class CheckoutEngine {
     double conf = best.likelihood() * a.probability;
     List<Assoc> shared = expected && best.count() > 1 ? sharedGrab(who, lc, e) : List.of();
     a.session.add(best.sku(), best.count(), conf);
+    a.session.tookAt(e.startOf(lc));
     a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
     a.session.touched.add(lc.laneId());
     if (a.identity < settings.reviewThreshold()) {
@@ -1935,6 +1943,13 @@ public final class CheckoutEngine {
         }
         l.unitGrams.remove(best);
       }
+    }
+
+    /** Start of the first lane change charged to this visit (a take), or never. */
+    long firstTakeAt = Long.MAX_VALUE;
+
+    void tookAt(long millis) {
+      firstTakeAt = Math.min(firstTakeAt, millis);
     }
 
     boolean cartEmpty() {

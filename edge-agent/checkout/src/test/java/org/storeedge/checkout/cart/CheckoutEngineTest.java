@@ -328,6 +328,28 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aCanHandedOverTheMomentItLeftTheShelfIsAPossibleHandOffThoughNotYetChargedWhenTheyMet() {
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    where.put("jo", offLane("l1", 0.5, 0));
+    where.put("kim", offLane("l1", 0.8, 0.3));
+    run(1000, null);
+    handMoves("l1", -352.0);
+    // kim steps up to jo as the hand leaves the shelf; the can is charged to jo only once the
+    // lane has settled, while they already stand together
+    where.put("kim", offLane("l1", 0.5, 0.35));
+    run(2800, null);
+    where.put("kim", new double[] {3.0, 3.5});
+    run(2000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("jo").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    assertThat(codes(receiptOf("jo"))).contains("possible-hand-off");
+    assertThat(codes(receiptOf("kim"))).contains("possible-hand-off");
+  }
+
+  @Test
   void withoutHandsSeveralUnitsAtOnceWithAShopperStandingWithinReachAreFlaggedOneUnitIsNot() {
     run(3000, null);
     enter("kim");
