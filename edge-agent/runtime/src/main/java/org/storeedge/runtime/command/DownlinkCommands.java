@@ -133,14 +133,22 @@ public final class DownlinkCommands implements AutoCloseable {
         java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
-  /** Stops the applier; held updates stay on disk for the next start. */
+  /**
+   * Stops the applier; held updates stay on disk for the next start. An update it is applying
+   * right now is let finish (at most two health timeouts) rather than cut off halfway: a store file
+   * replaced but its outcome never reported would be refused as a replay at the next start.
+   */
   @Override
   public synchronized void close() {
     if (applier != null) {
-      applier.shutdownNow();
+      applier.shutdown();
       try {
-        applier.awaitTermination(settings.healthTimeout().toMillis() * 2 + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (!applier.awaitTermination(settings.healthTimeout().toMillis() * 2 + 5000,
+            java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          applier.shutdownNow();
+        }
       } catch (InterruptedException e) {
+        applier.shutdownNow();
         Thread.currentThread().interrupt();
       }
       applier = null;
