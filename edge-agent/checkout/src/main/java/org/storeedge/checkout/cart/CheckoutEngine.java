@@ -1626,20 +1626,35 @@ public final class CheckoutEngine {
   /** Median distance to {@code p} while the lane was active, else the nearest in the wider window. */
   private static double trackDistance(Deque<ShopperObservation> h, StoreConfig.Position p, long from, long to,
       long activeFrom, long activeTo) {
+    return whileActive(h, p, from, to, activeFrom, activeTo, o -> dist(o, p), Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * The median of {@code value} over the observations of the lane's active window, else its value
+   * at the observation nearest {@code p} in the wider window [from, to], else {@code none}: the
+   * taker stands at the lane for the whole interaction, a passer-by only for a moment.
+   */
+  private static double whileActive(Deque<ShopperObservation> h, StoreConfig.Position p, long from, long to,
+      long activeFrom, long activeTo, java.util.function.ToDoubleFunction<ShopperObservation> value, double none) {
     List<Double> during = new ArrayList<>();
     double nearest = Double.POSITIVE_INFINITY;
+    double atNearest = none;
     for (ShopperObservation o : h) {
       if (o.atMillis() < from || o.atMillis() > to) {
         continue;
       }
-      double d = dist(o, p);
-      nearest = Math.min(nearest, d);
+      double v = value.applyAsDouble(o);
       if (o.atMillis() >= activeFrom && o.atMillis() <= activeTo) {
-        during.add(d);
+        during.add(v);
+      }
+      double d = dist(o, p);
+      if (d < nearest) {
+        nearest = d;
+        atNearest = v;
       }
     }
     if (during.isEmpty()) {
-      return nearest;
+      return atNearest;
     }
     during.sort(null);
     return during.get(during.size() / 2);
@@ -1672,28 +1687,7 @@ public final class CheckoutEngine {
    */
   private static double trackAhead(Deque<ShopperObservation> h, StoreConfig.Position lane, ShelfFronts.Front front,
       long from, long to, long activeFrom, long activeTo) {
-    List<Double> during = new ArrayList<>();
-    double nearest = Double.POSITIVE_INFINITY;
-    double nearestAhead = Double.NaN;
-    for (ShopperObservation o : h) {
-      if (o.atMillis() < from || o.atMillis() > to) {
-        continue;
-      }
-      double a = front.ahead(lane, o.x(), o.y());
-      if (o.atMillis() >= activeFrom && o.atMillis() <= activeTo) {
-        during.add(a);
-      }
-      double d = dist(o, lane);
-      if (d < nearest) {
-        nearest = d;
-        nearestAhead = a;
-      }
-    }
-    if (during.isEmpty()) {
-      return nearestAhead;
-    }
-    during.sort(null);
-    return during.get(during.size() / 2);
+    return whileActive(h, lane, from, to, activeFrom, activeTo, o -> front.ahead(lane, o.x(), o.y()), Double.NaN);
   }
 
   /**

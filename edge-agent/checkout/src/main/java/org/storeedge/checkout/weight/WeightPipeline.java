@@ -136,10 +136,6 @@ public final class WeightPipeline {
     return false;
   }
 
-  /**
-   * Lanes with activity that began before {@code t} and is not yet resolved into an event, with the
-   * time that activity began (epoch ms).
-   */
   /** The stable level of every lane that has one, grams (for a snapshot taken before a restart). */
   public Map<String, Double> levels() {
     Map<String, Double> out = new HashMap<>();
@@ -166,6 +162,10 @@ public final class WeightPipeline {
     });
   }
 
+  /**
+   * Lanes with activity that began before {@code t} and is not yet resolved into an event, with the
+   * time that activity began (epoch ms).
+   */
   public Map<String, Long> busyLanesBefore(long t) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (PendingGroup g : pending.values()) {

@@ -96,7 +96,7 @@ public final class DownlinkCommands implements AutoCloseable {
   private final PendingUpdates pending;
   /** One update at a time: from the uplink's command thread or the pending updates' thread. */
   private final Object updateLock = new Object();
-  private final AtomicLong deferred = new AtomicLong();
+  private final AtomicLong updatesHeld = new AtomicLong();
   private java.util.concurrent.ScheduledExecutorService applier;
 
   public DownlinkCommands(Settings settings, AgentHost host, SqliteOutbox outbox, UpdateLedger ledger,
@@ -288,7 +288,7 @@ public final class DownlinkCommands implements AutoCloseable {
     cm.put("debugSnapshotsArmed", debugSnapshotsArmed.get());
     cm.put("debugSnapshotsDisarmed", debugSnapshotsDisarmed.get());
     cm.put("rejected", rejectedCounts());
-    cm.put("heldUpdates", deferred.get());
+    cm.put("heldUpdates", updatesHeld.get());
     cm.put("pendingUpdates", pending.all().stream().map(p -> Map.of("command", p.command(), "sequence", p.sequence(),
         "receivedAt", java.time.Instant.ofEpochMilli(p.receivedMillis()).toString(),
         "applyBy", java.time.Instant.ofEpochMilli(p.applyByMillis()).toString())).toList());
@@ -621,7 +621,7 @@ public final class DownlinkCommands implements AutoCloseable {
     long now = clock.millis();
     PendingUpdates.Pending p = new PendingUpdates.Pending(name, u.sequence(), payload, now, now + maxWaitSeconds * 1000);
     pending.put(p);
-    deferred.incrementAndGet();
+    updatesHeld.incrementAndGet();
     LOG.info("{} sequence {} waits: {} shopper(s) in the store; applied when it is empty, at the latest {}", name,
         u.sequence(), open, java.time.Instant.ofEpochMilli(p.applyByMillis()));
     Map<String, Object> m = new LinkedHashMap<>();
