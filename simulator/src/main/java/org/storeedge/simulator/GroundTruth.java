@@ -28,29 +28,57 @@ public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
     this(shoppers, List.of());
   }
 
+  /** The first visit of {@code token}. */
   public Optional<Shopper> shopper(String token) {
     return shoppers.stream().filter(s -> s.token().equals(token)).findFirst();
   }
 
-  /** Final carts by customer token: sku to quantity, zero lines removed. */
+  /**
+   * How a visit is named in {@link #carts()}: the token for its first visit, the token, '#' and the
+   * visit's number for a later one (a shopper who came back in: a second receipt).
+   */
+  public static String visitKey(String token, int visit) {
+    return visit <= 1 ? token : token + "#" + visit;
+  }
+
+  /** Final carts by visit ({@link Shopper#key()}): sku to quantity, zero lines removed. */
   public SortedMap<String, SortedMap<String, Integer>> carts() {
-    return shoppers.stream().collect(Collectors.toMap(Shopper::token, Shopper::cart, (a, b) -> a, TreeMap::new));
+    return shoppers.stream().collect(Collectors.toMap(Shopper::key, Shopper::cart, (a, b) -> a, TreeMap::new));
   }
 
   /**
-   * Carts by customer token as a store whose taker pays charges them: an item handed to another
-   * shopper stays on the giver's cart, unless the receiver put it back on a shelf (then nobody
-   * pays for it).
+   * The visit a receipt is for: of the visits of {@code token}, the one whose shopper came in at
+   * {@code enteredAt} (what the receipt states); the token itself when it has a single visit or
+   * none fits.
+   */
+  public String visitOf(String token, Instant enteredAt) {
+    String key = token;
+    for (Shopper s : shoppers) {
+      if (s.token().equals(token) && !enteredAt.isBefore(s.enteredAt().minusSeconds(1))
+          && !enteredAt.isAfter(s.exitedAt())) {
+        key = s.key();
+      }
+    }
+    return key;
+  }
+
+  /**
+   * Carts by visit as a store whose taker pays charges them: an item handed to another shopper
+   * stays on the giver's cart, unless the receiver put it back on a shelf (then nobody pays for
+   * it).
    */
   public SortedMap<String, SortedMap<String, Integer>> takenCarts() {
     Map<String, Map<String, Integer>> m = new TreeMap<>();
     carts().forEach((k, v) -> m.put(k, new TreeMap<>(v)));
+    Map<String, String> visitOfTrack = new java.util.HashMap<>();
+    shoppers.forEach(s -> s.members().forEach(mb -> visitOfTrack.put(mb.trackId(), s.key())));
     for (HandOff h : handOffs.stream().sorted(Comparator.comparing(HandOff::at)).toList()) {
-      Map<String, Integer> to = m.computeIfAbsent(h.toToken(), k -> new TreeMap<>());
+      Map<String, Integer> to = m.computeIfAbsent(visitOfTrack.getOrDefault(h.toTrackId(), h.toToken()), k -> new TreeMap<>());
       int back = Math.min(h.qty(), Math.max(0, to.getOrDefault(h.sku(), 0)));
       if (back > 0) {
         to.merge(h.sku(), -back, Integer::sum);
-        m.computeIfAbsent(h.fromToken(), k -> new TreeMap<>()).merge(h.sku(), back, Integer::sum);
+        m.computeIfAbsent(visitOfTrack.getOrDefault(h.fromTrackId(), h.fromToken()), k -> new TreeMap<>())
+            .merge(h.sku(), back, Integer::sum);
       }
     }
     SortedMap<String, SortedMap<String, Integer>> out = new TreeMap<>();
@@ -68,7 +96,8 @@ public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
   }
 
   /**
-   * One customer token's visit: a single shopper or a group sharing the token.
+   * One customer token's visit: a single shopper or a group sharing the token. A token back in
+   * the store after its visit ended (everyone with it left) is a new visit.
    *
    * @param trackId the track id of its first member (the only one for a single shopper)
    * @param enteredAt first member through the entry gate
@@ -79,18 +108,27 @@ public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
    * @param members each person checked in with this token, in order of entry
    * @param staff a member of staff (the store's {@code checkout.staffTokenPrefixes}): no receipt
    *     is due; put-backs beyond what they hold are restocks of new units
+   * @param visit 1-based: which visit of the token this is
    */
   public record Shopper(String token, String trackId, Instant enteredAt, Instant exitedAt,
-      SortedMap<String, Integer> cart, List<Action> actions, List<Member> members, boolean staff) {
+      SortedMap<String, Integer> cart, List<Action> actions, List<Member> members, boolean staff, int visit) {
     public Shopper {
       cart = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(cart));
       actions = List.copyOf(actions);
       members = List.copyOf(members);
+      if (visit < 1) {
+        throw new IllegalArgumentException("visit must be >= 1 (got: " + visit + ")");
+      }
     }
 
     public Shopper(String token, String trackId, Instant enteredAt, Instant exitedAt,
         SortedMap<String, Integer> cart, List<Action> actions) {
-      this(token, trackId, enteredAt, exitedAt, cart, actions, List.of(new Member(trackId, enteredAt, exitedAt)), false);
+      this(token, trackId, enteredAt, exitedAt, cart, actions, List.of(new Member(trackId, enteredAt, exitedAt)), false, 1);
+    }
+
+    /** This visit's name in {@link GroundTruth#carts()}: see {@link GroundTruth#visitKey}. */
+    public String key() {
+      return visitKey(token, visit);
     }
   }
 
@@ -147,11 +185,11 @@ public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
   }
 
   static SortedMap<String, Integer> cartOf(List<Action> actions) {
-    return cartOf(actions, List.of(), "");
+    return cartOf(actions, List.of(), java.util.Set.of());
   }
 
-  /** The cart of {@code token}: its shelf actions plus what it received minus what it gave. */
-  static SortedMap<String, Integer> cartOf(List<Action> actions, List<HandOff> handOffs, String token) {
+  /** The cart of a visit (its members' tracks): its shelf actions plus what it received minus what it gave. */
+  static SortedMap<String, Integer> cartOf(List<Action> actions, List<HandOff> handOffs, java.util.Set<String> tracks) {
     Map<String, Integer> m = new TreeMap<>();
     for (Action a : actions) {
       if (a.kind() != Kind.TOUCH) {
@@ -159,10 +197,10 @@ public record GroundTruth(List<Shopper> shoppers, List<HandOff> handOffs) {
       }
     }
     for (HandOff h : handOffs) {
-      if (h.fromToken().equals(token)) {
+      if (tracks.contains(h.fromTrackId())) {
         m.merge(h.sku(), -h.qty(), Integer::sum);
       }
-      if (h.toToken().equals(token)) {
+      if (tracks.contains(h.toTrackId())) {
         m.merge(h.sku(), h.qty(), Integer::sum);
       }
     }

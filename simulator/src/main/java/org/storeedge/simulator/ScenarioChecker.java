@@ -99,11 +99,10 @@ final class ScenarioChecker {
       return problems;
     }
     List<Person> people = Person.expand(shoppers);
-    checkSharedTokens(shoppers, people, problems);
     Map<Person, List<Busy>> busy = new LinkedHashMap<>();
     people.forEach(p -> busy.put(p, new ArrayList<>()));
 
-    record Step(int shopper, int index, ShopperScript who, ScenarioAction a, Person receiver) {}
+    record Step(int shopper, int index, ShopperScript who, ScenarioAction a, Person me, Person receiver) {}
     List<Step> steps = new ArrayList<>();
     Map<Person, List<Spot>> spots = new LinkedHashMap<>();
     people.forEach(p -> spots.put(p, new ArrayList<>()));
@@ -148,7 +147,7 @@ final class ScenarioChecker {
         }
         busy.get(me).add(new Busy(a.at(), a.at() + busySeconds(a), a, false, sh.token()));
         if (ok) {
-          steps.add(new Step(s, i, sh, a, receiver));
+          steps.add(new Step(s, i, sh, a, me, receiver));
         }
         if (ok && problems.size() == before) {
           if (a.kind() == ScenarioAction.Kind.GIVE) {
@@ -174,7 +173,8 @@ final class ScenarioChecker {
       spots.forEach((p, list) -> checkWalking(p, list, geo, problems));
     }
 
-    // Play the script in time order over lane stock and shopper holdings (one per token).
+    // Play the script in time order over lane stock and shopper holdings (one per visit: a
+    // shopper who left and came back in has paid for what it held).
     steps.sort(Comparator.comparingDouble((Step st) -> st.a().at()).thenComparingInt(Step::shopper).thenComparingInt(Step::index));
     Map<String, Map<String, Integer>> laneStock = new HashMap<>();
     for (StoreConfig.Lane l : store.lanes()) {
@@ -186,7 +186,7 @@ final class ScenarioChecker {
     for (Step st : steps) {
       ScenarioAction a = st.a();
       String when = " at " + YamlTree.fmt(a.at()) + " s";
-      Map<String, Integer> held = holdings.computeIfAbsent(st.who().token(), k -> new HashMap<>());
+      Map<String, Integer> held = holdings.computeIfAbsent(st.me().visitKey(), k -> new HashMap<>());
       if (a.kind() == ScenarioAction.Kind.GIVE) {
         String sku = a.sku().orElseThrow();
         int has = held.getOrDefault(sku, 0);
@@ -196,7 +196,7 @@ final class ScenarioChecker {
           continue;
         }
         held.merge(sku, -a.qty(), Integer::sum);
-        holdings.computeIfAbsent(a.to().orElseThrow(), k -> new HashMap<>()).merge(sku, a.qty(), Integer::sum);
+        holdings.computeIfAbsent(st.receiver().visitKey(), k -> new HashMap<>()).merge(sku, a.qty(), Integer::sum);
         continue;
       }
       if (!a.movesUnits()) {
@@ -287,30 +287,6 @@ final class ScenarioChecker {
     return String.format(java.util.Locale.ROOT, "%s would have to walk %.1f m from %s to %s in %s s; leave at least %.1f s"
         + " (%s m/s at most)", who, d, from, to, YamlTree.fmt(Math.round(Math.max(0, seconds) * 10) / 10.0),
         d / MAX_WALK_METRES_PER_SECOND, YamlTree.fmt(MAX_WALK_METRES_PER_SECOND));
-  }
-
-  /** Scripts sharing a token are one group: together they must form one uninterrupted visit. */
-  private static void checkSharedTokens(List<ShopperScript> shoppers, List<Person> people, List<ConfigProblem> problems) {
-    Map<String, List<Integer>> byToken = new LinkedHashMap<>();
-    for (int s = 0; s < shoppers.size(); s++) {
-      byToken.computeIfAbsent(shoppers.get(s).token(), k -> new ArrayList<>()).add(s);
-    }
-    byToken.forEach((token, idx) -> {
-      if (idx.size() < 2) {
-        return;
-      }
-      List<Person> ps = people.stream().filter(p -> p.token().equals(token)).toList(); // by entry
-      double until = Double.NEGATIVE_INFINITY;
-      Set<Integer> reported = new HashSet<>();
-      for (Person p : ps) {
-        if (until > Double.NEGATIVE_INFINITY && p.enter() > until && reported.add(p.scriptIndex())) {
-          problems.add(p.script().origin().problem("token", "token '" + token + "' is used by another shopper whose visit does not"
-              + " overlap this one; shoppers sharing a token are one group and must be in the store together (the others have"
-              + " left at " + YamlTree.fmt(until) + ", this one enters at " + YamlTree.fmt(p.enter()) + ")"));
-        }
-        until = Math.max(until, p.exit());
-      }
-    });
   }
 
   private static boolean checkShelfAction(ScenarioAction a, StoreConfig store, StoreGeometry geo, List<ConfigProblem> problems) {

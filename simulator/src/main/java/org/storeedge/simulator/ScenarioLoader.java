@@ -42,7 +42,8 @@ public final class ScenarioLoader {
    */
   public static final List<String> SUITE = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "crowd-of-four",
-      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "generated-busy", "generated-adversarial");
+      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "generated-busy",
+      "generated-adversarial");
 
   private static final String RESOURCE_DIR = "/org/storeedge/simulator/scenarios/";
   private static final Set<String> TOP = Set.of("seed", "start", "noise", "shoppers", "generated");

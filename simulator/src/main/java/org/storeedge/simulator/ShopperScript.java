@@ -9,8 +9,10 @@ import java.util.List;
  * <p>A group ({@code group} &gt; 1) is that many people checking in with the one token: member k
  * (1-based) passes the gate at {@code enterAt + (k-1) * 1.5 s} and leaves at
  * {@code exitAt + (k-1) * 1.5 s}; each action names its {@link ScenarioAction#member()}. Several
- * scripts with the same token are also one group (their visits must overlap). All members of a
- * token share one cart, which closes when the last member has left.
+ * scripts with the same token whose visits overlap are also one group. All members of a group
+ * share one cart, which closes when the last member has left. A script with a token whose earlier
+ * visit has ended (everyone with it left) is that token's next visit: the shopper came back in,
+ * with a new cart and its own receipt.
  */
 public record ShopperScript(String token, double enterAt, double exitAt, List<ScenarioAction> actions, int group,
     Origin origin) {

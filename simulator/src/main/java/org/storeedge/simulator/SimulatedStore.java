@@ -13,8 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storeedge.config.ConfigProblem;
@@ -312,7 +314,7 @@ public final class SimulatedStore {
     lanes.forEach((id, lane) -> shelfUnits.put(id, new ArrayList<>(lane.units())));
     Map<String, Long> lastMove = new HashMap<>();
     Map<String, List<SimulatedLane.Unit>> holdings = new HashMap<>();
-    Map<String, List<GroundTruth.Action>> actionsByToken = new HashMap<>();
+    Map<String, List<GroundTruth.Action>> actionsByVisit = new HashMap<>();
     List<GroundTruth.HandOff> handOffs = new ArrayList<>();
     Map<Person, List<Stand>> stands = new LinkedHashMap<>();
     people.forEach(p -> stands.put(p, new ArrayList<>()));
@@ -333,8 +335,9 @@ public final class SimulatedStore {
       Person person = byMember.get(p.shopper() + "/" + a.member());
       String track = trackOf.get(person);
       long on = startNanos + Seeds.nanos(a.at());
-      List<SimulatedLane.Unit> held = holdings.computeIfAbsent(token, k -> new ArrayList<>());
-      List<GroundTruth.Action> acts = actionsByToken.computeIfAbsent(token, k -> new ArrayList<>());
+      // what a shopper holds is per visit: one who left and came back has paid for the rest
+      List<SimulatedLane.Unit> held = holdings.computeIfAbsent(person.visitKey(), k -> new ArrayList<>());
+      List<GroundTruth.Action> acts = actionsByVisit.computeIfAbsent(person.visitKey(), k -> new ArrayList<>());
       switch (a.kind()) {
         case TAKE, PUT_BACK -> {
           boolean take = a.kind() == ScenarioAction.Kind.TAKE;
@@ -446,7 +449,7 @@ public final class SimulatedStore {
             throw new IllegalStateException("shopper " + token + " holds " + moved.size() + " x " + sku + ", cannot give " + a.qty());
           }
           held.removeAll(moved);
-          holdings.computeIfAbsent(receiver.token(), k -> new ArrayList<>()).addAll(moved);
+          holdings.computeIfAbsent(receiver.visitKey(), k -> new ArrayList<>()).addAll(moved);
           handOffs.add(new GroundTruth.HandOff(token, track, receiver.token(), trackOf.get(receiver), sku, a.qty(), instant(on),
               moved.stream().map(SimulatedLane.Unit::grams).toList()));
           long off = on + Seeds.nanos(Person.HAND_OFF_SECONDS);
@@ -458,18 +461,20 @@ public final class SimulatedStore {
     }
     steps.sort(Comparator.comparingLong(Step::nanos)); // stable: equal instants keep plan order
     paths(people, trackOf, stands);
-    Map<String, List<Person>> byToken = new LinkedHashMap<>();
-    people.forEach(p -> byToken.computeIfAbsent(p.token(), k -> new ArrayList<>()).add(p));
+    Map<String, List<Person>> byVisit = new LinkedHashMap<>();
+    people.forEach(p -> byVisit.computeIfAbsent(p.visitKey(), k -> new ArrayList<>()).add(p));
     List<GroundTruth.Shopper> shoppers = new ArrayList<>();
-    byToken.forEach((token, members) -> {
-      List<GroundTruth.Action> acts = actionsByToken.getOrDefault(token, List.of()).stream()
+    byVisit.forEach((visit, members) -> {
+      String token = members.get(0).token();
+      List<GroundTruth.Action> acts = actionsByVisit.getOrDefault(visit, List.of()).stream()
           .sorted(Comparator.comparing(GroundTruth.Action::handOn)).toList();
       List<GroundTruth.Member> ms = members.stream().map(m -> new GroundTruth.Member(trackOf.get(m),
           instant(startNanos + Seeds.nanos(m.enter())), instant(startNanos + Seeds.nanos(m.exit())))).toList();
       Instant exited = ms.stream().map(GroundTruth.Member::exitedAt).max(Comparator.naturalOrder()).orElseThrow();
+      Set<String> tracks = ms.stream().map(GroundTruth.Member::trackId).collect(Collectors.toSet());
       shoppers.add(new GroundTruth.Shopper(token, ms.get(0).trackId(), ms.get(0).enteredAt(), exited,
-          config.checkout().isStaff(token) ? new TreeMap<>() : GroundTruth.cartOf(acts, handOffs, token), acts, ms,
-          config.checkout().isStaff(token)));
+          config.checkout().isStaff(token) ? new TreeMap<>() : GroundTruth.cartOf(acts, handOffs, tracks), acts, ms,
+          config.checkout().isStaff(token), members.get(0).visit()));
     });
     return new GroundTruth(shoppers, handOffs);
   }
@@ -490,7 +495,7 @@ public final class SimulatedStore {
       }
       long enter = startNanos + Seeds.nanos(p.enter());
       long exit = startNanos + Seeds.nanos(p.exit());
-      people.stream().filter(o -> o != p && o.token().equals(p.token()) && stands.get(o).stream().anyMatch(st -> st.hand))
+      people.stream().filter(o -> o != p && o.visitKey().equals(p.visitKey()) && stands.get(o).stream().anyMatch(st -> st.hand))
           .findFirst().ifPresent(leader -> {
             for (Stand st : stands.get(leader)) {
               if (st.hand && st.on >= enter && st.off <= exit) {

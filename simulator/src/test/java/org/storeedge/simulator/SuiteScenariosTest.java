@@ -35,7 +35,8 @@ class SuiteScenariosTest {
   private static final Path SUITE = Path.of("scenarios/suite");
   private static final List<String> EXPECTED = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "crowd-of-four",
-      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "generated-busy", "generated-adversarial");
+      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "generated-busy",
+      "generated-adversarial");
 
   private static StoreConfig config;
 
@@ -88,11 +89,12 @@ class SuiteScenariosTest {
     for (StoreConfig.Lane l : config.lanes()) {
       assertThat(store.lane(l.id()).units()).as("%s lane %s", name, l.id()).hasSize(expected.get(l.id()));
     }
-    // one ENTER and one EXIT per person, with the visit's token
+    // one ENTER and one EXIT per person, with the visit's token (a token back in: once per visit)
     for (GroundTruth.Shopper sh : truth.shoppers()) {
+      long people = truth.shoppers().stream().filter(o -> o.token().equals(sh.token())).mapToLong(o -> o.members().size()).sum();
       for (GateEvent.Direction dir : GateEvent.Direction.values()) {
         assertThat(gates.stream().filter(g -> g.customerToken().equals(sh.token()) && g.direction() == dir).count())
-            .as("%s %s %s", name, sh.token(), dir).isEqualTo(sh.members().size());
+            .as("%s %s %s", name, sh.token(), dir).isEqualTo(people);
       }
       assertThat(sh.cart().values()).allSatisfy(q -> assertThat(q).isPositive());
     }
@@ -341,6 +343,24 @@ class SuiteScenariosTest {
     assertThat(fam2.exitedAt()).isEqualTo(p.at(70));
     assertThat(p.truth().shoppers()).extracting(GroundTruth.Shopper::token).containsExactly("fam-1", "solo-1", "fam-2");
     assertThat(p.cart("solo-1")).isEqualTo(cart("ENRG-250", 1));
+  }
+
+  @Test
+  void aShopperWhoComesBackInIsANewVisitWithItsOwnCart() throws Exception {
+    Played p = play("re-entry");
+    List<GroundTruth.Shopper> back = p.truth().shoppers().stream().filter(s -> s.token().equals("cust-back")).toList();
+    assertThat(back).extracting(GroundTruth.Shopper::visit).containsExactly(1, 2);
+    assertThat(back.get(0).cart()).isEqualTo(cart("COLA-330", 1));
+    assertThat(back.get(1).cart()).isEqualTo(cart("CANDY-52", 2));
+    assertThat(back.get(0).exitedAt()).isEqualTo(p.at(30));
+    assertThat(back.get(1).enteredAt()).isEqualTo(p.at(50));
+    assertThat(back.get(0).trackId()).isNotEqualTo(back.get(1).trackId());
+    assertThat(p.truth().carts()).containsOnlyKeys("cust-back", "cust-back#2", "cust-other");
+    assertThat(p.truth().visitOf("cust-back", p.at(50))).isEqualTo("cust-back#2");
+    assertThat(p.truth().visitOf("cust-back", p.at(2))).isEqualTo("cust-back");
+    // the gate sees the token leave before it comes in again
+    assertThat(p.gates().stream().filter(g -> g.customerToken().equals("cust-back")).map(GateEvent::direction).toList())
+        .containsExactly(GateEvent.Direction.ENTER, GateEvent.Direction.EXIT, GateEvent.Direction.ENTER, GateEvent.Direction.EXIT);
   }
 
   @Test

@@ -91,15 +91,26 @@ public final class Scorer {
    * @param receipts receipts produced, any order; amendments are applied to the receipt they amend
    */
   public static Score score(Map<String, Map<String, Integer>> truth, List<Receipt> receipts) {
+    return score(truth, receipts, Receipt::customerToken);
+  }
+
+  /**
+   * @param truth visit to (sku to qty) actually left with (zero lines omitted)
+   * @param receipts receipts produced, any order; amendments are applied to the receipt they amend
+   * @param visitOf the key in {@code truth} of the visit a receipt (or amendment) is for: its
+   *     customer token, unless the token came back in and has several
+   */
+  public static Score score(Map<String, Map<String, Integer>> truth, List<Receipt> receipts,
+      java.util.function.Function<Receipt, String> visitOf) {
     Map<String, Receipt> byToken = new LinkedHashMap<>();
     for (Receipt r : receipts) {
       if (r.amends() == null) {
-        byToken.put(r.customerToken(), r);
+        byToken.put(visitOf.apply(r), r);
       }
     }
     for (Receipt r : receipts) {
       if (r.amends() != null) {
-        byToken.put(r.customerToken(), r); // the amendment states the corrected whole receipt
+        byToken.put(visitOf.apply(r), r); // the amendment states the corrected whole receipt
       }
     }
     Set<String> tokens = new HashSet<>(truth.keySet());

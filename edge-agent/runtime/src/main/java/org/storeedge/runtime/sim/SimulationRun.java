@@ -140,7 +140,7 @@ public final class SimulationRun {
       stats.put("vision", rig.stats());
       rig.close();
     }
-    return new Result(receipts, store.groundTruth(), Scorer.score(truthOf(store.groundTruth(), config.checkout().handOffs()), receipts),
+    return new Result(receipts, store.groundTruth(), score(store.groundTruth(), config.checkout().handOffs(), receipts),
         EventScorer.score(store.groundTruth().actions(), shelfEvents), 0, List.of(), latency, 0, stats,
         Duration.ofNanos(System.nanoTime() - wallStart), config.checkout().handOffs());
   }
@@ -170,12 +170,17 @@ public final class SimulationRun {
     (handOffs == StoreConfig.HandOffPolicy.TAKER_PAYS ? gt.takenCarts() : gt.carts()).forEach((k, v) -> truth.put(k, new LinkedHashMap<>(v)));
     for (GroundTruth.Shopper s : gt.shoppers()) {
       if (s.staff()) {
-        truth.remove(s.token()); // staff get no receipt: restocks and removals are stock, not sales
+        truth.remove(s.key()); // staff get no receipt: restocks and removals are stock, not sales
       } else {
-        truth.putIfAbsent(s.token(), Map.of());
+        truth.putIfAbsent(s.key(), Map.of());
       }
     }
     return truth;
+  }
+
+  /** Scores receipts against the truth, each receipt matched to its visit (a token may come back in). */
+  static Scorer.Score score(GroundTruth gt, StoreConfig.HandOffPolicy handOffs, List<Receipt> receipts) {
+    return Scorer.score(truthOf(gt, handOffs), receipts, r -> gt.visitOf(r.customerToken(), r.enteredAt()));
   }
 
   /** What happened. {@code undelivered} &gt; 0 means the drain timed out. */
@@ -200,9 +205,12 @@ public final class SimulationRun {
       for (GroundTruth.Shopper s : truth.shoppers()) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("customerToken", s.token());
+        if (s.visit() > 1) {
+          c.put("visit", s.visit());
+        }
         c.put("enteredAt", s.enteredAt().toString());
         c.put("exitedAt", s.exitedAt().toString());
-        c.put("items", charged.getOrDefault(s.token(), Map.of()));
+        c.put("items", charged.getOrDefault(s.key(), Map.of()));
         carts.add(c);
       }
       m.put("groundTruth", carts);
@@ -324,7 +332,7 @@ public final class SimulationRun {
         stats.put("vision", rig.stats());
       }
       uplink.stop();
-      Scorer.Score score = Scorer.score(truthOf(store.groundTruth(), config.checkout().handOffs()), receipts);
+      Scorer.Score score = score(store.groundTruth(), config.checkout().handOffs(), receipts);
       Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);
       EventScorer.Score eventScore = EventScorer.score(store.groundTruth().actions(), shelfEvents);
       return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, List.copyOf(exitToCloud), latency,
