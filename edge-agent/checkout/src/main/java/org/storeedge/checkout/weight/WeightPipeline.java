@@ -280,7 +280,10 @@ public final class WeightPipeline {
 
   /**
    * Prior over skus for a change on a lane. A pick takes what the lane holds, in proportion to the
-   * counts, with a little room ({@link #STRAY_PICK_PRIOR}) for stock the agent does not know about;
+   * counts, except that a unit of another product left on the lane (a return to the wrong lane)
+   * weighs {@link #MISPLACED_PICK_PRIOR} (up to {@link #MAX_MISPLACED_PICK_PRIOR} for several): it
+   * lies in front, so with one of them on a full lane it is about a third of the next picks rather
+   * than one in thirty. A little room ({@link #STRAY_PICK_PRIOR}) is left for stock the agent does not know about;
    * a put-back most likely returns the lane's own product, but could be anything
    * ({@link #STRAY_PUT_BACK_PRIOR}). Those stray shares are fixed totals spread over the catalog
    * (see {@link #strayShares}), so a catalog of thousands of products does not drown the planogram.
@@ -291,7 +294,11 @@ public final class WeightPipeline {
     if (pick) {
       Map<String, Integer> contents = inventory.contents(laneId);
       int total = contents.values().stream().mapToInt(Integer::intValue).sum();
-      contents.forEach((sku, n) -> prior.merge(sku, (double) n / Math.max(1, total), Double::sum));
+      // a unit returned to another product's lane was left in front, where the next hand reaches
+      // first: not one unit among the lane's many
+      contents.forEach((sku, n) -> prior.merge(sku, sku.equals(planned) ? (double) n / Math.max(1, total)
+          : Math.max((double) n / Math.max(1, total), Math.min(MAX_MISPLACED_PICK_PRIOR, MISPLACED_PICK_PRIOR * n)),
+          Double::sum));
       prior.merge(planned, 0.05, Double::sum);
       strayShare.forEach((sku, share) -> prior.merge(sku, STRAY_PICK_PRIOR * share, Double::sum));
     } else {
@@ -300,6 +307,14 @@ public final class WeightPipeline {
     }
     return prior;
   }
+
+  /**
+   * Prior weight of one unit of another product left on a lane, against the lane's own product's
+   * 1.0 (counted in proportion to the lane's contents it would be 1/(n+1): a bag of nuts returned to
+   * a lane of 30 granola bars was read as three bars, unflagged, when taken).
+   */
+  static final double MISPLACED_PICK_PRIOR = 0.5;
+  static final double MAX_MISPLACED_PICK_PRIOR = 0.5;
 
   /** Prior mass, per pick, of a product the lane is not known to hold (an unrecorded return, a restocking mistake). */
   static final double STRAY_PICK_PRIOR = 0.03;

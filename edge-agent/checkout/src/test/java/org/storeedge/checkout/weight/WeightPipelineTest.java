@@ -66,6 +66,43 @@ class WeightPipelineTest {
   }
 
   @Test
+  void aUnitReturnedToAnotherProductsLaneIsTheLikelyPickWhenItWeighsLikeSeveralOfTheLanesOwn() {
+    // a 129 g bag of nuts left on the granola lane (30 bars of 43 g): a change of -129 g is that
+    // bag (it lies in front, where the next hand reaches) or three bars at once; counted in
+    // proportion to the lane's contents the bag was a 1-in-31 chance and three bars won unflagged
+    List<StoreConfig.Product> catalog = new ArrayList<>(store.catalog());
+    catalog.add(new StoreConfig.Product("NUTS", "Mixed nuts 125 g", 129, 2, 299, "EUR"));
+    StoreConfig withNuts = new StoreConfig(store.source(), store.store(), catalog, store.shelves(), store.devices(),
+        store.gates(), store.sync(), store.storage());
+    LaneInventory inv = new LaneInventory(withNuts);
+    inv.apply("l3", "NUTS", 1, 129.4);
+    List<ShelfEvent> seen = new ArrayList<>();
+    WeightPipeline p = new WeightPipeline(withNuts, DetectorSettings.defaults(), inv, seen::add, f -> {});
+    double[] level = {30 * 43.0 + 129.4};
+    for (int phase = 0; phase < 4; phase++) {
+      double hand = phase == 1 || phase == 2 ? 25 : 0;
+      if (phase == 2) {
+        level[0] -= 129.3;
+      }
+      long end = t + (phase == 0 || phase == 3 ? 3000 : 700);
+      while (t < end) {
+        p.accept(WeightReading.ok("l3", t, level[0] + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
+        t += 12;
+      }
+    }
+    assertThat(seen).singleElement().satisfies(e -> {
+      assertThat(e.candidates().get(0).sku()).isEqualTo("NUTS");
+      assertThat(e.candidates().get(0).count()).isEqualTo(1);
+      // three bars stay a real alternative: not charged as a sure thing either way
+      assertThat(e.candidates()).anySatisfy(c -> {
+        assertThat(c.sku()).isEqualTo("BAR");
+        assertThat(c.count()).isEqualTo(3);
+        assertThat(c.likelihood()).isGreaterThan(0.05);
+      });
+    });
+  }
+
+  @Test
   void aCatalogOfThousandsOfProductsOnNoShelfDoesNotDrownTheLanesOwnProduct() {
     // the chain's whole catalog: 3,000 products on none of this store's lanes, 150 of them
     // within 3 g of the granola bar (snack bars, gum, sachets: light products crowd together)
