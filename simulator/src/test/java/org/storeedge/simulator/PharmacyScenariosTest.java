@@ -1,0 +1,55 @@
+package org.storeedge.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.storeedge.config.DeviceSettingsValidator;
+import org.storeedge.config.StoreConfig;
+import org.storeedge.config.StoreConfigLoader;
+
+/**
+ * The hard cases again on another layout (scenarios/pharmacy, for config/examples/pharmacy.yaml:
+ * narrow lanes, a double-sided gondola, light medicines and look-alike packs): every file says what
+ * it tests and loads against that store, and a scripted one plays to the truth its header gives.
+ */
+class PharmacyScenariosTest {
+  private static final Path DIR = Path.of("scenarios/pharmacy");
+
+  @Test
+  void everyFileSaysWhatItTestsAndLoadsAgainstThePharmacy() throws Exception {
+    StoreConfig store = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples/pharmacy.yaml"));
+    List<Path> files;
+    try (Stream<Path> s = Files.list(DIR)) {
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(files).hasSizeGreaterThanOrEqualTo(15);
+    for (Path f : files) {
+      assertThat(Files.readString(f)).as(f.toString()).startsWith("# ");
+      Scenario sc = ScenarioLoader.load(f, store);
+      assertThat(sc.shoppers().size() + (sc.generated().isPresent() ? 1 : 0)).as(f.toString()).isPositive();
+    }
+  }
+
+  @Test
+  void theLookAlikeReturnIsPickedByTheNextShopper() throws Exception {
+    StoreConfig store = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples/pharmacy.yaml"));
+    Scenario sc = ScenarioLoader.load(DIR.resolve("wrong-lane-return-picked-later.yaml"), store);
+    SimulatedStore s = new SimulatedStore(store, sc, new org.storeedge.core.time.VirtualScheduler(sc.start().orElseThrow()));
+    GroundTruth t = s.groundTruth();
+    // a 500 g muesli put back on the 250 g muesli lane weighs like two of the lane's own
+    assertThat(t.actions()).anySatisfy(a -> {
+      assertThat(a.kind()).isEqualTo(GroundTruth.Kind.PUT_BACK);
+      assertThat(a.sku()).isEqualTo("MUESLI-500");
+      assertThat(a.laneId()).isEqualTo("is1");
+    });
+    assertThat(t.actions()).anySatisfy(a -> {
+      assertThat(a.kind()).isEqualTo(GroundTruth.Kind.TAKE);
+      assertThat(a.sku()).isEqualTo("MUESLI-500");
+      assertThat(a.laneId()).isEqualTo("is1");
+    });
+  }
+}
