@@ -350,7 +350,7 @@ class CheckoutEngineTest {
   }
 
   @Test
-  void withoutHandsSeveralUnitsAtOnceWithAShopperStandingWithinReachAreFlaggedOneUnitIsNot() {
+  void withoutHandsSeveralUnitsAtOnceWithAShopperStandingWithinReachNameBothAsPossibleTakers() {
     run(3000, null);
     enter("kim");
     enter("jo");
@@ -364,10 +364,12 @@ class CheckoutEngineTest {
     exit("kim");
     exit("jo");
     assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(3));
-    // the single bar is charged to kim without doubt; the two bars name both of them
+    // the two bars name both of them as possible takers (the single bar is in doubt too, from
+    // positions alone with jo standing at the next lane: see
+    // aPickWhileAnotherShopperStandsStillAtTheNextLaneIsNotChargedAsSureFromPositionsAlone)
     List<String> kimDoubts = receiptOf("kim").reviewReasons().stream()
         .filter(r -> r.code().equals("ambiguous-shopper")).map(ReviewReason::message).toList();
-    assertThat(kimDoubts).singleElement().satisfies(m -> assertThat(m).startsWith("2 x CANDY"));
+    assertThat(kimDoubts).anySatisfy(m -> assertThat(m).startsWith("2 x CANDY").contains("in one movement"));
     assertThat(codes(receiptOf("jo"))).contains("ambiguous-shopper");
   }
 
@@ -543,6 +545,27 @@ class CheckoutEngineTest {
       run(200, "l2");
     }
     idaPaysNotMax();
+  }
+
+  @Test
+  void aPickWhileAnotherShopperStandsStillAtTheNextLaneIsNotChargedAsSureFromPositionsAlone() {
+    // ida in front of the candy lane, max in front of the next one (0.78 m from it): alone, where
+    // ida stands would make her the taker with 0.81; with two standing at one shelf each stands
+    // where there is room, so that is not sure enough to charge her without a look
+    run(3000, null);
+    enter("ida");
+    enter("max");
+    where.put("ida", offLane("l2", 0.5, 0));
+    where.put("max", offLane("l2", 0.5, 0.6));
+    run(1500, null);
+    handMoves("l2", -55.0);
+    run(3000, null);
+    exit("ida");
+    exit("max");
+    assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(codes(receiptOf("ida"))).contains("ambiguous-shopper");
+    assertThat(codes(receiptOf("max"))).contains("ambiguous-shopper");
+    assertThat(receiptOf("ida").items().get(0).confidence()).isBetween(0.6, 0.8);
   }
 
   /** A floor point {@code out} metres in front of a lane of the test shelf and {@code along} it. */
