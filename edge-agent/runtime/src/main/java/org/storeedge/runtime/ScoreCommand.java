@@ -143,6 +143,8 @@ final class ScoreCommand implements Callable<Integer> {
         "", pct(all.latency, 0.5), pct(all.latency, 0.99));
     out.println("lat: exit to receipt closed, store (virtual) milliseconds; silent: wrong units on receipts not flagged"
         + " for review");
+    out.printf("wrong units no review reason points at (silent ones, and those on receipts flagged only about other"
+        + " products): %d%n", all.unnamed);
     out.printf("exit to receipt over 2 s (store time): %d of %d receipts; amendments (later evidence, sent apart): %d%n",
         all.latency.stream().filter(x -> x > 2000).count(), all.latency.size(), all.amendments);
     if (!all.reasons.isEmpty()) {
@@ -154,7 +156,8 @@ final class ScoreCommand implements Callable<Integer> {
       m.put("runs", rows);
       m.put("overall", Map.of("customers", all.customers, "precision", Json.round(all.precision(), 5), "recall",
           Json.round(all.recall(), 5), "f1", Json.round(all.f1(), 5), "exactRate", Json.round(all.exactRate(), 5),
-          "reviewRate", Json.round(all.reviewRate(), 5), "silentWrongUnits", all.silent));
+          "reviewRate", Json.round(all.reviewRate(), 5), "silentWrongUnits", all.silent, "unnamedWrongUnits",
+          all.unnamed));
       Files.writeString(json, Json.write(m));
     }
     return Main.OK;
@@ -209,6 +212,7 @@ final class ScoreCommand implements Callable<Integer> {
     long reviewed;
     long receipts;
     long silent;
+    long unnamed;
     final List<Long> latency = new ArrayList<>();
     long amendments;
     final Map<String, Integer> reasons = new java.util.TreeMap<>();
@@ -223,6 +227,7 @@ final class ScoreCommand implements Callable<Integer> {
       reviewed += s.reviewedReceipts();
       receipts += s.receipts();
       silent += s.silentWrongUnits();
+      unnamed += s.unnamedWrongUnits();
       s.reviewReasons().forEach((k, v) -> reasons.merge(k, v, Integer::sum));
       s.reviewReasonsOnExact().forEach((k, v) -> reasonsOnExact.merge(k, v, Integer::sum));
     }

@@ -21,9 +21,20 @@ public final class Scorer {
   private Scorer() {}
 
   /** Scores of one run. */
+  /**
+   * Scores of one run.
+   *
+   * @param silentWrongUnits wrong units (charged too many or missing) on receipts not flagged for review
+   * @param unnamedWrongUnits wrong units that no review reason points at: those of
+   *     {@code silentWrongUnits} plus those on flagged receipts whose every reason is about other
+   *     products (a reviewer reading the reasons would not look at that line). A reason points at a
+   *     product when its evidence lists it (a candidate, a sku); a reason whose evidence names no
+   *     product at all (a possible hand-off, a shopper lost by the cameras, an unsettled shelf at the
+   *     exit, a restart...) puts the whole receipt in doubt.
+   */
   public record Score(int customers, int receipts, long truthUnits, long chargedUnits, long correctUnits,
       int exactReceipts, int reviewedReceipts, long silentWrongUnits, long missingReceipts, List<String> mismatches,
-      Map<String, Integer> reviewReasons, Map<String, Integer> reviewReasonsOnExact)
+      Map<String, Integer> reviewReasons, Map<String, Integer> reviewReasonsOnExact, long unnamedWrongUnits)
       implements Json.JsonValue {
 
     /** Flagged receipts that were right as they stood: work a reviewer did for nothing. */
@@ -70,6 +81,7 @@ public final class Scorer {
       m.put("reviewedReceipts", reviewedReceipts);
       m.put("reviewRate", Json.round(reviewRate(), 5));
       m.put("silentWrongUnits", silentWrongUnits);
+      m.put("unnamedWrongUnits", unnamedWrongUnits);
       m.put("reviewReasons", reviewReasons);
       m.put("reviewReasonsOnExactReceipts", reviewReasonsOnExact);
       m.put("mismatches", mismatches);
@@ -121,6 +133,7 @@ public final class Scorer {
     int exact = 0;
     int reviewed = 0;
     long silentWrong = 0;
+    long unnamed = 0;
     long missing = 0;
     List<String> mismatches = new ArrayList<>();
     Map<String, Integer> reasons = new java.util.TreeMap<>();
@@ -162,9 +175,59 @@ public final class Scorer {
         if (r != null && !r.needsReview()) {
           silentWrong += (gu - cu) + (tu - cu);
         }
+        if (r != null) {
+          unnamed += unnamedWrongUnits(r, t, got);
+        }
       }
     }
     return new Score(truth.size(), byToken.size(), truthUnits, charged, correct, exact, reviewed, silentWrong, missing,
-        mismatches, reasons, reasonsOnExact);
+        mismatches, reasons, reasonsOnExact, unnamed);
+  }
+
+  /** A candidate product shown this unlikely does not point a reviewer at it. */
+  static final double NAMED_MIN_LIKELIHOOD = 0.05;
+
+  /** Wrong units of {@code r} (against {@code truth}) on products no review reason of it points at. */
+  static long unnamedWrongUnits(Receipt r, Map<String, Integer> truth, Map<String, Integer> got) {
+    Set<String> named = new HashSet<>();
+    for (org.storeedge.checkout.cart.ReviewReason reason : r.reviewReasons()) {
+      Set<String> skus = skusIn(reason.evidence());
+      if (skus.isEmpty()) {
+        return 0; // a doubt about the whole receipt
+      }
+      named.addAll(skus);
+    }
+    Set<String> skus = new HashSet<>(truth.keySet());
+    skus.addAll(got.keySet());
+    long n = 0;
+    for (String sku : skus) {
+      if (!named.contains(sku)) {
+        n += Math.abs(truth.getOrDefault(sku, 0) - got.getOrDefault(sku, 0));
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Every product an evidence map names: {@code sku} fields at any depth (candidates, lines), but
+   * not a candidate the evidence itself gives less than {@link #NAMED_MIN_LIKELIHOOD}.
+   */
+  private static Set<String> skusIn(Object evidence) {
+    Set<String> out = new HashSet<>();
+    if (evidence instanceof Map<?, ?> m) {
+      if (m.get("likelihood") instanceof Number l && l.doubleValue() < NAMED_MIN_LIKELIHOOD) {
+        return out;
+      }
+      m.forEach((k, v) -> {
+        if ("sku".equals(k) && v instanceof String sku) {
+          out.add(sku);
+        } else {
+          out.addAll(skusIn(v));
+        }
+      });
+    } else if (evidence instanceof java.util.Collection<?> c) {
+      c.forEach(v -> out.addAll(skusIn(v)));
+    }
+    return out;
   }
 }

@@ -19,6 +19,34 @@ class ScorerTest {
         null);
   }
 
+  private static Receipt flaggedAbout(String token, Map<String, Integer> items, String code, Map<String, Object> evidence) {
+    List<ReceiptLine> lines = items.entrySet().stream()
+        .map(e -> new ReceiptLine(e.getKey(), e.getKey(), e.getValue(), 100, 100L * e.getValue(), 0.9)).toList();
+    return new Receipt("r-" + token, "s", "g", token, Instant.EPOCH, Instant.EPOCH, lines, 0, "EUR", true,
+        List.of(new ReviewReason(code, code, evidence)), null);
+  }
+
+  @Test
+  void aWrongLineOnAReceiptFlaggedOnlyAboutAnotherProductIsCountedAsUnnamed() {
+    Map<String, Map<String, Integer>> truth = Map.of("a", Map.of("COLA", 1, "CHOC", 1), "b", Map.of("CHOC", 2),
+        "c", Map.of("COLA", 1), "d", Map.of("CHOC", 1));
+    Map<String, Object> aboutChoc = Map.of("laneId", "l2", "candidates", List.of(
+        Map.of("sku", "CHOC", "count", 1, "likelihood", 0.7), Map.of("sku", "COLA", "count", 1, "likelihood", 0.01)));
+    List<Receipt> receipts = List.of(
+        // a: charged a second COLA, flagged only about the chocolate (COLA shown at 1 %): 1 unnamed unit
+        flaggedAbout("a", Map.of("COLA", 2, "CHOC", 1), "ambiguous-shopper", aboutChoc),
+        // b: the wrong line (one chocolate short) is the one the reason is about: named
+        flaggedAbout("b", Map.of("CHOC", 1), "ambiguous-shopper", aboutChoc),
+        // c: a doubt about the whole receipt names every line
+        flaggedAbout("c", Map.of("CHOC", 1), "possible-hand-off", Map.of("customerTokens", List.of("c", "d"))),
+        // d: not flagged at all: silent, and unnamed too
+        receipt("d", Map.of("COLA", 1)));
+    Scorer.Score s = Scorer.score(truth, receipts);
+    assertThat(s.silentWrongUnits()).isEqualTo(2); // d: a cola too many, a chocolate missing
+    assertThat(s.unnamedWrongUnits()).isEqualTo(1 + 2);
+    assertThat(org.storeedge.core.json.Json.write(s)).contains("\"unnamedWrongUnits\":3");
+  }
+
   @Test
   void countsSilentWrongUnitsAndReviewsOfReceiptsThatWereRight() {
     Map<String, Map<String, Integer>> truth = Map.of(
