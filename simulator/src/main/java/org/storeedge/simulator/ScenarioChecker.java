@@ -393,6 +393,19 @@ final class ScenarioChecker {
             + String.format(java.util.Locale.ROOT, "%.2f", d) + " m from " + where + "; a shopper reaches at most "
             + YamlTree.fmt(StoreGeometry.MAX_REACH_METRES) + " m"));
         ok = false;
+        continue;
+      }
+      // a lane is reached from in front of its shelf, not over it from the other side (the far
+      // face of a gondola, back to back)
+      double[] ax = geo.axes(p.laneId());
+      Position lane = laneCentre(store, p.laneId());
+      double ahead = (stand.x() - lane.x()) * ax[2] + (stand.y() - lane.y()) * ax[3];
+      if (ahead < 0) {
+        String where = a.from().map(f -> "the standing point of lane " + f).orElse("where the shopper stands for this interaction");
+        problems.add(a.origin().problem(a.from().isPresent() ? "from" : partKey(a, j), "lane '" + p.laneId()
+            + "' faces away from " + where + " (" + String.format(java.util.Locale.ROOT, "%.2f", -ahead)
+            + " m behind its front): a shopper reaches a lane from in front of its shelf"));
+        ok = false;
       }
     }
     return ok;

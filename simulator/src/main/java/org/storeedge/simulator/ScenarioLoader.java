@@ -109,13 +109,21 @@ public final class ScenarioLoader {
     YamlTree tree = new YamlTree(sourceName);
     Scenario s = read(tree, root, sourceName, store);
     if (!tree.problems.isEmpty() || s == null) {
-      throw new ConfigException(tree.problems);
+      throw new ConfigException(inFileOrder(tree.problems));
     }
     List<ConfigProblem> semantic = ScenarioChecker.check(s, store);
     if (!semantic.isEmpty()) {
-      throw new ConfigException(semantic);
+      throw new ConfigException(inFileOrder(semantic));
     }
     return s;
+  }
+
+  /** Problems as a reader meets them in the file: by line, then column (stable for equal places). */
+  private static List<ConfigProblem> inFileOrder(List<ConfigProblem> problems) {
+    List<ConfigProblem> sorted = new java.util.ArrayList<>(problems);
+    sorted.sort(java.util.Comparator.comparingInt((ConfigProblem p) -> p.location().line())
+        .thenComparingInt(p -> p.location().column()));
+    return sorted;
   }
 
   private static Scenario read(YamlTree tree, Node root, String sourceName, StoreConfig store) {

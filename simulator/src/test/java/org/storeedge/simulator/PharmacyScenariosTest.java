@@ -35,6 +35,28 @@ class PharmacyScenariosTest {
   }
 
   @Test
+  void aLaneOnTheOtherFaceOfTheGondolaIsOutOfReachThoughOnly1mAway() throws Exception {
+    StoreConfig store = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples/pharmacy.yaml"));
+    String yaml = """
+        seed: 1
+        shoppers:
+          - token: x
+            enterAt: 1
+            exitAt: 40
+            actions:
+              - { at: 15, take: in1, from: is1 }
+              - { at: 25, take: is2, from: is1 }
+        """;
+    org.storeedge.config.ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+        () -> ScenarioLoader.parse("s.yaml", yaml, store), org.storeedge.config.ConfigException.class);
+    // in1 is on the north face, back to back with is1's shelf: 1.00 m from is1's standing point
+    assertThat(e.problems()).singleElement().satisfies(p -> {
+      assertThat(p.toString()).contains("actions[0].from");
+      assertThat(p.message()).contains("lane 'in1' faces away from the standing point of lane is1");
+    });
+  }
+
+  @Test
   void theLookAlikeReturnIsPickedByTheNextShopper() throws Exception {
     StoreConfig store = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples/pharmacy.yaml"));
     Scenario sc = ScenarioLoader.load(DIR.resolve("wrong-lane-return-picked-later.yaml"), store);
