@@ -1597,7 +1597,7 @@ public final class CheckoutEngine {
       if (d <= radius || (hands.containsKey(s.token) && d <= GAP_RADIUS_METERS)) {
         double w = positionWeight(fromSpot, speed) * (ahead < -BEHIND_METERS ? BEHIND_FACTOR : 1);
         raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0), identity, speed));
-        if (fromSpot <= REACH_METERS && !(speed > STILL_SPEED)) {
+        if (fromSpot <= REACH_METERS && !(speed > STANDING_SPEED)) {
           standing++;
         }
       }
@@ -1644,6 +1644,14 @@ public final class CheckoutEngine {
    * 84 % and 82 %, 93 % and 89 % (docs/benchmarks.md, "Another store with its own hard cases").
    */
   static final double CROWDED_POSITION_WEIGHT = 0.7;
+
+  /**
+   * Up to this speed over a lane's active window (m/s) a candidate counts as standing at the shelf
+   * for {@link #CROWDED_POSITION_WEIGHT}. Above the noise of a tracked position standing still
+   * (medians of 0.07 m noise a second apart read about 0.1 m/s, one in two standing shoppers
+   * above {@link #STILL_SPEED}), below a slow walk (0.5 m/s).
+   */
+  static final double STANDING_SPEED = 0.25;
 
   /** Median distance to {@code p} while the lane was active, else the nearest in the wider window. */
   private static double trackDistance(Deque<ShopperObservation> h, StoreConfig.Position p, long from, long to,
