@@ -332,6 +332,11 @@ public final class CheckoutEngine {
               + "shelf, for " + Json.round(free / 1000.0, 1) + " s; items may have changed hands";
           s.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
           other.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
+          if (other.closed) {
+            // the other left first and its receipt went out without this: amend it
+            other.changedSinceEmit = true;
+            doubtedAfterEmit.add(other);
+          }
           break;
         }
       }
@@ -543,15 +548,24 @@ public final class CheckoutEngine {
       }
     }
     // later evidence changed a receipt already sent: publish an amendment that references it
-    involved.addAll(doubtedAfterEmit);
+    amendDoubted(involved, Map.of("eventId", e.eventId()),
+        "shelf activity resolved after the receipt was sent changed it or cast doubt on it");
+  }
+
+  /**
+   * Publishes an amendment for every closed visit among {@code involved} and those doubted since
+   * ({@link #doubtedAfterEmit}) whose receipt changed after it was sent.
+   */
+  private void amendDoubted(java.util.Collection<Session> involved, Map<String, Object> evidence, String message) {
+    Set<Session> all = new LinkedHashSet<>(involved);
+    all.addAll(doubtedAfterEmit);
     doubtedAfterEmit.clear();
-    for (Session s : involved) {
-      Assoc a = new Assoc(s, 0, 0, -1);
-      if (a.session.closed && a.session.changedSinceEmit) {
+    for (Session s : all) {
+      if (s.closed && s.changedSinceEmit) {
         amendments++;
-        a.session.reasons.add(new ReviewReason("amended", "shelf activity resolved after the receipt was sent "
-            + "changed it or cast doubt on it", Map.of("eventId", e.eventId())));
-        emit(a.session, a.session.exitAt);
+        s.reasons.add(new ReviewReason("amended", message, evidence));
+        emit(s, s.exitAt);
+        s.changedSinceEmit = false;
       }
     }
   }
@@ -620,6 +634,9 @@ public final class CheckoutEngine {
     checkHandOffs(s);
     emit(s, s.exitAt);
     remember(s, nowMillis);
+    // what this exit revealed about receipts already sent (a hand-off, a mix-up at the gate)
+    amendDoubted(List.of(), Map.of("exitOf", s.token, "exitAt", Instant.ofEpochMilli(s.exitAt).toString()),
+        "another shopper's exit cast doubt on the receipt after it was sent");
   }
 
   /** A visit this long without an exit is closed (flagged {@code no-exit-seen}). */
@@ -1132,6 +1149,9 @@ public final class CheckoutEngine {
     }
   }
 
+  /** How many of each nearby shopper's best explanations of a put-back the evidence shows. */
+  private static final int SHOWN_PER_SHOPPER = 3;
+
   /** A shopper this likely to be the one at the lane is named in an ambiguity flag. */
   private static final double AMBIGUOUS_SHOPPER_MIN_PROBABILITY = 0.05;
 
@@ -1186,9 +1206,12 @@ public final class CheckoutEngine {
       }
       List<ShelfEvent.Candidate> cs = model.explain(lc.laneId(), lc.deltaGrams(), lc.sigmaGrams(), prior, max,
           measured, MEASURED_UNIT_REL_SD, 5);
-      for (ShelfEvent.Candidate c : cs) {
+      for (int i = 0; i < cs.size(); i++) {
+        ShelfEvent.Candidate c = cs.get(i);
         double score = c.likelihood() * a.probability;
-        shown.add(c);
+        if (i < SHOWN_PER_SHOPPER) {
+          shown.add(c); // each nearby shopper's best explanations, not the first shopper's five
+        }
         if (score > bestScore) {
           bestScore = score;
           bestC = c;
@@ -1211,11 +1234,16 @@ public final class CheckoutEngine {
       return;
     }
     if (bestC == null) {
-      Session s = who.get(0).session;
-      s.reasons.add(new ReviewReason("unexplained-put-back",
-          "an item was put on lane " + lc.laneId() + " that matches nothing in the cart", evidence(e, lc, who, shown)));
+      // any shopper there may have put it (two hands at once: one putting back, one taking);
+      // each plausible one is flagged, not only the likeliest
+      List<Assoc> flagged = who.stream().filter(w -> w == who.get(0)
+          || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList();
+      for (Assoc w : flagged) {
+        w.session.reasons.add(new ReviewReason("unexplained-put-back", "an item was put on lane " + lc.laneId()
+            + " that matches nothing in the carts of the shoppers there", evidence(e, lc, who, shown)));
+      }
       notices.accept(new Notice("unexplained-put-back", e.endMillis(), evidence(e, lc, who, shown)));
-      doubtEarlierTakers(e, lc, who, shown);
+      doubtEarlierTakers(e, lc, flagged, who, shown);
       return;
     }
     // likelihoods are normalised per shopper (outlier included) and shopper probabilities sum to
@@ -1248,13 +1276,14 @@ public final class CheckoutEngine {
    * still inside who was charged for a pick at that lane in the last {@link #PUT_BACK_LOOKBACK_MILLIS}
    * and holds a product the returned item could be is flagged: its line may be the other's.
    */
-  private void doubtEarlierTakers(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who, List<ShelfEvent.Candidate> shown) {
+  private void doubtEarlierTakers(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> flagged, List<Assoc> who,
+      List<ShelfEvent.Candidate> shown) {
     long start = e.startOf(lc);
     Set<String> skus = new HashSet<>();
     e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).limit(3).forEach(c -> skus.add(c.sku()));
     skus.add(inventory.plannedSku(lc.laneId()));
-    Set<Session> here = new HashSet<>();
-    who.forEach(w -> here.add(w.session));
+    Set<Session> here = new HashSet<>(); // already flagged for the put-back itself
+    flagged.forEach(w -> here.add(w.session));
     Set<String> doubted = new LinkedHashSet<>();
     for (Iterator<Pick> it = recentPicks.descendingIterator(); it.hasNext(); ) {
       Pick p = it.next();
@@ -1823,6 +1852,9 @@ public final class CheckoutEngine {
     return Math.hypot(o.x() - p.x(), o.y() - p.y());
   }
 
+  /** Candidates in a reason's evidence: a pick's five best, or three per shopper of a put-back. */
+  private static final int MAX_SHOWN_CANDIDATES = 9;
+
   private Map<String, Object> evidence(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who,
       List<ShelfEvent.Candidate> cands) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -1833,7 +1865,7 @@ public final class CheckoutEngine {
     m.put("lanes", e.lanes().stream().map(ShelfEvent.LaneChange::laneId).toList());
     m.put("deltaGrams", Json.round(lc.deltaGrams(), 1));
     m.put("sigmaGrams", Json.round(lc.sigmaGrams(), 2));
-    m.put("candidates", cands.stream().limit(5).map(c -> Map.of("sku", c.sku(), "count", c.count(),
+    m.put("candidates", cands.stream().limit(MAX_SHOWN_CANDIDATES).map(c -> Map.of("sku", c.sku(), "count", c.count(),
         "likelihood", Json.round(c.likelihood(), 4))).toList());
     m.put("shoppers", who.stream().map(a -> {
       Map<String, Object> w = new LinkedHashMap<>();

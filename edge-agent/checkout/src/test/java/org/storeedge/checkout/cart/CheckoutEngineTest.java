@@ -485,6 +485,50 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aPossibleHandOffFoundWhenTheSecondShopperLeavesAmendsTheFirstOnesReceipt() {
+    joTakesACanWithKimInside();
+    // side by side away from the shelves, kim shifting about (0.3 m/s over the stretch): when jo
+    // leaves, that is not two people standing to pass something over
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {2.75, 3.5});
+    for (int i = 0; i < 15; i++) {
+      where.get("kim")[0] += 0.06;
+      run(200, null);
+    }
+    exit("jo");
+    assertThat(receipts).singleElement().satisfies(r -> assertThat(codes(r)).doesNotContain("possible-hand-off"));
+    // kim stays a while; by the time she leaves, how she moved then is no longer known, and the
+    // stretch counts as a possible hand-off: jo's receipt, already sent, is amended to say so
+    where.put("kim", new double[] {5.0, 3.5});
+    run(70_000, null);
+    exit("kim");
+    assertThat(codes(receiptOf("kim"))).contains("possible-hand-off");
+    Receipt amendment = receipts.stream().filter(r -> r.customerToken().equals("jo") && r.amends() != null)
+        .findFirst().orElseThrow();
+    assertThat(amendment.amends()).isEqualTo(receipts.get(0).receiptId());
+    assertThat(codes(amendment)).contains("possible-hand-off", "amended");
+    assertThat(amendment.items()).isEqualTo(receipts.get(0).items());
+  }
+
+  @Test
+  void aPutBackThatFitsNoCartFlagsEveryShopperWhoCouldHavePutItThere() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("jo", new double[] {3.0, 3.5});
+    interact("kim", "l2", -110.0); // kim takes two caramel bars
+    // jo comes over beside kim; 30 g lands on the lane: nothing either of them holds
+    where.put("jo", offLane("l2", 0.5, 0.45));
+    run(1500, null);
+    handMoves("l2", 30.0);
+    run(3000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(codes(receiptOf("kim"))).contains("unexplained-put-back");
+    assertThat(codes(receiptOf("jo"))).contains("unexplained-put-back");
+  }
+
+  @Test
   void shoppersStrollingSideBySideAreNotAHandOff() {
     joTakesACanWithKimInside();
     // side by side, one holding a can, drifting along together at 0.3 m/s for 4 s
