@@ -84,8 +84,8 @@ public final class ShelfFronts {
             ny = -ny;
           }
           double half = len / 2;
-          if (blocked(config, shelf, mx, my, ax / len, ay / len, half, nx, ny)
-              && !blocked(config, shelf, mx, my, ax / len, ay / len, half, -nx, -ny)) {
+          if (blocked(config.shelves(), shelf, mx, my, ax / len, ay / len, half, nx, ny) != null
+              && blocked(config.shelves(), shelf, mx, my, ax / len, ay / len, half, -nx, -ny) == null) {
             nx = -nx;
             ny = -ny;
           }
@@ -106,12 +106,12 @@ public final class ShelfFronts {
   }
 
   /**
-   * Whether a lane of another shelf lies in front of the shelf centred at (mx, my), facing
-   * (nx, ny): less than {@link #CLEAR_METRES} out and alongside it.
+   * The lane of another shelf that lies in front of the shelf centred at (mx, my), facing
+   * (nx, ny): less than {@link #CLEAR_METRES} out and alongside it; null when the front is clear.
    */
-  private static boolean blocked(StoreConfig config, StoreConfig.Shelf self, double mx, double my, double ax,
-      double ay, double half, double nx, double ny) {
-    for (StoreConfig.Shelf s : config.shelves()) {
+  private static StoreConfig.Lane blocked(List<StoreConfig.Shelf> shelves, StoreConfig.Shelf self, double mx, double my,
+      double ax, double ay, double half, double nx, double ny) {
+    for (StoreConfig.Shelf s : shelves) {
       if (s == self) {
         continue;
       }
@@ -121,10 +121,43 @@ public final class ShelfFronts {
         double out = dx * nx + dy * ny;
         double along = Math.abs(dx * ax + dy * ay);
         if (out > 0.1 && out < CLEAR_METRES && along <= half + 0.3) {
-          return true;
+          return l;
         }
       }
     }
-    return false;
+    return null;
+  }
+
+  /**
+   * For a shelf whose {@code facing} the store file gives: a lane of another shelf standing right
+   * in front of that face (less than {@link #CLEAR_METRES} out, alongside) while its back is clear
+   * -- most likely the facing was given the wrong way round (the two faces of a gondola turned
+   * towards each other). Empty when the face is clear, or both sides are blocked, or the shelf has
+   * one lane (no row to face from).
+   */
+  public static java.util.Optional<StoreConfig.Lane> facingIntoAnotherShelf(List<StoreConfig.Shelf> shelves,
+      StoreConfig.Shelf shelf) {
+    List<StoreConfig.Lane> lanes = shelf.lanes();
+    if (shelf.facingDegrees().isEmpty() || lanes.size() < 2) {
+      return java.util.Optional.empty();
+    }
+    StoreConfig.Position first = lanes.get(0).position();
+    StoreConfig.Position last = lanes.get(lanes.size() - 1).position();
+    double ax = last.x() - first.x();
+    double ay = last.y() - first.y();
+    double len = Math.hypot(ax, ay);
+    if (len < 1e-6) {
+      return java.util.Optional.empty();
+    }
+    double mx = lanes.stream().mapToDouble(l -> l.position().x()).average().orElse(0);
+    double my = lanes.stream().mapToDouble(l -> l.position().y()).average().orElse(0);
+    double a = Math.toRadians(shelf.facingDegrees().getAsDouble());
+    double nx = Math.cos(a);
+    double ny = Math.sin(a);
+    StoreConfig.Lane front = blocked(shelves, shelf, mx, my, ax / len, ay / len, len / 2, nx, ny);
+    if (front == null || blocked(shelves, shelf, mx, my, ax / len, ay / len, len / 2, -nx, -ny) != null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(front);
   }
 }

@@ -314,6 +314,10 @@ public final class StoreConfigLoader {
         if (spread.ok() && spread.get() < 0) {
           spread.reject("must be >= 0 grams");
           spread = spread.invalid();
+        } else if (spread.ok() && unitWeight.ok() && spread.get() >= unitWeight.get()) {
+          spread.reject("must be less than unitWeight (" + unitWeight.get() + " g): units varying by as much as they"
+              + " weigh cannot be counted by weight (grams and kilograms mixed up?)");
+          spread = spread.invalid();
         }
         Val<Long> price = o.integer("price");
         if (price.ok() && price.get() < 0) {
@@ -553,6 +557,7 @@ public final class StoreConfigLoader {
       Map<String, Val<String>> shelfIds = new HashMap<>();
       Map<String, Val<String>> laneIds = new HashMap<>();
       Map<String, Map<String, Val<String>>> channelsByDevice = new HashMap<>();
+      Map<Shelf, Val<String>> facings = new java.util.LinkedHashMap<>();
       for (Item item : items.get()) {
         Obj o = r.obj(item.node(), item.path(), ConfigSchema.SHELF, "a shelf");
         if (o == null) {
@@ -588,9 +593,20 @@ public final class StoreConfigLoader {
           }
         }
         if (id.ok() && device.ok() && lanesOk && (!facing.given || facingDegrees.isPresent())) {
-          out.add(new Shelf(id.get(), device.get(), lanes, facingDegrees));
+          Shelf shelf = new Shelf(id.get(), device.get(), lanes, facingDegrees);
+          out.add(shelf);
+          if (facing.given) {
+            facings.put(shelf, facing);
+          }
         }
       }
+      // a facing given the wrong way round: shoppers would have to stand inside the next shelf
+      facings.forEach((shelf, facing) -> ShelfFronts.facingIntoAnotherShelf(out, shelf).ifPresent(lane -> {
+        StoreConfig.Position p = lane.position();
+        facing.reject("faces lane " + lane.id() + " of another shelf standing right in front of it (at " + p.x() + ", "
+            + p.y() + "), where shoppers would have to stand, while its back is clear; give the direction shoppers "
+            + "face the shelf from (the two faces of a gondola face away from each other)");
+      }));
       return out;
     }
 

@@ -106,7 +106,7 @@ class DefaultsAndGeneratedStoresTest {
           name = "x";
         }
         double weight = rnd.nextBoolean() ? 0.001 + rnd.nextDouble() * 20_000 : 1 + rnd.nextInt(5000);
-        double spread = rnd.nextInt(4) == 0 ? 0.0 : rnd.nextDouble() * 50;
+        double spread = rnd.nextInt(4) == 0 ? 0.0 : rnd.nextDouble() * Math.min(50, weight); // less than a unit
         long price = rnd.nextInt(3) == 0 ? rnd.nextInt(100) : Math.abs(rnd.nextLong() % 10_000_000_000L);
         expected.add(new Product(sku, name, weight, spread, price, "CHF"));
         yaml.append("  - sku: ").append(quoted(sku)).append('\n')

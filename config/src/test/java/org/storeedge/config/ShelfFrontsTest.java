@@ -68,14 +68,28 @@ class ShelfFrontsTest {
 
   @Test
   void aGivenFacingWinsOverTheInferredOne() throws Exception {
-    StoreConfig c = loader.parse("s.yaml", store("\n    facing: +x", "\n    facing: 270"), dir);
-    assertThat(c.shelves().get(1).facingDegrees()).hasValue(0);
+    StoreConfig c = loader.parse("s.yaml", store("\n    facing: -x", "\n    facing: 270"), dir);
+    assertThat(c.shelves().get(1).facingDegrees()).hasValue(180);
     assertThat(c.shelves().get(2).facingDegrees()).hasValue(270);
     Map<String, ShelfFronts.Front> f = ShelfFronts.of(c);
-    assertThat(f.get("iw1").outX()).isCloseTo(1, within(1e-9));
+    assertThat(f.get("iw1").outX()).isCloseTo(-1, within(1e-9));
     assertThat(f.get("ie1").outX()).isCloseTo(0, within(1e-9));
     assertThat(f.get("ie1").outY()).isCloseTo(-1, within(1e-9));
-    assertThat(f.get("iw1").ahead(c.lane("iw1").orElseThrow().position(), 3.75, 1.0)).isCloseTo(0.5, within(1e-9));
+    assertThat(f.get("iw1").ahead(c.lane("iw1").orElseThrow().position(), 3.75, 1.0)).isCloseTo(-0.5, within(1e-9));
+  }
+
+  @Test
+  void theFacesOfAGondolaGivenTurnedTowardsEachOtherAreALocatedProblem() {
+    // island-w faces +x, into island-e's lanes 0.5 m away, though nothing stands behind it
+    ConfigException e = catchThrowableOfType(ConfigException.class,
+        () -> loader.parse("s.yaml", store("\n    facing: +x", "\n    facing: -x"), dir));
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        "s.yaml:12:13: shelves[1].facing: faces lane ie1 of another shelf standing right in front of it (at 3.75, 1.0), "
+            + "where shoppers would have to stand, while its back is clear; give the direction shoppers face the "
+            + "shelf from (the two faces of a gondola face away from each other) (got: +x)",
+        "s.yaml:18:13: shelves[2].facing: faces lane iw1 of another shelf standing right in front of it (at 3.25, 1.0), "
+            + "where shoppers would have to stand, while its back is clear; give the direction shoppers face the "
+            + "shelf from (the two faces of a gondola face away from each other) (got: -x)");
   }
 
   @Test

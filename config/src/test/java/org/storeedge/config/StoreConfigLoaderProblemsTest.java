@@ -182,6 +182,9 @@ class StoreConfigLoaderProblemsTest {
             "store.yaml:4:12: catalog[1].sku: duplicate sku, first at catalog[0].sku line 3 (got: A)",
             "store.yaml:4:56: catalog[1].weightSpread: must be >= 0 grams (got: -1)",
             "store.yaml:4:67: catalog[1].price: must be >= 0 (got: -5)");
+    assertThat(problems(Stores.MINIMAL.replace("unitWeight: 180, price: 59 }", "unitWeight: 9.38, weightSpread: 45, price: 59 }")))
+        .containsExactly("store.yaml:3:60: catalog[0].weightSpread: must be less than unitWeight (9.38 g): units varying"
+            + " by as much as they weigh cannot be counted by weight (grams and kilograms mixed up?) (got: 45)");
     assertThat(problems(Stores.MINIMAL.replace("catalog:\n  - { sku: A, name: Apple, unitWeight: 180, price: 59 }", "catalog: []")))
         .contains("store.yaml:2:10: catalog: must list at least 1 product (got: a list)");
   }
