@@ -120,7 +120,7 @@ public final class ConfigSchema {
       required("sku", "string", "unique in the catalog", "Stock keeping unit, the product's id."),
       required("name", "string", "not blank", "Name printed on receipts."),
       required("unitWeight", "number", "> 0", "Mean weight of one unit, grams."),
-      optional("weightSpread", "number", "0", ">= 0", "Standard deviation of one unit's weight, grams."),
+      optional("weightSpread", "number", "0", ">= 0, less than `unitWeight`", "Standard deviation of one unit's weight, grams."),
       required("price", "integer", ">= 0", "Price of one unit in minor currency units (cents)."),
       derived("currency", "string", "`store.currency`", "equal to `store.currency`",
           "Currency of `price`; one currency per store.")), Map.of());
