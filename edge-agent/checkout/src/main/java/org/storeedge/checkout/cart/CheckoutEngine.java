@@ -818,6 +818,12 @@ public final class CheckoutEngine {
   private record Pick(long atMillis, String laneId, Set<String> chargedTo) {}
 
   private final Deque<Pick> recentPicks = new ArrayDeque<>();
+  /**
+   * Lanes that took an item nobody's cart explains (an unexplained put-back), with its evidence:
+   * the lane may hold a unit of something else (a return hidden by a take at the same moment), so
+   * the next pick there is looked at.
+   */
+  private final Map<String, Map<String, Object>> unknownOnLane = new HashMap<>();
 
   /** Whether any of the session's tracks was within reach of the lane between {@code from} and {@code t}. */
   private boolean wasNear(Session s, String laneId, long from, long t) {
@@ -968,6 +974,7 @@ public final class CheckoutEngine {
       return;
     }
     Assoc a = who.get(0);
+    Map<String, Object> unknown = unknownOnLane.remove(lc.laneId());
     if (a.session.staff) {
       // a member of staff took it off the shelf (expired, damaged, moved): stock only; a shopper
       // who may have been the one is flagged
@@ -995,6 +1002,14 @@ public final class CheckoutEngine {
           + " at lane " + lc.laneId() + " charged to " + a.session.token + ", whom the cameras placed there on a "
           + "track that took the token over among other shoppers (identity confidence " + Json.round(a.identity, 2)
           + ")", evidence(e, lc, who, cands)));
+    }
+    if (unknown != null) {
+      // the lane took something unexplained before: this may be that unit, whatever it weighs like
+      Map<String, Object> ev = new LinkedHashMap<>(evidence(e, lc, who, cands));
+      ev.putAll(unknown);
+      a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " charged as "
+          + best.count() + " x " + best.sku() + ", but an item nobody's cart explained was put on this lane at "
+          + unknown.get("unexplainedPutBackAt") + ": it may be that one", ev));
     }
     if (!expected) {
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
@@ -1244,6 +1259,8 @@ public final class CheckoutEngine {
       }
       notices.accept(new Notice("unexplained-put-back", e.endMillis(), evidence(e, lc, who, shown)));
       doubtEarlierTakers(e, lc, flagged, who, shown);
+      unknownOnLane.put(lc.laneId(), Map.of("unexplainedPutBackAt", Instant.ofEpochMilli(e.endOf(lc)).toString(),
+          "unexplainedDeltaGrams", Json.round(lc.deltaGrams(), 1)));
       return;
     }
     // likelihoods are normalised per shopper (outlier included) and shopper probabilities sum to

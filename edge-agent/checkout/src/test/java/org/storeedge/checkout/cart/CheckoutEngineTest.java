@@ -529,6 +529,29 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void theNextPickFromALaneThatTookAnUnexplainedItemIsLookedAt() {
+    run(3000, null);
+    enter("kim");
+    // 30 g lands on the cola lane: nothing kim holds (a return hidden by a take at the same moment)
+    where.put("kim", offLane("l1", 0.5, 0));
+    run(1500, null);
+    handMoves("l1", 30.0);
+    run(3000, null);
+    exit("kim");
+    enter("ida");
+    interact("ida", "l1", -352.0); // weighs like a cola, and may be the unknown item
+    interact("ida", "l1", -352.0); // the one after is the lane's own again
+    exit("ida");
+    List<ReviewReason> doubts = receiptOf("ida").reviewReasons().stream()
+        .filter(r -> r.code().equals("unexpected-product")).toList();
+    assertThat(doubts).singleElement().satisfies(r -> {
+      assertThat(r.message()).contains("nobody's cart explained");
+      assertThat(r.evidence()).containsKey("unexplainedPutBackAt");
+    });
+    assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
+  }
+
+  @Test
   void shoppersStrollingSideBySideAreNotAHandOff() {
     joTakesACanWithKimInside();
     // side by side, one holding a can, drifting along together at 0.3 m/s for 4 s
