@@ -12,7 +12,8 @@ import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
 
 /**
- * The hard cases again on another layout (scenarios/pharmacy, for config/examples/pharmacy.yaml:
+ * The hard cases again on other layouts (scenarios/pharmacy for config/examples/pharmacy.yaml, and
+ * scenarios/supermarket for config/examples/supermarket.yaml). Pharmacy:
  * narrow lanes, a double-sided gondola, light medicines and look-alike packs): every file says what
  * it tests and loads against that store, and a scripted one plays to the truth its header gives.
  */
@@ -31,6 +32,21 @@ class PharmacyScenariosTest {
       assertThat(Files.readString(f)).as(f.toString()).startsWith("# ");
       Scenario sc = ScenarioLoader.load(f, store);
       assertThat(sc.shoppers().size() + (sc.generated().isPresent() ? 1 : 0)).as(f.toString()).isPositive();
+    }
+  }
+
+  @Test
+  void theSupermarketsScenariosSayWhatTheyTestAndLoadAgainstIt() throws Exception {
+    // another layout again: config/examples/supermarket.yaml (loose produce, 9 kg packs, a 14-lane shelf)
+    StoreConfig store = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples/supermarket.yaml"));
+    List<Path> files;
+    try (Stream<Path> s = Files.list(Path.of("scenarios/supermarket"))) {
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(files).hasSizeGreaterThanOrEqualTo(10);
+    for (Path f : files) {
+      assertThat(Files.readString(f)).as(f.toString()).startsWith("# ");
+      ScenarioLoader.load(f, store);
     }
   }
 
