@@ -161,39 +161,32 @@ class ScenarioLoaderTest {
         "s.yaml:14:32: shoppers[1].actions[4].sku: unknown sku 'NOPE-1' (not in the store catalog)");
   }
 
+  /** cust-001 takes a cola and leaves at {@code firstLeaves}; cust-001 enters at 40 and puts a cola back. */
+  private static String takenThenPutBackBy(double firstLeaves) {
+    return """
+        seed: 1
+        shoppers:
+          - token: cust-001
+            enterAt: 1
+            exitAt: %s
+            actions:
+              - { at: 10, take: a1 }
+          - token: cust-001
+            enterAt: 40
+            exitAt: 70
+            actions:
+              - { at: 50, putBack: a1 }
+        """.formatted(YamlTree.fmt(firstLeaves));
+  }
+
   @Test
   void aTokenBackInAfterItsVisitEndedIsANewVisitThatHoldsNothingYet() throws Exception {
-    // the second cust-001 is the same shopper coming back in: what it took before is paid for
-    // and out of the store, so it cannot put it back; a token still inside is a group instead
-    assertThat(problems("""
-        seed: 1
-        shoppers:
-          - token: cust-001
-            enterAt: 1
-            exitAt: 30
-            actions:
-              - { at: 10, take: a1 }
-          - token: cust-001
-            enterAt: 40
-            exitAt: 70
-            actions:
-              - { at: 50, putBack: a1 }
-        """)).containsExactly("s.yaml:12:9: shoppers[1].actions[0].qty: shopper cust-001 cannot put back 1 x COLA-330"
-            + " to lane a1 at 50 s: holds 0");
-    assertThat(ScenarioLoader.parse("s.yaml", """
-        seed: 1
-        shoppers:
-          - token: cust-001
-            enterAt: 1
-            exitAt: 45
-            actions:
-              - { at: 10, take: a1 }
-          - token: cust-001
-            enterAt: 40
-            exitAt: 70
-            actions:
-              - { at: 50, putBack: a1 }
-        """, store).shoppers()).hasSize(2);
+    // left at 30: the second cust-001 is the same shopper coming back in; what it took before is
+    // paid for and out of the store, so it cannot put it back
+    assertThat(problems(takenThenPutBackBy(30))).containsExactly("s.yaml:12:9: shoppers[1].actions[0].qty: shopper"
+        + " cust-001 cannot put back 1 x COLA-330 to lane a1 at 50 s: holds 0");
+    // still inside at 40: the two are a group, and one may put back what the other took
+    assertThat(ScenarioLoader.parse("s.yaml", takenThenPutBackBy(45), store).shoppers()).hasSize(2);
   }
 
   @Test

@@ -30,6 +30,21 @@ class WeightPipelineTest {
     }
   }
 
+  /** Lane {@code lane} of {@code p} at {@code level} g: quiet 3 s, a hand 0.7 s, {@code grams} leave, the hand 0.7 s more, quiet 3 s. */
+  private void take(WeightPipeline p, String lane, double level, double grams) {
+    for (int phase = 0; phase < 4; phase++) {
+      double hand = phase == 1 || phase == 2 ? 25 : 0;
+      if (phase == 2) {
+        level -= grams;
+      }
+      long end = t + (phase == 0 || phase == 3 ? 3000 : 700);
+      while (t < end) {
+        p.accept(WeightReading.ok(lane, t, level + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
+        t += 12;
+      }
+    }
+  }
+
   @Test
   void activityIsAnnouncedWhenTheHandArrivesBeforeTheEventResolves() {
     pipeline.setActivityListener((lane, at) -> activity.add(lane + "@" + at));
@@ -78,18 +93,7 @@ class WeightPipelineTest {
     inv.apply("l3", "NUTS", 1, 129.4);
     List<ShelfEvent> seen = new ArrayList<>();
     WeightPipeline p = new WeightPipeline(withNuts, DetectorSettings.defaults(), inv, seen::add, f -> {});
-    double[] level = {30 * 43.0 + 129.4};
-    for (int phase = 0; phase < 4; phase++) {
-      double hand = phase == 1 || phase == 2 ? 25 : 0;
-      if (phase == 2) {
-        level[0] -= 129.3;
-      }
-      long end = t + (phase == 0 || phase == 3 ? 3000 : 700);
-      while (t < end) {
-        p.accept(WeightReading.ok("l3", t, level[0] + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
-        t += 12;
-      }
-    }
+    take(p, "l3", 30 * 43.0 + 129.4, 129.3);
     assertThat(seen).singleElement().satisfies(e -> {
       assertThat(e.candidates().get(0).sku()).isEqualTo("NUTS");
       assertThat(e.candidates().get(0).count()).isEqualTo(1);
@@ -116,18 +120,7 @@ class WeightPipelineTest {
         store.gates(), store.sync(), store.storage());
     List<ShelfEvent> seen = new ArrayList<>();
     WeightPipeline p = new WeightPipeline(chain, DetectorSettings.defaults(), new LaneInventory(chain), seen::add, f -> {});
-    double[] level = {30 * 43.0};
-    for (int phase = 0; phase < 4; phase++) {
-      double hand = phase == 1 || phase == 2 ? 25 : 0;
-      if (phase == 2) {
-        level[0] -= 43;
-      }
-      long end = t + (phase == 0 || phase == 3 ? 3000 : 700);
-      while (t < end) {
-        p.accept(WeightReading.ok("l3", t, level[0] + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
-        t += 12;
-      }
-    }
+    take(p, "l3", 30 * 43.0, 43);
     assertThat(seen).singleElement().satisfies(e -> {
       assertThat(e.candidates().get(0).sku()).isEqualTo("BAR");
       assertThat(e.candidates().get(0).likelihood()).isGreaterThan(0.9);
