@@ -196,7 +196,7 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private static long pct(List<Long> sorted, double q) {
-    return sorted.isEmpty() ? 0 : sorted.get((int) Math.floor(q * (sorted.size() - 1)));
+    return SimulationRun.percentile(sorted, q);
   }
 
   private static String trim(String s) {

@@ -93,7 +93,7 @@ final class SimulateCommand implements Callable<Integer> {
       var l = new java.util.ArrayList<>(r.exitToCloudWallMillis());
       java.util.Collections.sort(l);
       out.printf("exit to receipt at an outside subscriber (wall time): p50 %d ms, p99 %d ms, max %d ms over %d receipts%n",
-          l.get((l.size() - 1) / 2), l.get((int) Math.floor(0.99 * (l.size() - 1))), l.get(l.size() - 1), l.size());
+          SimulationRun.percentile(l, 0.5), SimulationRun.percentile(l, 0.99), l.get(l.size() - 1), l.size());
     }
     out.printf("report written to %s (%.1f s wall)%n", report, r.wall().toMillis() / 1000.0);
     if (r.undelivered() > 0) {

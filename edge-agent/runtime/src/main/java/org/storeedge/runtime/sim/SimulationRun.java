@@ -352,10 +352,23 @@ public final class SimulationRun {
     List<Long> s = new ArrayList<>(ms);
     Collections.sort(s);
     m.put("count", s.size());
-    m.put("p50", s.get((int) Math.floor(0.5 * (s.size() - 1))));
-    m.put("p99", s.get((int) Math.floor(0.99 * (s.size() - 1))));
+    m.put("p50", percentile(s, 0.5));
+    m.put("p99", percentile(s, 0.99));
     m.put("max", s.get(s.size() - 1));
     return m;
+  }
+
+  /**
+   * The {@code q} quantile of sorted values by nearest rank: the smallest value with at least a
+   * share {@code q} of all at or below it (so with fewer than 100 values the p99 is the largest);
+   * 0 for none.
+   */
+  public static long percentile(List<Long> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(q * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
   }
 
   static byte[] utf8(String s) {

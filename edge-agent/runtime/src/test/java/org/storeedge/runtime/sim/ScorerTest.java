@@ -27,6 +27,16 @@ class ScorerTest {
   }
 
   @Test
+  void percentilesAreByNearestRankSoAP99OfFewerThanAHundredIsTheLargest() {
+    List<Long> seventy = java.util.stream.LongStream.rangeClosed(1, 70).boxed().toList();
+    assertThat(SimulationRun.percentile(seventy, 0.99)).isEqualTo(70);
+    assertThat(SimulationRun.percentile(seventy, 0.5)).isEqualTo(35);
+    List<Long> thousand = java.util.stream.LongStream.rangeClosed(1, 1000).boxed().toList();
+    assertThat(SimulationRun.percentile(thousand, 0.99)).isEqualTo(990);
+    assertThat(SimulationRun.percentile(List.of(), 0.99)).isZero();
+  }
+
+  @Test
   void aWrongLineOnAReceiptFlaggedOnlyAboutAnotherProductIsCountedAsUnnamed() {
     Map<String, Map<String, Integer>> truth = Map.of("a", Map.of("COLA", 1, "CHOC", 1), "b", Map.of("CHOC", 2),
         "c", Map.of("COLA", 1), "d", Map.of("CHOC", 1));
