@@ -252,7 +252,7 @@ final class TrafficGenerator {
           held.merge(p.sku().orElse(store.lane(p.laneId()).orElseThrow().sku()), p.qty(), Integer::sum);
         }
         if (r.nextDouble() < g.putBackProbability()) {
-          t = t + Math.max(Seeds.uniform(r, 4, 8), gap);
+          double after = Seeds.uniform(r, 4, 8);
           ScenarioAction.Part first = parts.get(0);
           String sku = first.sku().orElse(lane.sku());
           String target = lane.id();
@@ -263,6 +263,8 @@ final class TrafficGenerator {
               target = others.get(hr.nextInt(others.size())).id();
             }
           }
+          // a return to a lane further along the shelf needs the walk there too
+          t = t + Math.max(after, gap + StoreGeometry.walkSeconds(stand, geo.standingPoint(target)));
           String targetSku = store.lane(target).orElseThrow().sku();
           Optional<String> named = targetSku.equals(sku) ? Optional.empty() : Optional.of(sku);
           double pbAt = round(t);

@@ -141,6 +141,24 @@ class TrafficGeneratorTest {
         });
   }
 
+  @Test
+  void returnsToAFarLaneOfALongShelfLeaveTimeToWalkThere() throws Exception {
+    // the supermarket's chilled wall is 14 lanes (5.9 m) long: a wrong-lane return to its far end
+    // used to be planned 4-8 s after the take with no time to walk there, and the checker (run
+    // again on the generated scripts) refused the whole run
+    StoreConfig config = new org.storeedge.config.StoreConfigLoader(org.storeedge.config.DeviceSettingsValidator.ACCEPT_ALL)
+        .load(java.nio.file.Path.of("../config/examples/supermarket.yaml"));
+    GeneratedTraffic busy = new GeneratedTraffic(300, 1200, 2.5, 0.5, true).withMaxInside(12).withBrowseSeconds(15)
+        .withHardCases(new GeneratedTraffic.HardCases(0, 0, 0, 1.0, 0, 0));
+    int wrongLane = 0;
+    for (long seed = 1; seed <= 6; seed++) {
+      SimulatedStore store = new SimulatedStore(config, Scenario.generated(seed, busy), new VirtualScheduler(T0));
+      wrongLane += (int) store.groundTruth().actions().stream().filter(a -> a.kind() == GroundTruth.Kind.PUT_BACK
+          && !config.lane(a.laneId()).orElseThrow().sku().equals(a.sku())).count();
+    }
+    assertThat(wrongLane).isGreaterThan(50);
+  }
+
   private static int units(SimulatedStore store) {
     return store.groundTruth().actions().stream().filter(a -> a.kind() == GroundTruth.Kind.TAKE).mapToInt(a -> -a.signedQty())
         .sum();
