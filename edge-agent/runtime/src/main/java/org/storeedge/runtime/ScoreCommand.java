@@ -129,11 +129,11 @@ final class ScoreCommand implements Callable<Integer> {
               NoiseModel n = sc.noise();
               n = new NoiseModel(n.electricalGrams(), hand, drift, n.creepFraction(), n.creepTimeConstantSeconds(),
                   n.offCentreFraction(), n.vibrationGrams(), n.touchProbability());
-              rows.add(runOne(out, name + " hand=" + (int) hand + " drift=" + (int) drift, sc.withNoise(n), cfg, all));
+              runOrReport(out, rows, name + " hand=" + (int) hand + " drift=" + (int) drift, sc.withNoise(n), cfg, all);
             }
           }
         } else {
-          rows.add(runOne(out, name, sc, cfg, all));
+          runOrReport(out, rows, name, sc, cfg, all);
         }
       }
     }
@@ -160,7 +160,27 @@ final class ScoreCommand implements Callable<Integer> {
           all.unnamed));
       Files.writeString(json, Json.write(m));
     }
+    if (all.failed > 0) {
+      out.printf("%d run(s) failed (see above); the figures are of the others%n", all.failed);
+      return Main.FAILED;
+    }
     return Main.OK;
+  }
+
+  /**
+   * One run into the table, or, when it cannot be played (a generated draw the simulator itself
+   * finds inconsistent), a line saying so: the other seeds and scenarios still run.
+   */
+  private void runOrReport(PrintWriter out, List<Map<String, Object>> rows, String name, Scenario sc, StoreConfig cfg,
+      Totals all) {
+    try {
+      rows.add(runOne(out, name, sc, cfg, all));
+    } catch (RuntimeException e) {
+      all.failed++;
+      out.printf("%-36s FAILED: %s%n", trim(name), e.getMessage());
+      out.flush();
+      rows.add(Map.of("scenario", name, "seed", sc.seed(), "failed", String.valueOf(e.getMessage())));
+    }
   }
 
   private static String name(Scenario s) {
@@ -213,6 +233,7 @@ final class ScoreCommand implements Callable<Integer> {
     long receipts;
     long silent;
     long unnamed;
+    int failed;
     final List<Long> latency = new ArrayList<>();
     long amendments;
     final Map<String, Integer> reasons = new java.util.TreeMap<>();
