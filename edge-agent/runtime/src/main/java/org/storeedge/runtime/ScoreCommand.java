@@ -56,6 +56,10 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "also write all results as JSON")
   Path json;
 
+  @Option(names = "--reports", paramLabel = "DIR", description = "also write each run's receipts (with their "
+      + "review reasons and evidence) and ground truth to DIR/<scenario>#<seed>.json, as simulate --report does")
+  Path reports;
+
   @Option(names = "--hands", description = "also feed the checkout what a camera that sees hands would report "
       + "(simulated, with misses, wrong lanes, hands joined to the wrong body, browsing hands; see --hand-hit-rate)")
   boolean hands;
@@ -194,6 +198,14 @@ final class ScoreCommand implements Callable<Integer> {
     Scorer.Score s = r.score();
     EventScorer.Score e = r.events();
     all.add(s);
+    if (reports != null) {
+      try {
+        Files.createDirectories(reports);
+        Files.writeString(reports.resolve(name.replaceAll("[^A-Za-z0-9#._-]", "_") + ".json"), r.reportJson());
+      } catch (IOException ex) {
+        throw new java.io.UncheckedIOException("cannot write the run's report to " + reports, ex);
+      }
+    }
     List<Long> lat = new ArrayList<>(r.exitToReceiptMillis());
     lat.sort(null);
     all.latency.addAll(lat);

@@ -1,0 +1,40 @@
+package org.storeedge.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `storeedge score` on a scripted hard case: the table, and each run's receipts and truth on request. */
+class ScoreCommandTest {
+  @TempDir
+  Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int cli(String... args) {
+    return Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  @Test
+  void eachRunsReceiptsWithTheirEvidenceAndTheTruthCanBeWrittenOutEvenWithSimulatedHands() throws Exception {
+    Path reports = dir.resolve("reports");
+    int code = cli("score", "--scenario", Path.of("../../simulator/scenarios/suite/hand-off.yaml").toString(),
+        "--seeds", "2", "--hands", "--reports", reports.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("hand-off#103", "hand-off#104", "OVERALL", "no review reason points at");
+    JsonNode r = new ObjectMapper().readTree(reports.resolve("hand-off#104.json").toFile());
+    assertThat(r.path("receipts").size()).isEqualTo(2);
+    assertThat(r.path("receipts").get(0).has("reviewReasons")).isTrue();
+    assertThat(r.path("groundTruth").size()).isEqualTo(2);
+    assertThat(r.path("stats").has("handObservations")).isTrue();
+  }
+}
