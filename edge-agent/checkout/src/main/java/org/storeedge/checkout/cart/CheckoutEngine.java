@@ -1249,10 +1249,11 @@ public final class CheckoutEngine {
       return;
     }
     if (bestC == null) {
-      // any shopper there may have put it (two hands at once: one putting back, one taking);
-      // each plausible one is flagged, not only the likeliest
-      List<Assoc> flagged = who.stream().filter(w -> w == who.get(0)
-          || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList();
+      // any shopper there may have put it, or taken one at that moment (two hands at once: a
+      // return and a take of about the same weight leave a few grams): every shopper near the
+      // lane is flagged, not only the likeliest -- one who stopped, took and walked on scores
+      // low on position over the whole window. Such put-backs are rare; a missed taker is silent
+      List<Assoc> flagged = who.stream().filter(w -> w == who.get(0) || !w.session.staff).toList();
       for (Assoc w : flagged) {
         w.session.reasons.add(new ReviewReason("unexplained-put-back", "an item was put on lane " + lc.laneId()
             + " that matches nothing in the carts of the shoppers there", evidence(e, lc, who, shown)));
