@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,21 +13,15 @@ class ScoreCommandTest {
   @TempDir
   Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-  private int cli(String... args) {
-    return Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        args);
-  }
+  private final Cli cli = new Cli();
 
   @Test
   void eachRunsReceiptsWithTheirEvidenceAndTheTruthCanBeWrittenOutEvenWithSimulatedHands() throws Exception {
     Path reports = dir.resolve("reports");
-    int code = cli("score", "--scenario", Path.of("../../simulator/scenarios/suite/hand-off.yaml").toString(),
+    int code = cli.run("score", "--scenario", Path.of("../../simulator/scenarios/suite/hand-off.yaml").toString(),
         "--seeds", "2", "--hands", "--reports", reports.toString());
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("hand-off#103", "hand-off#104", "OVERALL", "no review reason points at");
+    assertThat(code).as(cli.err.toString()).isZero();
+    assertThat(cli.out.toString()).contains("hand-off#103", "hand-off#104", "OVERALL", "no review reason points at");
     JsonNode r = new ObjectMapper().readTree(reports.resolve("hand-off#104.json").toFile());
     assertThat(r.path("receipts").size()).isEqualTo(2);
     assertThat(r.path("receipts").get(0).has("reviewReasons")).isTrue();

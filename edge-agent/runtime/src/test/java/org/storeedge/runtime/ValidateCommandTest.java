@@ -2,9 +2,6 @@ package org.storeedge.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,19 +11,13 @@ class ValidateCommandTest {
   @TempDir
   Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-  private int cli(String... args) {
-    return Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        args);
-  }
+  private final Cli cli = new Cli();
 
   @Test
   void theExampleStoreIsValid() {
-    int code = cli("validate", Path.of("../../config/examples/demo-store.yaml").toString());
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("valid").contains("16 lanes");
+    int code = cli.run("validate", Path.of("../../config/examples/demo-store.yaml").toString());
+    assertThat(code).as(cli.err.toString()).isZero();
+    assertThat(cli.out.toString()).contains("valid").contains("16 lanes");
   }
 
   @Test
@@ -39,12 +30,12 @@ class ValidateCommandTest {
         .replace("  timezone: Europe/Berlin", "  timezone: Europe/Berlin\n  flavour: vanilla");
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, yaml);
-    int code = cli("validate", bad.toString());
+    int code = cli.run("validate", bad.toString());
     assertThat(code).isEqualTo(2);
-    String[] lines = err.toString().strip().split("\n");
+    String[] lines = cli.err.toString().strip().split("\n");
     assertThat(lines).hasSizeGreaterThanOrEqualTo(4);
     assertThat(lines).allMatch(l -> l.matches(".*bad\\.yaml:\\d+:\\d+: \\S+: .+"), "file:line:col: key: message");
-    assertThat(err.toString()).contains("store.flavour").contains("catalog[0].unitWeight").contains("NO-SUCH-SKU")
+    assertThat(cli.err.toString()).contains("store.flavour").contains("catalog[0].unitWeight").contains("NO-SUCH-SKU")
         .contains("colour");
   }
 
@@ -52,8 +43,8 @@ class ValidateCommandTest {
   void everyExampleStoreIsValidWithTheRealDrivers() throws Exception {
     try (var files = Files.list(Path.of("../../config/examples"))) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
-        err.reset();
-        assertThat(cli("validate", f.toString())).as("%s: %s", f, err).isZero();
+        cli.err.reset();
+        assertThat(cli.run("validate", f.toString())).as("%s: %s", f, cli.err).isZero();
       }
     }
   }
@@ -65,25 +56,25 @@ class ValidateCommandTest {
         .replace("{ id: a4, sku: OJ-1000,   capacity: 6, ", "{ id: a4, sku: OJ-1000,   capacity: 24,");
     Path heavy = dir.resolve("heavy.yaml");
     Files.writeString(heavy, yaml);
-    assertThat(cli("validate", heavy.toString())).isEqualTo(2);
-    assertThat(err.toString().strip()).matches("(?s).*heavy\\.yaml:59:\\d+: devices\\[0\\]\\.settings\\.fullScaleGrams: "
+    assertThat(cli.run("validate", heavy.toString())).isEqualTo(2);
+    assertThat(cli.err.toString().strip()).matches("(?s).*heavy\\.yaml:59:\\d+: devices\\[0\\]\\.settings\\.fullScaleGrams: "
         + "the cells saturate at 20000 g but lane a4 \\(24 x OJ-1000 of 1068 g: up to 26208 g\\) reaches that when full.*");
     // without a rating the simulated cells are chosen for the load (50 kg here) and the file is valid
     Path chosen = dir.resolve("chosen.yaml");
     Files.writeString(chosen, yaml.replace("{ id: cells-a, type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 20000 } }",
         "{ id: cells-a, type: simulated-shelf, settings: { sampleRateHz: 80 } }"));
-    err.reset();
-    assertThat(cli("validate", chosen.toString())).as(err.toString()).isZero();
+    cli.err.reset();
+    assertThat(cli.run("validate", chosen.toString())).as(cli.err.toString()).isZero();
   }
 
   @Test
   void aMissingFileIsBadInput() {
-    assertThat(cli("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("nope.yaml");
+    assertThat(cli.run("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("nope.yaml");
   }
 
   @Test
   void anUnknownCommandIsBadInput() {
-    assertThat(cli("frobnicate")).isEqualTo(2);
+    assertThat(cli.run("frobnicate")).isEqualTo(2);
   }
 }
