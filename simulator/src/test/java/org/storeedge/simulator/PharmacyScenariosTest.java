@@ -12,42 +12,44 @@ import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
 
 /**
- * The hard cases again on other layouts (scenarios/pharmacy for config/examples/pharmacy.yaml, and
- * scenarios/supermarket for config/examples/supermarket.yaml). Pharmacy:
+ * The hard cases again on other layouts (scenarios/pharmacy for config/examples/pharmacy.yaml,
+ * scenarios/supermarket and scenarios/boutique for theirs). Pharmacy:
  * narrow lanes, a double-sided gondola, light medicines and look-alike packs): every file says what
  * it tests and loads against that store, and a scripted one plays to the truth its header gives.
  */
 class PharmacyScenariosTest {
   private static final Path DIR = Path.of("scenarios/pharmacy");
 
-  @Test
-  void everyFileSaysWhatItTestsAndLoadsAgainstThePharmacy() throws Exception {
-    StoreConfig store = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples/pharmacy.yaml"));
+  /** Every file of {@code dir} says what it tests and loads against the example store {@code store}. */
+  private static void everyFileLoads(String store, String dir, int atLeast) throws Exception {
+    StoreConfig config = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples", store));
     List<Path> files;
-    try (Stream<Path> s = Files.list(DIR)) {
+    try (Stream<Path> s = Files.list(Path.of("scenarios", dir))) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
-    assertThat(files).hasSizeGreaterThanOrEqualTo(15);
+    assertThat(files).hasSizeGreaterThanOrEqualTo(atLeast);
     for (Path f : files) {
       assertThat(Files.readString(f)).as(f.toString()).startsWith("# ");
-      Scenario sc = ScenarioLoader.load(f, store);
+      Scenario sc = ScenarioLoader.load(f, config);
       assertThat(sc.shoppers().size() + (sc.generated().isPresent() ? 1 : 0)).as(f.toString()).isPositive();
     }
   }
 
   @Test
+  void everyFileSaysWhatItTestsAndLoadsAgainstThePharmacy() throws Exception {
+    everyFileLoads("pharmacy.yaml", "pharmacy", 15);
+  }
+
+  @Test
   void theSupermarketsScenariosSayWhatTheyTestAndLoadAgainstIt() throws Exception {
-    // another layout again: config/examples/supermarket.yaml (loose produce, 9 kg packs, a 14-lane shelf)
-    StoreConfig store = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(Path.of("../config/examples/supermarket.yaml"));
-    List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of("scenarios/supermarket"))) {
-      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-    }
-    assertThat(files).hasSizeGreaterThanOrEqualTo(10);
-    for (Path f : files) {
-      assertThat(Files.readString(f)).as(f.toString()).startsWith("# ");
-      ScenarioLoader.load(f, store);
-    }
+    // another layout again: loose produce, 9 kg packs, a 14-lane shelf
+    everyFileLoads("supermarket.yaml", "supermarket", 10);
+  }
+
+  @Test
+  void theBoutiquesScenariosSayWhatTheyTestAndLoadAgainstIt() throws Exception {
+    // and a fashion boutique: try-ons put back, sizes on neighbouring lanes, friends on one token
+    everyFileLoads("boutique.yaml", "boutique", 10);
   }
 
   @Test
