@@ -62,13 +62,12 @@ public final class ShelfFronts {
       if (lanes.isEmpty()) {
         continue;
       }
-      StoreConfig.Position first = lanes.get(0).position();
-      StoreConfig.Position last = lanes.get(lanes.size() - 1).position();
-      double ax = last.x() - first.x();
-      double ay = last.y() - first.y();
-      double len = Math.hypot(ax, ay);
-      double mx = lanes.stream().mapToDouble(l -> l.position().x()).average().orElse(0);
-      double my = lanes.stream().mapToDouble(l -> l.position().y()).average().orElse(0);
+      Row row = Row.of(shelf);
+      double ax = row.ax();
+      double ay = row.ay();
+      double len = row.len();
+      double mx = row.mx();
+      double my = row.my();
       for (StoreConfig.Lane l : lanes) {
         double nx;
         double ny;
@@ -83,9 +82,8 @@ public final class ShelfFronts {
             nx = -nx;
             ny = -ny;
           }
-          double half = len / 2;
-          if (blocked(config.shelves(), shelf, mx, my, ax / len, ay / len, half, nx, ny) != null
-              && blocked(config.shelves(), shelf, mx, my, ax / len, ay / len, half, -nx, -ny) == null) {
+          if (row.blocked(config.shelves(), shelf, nx, ny) != null
+              && row.blocked(config.shelves(), shelf, -nx, -ny) == null) {
             nx = -nx;
             ny = -ny;
           }
@@ -106,26 +104,44 @@ public final class ShelfFronts {
   }
 
   /**
-   * The lane of another shelf that lies in front of the shelf centred at (mx, my), facing
-   * (nx, ny): less than {@link #CLEAR_METRES} out and alongside it; null when the front is clear.
+   * A shelf's row of lanes on the floor: its middle (mx, my), the vector from its first lane to its
+   * last (ax, ay) and that vector's length.
    */
-  private static StoreConfig.Lane blocked(List<StoreConfig.Shelf> shelves, StoreConfig.Shelf self, double mx, double my,
-      double ax, double ay, double half, double nx, double ny) {
-    for (StoreConfig.Shelf s : shelves) {
-      if (s == self) {
-        continue;
-      }
-      for (StoreConfig.Lane l : s.lanes()) {
-        double dx = l.position().x() - mx;
-        double dy = l.position().y() - my;
-        double out = dx * nx + dy * ny;
-        double along = Math.abs(dx * ax + dy * ay);
-        if (out > 0.1 && out < CLEAR_METRES && along <= half + 0.3) {
-          return l;
+  private record Row(double mx, double my, double ax, double ay, double len) {
+    static Row of(StoreConfig.Shelf shelf) {
+      List<StoreConfig.Lane> lanes = shelf.lanes();
+      StoreConfig.Position first = lanes.get(0).position();
+      StoreConfig.Position last = lanes.get(lanes.size() - 1).position();
+      return new Row(lanes.stream().mapToDouble(l -> l.position().x()).average().orElse(0),
+          lanes.stream().mapToDouble(l -> l.position().y()).average().orElse(0), last.x() - first.x(),
+          last.y() - first.y(), Math.hypot(last.x() - first.x(), last.y() - first.y()));
+    }
+
+    /**
+     * The lane of another shelf that lies in front of this row facing (nx, ny): less than
+     * {@link #CLEAR_METRES} out and alongside it; null when the front is clear. Needs a row of
+     * some length.
+     */
+    StoreConfig.Lane blocked(List<StoreConfig.Shelf> shelves, StoreConfig.Shelf self, double nx, double ny) {
+      double ux = ax / len;
+      double uy = ay / len;
+      double half = len / 2;
+      for (StoreConfig.Shelf s : shelves) {
+        if (s == self) {
+          continue;
+        }
+        for (StoreConfig.Lane l : s.lanes()) {
+          double dx = l.position().x() - mx;
+          double dy = l.position().y() - my;
+          double out = dx * nx + dy * ny;
+          double along = Math.abs(dx * ux + dy * uy);
+          if (out > 0.1 && out < CLEAR_METRES && along <= half + 0.3) {
+            return l;
+          }
         }
       }
+      return null;
     }
-    return null;
   }
 
   /**
@@ -137,25 +153,18 @@ public final class ShelfFronts {
    */
   public static java.util.Optional<StoreConfig.Lane> facingIntoAnotherShelf(List<StoreConfig.Shelf> shelves,
       StoreConfig.Shelf shelf) {
-    List<StoreConfig.Lane> lanes = shelf.lanes();
-    if (shelf.facingDegrees().isEmpty() || lanes.size() < 2) {
+    if (shelf.facingDegrees().isEmpty() || shelf.lanes().size() < 2) {
       return java.util.Optional.empty();
     }
-    StoreConfig.Position first = lanes.get(0).position();
-    StoreConfig.Position last = lanes.get(lanes.size() - 1).position();
-    double ax = last.x() - first.x();
-    double ay = last.y() - first.y();
-    double len = Math.hypot(ax, ay);
-    if (len < 1e-6) {
+    Row row = Row.of(shelf);
+    if (row.len() < 1e-6) {
       return java.util.Optional.empty();
     }
-    double mx = lanes.stream().mapToDouble(l -> l.position().x()).average().orElse(0);
-    double my = lanes.stream().mapToDouble(l -> l.position().y()).average().orElse(0);
     double a = Math.toRadians(shelf.facingDegrees().getAsDouble());
     double nx = Math.cos(a);
     double ny = Math.sin(a);
-    StoreConfig.Lane front = blocked(shelves, shelf, mx, my, ax / len, ay / len, len / 2, nx, ny);
-    if (front == null || blocked(shelves, shelf, mx, my, ax / len, ay / len, len / 2, -nx, -ny) != null) {
+    StoreConfig.Lane front = row.blocked(shelves, shelf, nx, ny);
+    if (front == null || row.blocked(shelves, shelf, -nx, -ny) != null) {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(front);
