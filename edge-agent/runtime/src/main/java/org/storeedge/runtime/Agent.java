@@ -287,8 +287,10 @@ public final class Agent implements AutoCloseable {
     m.put("end", Instant.ofEpochMilli(e.endMillis()).toString());
     m.put("deltaGrams", Json.round(e.deltaGrams(), 1));
     m.put("sigmaGrams", Json.round(e.sigmaGrams(), 2));
-    m.put("lanes", e.lanes().stream().map(l -> Map.of("laneId", l.laneId(), "deltaGrams", Json.round(l.deltaGrams(), 1)))
-        .toList());
+    m.put("lanes", e.lanes().stream().map(l -> l.overshootGrams() != 0
+        ? Map.of("laneId", l.laneId(), "deltaGrams", Json.round(l.deltaGrams(), 1), "overshootGrams",
+            Json.round(l.overshootGrams(), 1))
+        : Map.of("laneId", l.laneId(), "deltaGrams", Json.round(l.deltaGrams(), 1))).toList());
     m.put("candidates", e.candidates().stream().limit(6).map(c -> Map.of("sku", c.sku(), "count", c.count(),
         "laneId", c.laneId(), "likelihood", Json.round(c.likelihood(), 4))).toList());
     m.put("confidence", Json.round(e.confidence(), 4));

@@ -7,7 +7,56 @@ package org.storeedge.checkout.weight;
  * @param endMillis first sample of the stable window after
  * @param deltaGrams level after minus level before
  * @param sigmaGrams one-sigma measurement uncertainty of the delta
- * @param peakGrams largest excursion from the level before while active (hand force)
+ * @param riseGrams how far the load rose above the level before while active (0 if never), grams
+ * @param fallGrams how far the load fell below the level before while active (0 if never), grams
+ * @param stepMillis when the load first came near the level it settled at: when the item most
+ *     likely moved (an activity may go on long after, with a hand or an elbow still on the lane)
  */
 public record LaneChange(String laneId, long startMillis, long endMillis, double deltaGrams, double sigmaGrams,
-    double peakGrams) {}
+    double riseGrams, double fallGrams, long stepMillis) {
+
+  /** A change timed by its window only (the step taken as its start). */
+  public LaneChange(String laneId, long startMillis, long endMillis, double deltaGrams, double sigmaGrams,
+      double riseGrams, double fallGrams) {
+    this(laneId, startMillis, endMillis, deltaGrams, sigmaGrams, riseGrams, fallGrams, startMillis);
+  }
+
+  /** Largest excursion from the level before while active (hand force included). */
+  public double peakGrams() {
+    return Math.max(riseGrams, fallGrams);
+  }
+
+  /**
+   * How far the load went past the span between the levels before and after: a hand's wobble and
+   * press (tens of grams), or, when an item was put on and another taken off in one activity
+   * (or taken and then put), about the lighter of the two movements (put 9.3 kg, take 9.35 kg:
+   * 9.3 kg above the level before, while the net is -50 g).
+   */
+  public double overshootGrams() {
+    return Math.abs(signedOvershootGrams());
+  }
+
+  /**
+   * {@link #overshootGrams}, positive when the load went above both levels (something was put on
+   * first: or an elbow leaned on the lane), negative when it went below both (something was taken
+   * off first, which nothing resting on a shelf does).
+   */
+  public double signedOvershootGrams() {
+    double above = riseGrams - Math.max(0, deltaGrams);
+    double below = fallGrams - Math.max(0, -deltaGrams);
+    return above >= below ? above : -below;
+  }
+
+  /**
+   * {@code this} followed by {@code next} on the same lane, as one change: net summed, and the
+   * excursions of {@code next} seen from the level before {@code this}.
+   */
+  public LaneChange then(LaneChange next) {
+    double net = deltaGrams + next.deltaGrams;
+    // the step that left the lane where it ended: the later one, unless it went the other way
+    long step = Math.signum(next.deltaGrams) == Math.signum(net) ? next.stepMillis : stepMillis;
+    return new LaneChange(laneId, Math.min(startMillis, next.startMillis), Math.max(endMillis, next.endMillis),
+        net, Math.sqrt(sigmaGrams * sigmaGrams + next.sigmaGrams * next.sigmaGrams),
+        Math.max(riseGrams, deltaGrams + next.riseGrams), Math.max(fallGrams, -deltaGrams + next.fallGrams), step);
+  }
+}

@@ -19,6 +19,7 @@ public final class LaneDetector {
   private final String laneId;
   private final DetectorSettings s;
   private final double minChange;
+  private final double twoWayGrams;
   private final Listener listener;
 
   // moving window of recent samples, values relative to 'ref' to keep sums small
@@ -45,7 +46,14 @@ public final class LaneDetector {
   private long activeStart;
   private long settledEnd;
   private long settledAt;
-  private double peak;
+  private double rise;
+  private double fall;
+  // the samples of the current activity (the newest TRAIL of them), to time the step
+  private static final int TRAIL = 2048;
+  private final long[] trailTimes = new long[TRAIL];
+  private final double[] trailValues = new double[TRAIL];
+  private int trailHead;
+  private int trailSize;
   private double settledLevel;
   private double settledVar;
   private int settledCount;
@@ -63,6 +71,18 @@ public final class LaneDetector {
    */
   public LaneDetector(String laneId, DetectorSettings settings, double minChangeGrams, int maxSamplesInWindow,
       Listener listener) {
+    this(laneId, settings, minChangeGrams, Double.POSITIVE_INFINITY, maxSamplesInWindow, listener);
+  }
+
+  /**
+   * As above; a change whose net is below {@code minChangeGrams} is still reported when the lane
+   * went that far past both its levels before and after, by {@code twoWayGrams} or more
+   * ({@link LaneChange#overshootGrams}): something of that weight was put on and something taken
+   * off (or the other way round) in one activity, which a net change alone hides.
+   */
+  public LaneDetector(String laneId, DetectorSettings settings, double minChangeGrams, double twoWayGrams,
+      int maxSamplesInWindow, Listener listener) {
+    this.twoWayGrams = twoWayGrams;
     this.laneId = laneId;
     this.s = settings;
     this.minChange = minChangeGrams;
@@ -142,7 +162,8 @@ public final class LaneDetector {
             double hours = Math.max(0, t - expectedSince) / 3_600_000.0;
             double sigma = Math.sqrt(2 * var / Math.max(1, size) + 0.25 + sq(0.01 * delta) + 4 * hours);
             if (Math.abs(delta) >= minChange) {
-              listener.onChange(new LaneChange(laneId, expectedSince, times[head], delta, sigma, Math.abs(delta)));
+              listener.onChange(new LaneChange(laneId, expectedSince, times[head], delta, sigma, Math.max(0, delta),
+                  Math.max(0, -delta), expectedSince));
             }
           }
         }
@@ -161,7 +182,7 @@ public final class LaneDetector {
         }
       }
       case ACTIVE -> {
-        peak = Math.max(peak, Math.abs(grams - baseline));
+        excursion(t, grams);
         if (stable && times[head] >= activeStart) {
           settledLevel = absMean;
           settledVar = var;
@@ -175,7 +196,7 @@ public final class LaneDetector {
         if (Math.abs(grams - settledLevel) > s.triggerGrams()) {
           // activity again within the merge gap: same event continues
           state = State.ACTIVE;
-          peak = Math.max(peak, Math.abs(grams - baseline));
+          excursion(t, grams);
         } else {
           if (stable) {
             settledLevel = absMean;
@@ -203,7 +224,10 @@ public final class LaneDetector {
       }
     }
     activeStart = t;
-    peak = Math.abs(dev);
+    rise = Math.max(0, dev);
+    fall = Math.max(0, -dev);
+    trailSize = 0;
+    trail(t, baseline + dev);
     state = State.ACTIVE;
     driftT = -1;
   }
@@ -245,9 +269,46 @@ public final class LaneDetector {
     snapshot(settledAt, settledLevel, settledVar, settledCount);
     state = State.STABLE;
     rebase(settledLevel);
-    if (Math.abs(delta) >= minChange) {
-      listener.onChange(new LaneChange(laneId, activeStart, settledEnd, delta, sigma, peak));
+    LaneChange c = new LaneChange(laneId, activeStart, settledEnd, delta, sigma, rise, fall,
+        stepTime(settledLevel, delta));
+    if (Math.abs(delta) >= minChange || c.overshootGrams() >= twoWayGrams) {
+      listener.onChange(c);
     }
+  }
+
+  /** Widens the excursions of the current activity by one sample, and keeps it on the trail. */
+  private void excursion(long t, double grams) {
+    rise = Math.max(rise, grams - baseline);
+    fall = Math.max(fall, baseline - grams);
+    trail(t, grams);
+  }
+
+  private void trail(long t, double grams) {
+    int idx = (trailHead + trailSize) % trailTimes.length;
+    trailTimes[idx] = t;
+    trailValues[idx] = grams;
+    if (trailSize < trailTimes.length) {
+      trailSize++;
+    } else {
+      trailHead = (trailHead + 1) % trailTimes.length;
+    }
+  }
+
+  /**
+   * When the load first came within a quarter of the change (at least three triggers) of the level
+   * it settled at: when the item moved, rather than when the activity began or ended (an elbow
+   * resting on the lane after the take, a hand lingering before it). The start when the trail
+   * does not reach back that far.
+   */
+  private long stepTime(double level, double delta) {
+    double tolerance = Math.max(3 * s.triggerGrams(), 0.25 * Math.abs(delta));
+    for (int i = 0; i < trailSize; i++) {
+      int idx = (trailHead + i) % trailTimes.length;
+      if (Math.abs(trailValues[idx] - level) <= tolerance) {
+        return trailTimes[idx];
+      }
+    }
+    return activeStart;
   }
 
   /** Re-centres the window sums on {@code level} so long runs keep full precision. */

@@ -64,7 +64,7 @@ public final class WeightPipeline {
       for (StoreConfig.Lane lane : shelf.lanes()) {
         double unit = products.get(lane.sku()).unitWeightGrams();
         double min = Math.max(settings.floorChangeGrams(), Math.min(settings.minChangeGrams(), 0.4 * unit));
-        LaneDetector d = new LaneDetector(lane.id(), settings, min, capacity, this::onLaneChange);
+        LaneDetector d = new LaneDetector(lane.id(), settings, min, TWO_WAY_GRAMS, capacity, this::onLaneChange);
         minChange.put(lane.id(), min);
         detectors.put(lane.id(), d);
         shelfOfLane.put(lane.id(), shelf.id());
@@ -239,7 +239,12 @@ public final class WeightPipeline {
       end = Math.max(end, c.endMillis());
       delta += c.deltaGrams();
       var += c.sigmaGrams() * c.sigmaGrams();
-      lanes.add(new ShelfEvent.LaneChange(c.laneId(), c.deltaGrams(), c.sigmaGrams(), c.startMillis(), c.endMillis()));
+      double overshoot = c.overshootGrams() >= TWO_WAY_GRAMS ? c.signedOvershootGrams() : 0;
+      lanes.add(new ShelfEvent.LaneChange(c.laneId(), c.deltaGrams(), c.sigmaGrams(), c.startMillis(), c.endMillis(),
+          overshoot, c.stepMillis()));
+      if (Math.abs(c.deltaGrams()) < minChange.get(c.laneId())) {
+        continue; // only the two-way activity is known: nothing for the net to be explained by
+      }
       boolean pick = c.deltaGrams() < 0;
       List<ShelfEvent.Candidate> cs = model.explain(c.laneId(), Math.abs(c.deltaGrams()), c.sigmaGrams(),
           laneSkuPrior(c.laneId(), pick), pick ? misplacedCaps(c.laneId()) : null,
@@ -259,19 +264,17 @@ public final class WeightPipeline {
   /**
    * One net change per lane: several settled changes of the same lane inside one shelf event (a
    * quick take and put-back, a second grab) are summed, so each lane is explained once. A lane whose
-   * changes cancel out is left out.
+   * changes cancel out is left out unless an item's weight went on and another came off in between
+   * ({@link #TWO_WAY_GRAMS}).
    */
   private List<LaneChange> netPerLane(List<LaneChange> changes) {
     Map<String, LaneChange> net = new LinkedHashMap<>();
     for (LaneChange c : changes) {
-      net.merge(c.laneId(), c, (a, b) -> new LaneChange(a.laneId(), Math.min(a.startMillis(), b.startMillis()),
-          Math.max(a.endMillis(), b.endMillis()), a.deltaGrams() + b.deltaGrams(),
-          Math.sqrt(a.sigmaGrams() * a.sigmaGrams() + b.sigmaGrams() * b.sigmaGrams()),
-          Math.max(a.peakGrams(), b.peakGrams())));
+      net.merge(c.laneId(), c, LaneChange::then);
     }
     List<LaneChange> out = new ArrayList<>();
     for (LaneChange c : net.values()) {
-      if (Math.abs(c.deltaGrams()) >= minChange.get(c.laneId())) {
+      if (Math.abs(c.deltaGrams()) >= minChange.get(c.laneId()) || c.overshootGrams() >= TWO_WAY_GRAMS) {
         out.add(c);
       }
     }
@@ -307,6 +310,13 @@ public final class WeightPipeline {
     }
     return prior;
   }
+
+  /**
+   * A lane that went this far past both its levels before and after while active had more than a
+   * hand on it: an item put on and another taken off (or the other way round) within one activity.
+   * A hand's wobble and press stay under it (tens of grams; a press of up to about 100 g).
+   */
+  static final double TWO_WAY_GRAMS = 100;
 
   /**
    * Prior weight of one unit of another product left on a lane, against the lane's own product's

@@ -39,6 +39,10 @@ class CheckoutEngineTest {
   private CheckoutSettings settings = CheckoutSettings.defaults();
   private final Map<String, Double> level = new HashMap<>(Map.of("l1", 12 * 352.0, "l2", 30 * 55.0, "l3", 30 * 43.0));
   private final Map<String, double[]> where = new HashMap<>();
+  /** Lanes with a hand on them besides the one {@code run} is given. */
+  private final java.util.Set<String> alsoHands = new java.util.HashSet<>();
+  /** Grams an elbow rests on a lane with (swelling by a fifth). */
+  private final Map<String, Double> leaning = new HashMap<>();
   /** Identity confidence the cameras give each shopper's track (1 unless set). */
   private final Map<String, Double> identity = new HashMap<>();
   private final java.util.Set<String> faulty = new java.util.HashSet<>();
@@ -58,7 +62,8 @@ class CheckoutEngineTest {
     long end = t + ms;
     while (t < end) {
       for (var e : level.entrySet()) {
-        double hand = e.getKey().equals(handLane) ? 25 + 20 * Math.sin(t / 80.0) : 0;
+        double hand = (e.getKey().equals(handLane) || alsoHands.contains(e.getKey()) ? 25 + 20 * Math.sin(t / 80.0) : 0)
+            + leaning.getOrDefault(e.getKey(), 0.0) * (1 + 0.2 * Math.sin(t / 400.0));
         pipeline.accept(faulty.contains(e.getKey())
             ? new WeightReading(e.getKey(), t, Double.NaN, ReadingStatus.DISCONNECTED)
             : new WeightReading(e.getKey(), t, e.getValue() + hand + rnd.nextGaussian() * 0.1, ReadingStatus.OK));
@@ -639,6 +644,111 @@ class CheckoutEngineTest {
   private double[] offLane(String lane, double out, double along) {
     StoreConfig.Lane l = store.lane(lane).orElseThrow();
     return new double[] {l.position().x() + out, l.position().y() + along};
+  }
+
+  /** A hand on {@code lane}: the load goes through each of {@code steps} (grams, relative) for 500 ms, hand still on. */
+  private void handSteps(String lane, double... steps) {
+    run(400, lane);
+    for (double g : steps) {
+      level.merge(lane, g, Double::sum);
+      run(500, lane);
+    }
+  }
+
+  @Test
+  void aCanReturnedWhileAnotherShopperTakesOneIsSeenThoughTheLaneEndsWhereItBegan() {
+    run(3000, null);
+    enter("alice");
+    enter("bob");
+    interact("alice", "l1", -352.4);
+    // bob, nearer the lane, takes a can while alice puts hers back: the lane ends where it began,
+    // having dropped by a can's weight on the way (nothing resting on a shelf does that)
+    where.put("alice", offLane("l1", 0.8, 0.3));
+    where.put("bob", offLane("l1", 0.4, -0.2));
+    run(1000, null);
+    handSteps("l1", -352.0, +352.4);
+    run(4000, null);
+    exit("alice");
+    exit("bob");
+    assertThat(receiptOf("bob").items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("COLA");
+      assertThat(x.qty()).isEqualTo(1);
+    });
+    assertThat(receiptOf("alice").items()).isEmpty();
+    // positions alone cannot say who took and who returned: both are looked at
+    assertThat(codes(receiptOf("bob"))).contains("two-way-activity");
+    assertThat(codes(receiptOf("alice"))).contains("two-way-activity");
+    assertThat(inventory.count("l1", "COLA")).isEqualTo(11);
+  }
+
+  @Test
+  void aCanTakenAndPutStraightBackByItsOnlyShopperChangesNothing() {
+    run(3000, null);
+    enter("alice");
+    interact("alice", "l1", -352.4);
+    // she picks up another can and puts it straight back, in one movement
+    handSteps("l1", -352.1, +352.3);
+    run(4000, null);
+    exit("alice");
+    assertThat(receiptOf("alice").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(1));
+    assertThat(receiptOf("alice").needsReview()).isFalse();
+    assertThat(inventory.count("l1", "COLA")).isEqualTo(11);
+  }
+
+  @Test
+  void anElbowOnTheLaneRightAfterAnotherShoppersTakeDoesNotMoveTheChargeToIt() {
+    run(3000, null);
+    enter("alice");
+    enter("bob");
+    where.put("alice", offLane("l1", 0.5, 0.1));
+    where.put("bob", new double[] {3.0, 3.5});
+    run(1000, null);
+    handMoves("l1", -352.4);
+    // alice walks off with the can; bob steps up and leans on the lane for 8 s
+    where.put("alice", new double[] {3.0, 3.5});
+    where.put("bob", offLane("l1", 0.45, -0.1));
+    leaning.put("l1", 300.0);
+    run(8000, null);
+    leaning.remove("l1");
+    run(4000, null);
+    exit("alice");
+    exit("bob");
+    assertThat(events).singleElement().satisfies(e -> assertThat(e.endMillis() - e.startMillis()).isGreaterThan(8000));
+    assertThat(receiptOf("alice").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    assertThat(receiptOf("bob").items()).isEmpty();
+  }
+
+  @Test
+  void aGrabFromTwoLanesAtOnceChargedToTwoShoppersFlagsBoth() {
+    run(3000, null);
+    enter("alice");
+    enter("bob");
+    // alice between the can and candy lanes, bob right in front of the candy lane
+    where.put("alice", new double[] {1.5, 0.95});
+    where.put("bob", new double[] {1.3, 1.62});
+    run(1500, null);
+    alsoHands.add("l2");
+    run(800, "l1");
+    level.merge("l1", -352.4, Double::sum);
+    level.merge("l2", -55.3, Double::sum);
+    run(600, "l1");
+    alsoHands.clear();
+    run(4000, null);
+    exit("alice");
+    exit("bob");
+    assertThat(events).singleElement().satisfies(e -> assertThat(e.lanes()).hasSize(2));
+    // the candy line is charged to bob, who stood right in front of it, sure enough on its own
+    assertThat(receiptOf("bob").items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("CANDY");
+      assertThat(x.confidence()).isGreaterThan(0.8);
+    });
+    // ... but alice, charged for the can taken in the same movement, may have taken both
+    for (String token : List.of("alice", "bob")) {
+      assertThat(receiptOf(token).reviewReasons()).anySatisfy(r -> {
+        assertThat(r.code()).isEqualTo("ambiguous-shopper");
+        assertThat(r.message()).contains("lane l2 charged to bob").contains("one hand may have taken from both");
+      });
+    }
   }
 
   /** max walks off, everyone inside leaves; the caramel bar is on ida's receipt, nothing on max's. */

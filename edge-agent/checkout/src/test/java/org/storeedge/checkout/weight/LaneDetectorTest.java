@@ -134,4 +134,73 @@ class LaneDetectorTest {
     feed(4000, 3000 - 7, 0);
     assertThat(changes).isEmpty();
   }
+
+  @Test
+  void anItemPutOnWhileAnotherIsTakenOffShowsAsOvershootPastTheNet() {
+    LaneDetector twoWay = new LaneDetector("d2", DetectorSettings.defaults(), 10, 100, 700, changes::add);
+    long start = t;
+    for (double[] step : new double[][] {{3000, 0, 0}, {400, 0, 30}, {500, 9324, 30}, {500, 9324 - 9352, 30},
+        {4000, -28, 0}}) {
+      long end = t + (long) step[0];
+      while (t < end) {
+        twoWay.onSample(t, 40_000 + step[1] + rnd.nextGaussian() * 0.5 + step[2] * Math.sin(t / 90.0));
+        t += DT;
+      }
+    }
+    assertThat(changes).singleElement().satisfies(c -> {
+      assertThat(c.deltaGrams()).isCloseTo(-28, within(1.5));
+      assertThat(c.riseGrams()).isGreaterThan(9324);
+      // past the level before by the put six-pack, while the net is a 28 g drop
+      assertThat(c.overshootGrams()).isCloseTo(9324, within(60.0));
+      assertThat(c.startMillis()).isGreaterThan(start);
+    });
+  }
+
+  @Test
+  void aTakeAndAReturnThatCancelOutAreReportedWhenAnItemsWeightWentOffAndOnAgain() {
+    LaneDetector twoWay = new LaneDetector("l1", DetectorSettings.defaults(), 10, 100, 700, changes::add);
+    for (double[] step : new double[][] {{3000, 0, 0}, {400, 0, 20}, {500, -352, 20}, {500, 0.5, 20}, {4000, 0.5, 0},
+        // a hand pressing 60 g and letting go: no item moved either way
+        {300, 0.5, 40}, {4000, 0.5, 0}}) {
+      long end = t + (long) step[0];
+      while (t < end) {
+        twoWay.onSample(t, 4_000 + step[1] + rnd.nextGaussian() * 0.1 + step[2] * (1 + Math.sin(t / 90.0)) / 2);
+        t += DT;
+      }
+    }
+    assertThat(changes).singleElement().satisfies(c -> {
+      assertThat(c.deltaGrams()).isCloseTo(0.5, within(1.0));
+      assertThat(c.fallGrams()).isCloseTo(352, within(25.0));
+      assertThat(c.overshootGrams()).isGreaterThan(300);
+    });
+  }
+
+  @Test
+  void twoSettledChangesOfOneLaneComposeTheirExcursionsFromTheFirstLevel() {
+    LaneChange put = new LaneChange("d2", 1000, 1600, 9324, 1, 9350, 0);
+    LaneChange take = new LaneChange("d2", 2000, 2600, -9352, 1, 20, 9370);
+    LaneChange both = put.then(take);
+    assertThat(both.deltaGrams()).isCloseTo(-28, within(0.01));
+    assertThat(both.riseGrams()).isCloseTo(9350, within(0.01));
+    assertThat(both.fallGrams()).isCloseTo(46, within(0.01));
+    assertThat(both.overshootGrams()).isCloseTo(9350, within(0.01));
+    assertThat(both.startMillis()).isEqualTo(1000);
+    assertThat(both.endMillis()).isEqualTo(2600);
+  }
+
+  @Test
+  void theStepIsWhenTheItemMovedNotWhenAnElbowLeftTheLaneLater() {
+    feed(3000, 3000, 0);
+    feed(500, 3000, 20); // hand arrives
+    long lifted = t;
+    feed(500, 3000 - 600, 20); // a paint tin lifted off
+    feed(200, 3000 - 600, 0);
+    feed(8000, 3000 - 600 + 300, 60); // someone leans on the lane with about 300 g for 8 s
+    feed(4000, 3000 - 600, 0);
+    assertThat(changes).singleElement().satisfies(c -> {
+      assertThat(c.deltaGrams()).isCloseTo(-600, within(2.0));
+      assertThat(c.endMillis() - c.startMillis()).isGreaterThan(8000);
+      assertThat(c.stepMillis()).isBetween(lifted, lifted + 100);
+    });
+  }
 }

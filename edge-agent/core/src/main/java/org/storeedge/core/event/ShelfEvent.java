@@ -34,16 +34,18 @@ public record ShelfEvent(
     return deltaGrams < 0;
   }
 
-  /**
-   * One lane's share of the event, with the lane's own active window (an event of a shelf may
-   * merge two shoppers' interactions with two of its lanes).
-   *
-   * @param startMillis first active sample of this lane, epoch ms
-   * @param endMillis first sample of this lane's stable interval after, epoch ms
-   */
   /** When {@code lc}'s lane began to change: its own window when timed, else the event's. */
   public long startOf(LaneChange lc) {
     return lc.timed() ? lc.startMillis() : startMillis;
+  }
+
+  /**
+   * Whether {@code lc} is only two-way activity: the lane ended about where it began, but went an
+   * item's weight past that level on the way (put on and taken off, or the other way round), so
+   * there is no net change to explain and no candidate for it.
+   */
+  public boolean netless(LaneChange lc) {
+    return lc.overshootGrams() != 0 && candidates.stream().noneMatch(c -> c.laneId().equals(lc.laneId()));
   }
 
   /** When {@code lc}'s lane settled: its own window when timed, else the event's. */
@@ -51,10 +53,30 @@ public record ShelfEvent(
     return lc.timed() ? lc.endMillis() : endMillis;
   }
 
-  public record LaneChange(String laneId, double deltaGrams, double sigmaGrams, long startMillis, long endMillis) {
+  /**
+   * One lane's share of the event, with the lane's own active window (an event of a shelf may
+   * merge two shoppers' interactions with two of its lanes).
+   *
+   * @param startMillis first active sample of this lane, epoch ms
+   * @param endMillis first sample of this lane's stable interval after, epoch ms
+   * @param overshootGrams how far the load went past both its level before and after while the
+   *     lane was active, when that is more than a hand's force: an item put on and another taken
+   *     off in one activity (about the lighter of the two); positive when it went above both
+   *     (put on first, or an elbow leaned on the lane), negative when below both (taken off
+   *     first); 0 when there is no such sign
+   * @param stepMillis when the load first came near the level it settled at, epoch ms: when the
+   *     item most likely moved (a hand or an elbow may stay on the lane long after)
+   */
+  public record LaneChange(String laneId, double deltaGrams, double sigmaGrams, long startMillis, long endMillis,
+      double overshootGrams, long stepMillis) {
     /** A lane change timed like the whole event (the caller passes the event's window later). */
     public LaneChange(String laneId, double deltaGrams, double sigmaGrams) {
       this(laneId, deltaGrams, sigmaGrams, UNTIMED, UNTIMED);
+    }
+
+    /** A lane change with no sign of two-way activity, whose step is not timed apart from its window. */
+    public LaneChange(String laneId, double deltaGrams, double sigmaGrams, long startMillis, long endMillis) {
+      this(laneId, deltaGrams, sigmaGrams, startMillis, endMillis, 0, startMillis);
     }
 
     /** Whether this lane's own window is known; else the event's window stands for it. */

@@ -63,9 +63,11 @@ public final class EventScorer {
     List<GroundTruth.Action> real = actions.stream().filter(a -> a.kind() != GroundTruth.Kind.TOUCH).toList();
     record Change(ShelfEvent event, ShelfEvent.LaneChange lane) {}
     List<Change> changes = new ArrayList<>();
+    int netless = 0;
     for (ShelfEvent e : events) {
       for (ShelfEvent.LaneChange lc : e.lanes()) {
         changes.add(new Change(e, lc));
+        netless += e.netless(lc) ? 1 : 0;
       }
     }
     boolean[] claimed = new boolean[real.size()];
@@ -85,6 +87,11 @@ public final class EventScorer {
           net.merge(a.sku(), a.signedQty(), Integer::sum);
           grams += Math.signum(a.signedQty()) * a.grams();
         }
+      }
+      if (c.event().netless(c.lane())) {
+        // seen going an item's weight past its level and back (something put on, something taken
+        // off): no net change to score; the actions it saw are not missed, nor is it spurious
+        continue;
       }
       net.values().removeIf(v -> v == 0);
       if (net.isEmpty()) {
@@ -131,7 +138,7 @@ public final class EventScorer {
       }
       truths += missedCluster(cluster, misses);
     }
-    return new Score(truths, changes.size(), matched, correct, misses);
+    return new Score(truths, changes.size() - netless, matched, correct, misses);
   }
 
   private static int missedCluster(List<GroundTruth.Action> cluster, List<String> misses) {

@@ -1,0 +1,66 @@
+package org.storeedge.checkout.cart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.storeedge.config.StoreConfig;
+
+class TwoWayActivityTest {
+  private static StoreConfig.Product p(String sku, double grams, double spread) {
+    return new StoreConfig.Product(sku, sku, grams, spread, 100, "EUR");
+  }
+
+  private final TwoWayActivity twoWay = new TwoWayActivity(Map.of(
+      "SPARK-6PK", p("SPARK-6PK", 9420, 94),
+      "WATER-6PK", p("WATER-6PK", 9380, 94),
+      "RICE-5K", p("RICE-5K", 5020, 40),
+      "GUM-10", p("GUM-10", 25, 1.5),
+      "COLA", p("COLA", 352, 4),
+      "CANDY", p("CANDY", 55, 1.5)));
+
+  @Test
+  void aSixPackPutOnAnotherSixPacksLaneWhileOneIsTakenIsASwapNotAPackOfGum() {
+    // still water put on the sparkling lane, a sparkling pack taken off: net -27 g, 9.3 kg above the level before
+    TwoWayActivity.Result r = twoWay.explain(-27.4, 0.75, 9324, Map.of("SPARK-6PK", 10), List.of(
+        new TwoWayActivity.Holder("cust-b", 0.7, Map.of()),
+        new TwoWayActivity.Holder("cust-a", 0.3, Map.of("WATER-6PK", 1, "RICE-5K", 1))));
+    // a pack of gum (in this six-product catalog, one of the strays a lane may hold) weighs 25 g
+    assertThat(r.twoWayProbability()).isGreaterThan(0.5);
+    assertThat(r.best().probability()).isGreaterThan(0.5);
+    assertThat(r.best().holder()).isEqualTo("cust-a");
+    assertThat(r.best().putSku()).isEqualTo("WATER-6PK");
+    assertThat(r.best().takeSku()).isEqualTo("SPARK-6PK");
+    assertThat(r.best().putCount()).isEqualTo(1);
+    assertThat(r.best().takeCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aHandPressingDuringAnOrdinaryPickIsNoSwap() {
+    // a can taken with a hand pressing 120 g on the lane; the shopper beside holds a can too
+    TwoWayActivity.Result r = twoWay.explain(-352.5, 1.0, 120, Map.of("COLA", 12),
+        List.of(new TwoWayActivity.Holder("jo", 0.8, Map.of("COLA", 1)),
+            new TwoWayActivity.Holder("kim", 0.2, Map.of("CANDY", 2))));
+    assertThat(r.twoWayProbability()).isLessThan(0.05);
+  }
+
+  @Test
+  void anElbowOnTheShelfThatWeighsLikeNothingAnyoneCarriesIsNoSwap() {
+    TwoWayActivity.Result r = twoWay.explain(0.4, 0.8, 1400, Map.of("COLA", 12),
+        List.of(new TwoWayActivity.Holder("jo", 1.0, Map.of("CANDY", 1))));
+    assertThat(r.twoWayProbability()).isLessThan(0.01);
+  }
+
+  @Test
+  void aCanPutBackWhileAnotherIsTakenLeavesNoNetChangeButIsSeen() {
+    // kim returns the can she carried while jo takes one: the lane ends where it began
+    TwoWayActivity.Result r = twoWay.explain(0.6, 0.8, 360, Map.of("COLA", 11),
+        List.of(new TwoWayActivity.Holder("kim", 0.5, Map.of("COLA", 1))));
+    assertThat(r.twoWayProbability()).isGreaterThan(TwoWayActivityTest.DOUBT);
+    assertThat(r.best().putSku()).isEqualTo("COLA");
+    assertThat(r.best().takeSku()).isEqualTo("COLA");
+  }
+
+  private static final double DOUBT = 0.2;
+}
