@@ -28,4 +28,12 @@ class ScoreCommandTest {
     assertThat(r.path("groundTruth").size()).isEqualTo(2);
     assertThat(r.path("stats").has("handObservations")).isTrue();
   }
+
+  @Test
+  void aTouchProbabilityOutsideZeroToOneIsBadInputBeforeAnyRun() {
+    int code = cli.run("score", "--scenario", "single-shopper", "--touch-probability", "1.5");
+    assertThat(code).isEqualTo(Main.BAD_INPUT);
+    assertThat(cli.err.toString()).contains("--touch-probability must be in [0, 1]");
+    assertThat(cli.out.toString()).doesNotContain("OVERALL");
+  }
 }
