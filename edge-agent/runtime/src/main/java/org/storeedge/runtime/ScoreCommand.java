@@ -58,7 +58,8 @@ final class ScoreCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--reports", paramLabel = "DIR", description = "also write each run's receipts (with their "
-      + "review reasons and evidence) and ground truth to DIR/<scenario>#<seed>.json, as simulate --report does")
+      + "review reasons and evidence) and ground truth (final carts, every true shelf action and hand-off with where "
+      + "the shoppers stood) to DIR/<scenario>#<seed>.json, as simulate --report does")
   Path reports;
 
   @Option(names = "--hands", description = "also feed the checkout what a camera that sees hands would report "
