@@ -13,7 +13,13 @@ public interface DeviceSettingsValidator {
 
   /**
    * Checks of {@code device} that need the rest of the store file (e.g. whether the lanes on it
-   * fit its rated load); run once the file is otherwise valid. None by default.
+   * fit its rated load). None by default. Run for every device whose own settings passed
+   * {@link #validate}, also when the file has other problems, so that its problems are reported
+   * with theirs: {@code store} then holds only what could be read soundly (the valid products,
+   * and each shelf of a known device with the lanes whose product is known and whose capacity,
+   * stock, channel and position are usable; sections with problems may be null). An exception
+   * thrown on such a partial store is ignored: the check runs again once the other problems are
+   * fixed.
    */
   default List<ConfigProblem> validateInStore(StoreConfig.Device device, StoreConfig store) {
     return List.of();

@@ -179,6 +179,14 @@ public final class StoreConfigLoader {
     private final Set<String> skus = new LinkedHashSet<>();
     private final Map<String, Double> unitWeights = new HashMap<>();
     private final Set<String> deviceIds = new LinkedHashSet<>();
+    /** Every lane id written in the file, so a lane of a broken shelf is still known to the cameras. */
+    private final Set<String> laneIdsWritten = new HashSet<>();
+    /**
+     * The shelves as far as they can be checked against their devices: each shelf with a known
+     * device, holding the lanes whose product, capacity, stock, channel and position are usable,
+     * even when a problem elsewhere in the shelf keeps it out of the store.
+     */
+    private final List<Shelf> checkableShelves = new ArrayList<>();
 
     Build(ConfigReader r) {
       this.r = r;
@@ -199,39 +207,62 @@ public final class StoreConfigLoader {
       Sync sync = syncObj.ok() ? sync(syncObj.get(), store) : null;
       Val<Obj> storageObj = top.obj("storage", ConfigSchema.STORAGE);
       Storage storage = storageObj.ok() ? storage(storageObj.get()) : null;
-      Set<String> laneIds = new HashSet<>();
-      shelves.forEach(sh -> sh.lanes().forEach(l -> laneIds.add(l.id())));
-      List<Camera> cameras = cameras(top, laneIds);
+      List<Camera> cameras = cameras(top, laneIdsWritten);
       Val<Obj> checkoutObj = top.obj("checkout", ConfigSchema.CHECKOUT);
       StoreConfig.Checkout checkout = checkoutObj.ok() ? checkout(checkoutObj.get()) : null;
+      List<Device> soundDevices = new ArrayList<>();
       for (Device d : devices) {
-        validateDevice(d);
-      }
-      if (r.hasProblems() || store == null || sync == null || storage == null || checkout == null) {
-        return null;
-      }
-      StoreConfig built = new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage, cameras,
-          checkout);
-      for (Device d : devices) {
-        try {
-          r.addAll(deviceValidator.validateInStore(d, built));
-        } catch (RuntimeException e) {
-          r.problem(d.location(), d.settings().pathOf("").replaceFirst("\\.$", ""),
-              "the settings of device type " + d.type() + " could not be checked against its lanes: " + e);
+        if (validateDevice(d)) {
+          soundDevices.add(d);
         }
       }
-      return r.hasProblems() ? null : built;
+      if (!r.hasProblems() && store != null && sync != null && storage != null && checkout != null) {
+        StoreConfig built = new StoreConfig(r.source(), store, catalog, shelves, devices, gates, sync, storage, cameras,
+            checkout);
+        for (Device d : devices) {
+          try {
+            r.addAll(deviceValidator.validateInStore(d, built));
+          } catch (RuntimeException e) {
+            r.problem(d.location(), d.settings().pathOf("").replaceFirst("\\.$", ""),
+                "the settings of device type " + d.type() + " could not be checked against its lanes: " + e);
+          }
+        }
+        return r.hasProblems() ? null : built;
+      }
+      // The file has problems, but the devices whose own settings are sound are still checked
+      // against the lanes on them that are usable (a lane with a problem of its own, e.g. a
+      // duplicate channel, still weighs on its device), so their problems come with the others.
+      Set<String> soundIds = new HashSet<>();
+      soundDevices.forEach(d -> soundIds.add(d.id()));
+      List<Shelf> checkable = checkableShelves.stream().filter(sh -> soundIds.contains(sh.device())).toList();
+      StoreConfig partial = new StoreConfig(r.source(), store, catalog, checkable, soundDevices, gates, sync, storage,
+          cameras, checkout);
+      for (Device d : soundDevices) {
+        List<ConfigProblem> found;
+        try {
+          found = deviceValidator.validateInStore(d, partial);
+        } catch (RuntimeException e) {
+          continue; // may need what the other problems left out; it runs again once they are fixed
+        }
+        if (found != null) {
+          r.addAll(found);
+        }
+      }
+      return null;
     }
 
-    private void validateDevice(Device d) {
+    /** Runs the device's settings checks; true when they found nothing. */
+    private boolean validateDevice(Device d) {
       try {
         List<ConfigProblem> found = deviceValidator.validate(d);
         if (found != null) {
           r.addAll(found);
         }
+        return found == null || found.isEmpty();
       } catch (RuntimeException e) {
         r.problem(d.location(), d.settings().pathOf("").replaceFirst("\\.$", ""),
             "the settings of device type " + d.type() + " could not be checked: " + e);
+        return false;
       }
     }
 
@@ -557,17 +588,24 @@ public final class StoreConfigLoader {
       Map<String, Val<String>> shelfIds = new HashMap<>();
       Map<String, Val<String>> laneIds = new HashMap<>();
       Map<String, Map<String, Val<String>>> channelsByDevice = new HashMap<>();
-      Map<Shelf, Val<String>> facings = new java.util.LinkedHashMap<>();
+      // every shelf as placed on the floor (the lanes with a usable position), for the facing check,
+      // problems or not: a shelf with a bad lane still stands where it stands
+      List<Shelf> placed = new ArrayList<>();
+      Map<Shelf, Val<String>> facings = new java.util.IdentityHashMap<>();
       for (Item item : items.get()) {
         Obj o = r.obj(item.node(), item.path(), ConfigSchema.SHELF, "a shelf");
         if (o == null) {
           continue;
         }
-        Val<String> id = unique(o.text("id"), shelfIds, "shelf id");
+        Val<String> idText = o.text("id");
+        Val<String> id = unique(idText, shelfIds, "shelf id");
         Val<String> device = deviceRef(o, "device");
         Val<List<Item>> laneItems = o.list("lanes");
         List<Lane> lanes = new ArrayList<>();
+        List<Lane> checkable = new ArrayList<>();
+        List<Lane> onFloor = new ArrayList<>();
         boolean lanesOk = laneItems.ok();
+        boolean allPlaced = laneItems.ok();
         if (laneItems.ok() && laneItems.get().isEmpty()) {
           laneItems.reject("must list at least 1 lane");
           lanesOk = false;
@@ -576,11 +614,19 @@ public final class StoreConfigLoader {
           Map<String, Val<String>> channels = device.ok()
               ? channelsByDevice.computeIfAbsent(device.get(), k -> new HashMap<>()) : new HashMap<>();
           for (Item laneItem : laneItems.get()) {
-            Lane lane = lane(laneItem, laneIds, channels);
-            if (lane == null) {
+            LaneParts lane = lane(laneItem, laneIds, channels);
+            if (lane.valid() == null) {
               lanesOk = false;
             } else {
-              lanes.add(lane);
+              lanes.add(lane.valid());
+            }
+            if (lane.checkable() != null) {
+              checkable.add(lane.checkable());
+            }
+            if (lane.onFloor() == null) {
+              allPlaced = false;
+            } else {
+              onFloor.add(lane.onFloor());
             }
           }
         }
@@ -592,16 +638,23 @@ public final class StoreConfigLoader {
             facing.reject("must be +x, -x, +y, -y or a number of degrees (0 = +x, 90 = +y)");
           }
         }
-        if (id.ok() && device.ok() && lanesOk && (!facing.given || facingDegrees.isPresent())) {
-          Shelf shelf = new Shelf(id.get(), device.get(), lanes, facingDegrees);
-          out.add(shelf);
-          if (facing.given) {
-            facings.put(shelf, facing);
+        String name = idText.ok() ? idText.get() : item.path();
+        if (device.ok() && !checkable.isEmpty()) {
+          checkableShelves.add(new Shelf(name, device.get(), checkable, facingDegrees));
+        }
+        if (!onFloor.isEmpty()) {
+          Shelf standing = new Shelf(name, device.ok() ? device.get() : "", onFloor, facingDegrees);
+          placed.add(standing);
+          if (facingDegrees.isPresent() && allPlaced) {
+            facings.put(standing, facing);
           }
+        }
+        if (id.ok() && device.ok() && lanesOk && (!facing.given || facingDegrees.isPresent())) {
+          out.add(new Shelf(id.get(), device.get(), lanes, facingDegrees));
         }
       }
       // a facing given the wrong way round: shoppers would have to stand inside the next shelf
-      facings.forEach((shelf, facing) -> ShelfFronts.facingIntoAnotherShelf(out, shelf).ifPresent(lane -> {
+      facings.forEach((shelf, facing) -> ShelfFronts.facingIntoAnotherShelf(placed, shelf).ifPresent(lane -> {
         StoreConfig.Position p = lane.position();
         facing.reject("faces lane " + lane.id() + " of another shelf standing right in front of it (at " + p.x() + ", "
             + p.y() + "), where shoppers would have to stand, while its back is clear; give the direction shoppers "
@@ -630,13 +683,31 @@ public final class StoreConfigLoader {
       }
     }
 
-    private Lane lane(Item item, Map<String, Val<String>> laneIds, Map<String, Val<String>> channels) {
+    /**
+     * One lane entry as far as it could be read.
+     *
+     * @param valid the lane, or null when it has a problem
+     * @param checkable the lane as its device's in-store checks see it (the weight it puts on the
+     *     device), or null when its product is unknown or its capacity, stock, channel or position
+     *     is unusable; a lane with only a duplicate id or channel, or a product too light to
+     *     count, is still checkable
+     * @param onFloor the lane where it stands, for the facing check, or null without a usable
+     *     position (other fields may be placeholders)
+     */
+    private record LaneParts(Lane valid, Lane checkable, Lane onFloor) {}
+
+    private LaneParts lane(Item item, Map<String, Val<String>> laneIds, Map<String, Val<String>> channels) {
       Obj o = r.obj(item.node(), item.path(), ConfigSchema.LANE, "a lane");
       if (o == null) {
-        return null;
+        return new LaneParts(null, null, null);
       }
-      Val<String> id = unique(o.text("id"), laneIds, "lane id");
-      Val<String> sku = o.text("sku");
+      Val<String> idText = o.text("id");
+      if (idText.ok()) {
+        laneIdsWritten.add(idText.get());
+      }
+      Val<String> id = unique(idText, laneIds, "lane id");
+      Val<String> skuText = o.text("sku");
+      Val<String> sku = skuText;
       if (sku.ok() && !skus.contains(sku.get())) {
         sku.reject("unknown sku");
         sku = sku.invalid();
@@ -663,16 +734,25 @@ public final class StoreConfigLoader {
         initialStock.reject("must be >= 0");
         initialStock = initialStock.invalid();
       }
-      Val<String> channel = unique(o.text("channel"), channels, "channel on this device");
+      Val<String> channelText = o.text("channel");
+      Val<String> channel = unique(channelText, channels, "channel on this device");
       Val<Obj> posObj = o.obj("position", ConfigSchema.POSITION);
       Position position = posObj.ok() ? position(posObj.get()) : null;
-      if (!(id.ok() && sku.ok() && capacity.ok() && channel.ok() && position != null)
-          || (initialStock.given && !initialStock.ok())) {
-        return null;
+      if (position == null) {
+        return new LaneParts(null, null, null);
+      }
+      String name = idText.ok() ? idText.get() : item.path();
+      Lane onFloor = new Lane(name, skuText.ok() ? skuText.get() : "", 1, 1, "", position);
+      boolean stockOk = !initialStock.given || initialStock.ok();
+      if (!(idText.ok() && skuText.ok() && skus.contains(skuText.get()) && capacity.ok() && stockOk
+          && channelText.ok())) {
+        return new LaneParts(null, null, onFloor);
       }
       int cap = capacity.get().intValue();
       int stock = initialStock.ok() ? initialStock.get().intValue() : cap;
-      return new Lane(id.get(), sku.get(), cap, stock, channel.get(), position);
+      Lane checkable = new Lane(idText.get(), skuText.get(), cap, stock, channelText.get(), position);
+      boolean valid = id.ok() && sku.ok() && channel.ok();
+      return new LaneParts(valid ? checkable : null, checkable, onFloor);
     }
 
     private Position position(Obj o) {

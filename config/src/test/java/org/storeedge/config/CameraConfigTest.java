@@ -168,6 +168,13 @@ class CameraConfigTest {
         "store.yaml:23:58: cameras[0].hands.shelfFaces[2].points[2][1]: must be between 0 and 10000 pixels (got: 20000)");
   }
 
+  @Test
+  void aShelfFaceOfALaneWithAProblemOfItsOwnIsNotAnUnknownLane() {
+    String hands = "    hands:\n      shelfFaces:\n        - { lane: l1, points: [ [10, 10], [60, 10], [60, 40] ] }\n";
+    assertThat(problems(store(hands, IMAGE, FLOOR).replace("capacity: 5", "capacity: 0"))).containsExactly(
+        "store.yaml:8:37: shelves[0].lanes[0].capacity: must be > 0 (got: 0)");
+  }
+
   /** The lane of {@link Stores#MINIMAL}. */
   private static String firstLane() {
     return "l1";

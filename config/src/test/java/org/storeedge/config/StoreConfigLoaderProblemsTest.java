@@ -258,6 +258,62 @@ class StoreConfigLoaderProblemsTest {
     assertThat(calls).hasValue(1);
   }
 
+  /** Reports each lane on a device whose full stock reaches the device's {@code maxGrams} setting. */
+  private static final class LoadValidator implements DeviceSettingsValidator {
+    final List<String> lanesSeen = new java.util.ArrayList<>();
+
+    @Override
+    public List<ConfigProblem> validate(StoreConfig.Device device) {
+      return device.settings().get("maxGrams").filter(v -> !(v instanceof Number))
+          .map(v -> List.of(device.settings().problem("maxGrams", "must be a number")))
+          .orElse(List.of());
+    }
+
+    @Override
+    public List<ConfigProblem> validateInStore(StoreConfig.Device device, StoreConfig store) {
+      double max = device.settings().get("maxGrams").map(v -> ((Number) v).doubleValue()).orElse(Double.MAX_VALUE);
+      List<ConfigProblem> out = new java.util.ArrayList<>();
+      store.shelves().stream().filter(sh -> sh.device().equals(device.id())).flatMap(sh -> sh.lanes().stream())
+          .forEach(l -> {
+            lanesSeen.add(l.id());
+            double full = l.capacity() * store.product(l.sku()).orElseThrow().unitWeightGrams();
+            if (full >= max) {
+              out.add(device.settings().problem("maxGrams", "lane " + l.id() + " reaches " + full + " g"));
+            }
+          });
+      return out;
+    }
+  }
+
+  @Test
+  void devicesAreCheckedAgainstTheirUsableLanesWhileOtherProblemsAreReported() {
+    String yaml = Stores.MINIMAL
+        .replace("  - { sku: A, name: Apple, unitWeight: 180, price: 59 }",
+            "  - { sku: A, name: Apple, unitWeight: 180, price: 59 }\n  - { sku: B, name: Bean, unitWeight: 4, price: 5 }")
+        .replace("      - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }\n", """
+                  - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+                  - { id: l2, sku: A, capacity: 9, channel: 0, position: { x: 1, y: 3 } }
+                  - { id: l3, sku: B, capacity: 50, channel: 2, position: { x: 1, y: 4 } }
+                  - { id: l4, sku: A, capacity: 0, channel: 3, position: { x: 1, y: 5 } }
+                  - { id: l5, sku: NOPE, capacity: 9, channel: 4, position: { x: 1, y: 6 } }
+            """)
+        .replace("  - { id: d1, type: fake }", "  - { id: d1, type: fake, settings: { maxGrams: 1000 } }\n"
+            + "  - { id: d2, type: fake, settings: { maxGrams: many } }");
+    LoadValidator v = new LoadValidator();
+    assertThat(problems(new StoreConfigLoader(v), yaml)).containsExactly(
+        "store.yaml:10:49: shelves[0].lanes[1].channel: duplicate channel on this device, first at"
+            + " shelves[0].lanes[0].channel line 9 (got: 0)",
+        "store.yaml:11:24: shelves[0].lanes[2].sku: one unit weighs 4.0 g; a weight lane cannot tell one unit of less"
+            + " than 6.0 g taken or put back from noise, so such picks would go uncharged: place a pack of several"
+            + " instead (got: B)",
+        "store.yaml:12:37: shelves[0].lanes[3].capacity: must be > 0 (got: 0)",
+        "store.yaml:13:24: shelves[0].lanes[4].sku: unknown sku (got: NOPE)",
+        "store.yaml:15:49: devices[0].settings.maxGrams: lane l2 reaches 1620.0 g",
+        "store.yaml:16:49: devices[1].settings.maxGrams: must be a number");
+    // the lanes with a product and a capacity, duplicate channel or too light or not, were weighed
+    assertThat(v.lanesSeen).containsExactly("l1", "l2", "l3");
+  }
+
   @Test
   void aFailingValidatorIsAProblemNotACrash() {
     StoreConfigLoader broken = new StoreConfigLoader(d -> {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
  * timeout.
  */
 @Command(name = "storeedge", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand takes --help/-h and --version/-V too
     description = "Edge runtime for smart stores: weight shelves, grab-and-go checkout, durable MQTT sync.",
     subcommands = {DemoCommand.class, RunCommand.class, ValidateCommand.class, SimulateCommand.class,
         ScoreCommand.class, CalibrateCommand.class, DetectCommand.class, DebugSnapshotCommand.class,

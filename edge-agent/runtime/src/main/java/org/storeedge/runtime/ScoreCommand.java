@@ -47,7 +47,8 @@ final class ScoreCommand implements Callable<Integer> {
   int seeds;
 
   @Option(names = "--touch-probability", paramLabel = "P",
-      description = "override: chance per action that the shopper also leans on a neighbouring lane")
+      description = "override the scenarios' noise.touchProbability, 0..1: chance per take or put-back that the "
+          + "shopper also touches another lane of the same shelf, moving nothing (recorded as TOUCH)")
   Double touchProbability;
 
   @Option(names = "--noise-sweep", description = "sweep hand transient and drift over a grid for each scenario")
@@ -57,7 +58,8 @@ final class ScoreCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--reports", paramLabel = "DIR", description = "also write each run's receipts (with their "
-      + "review reasons and evidence) and ground truth to DIR/<scenario>#<seed>.json, as simulate --report does")
+      + "review reasons and evidence) and ground truth (final carts, every true shelf action and hand-off with where "
+      + "the shoppers stood) to DIR/<scenario>#<seed>.json, as simulate --report does")
   Path reports;
 
   @Option(names = "--hands", description = "also feed the checkout what a camera that sees hands would report "
@@ -84,6 +86,10 @@ final class ScoreCommand implements Callable<Integer> {
     }
     if (!(handHitRate >= 0 && handHitRate <= 1 && handSwapRate >= 0 && handSwapRate <= 1)) {
       err.println("--hand-hit-rate and --hand-swap-rate must be in [0, 1]");
+      return Main.BAD_INPUT;
+    }
+    if (touchProbability != null && !(touchProbability >= 0 && touchProbability <= 1)) {
+      err.println("--touch-probability must be in [0, 1]");
       return Main.BAD_INPUT;
     }
     StoreConfig cfg;

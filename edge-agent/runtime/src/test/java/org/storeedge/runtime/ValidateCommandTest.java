@@ -68,6 +68,55 @@ class ValidateCommandTest {
   }
 
   @Test
+  void problemsOfEveryKindAreReportedInOneRun() throws Exception {
+    String example = Files.readString(Path.of("../../config/examples/island-aisle.yaml"));
+    String yaml = example
+        // (a) two lanes of the west wall on channel 0 of its device
+        .replace("{ id: w2, sku: COLA-330,  capacity: 18, channel: \"1\",", "{ id: w2, sku: COLA-330,  capacity: 18, channel: \"0\",")
+        // (b) gum lighter than a weight lane can see, placed on lane ie3
+        .replace("unitWeight: 27.0,  weightSpread: 0.8", "unitWeight: 5.5,   weightSpread: 0.8")
+        // (c) the two faces of the gondola turned towards each other
+        .replace("  - id: island-w          # west face of the gondola: shoppers stand west of it\n",
+            "  - id: island-w\n    facing: +x\n")
+        .replace("  - id: island-e          # east face, back to back with island-w\n", "  - id: island-e\n    facing: -x\n")
+        // (d) 5 kg cells under the east face, whose 12 waters weigh over 6 kg
+        .replace("{ id: cells-ie, type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 20000 } }",
+            "{ id: cells-ie, type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 5000 } }");
+    assertThat(yaml).isNotEqualTo(example);
+    Path bad = dir.resolve("store.yaml");
+    Files.writeString(bad, yaml);
+    String[] lines = yaml.split("\n", -1);
+
+    int code = cli.run("validate", bad.toString());
+
+    assertThat(code).isEqualTo(2);
+    String err = cli.err.toString().strip();
+    String b = java.util.regex.Pattern.quote(bad.toString());
+    assertThat(err.split("\n")).allMatch(l -> l.matches(b + ":\\d+:\\d+: \\S+: .+"), "file:line:col: key: message");
+    assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "{ id: w2,") + ":\\d+: shelves\\[0\\]\\.lanes\\[1\\]\\.channel: "
+        + "duplicate channel on this device.*");
+    assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "{ id: ie3,") + ":\\d+: shelves\\[2\\]\\.lanes\\[2\\]\\.sku: "
+        + "one unit weighs 5\\.5 g.*");
+    assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "facing: +x") + ":13: shelves\\[1\\]\\.facing: faces lane ie1 "
+        + "of another shelf.*");
+    assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "facing: -x") + ":13: shelves\\[2\\]\\.facing: faces lane iw1 "
+        + "of another shelf.*");
+    assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "{ id: cells-ie,") + ":\\d+: devices\\[2\\]\\.settings\\."
+        + "fullScaleGrams: the cells saturate at 5000 g but lane ie4 .*");
+    assertThat(err.split("\n")).hasSize(5);
+  }
+
+  /** The 1-based line of {@code lines} containing {@code text}. */
+  private static int lineOf(String[] lines, String text) {
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].contains(text)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError("no line with " + text);
+  }
+
+  @Test
   void aMissingFileIsBadInput() {
     assertThat(cli.run("validate", dir.resolve("nope.yaml").toString())).isEqualTo(2);
     assertThat(cli.err.toString()).contains("nope.yaml");

@@ -142,7 +142,7 @@ public final class SimulationRun {
     }
     return new Result(receipts, store.groundTruth(), score(store.groundTruth(), config.checkout().handOffs(), receipts),
         EventScorer.score(store.groundTruth().actions(), shelfEvents), 0, List.of(), latency, 0, stats,
-        Duration.ofNanos(System.nanoTime() - wallStart), config.checkout().handOffs());
+        Duration.ofNanos(System.nanoTime() - wallStart), config.checkout().handOffs(), truePositions(store));
   }
 
   private static final Instant DEFAULT_START = Instant.parse("2026-01-05T09:00:00Z");
@@ -183,11 +183,46 @@ public final class SimulationRun {
     return Scorer.score(truthOf(gt, handOffs), receipts, r -> gt.visitOf(r.customerToken(), r.enteredAt()));
   }
 
-  /** What happened. {@code undelivered} &gt; 0 means the drain timed out. */
+  /**
+   * Where the shoppers inside really stood (track id to floor position, without presence noise)
+   * at each instant that items moved on a shelf, a hand touched one, or items changed hands.
+   */
+  static Map<Instant, Map<String, StoreConfig.Position>> truePositions(SimulatedStore store) {
+    Map<Instant, Map<String, StoreConfig.Position>> out = new java.util.HashMap<>();
+    GroundTruth truth = store.groundTruth();
+    truth.actions().forEach(a -> out.computeIfAbsent(a.itemMove(), store::shopperPositionsAt));
+    truth.handOffs().forEach(h -> out.computeIfAbsent(h.at(), store::shopperPositionsAt));
+    return out;
+  }
+
+  /**
+   * What happened. {@code undelivered} &gt; 0 means the drain timed out. {@code positions}: see
+   * {@link #truePositions}.
+   */
   public record Result(List<Receipt> receipts, GroundTruth truth, Scorer.Score score, EventScorer.Score events,
       long undelivered, List<Long> exitToCloudWallMillis,
       List<Long> exitToReceiptMillis, int receivedBySubscriber, Map<String, Object> stats, Duration wall,
-      StoreConfig.HandOffPolicy handOffs) {
+      StoreConfig.HandOffPolicy handOffs, Map<Instant, Map<String, StoreConfig.Position>> positions) {
+
+    public Result {
+      positions = Map.copyOf(positions);
+    }
+
+    /** Where track {@code trackId} stood at {@code at}, as a JSON object; null when not known. */
+    private Map<String, Object> stood(Instant at, String trackId) {
+      StoreConfig.Position p = positions.getOrDefault(at, Map.of()).get(trackId);
+      if (p == null) {
+        return null;
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("x", Json.round(p.x(), 3));
+      m.put("y", Json.round(p.y(), 3));
+      return m;
+    }
+
+    private static List<Double> grams(List<Double> unitGrams) {
+      return unitGrams.stream().map(g -> Json.round(g, 3)).toList();
+    }
 
     public String reportJson() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -214,6 +249,40 @@ public final class SimulationRun {
         carts.add(c);
       }
       m.put("groundTruth", carts);
+      List<Object> actions = new ArrayList<>();
+      for (GroundTruth.Action a : truth.actions()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("customerToken", a.token());
+        x.put("trackId", a.trackId());
+        x.put("laneId", a.laneId());
+        x.put("sku", a.sku());
+        x.put("signedQty", a.signedQty());
+        x.put("kind", a.kind());
+        x.put("handOn", a.handOn().toString());
+        x.put("itemMove", a.itemMove().toString());
+        x.put("handOff", a.handOff().toString());
+        x.put("unitGrams", grams(a.unitGrams()));
+        x.put("standingLaneId", a.standingLaneId());
+        x.put("stoodAt", stood(a.itemMove(), a.trackId()));
+        actions.add(x);
+      }
+      m.put("groundTruthActions", actions);
+      List<Object> handOffList = new ArrayList<>();
+      for (GroundTruth.HandOff h : truth.handOffs()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("fromToken", h.fromToken());
+        x.put("fromTrackId", h.fromTrackId());
+        x.put("toToken", h.toToken());
+        x.put("toTrackId", h.toTrackId());
+        x.put("sku", h.sku());
+        x.put("qty", h.qty());
+        x.put("at", h.at().toString());
+        x.put("unitGrams", grams(h.unitGrams()));
+        x.put("fromStoodAt", stood(h.at(), h.fromTrackId()));
+        x.put("toStoodAt", stood(h.at(), h.toTrackId()));
+        handOffList.add(x);
+      }
+      m.put("groundTruthHandOffs", handOffList);
       return Json.write(m);
     }
   }
@@ -336,7 +405,7 @@ public final class SimulationRun {
       Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);
       EventScorer.Score eventScore = EventScorer.score(store.groundTruth().actions(), shelfEvents);
       return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, List.copyOf(exitToCloud), latency,
-          received.size(), stats, wall, config.checkout().handOffs());
+          received.size(), stats, wall, config.checkout().handOffs(), truePositions(store));
     } finally {
       if (embedded != null) {
         embedded.stop();
