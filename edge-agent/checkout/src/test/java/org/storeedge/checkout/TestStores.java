@@ -25,15 +25,30 @@ public final class TestStores {
 
   /** {@link #small()} with the shelf's {@code facing} (degrees) given or not. */
   public static StoreConfig small(OptionalDouble facing) {
+    return small(facing, List.of(), List.of());
+  }
+
+  /**
+   * {@link #small()} plus lane l4 (ICE-TEA, a 354 g can that weighs like the cola within its
+   * spread) at y = 2.8.
+   */
+  public static StoreConfig withLookAlike() {
+    return small(OptionalDouble.empty(), List.of(new Product("ICE-TEA", "Ice tea can", 354, 3, 139, "EUR")),
+        List.of(new Lane("l4", "ICE-TEA", 12, 12, "3", new Position(1.0, 2.8))));
+  }
+
+  private static StoreConfig small(OptionalDouble facing, List<Product> moreProducts, List<Lane> moreLanes) {
     Location loc = new Location("test.yaml", 1, 1);
-    List<Product> catalog = List.of(
+    List<Product> catalog = new java.util.ArrayList<>(List.of(
         new Product("COLA", "Cola can", 352, 3, 149, "EUR"),
         new Product("CANDY", "Caramel bar", 55, 1.5, 89, "EUR"),
-        new Product("BAR", "Granola bar", 43, 1.2, 79, "EUR"));
-    List<Lane> lanes = List.of(
+        new Product("BAR", "Granola bar", 43, 1.2, 79, "EUR")));
+    catalog.addAll(moreProducts);
+    List<Lane> lanes = new java.util.ArrayList<>(List.of(
         new Lane("l1", "COLA", 12, 12, "0", new Position(1.0, 1.0)),
         new Lane("l2", "CANDY", 30, 30, "1", new Position(1.0, 1.6)),
-        new Lane("l3", "BAR", 30, 30, "2", new Position(1.0, 2.2)));
+        new Lane("l3", "BAR", 30, 30, "2", new Position(1.0, 2.2))));
+    lanes.addAll(moreLanes);
     return new StoreConfig("test.yaml",
         new StoreConfig.StoreInfo("store-t", "gw-t", "EUR", "UTC"),
         catalog,

@@ -1014,8 +1014,7 @@ public final class CheckoutEngine {
       Map<String, Object> ev = new LinkedHashMap<>(evidence(e, lc, who, cands));
       ev.putAll(unknown);
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " charged as "
-          + best.count() + " x " + best.sku() + ", but an item nobody's cart explained was put on this lane at "
-          + unknown.get("unexplainedPutBackAt") + ": it may be that one", ev));
+          + best.count() + " x " + best.sku() + ", but " + unknown.get("note") + ": it may be that one", ev));
     }
     if (!expected) {
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
@@ -1130,8 +1129,8 @@ public final class CheckoutEngine {
         w.session.reasons.add(new ReviewReason("two-way-activity", msg, ev));
       }
       notices.accept(new Notice("two-way-activity", e.endMillis(), ev));
-      unknownOnLane.put(lc.laneId(), Map.of("unexplainedPutBackAt", Instant.ofEpochMilli(e.endOf(lc)).toString(),
-          "unexplainedDeltaGrams", Json.round(Math.abs(lc.overshootGrams()), 1)));
+      unknownOnLane.put(lc.laneId(), laneDoubt(e, lc, "an item may have been put on this lane while another was taken"
+          + " off at " + Instant.ofEpochMilli(e.endOf(lc)), Math.abs(lc.overshootGrams())));
       return netless;
     }
     Assoc holder = who.stream().filter(w -> w.session.token.equals(best.holder())).findFirst().orElseThrow();
@@ -1338,6 +1337,7 @@ public final class CheckoutEngine {
     ShelfEvent.Candidate bestC = null;
     Assoc bestA = null;
     double bestScore = 0;
+    Map<String, Double> bySku = new HashMap<>();
     List<ShelfEvent.Candidate> shown = new ArrayList<>();
     Assoc staffA = null;
     ShelfEvent.Candidate staffC = null;
@@ -1377,6 +1377,7 @@ public final class CheckoutEngine {
       for (int i = 0; i < cs.size(); i++) {
         ShelfEvent.Candidate c = cs.get(i);
         double score = c.likelihood() * a.probability;
+        bySku.merge(c.sku(), score, Double::sum);
         if (i < SHOWN_PER_SHOPPER) {
           shown.add(c); // each nearby shopper's best explanations, not the first shopper's five
         }
@@ -1413,8 +1414,8 @@ public final class CheckoutEngine {
       }
       notices.accept(new Notice("unexplained-put-back", e.endMillis(), evidence(e, lc, who, shown)));
       doubtEarlierTakers(e, lc, flagged, who, shown);
-      unknownOnLane.put(lc.laneId(), Map.of("unexplainedPutBackAt", Instant.ofEpochMilli(e.endOf(lc)).toString(),
-          "unexplainedDeltaGrams", Json.round(lc.deltaGrams(), 1)));
+      unknownOnLane.put(lc.laneId(), laneDoubt(e, lc, "an item nobody's cart explained was put on this lane at "
+          + Instant.ofEpochMilli(e.endOf(lc)), lc.deltaGrams()));
       return;
     }
     // likelihoods are normalised per shopper (outlier included) and shopper probabilities sum to
@@ -1427,6 +1428,14 @@ public final class CheckoutEngine {
     if (!bestC.sku().equals(planned)) {
       notices.accept(new Notice("misplaced-item", e.endMillis(),
           Map.of("laneId", lc.laneId(), "sku", bestC.sku(), "count", bestC.count(), "plannedSku", planned)));
+      double all = bySku.values().stream().mapToDouble(Double::doubleValue).sum();
+      double skuShare = all > 0 ? bySku.getOrDefault(bestC.sku(), 0.0) / all : 0;
+      if (skuShare < settings.reviewThreshold()) {
+        // which product now lies on the wrong lane is in doubt: whoever takes it next is looked at
+        // (charged as what the lane is believed to hold, it would go through unflagged)
+        unknownOnLane.put(lc.laneId(), laneDoubt(e, lc, "the item put on this lane at " + Instant.ofEpochMilli(e.endOf(lc))
+            + " was taken for " + bestC.sku() + " with probability " + Json.round(skuShare, 3), lc.deltaGrams()));
+      }
     }
     if (conf < settings.reviewThreshold()) {
       if (who.size() > 1 && bestA.probability < settings.reviewThreshold()) {
@@ -1439,6 +1448,12 @@ public final class CheckoutEngine {
             evidence(e, lc, who, shown)));
       }
     }
+  }
+
+  /** Why the next pick at a lane is in doubt, as evidence for its `unexpected-product` flag. */
+  private static Map<String, Object> laneDoubt(ShelfEvent e, ShelfEvent.LaneChange lc, String note, double grams) {
+    return Map.of("note", note, "doubtfulEventId", e.eventId(), "doubtfulAt",
+        Instant.ofEpochMilli(e.endOf(lc)).toString(), "doubtfulGrams", Json.round(grams, 1));
   }
 
   /**

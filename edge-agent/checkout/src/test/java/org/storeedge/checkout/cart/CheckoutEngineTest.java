@@ -551,7 +551,7 @@ class CheckoutEngineTest {
         .filter(r -> r.code().equals("unexpected-product")).toList();
     assertThat(doubts).singleElement().satisfies(r -> {
       assertThat(r.message()).contains("nobody's cart explained");
-      assertThat(r.evidence()).containsKey("unexplainedPutBackAt");
+      assertThat(r.evidence()).containsKey("doubtfulAt");
     });
     assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
   }
