@@ -1094,13 +1094,15 @@ public final class CheckoutEngine {
         continue;
       }
       Map<String, Integer> carried = new LinkedHashMap<>();
+      Map<String, double[]> weighed = new HashMap<>();
       a.session.cart.forEach((sku, line) -> {
         if (line.qty > 0) {
           carried.put(sku, line.qty);
+          weighed.put(sku, line.unitGrams.stream().mapToDouble(Double::doubleValue).toArray());
         }
       });
       if (!carried.isEmpty()) {
-        holders.add(new TwoWayActivity.Holder(a.session.token, a.probability, carried));
+        holders.add(new TwoWayActivity.Holder(a.session.token, a.probability, carried, weighed));
       }
     }
     List<Assoc> shoppers = who.stream().filter(w -> !w.session.staff).toList();

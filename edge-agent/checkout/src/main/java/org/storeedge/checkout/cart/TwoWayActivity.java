@@ -43,8 +43,36 @@ final class TwoWayActivity {
   /** Prior share of a pick of a product the lane is not known to hold. */
   static final double STRAY_PICK_PRIOR = 0.03;
 
-  /** A shopper near the lane who may have put something on it, with what they carry. */
-  record Holder(String token, double probability, Map<String, Integer> carried) {}
+  /**
+   * A shopper near the lane who may have put something on it, with what they carry and, where the
+   * units were weighed when taken, their grams.
+   */
+  record Holder(String token, double probability, Map<String, Integer> carried, Map<String, double[]> weighed) {
+    Holder(String token, double probability, Map<String, Integer> carried) {
+      this(token, probability, carried, Map.of());
+    }
+
+    /** Grams of one unit of {@code p} this shopper holds, and its spread: as weighed, else the catalog's. */
+    double[] unit(StoreConfig.Product p) {
+      double[] w = weighed.get(p.sku());
+      if (w == null || w.length == 0) {
+        return new double[] {p.unitWeightGrams(), p.weightSpreadGrams()};
+      }
+      double mean = 0;
+      for (double g : w) {
+        mean += g;
+      }
+      mean /= w.length;
+      double var = 0;
+      for (double g : w) {
+        var += (g - mean) * (g - mean);
+      }
+      // a unit weighed again reads within about 1.2 % (placement on the cell)
+      return new double[] {mean, Math.sqrt(var / w.length + sq(MEASURED_REL_SD * mean))};
+    }
+  }
+
+  static final double MEASURED_REL_SD = 0.012;
 
   /**
    * {@code putCount} x {@code putSku} from {@code holder}'s cart put on the lane and
@@ -111,9 +139,10 @@ final class TwoWayActivity {
         if (p == null || x.getValue() <= 0) {
           continue;
         }
+        double[] u = h.unit(p);
         for (int m = 1; m <= Math.min(MAX_UNITS, x.getValue()); m++) {
           put += h.probability() * x.getValue() / carried * countPrior(m) * gauss(deltaGrams,
-              m * p.unitWeightGrams(), Math.sqrt(m * sq(p.weightSpreadGrams()) + sq(sigmaGrams)));
+              m * u[0], Math.sqrt(m * sq(u[1]) + sq(sigmaGrams)));
         }
       }
     }
@@ -133,6 +162,7 @@ final class TwoWayActivity {
         if (px == null || x.getValue() <= 0) {
           continue;
         }
+        double[] ux = h.unit(px);
         for (Map.Entry<String, Integer> y : laneContents.entrySet()) {
           StoreConfig.Product py = products.get(y.getKey());
           if (py == null || y.getValue() <= 0) {
@@ -140,9 +170,9 @@ final class TwoWayActivity {
           }
           for (int m = 1; m <= Math.min(MAX_UNITS, x.getValue()); m++) {
             for (int k = 1; k <= Math.min(MAX_UNITS, y.getValue()); k++) {
-              double putGrams = m * px.unitWeightGrams();
+              double putGrams = m * ux[0];
               double takeGrams = k * py.unitWeightGrams();
-              double net = gauss(deltaGrams, putGrams - takeGrams, Math.sqrt(m * sq(px.weightSpreadGrams())
+              double net = gauss(deltaGrams, putGrams - takeGrams, Math.sqrt(m * sq(ux[1])
                   + k * sq(py.weightSpreadGrams()) + sq(sigmaGrams)));
               double lighter = Math.min(putGrams, takeGrams);
               double fit = gauss(over, lighter, OVERSHOOT_SD_GRAMS + OVERSHOOT_REL_SD * lighter);

@@ -18,7 +18,10 @@ class TwoWayActivityTest {
       "RICE-5K", p("RICE-5K", 5020, 40),
       "GUM-10", p("GUM-10", 25, 1.5),
       "COLA", p("COLA", 352, 4),
-      "CANDY", p("CANDY", 55, 1.5)));
+      "CANDY", p("CANDY", 55, 1.5),
+      "SHAMPOO", p("SHAMPOO", 250, 5),
+      "LOTION", p("LOTION", 256, 5),
+      "SOAP", p("SOAP", 150, 3)));
 
   @Test
   void aSixPackPutOnAnotherSixPacksLaneWhileOneIsTakenIsASwapNotAPackOfGum() {
@@ -60,6 +63,21 @@ class TwoWayActivityTest {
     assertThat(r.twoWayProbability()).isGreaterThan(TwoWayActivityTest.DOUBT);
     assertThat(r.best().putSku()).isEqualTo("COLA");
     assertThat(r.best().takeSku()).isEqualTo("COLA");
+  }
+
+  @Test
+  void unitsWeighedWhenTakenTellLookAlikesApart() {
+    // shampoo (247 g as weighed) and lotion (259 g) held; one of them put on the soap lane while a
+    // 150 g soap is taken: +97 g net says the shampoo, which the catalog's 250 +- 5 / 256 +- 5 cannot
+    Map<String, Integer> held = Map.of("SHAMPOO", 1, "LOTION", 1);
+    TwoWayActivity.Result weighed = twoWay.explain(97.2, 1.0, 160, Map.of("SOAP", 20),
+        List.of(new TwoWayActivity.Holder("kim", 1.0, held,
+            Map.of("SHAMPOO", new double[] {247.0}, "LOTION", new double[] {259.0}))));
+    TwoWayActivity.Result catalog = twoWay.explain(97.2, 1.0, 160, Map.of("SOAP", 20),
+        List.of(new TwoWayActivity.Holder("kim", 1.0, held)));
+    assertThat(weighed.best().putSku()).isEqualTo("SHAMPOO");
+    assertThat(weighed.best().probability()).isGreaterThan(0.8);
+    assertThat(catalog.best().probability()).isLessThan(weighed.best().probability());
   }
 
   private static final double DOUBT = 0.2;
