@@ -3,6 +3,7 @@ package org.storeedge.checkout.cart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.storeedge.checkout.weight.WeightModel;
 import org.storeedge.config.StoreConfig;
 
 /**
@@ -58,21 +59,12 @@ final class TwoWayActivity {
       if (w == null || w.length == 0) {
         return new double[] {p.unitWeightGrams(), p.weightSpreadGrams()};
       }
-      double mean = 0;
-      for (double g : w) {
-        mean += g;
-      }
-      mean /= w.length;
-      double var = 0;
-      for (double g : w) {
-        var += (g - mean) * (g - mean);
-      }
+      double[] mv = WeightModel.meanAndVariance(w);
       // a unit weighed again reads within about 1.2 % (placement on the cell)
-      return new double[] {mean, Math.sqrt(var / w.length + sq(MEASURED_REL_SD * mean))};
+      return new double[] {mv[0], Math.sqrt(mv[1] + sq(WeightModel.MEASURED_UNIT_REL_SD * mv[0]))};
     }
   }
 
-  static final double MEASURED_REL_SD = 0.012;
 
   /**
    * {@code putCount} x {@code putSku} from {@code holder}'s cart put on the lane and
@@ -206,8 +198,7 @@ final class TwoWayActivity {
   }
 
   private static double gauss(double x, double mu, double sd) {
-    double z = (x - mu) / sd;
-    return Math.abs(z) > 8 ? 0 : Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI));
+    return WeightModel.gauss(x, mu, sd);
   }
 
   private static double sq(double x) {

@@ -116,6 +116,14 @@ public final class WeightModel {
       }
       return sum / units.length;
     }
+    double[] mv = meanAndVariance(units);
+    double mean = mv[0];
+    double sd = Math.sqrt(k * (mv[1] + sq(relSd * mean)) + sigmaGrams * sigmaGrams);
+    return gauss(grams, k * mean, sd);
+  }
+
+  /** {mean, population variance} of {@code units} (at least one). */
+  public static double[] meanAndVariance(double[] units) {
     double mean = 0;
     for (double w : units) {
       mean += w;
@@ -125,12 +133,11 @@ public final class WeightModel {
     for (double w : units) {
       var += sq(w - mean);
     }
-    var /= units.length;
-    double sd = Math.sqrt(k * (var + sq(relSd * mean)) + sigmaGrams * sigmaGrams);
-    return gauss(grams, k * mean, sd);
+    return new double[] {mean, var / units.length};
   }
 
-  private static double gauss(double x, double mu, double sd) {
+  /** Normal density of {@code x} around {@code mu}; 0 beyond eight standard deviations. */
+  public static double gauss(double x, double mu, double sd) {
     double z = (x - mu) / sd;
     return Math.abs(z) > 8 ? 0 : Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI));
   }
