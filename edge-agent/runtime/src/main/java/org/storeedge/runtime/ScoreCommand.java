@@ -237,8 +237,14 @@ final class ScoreCommand implements Callable<Integer> {
     return SimulationRun.percentile(sorted, q);
   }
 
-  private static String trim(String s) {
-    return s.length() <= 36 ? s : s.substring(0, 35) + "~";
+  /** A row name in 36 columns: a long scenario name is shortened in the middle, its #seed kept. */
+  static String trim(String s) {
+    if (s.length() <= 36) {
+      return s;
+    }
+    int hash = s.lastIndexOf('#');
+    String tail = hash > 0 && s.length() - hash <= 12 ? s.substring(hash) : "";
+    return s.substring(0, 35 - tail.length()) + "~" + tail;
   }
 
   private static final class Totals {

@@ -114,4 +114,11 @@ class ScoreCommandTest {
     assertThat(cli.err.toString()).contains("--touch-probability must be in [0, 1]");
     assertThat(cli.out.toString()).doesNotContain("OVERALL");
   }
+
+  @Test
+  void aLongScenarioNameKeepsItsSeedInTheTable() {
+    String row = ScoreCommand.trim("s01-exchange-powerbank-for-speaker-lane#601");
+    assertThat(row).hasSize(36).endsWith("~#601").startsWith("s01-exchange-powerbank");
+    assertThat(ScoreCommand.trim("re-entry#502")).isEqualTo("re-entry#502");
+  }
 }

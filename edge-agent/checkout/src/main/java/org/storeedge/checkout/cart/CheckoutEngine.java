@@ -1118,8 +1118,11 @@ public final class CheckoutEngine {
     Map<String, Object> ev = new LinkedHashMap<>(evidence(e, lc, who, cands));
     ev.put("overshootGrams", Json.round(lc.overshootGrams(), 1));
     ev.put("twoWayProbability", Json.round(r.twoWayProbability(), 3));
-    ev.put("swaps", r.swaps().stream().map(w -> Map.of("putBy", w.holder(), "put", w.putCount() + " x " + w.putSku(),
-        "taken", w.takeCount() + " x " + w.takeSku(), "probability", Json.round(w.probability(), 4))).toList());
+    // the swaps worth a reviewer's look, each naming what was put and what taken
+    ev.put("swaps", r.swaps().stream().filter(w -> w.probability() >= SHOWN_SWAP_MIN_PROBABILITY)
+        .map(w -> Map.of("putBy", w.holder(), "put", Map.of("sku", w.putSku(), "count", w.putCount()),
+            "taken", Map.of("sku", w.takeSku(), "count", w.takeCount()), "probability", Json.round(w.probability(), 4)))
+        .toList());
     TwoWayActivity.Swap best = r.best();
     List<Assoc> named = shoppers.stream()
         .filter(w -> w == shoppers.get(0) || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList();
@@ -1181,6 +1184,9 @@ public final class CheckoutEngine {
     }
     return true;
   }
+
+  /** A swap shown in the evidence is at least this likely. */
+  private static final double SHOWN_SWAP_MIN_PROBABILITY = 0.01;
 
   /** A swap at least this likely gets the lane's shoppers flagged even when the net change is booked as usual. */
   private static final double TWO_WAY_DOUBT = 0.2;
