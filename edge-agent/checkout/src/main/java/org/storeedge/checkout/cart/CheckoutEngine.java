@@ -531,6 +531,9 @@ public final class CheckoutEngine {
       who.forEach(a -> involved.add(a.session));
       long from = e.startOf(lc);
       long to = e.endOf(lc);
+      if (e.netless(lc)) {
+        continue; // a hand in the lane that moved nothing, unless a swap is booked (see twoWay)
+      }
       for (Assoc a : who) {
         if ((a.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY || a.hand >= SPLIT_HAND_CONFIDENCE)
             && a.session.activity.size() < MAX_ACTIVITY) {
@@ -1155,6 +1158,14 @@ public final class CheckoutEngine {
     }
     double putConf = best.probability();
     double takeConf = best.probability() * taker.probability;
+    if (netless) {
+      // booked as a swap: their hands were busy in the lane (see checkHandOffs)
+      for (Assoc a : List.of(holder, taker)) {
+        if (a.session.activity.size() < MAX_ACTIVITY) {
+          a.session.activity.add(new long[] {e.startOf(lc), e.endOf(lc)});
+        }
+      }
+    }
     holder.session.add(best.putSku(), -best.putCount(), putConf);
     holder.session.returned(best.putSku(), products.get(best.putSku()).unitWeightGrams(), best.putCount());
     holder.session.touched.add(lc.laneId());
@@ -1196,10 +1207,12 @@ public final class CheckoutEngine {
    * shopper stood within reach (two hands in one lane look like one grab on the load cell, and a
    * lane kept busy by one hand after another never settles in between). With a live hand source,
    * when that shopper's hand was not seen there and, given where both stood and how much the store
-   * believes its hand source, may still have been ({@link #alsoHadHand}); without one, when that shopper stood still
-   * within reach for a moment while the lane was active (a whole-window speed would miss one who
-   * stopped, took and walked on while the other's hand was still in the lane) and is at least a
-   * little likely to be the taker.
+   * believes its hand source, may still have been ({@link #alsoHadHand}); without one, every
+   * shopper who stood still within reach over the window and is at least a little likely to be the
+   * taker, and every one who stood still within reach for a moment while the lane was active (a
+   * whole-window speed and probability miss one who stopped, took and walked on while the other's
+   * hand was still in the lane; these used to be looked for only when nobody of the first kind
+   * was there).
    */
   private List<Assoc> sharedGrab(List<Assoc> who, ShelfEvent.LaneChange lc, ShelfEvent e) {
     Assoc charged = who.get(0);
@@ -1219,9 +1232,8 @@ public final class CheckoutEngine {
         out.add(other);
       }
     }
-    if (!out.isEmpty()) {
-      return out;
-    }
+    // and whoever stood still within reach for a moment while the lane was active, however
+    // unlikely the whole window makes them: one who stopped, took and walked on
     StoreConfig.Lane lane = lanes.get(lc.laneId());
     if (lane == null) {
       return out;
@@ -1230,7 +1242,8 @@ public final class CheckoutEngine {
     long end = e.endOf(lc);
     StoreConfig.Position p = spots.spot(lane).orElse(lane.position());
     for (Session s : openAndRecentlyClosed()) {
-      if (s != charged.session && !(s.exitAt >= 0 && s.exitAt < start) && stoodWithinReach(s, p, start, end)) {
+      if (s != charged.session && out.stream().noneMatch(w -> w.session == s)
+          && !(s.exitAt >= 0 && s.exitAt < start) && stoodWithinReach(s, p, start, end)) {
         out.add(who.stream().filter(w -> w.session == s).findFirst()
             .orElseGet(() -> new Assoc(s, Double.NaN, 0, -1)));
       }

@@ -333,6 +333,25 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aHandThatMovesNothingDoesNotHideAPossibleHandOff() {
+    joTakesACanWithKimInside();
+    // side by side at the can lane; jo lifts another can and puts it straight back meanwhile: a
+    // hand in the lane, but nothing moved, and the shelf cannot say what passed between them
+    where.put("jo", offLane("l1", 0.5, 0));
+    where.put("kim", offLane("l1", 0.5, 0.4));
+    run(600, null);
+    handSteps("l1", -352.0, +352.2);
+    run(600, null);
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {1.5, 5.0});
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(events).anySatisfy(e -> assertThat(e.netless(e.lanes().get(0))).isTrue());
+    assertThat(codes(receiptOf("kim"))).contains("possible-hand-off");
+  }
+
+  @Test
   void aCanHandedOverTheMomentItLeftTheShelfIsAPossibleHandOffThoughNotYetChargedWhenTheyMet() {
     run(3000, null);
     enter("jo");
