@@ -13,7 +13,7 @@ import org.storeedge.config.StoreConfigLoader;
 
 /**
  * The hard cases again on other layouts (scenarios/pharmacy for config/examples/pharmacy.yaml,
- * scenarios/supermarket and scenarios/boutique for theirs). Pharmacy:
+ * scenarios/supermarket, scenarios/boutique and scenarios/electronics for theirs). Pharmacy:
  * narrow lanes, a double-sided gondola, light medicines and look-alike packs): every file says what
  * it tests and loads against that store, and a scripted one plays to the truth its header gives.
  */
@@ -50,6 +50,12 @@ class PharmacyScenariosTest {
   void theBoutiquesScenariosSayWhatTheyTestAndLoadAgainstIt() throws Exception {
     // and a fashion boutique: try-ons put back, sizes on neighbouring lanes, friends on one token
     everyFileLoads("boutique.yaml", "boutique", 10);
+  }
+
+  @Test
+  void theElectronicsShopsScenariosSayWhatTheyTestAndLoadAgainstIt() throws Exception {
+    // and an electronics shop with a drinks fridge: swaps on one lane, look-alike cases and cans
+    everyFileLoads("electronics.yaml", "electronics", 12);
   }
 
   @Test
