@@ -123,19 +123,12 @@ final class TwoWayActivity {
       }
     }
     pick = (1 - STRAY_PICK_PRIOR) * pick + STRAY_PICK_PRIOR * stray / Math.max(1, products.size());
+    List<Held> held = held(holders);
     double put = 0;
-    for (Holder h : holders) {
-      double carried = h.carried().values().stream().mapToInt(Integer::intValue).sum();
-      for (Map.Entry<String, Integer> x : h.carried().entrySet()) {
-        StoreConfig.Product p = products.get(x.getKey());
-        if (p == null || x.getValue() <= 0) {
-          continue;
-        }
-        double[] u = h.unit(p);
-        for (int m = 1; m <= Math.min(MAX_UNITS, x.getValue()); m++) {
-          put += h.probability() * x.getValue() / carried * countPrior(m) * gauss(deltaGrams,
-              m * u[0], Math.sqrt(m * sq(u[1]) + sq(sigmaGrams)));
-        }
+    for (Held x : held) {
+      for (int m = 1; m <= Math.min(MAX_UNITS, x.count()); m++) {
+        put += x.holder().probability() * x.share() * countPrior(m) * gauss(deltaGrams, m * x.unit()[0],
+            Math.sqrt(m * sq(x.unit()[1]) + sq(sigmaGrams)));
       }
     }
     oneWay = Math.max(oneWay, Math.max(pick, put)) + OUTLIER_PRIOR * OUTLIER_DENSITY;
@@ -147,33 +140,25 @@ final class TwoWayActivity {
 
     List<Swap> swaps = new ArrayList<>();
     double twoWay = 0;
-    for (Holder h : holders) {
-      double carried = h.carried().values().stream().mapToInt(Integer::intValue).sum();
-      for (Map.Entry<String, Integer> x : h.carried().entrySet()) {
-        StoreConfig.Product px = products.get(x.getKey());
-        if (px == null || x.getValue() <= 0) {
+    for (Held x : held) {
+      for (Map.Entry<String, Integer> y : laneContents.entrySet()) {
+        StoreConfig.Product py = products.get(y.getKey());
+        if (py == null || y.getValue() <= 0) {
           continue;
         }
-        double[] ux = h.unit(px);
-        for (Map.Entry<String, Integer> y : laneContents.entrySet()) {
-          StoreConfig.Product py = products.get(y.getKey());
-          if (py == null || y.getValue() <= 0) {
-            continue;
-          }
-          for (int m = 1; m <= Math.min(MAX_UNITS, x.getValue()); m++) {
-            for (int k = 1; k <= Math.min(MAX_UNITS, y.getValue()); k++) {
-              double putGrams = m * ux[0];
-              double takeGrams = k * py.unitWeightGrams();
-              double net = gauss(deltaGrams, putGrams - takeGrams, Math.sqrt(m * sq(ux[1])
-                  + k * sq(py.weightSpreadGrams()) + sq(sigmaGrams)));
-              double lighter = Math.min(putGrams, takeGrams);
-              double fit = gauss(over, lighter, OVERSHOOT_SD_GRAMS + OVERSHOOT_REL_SD * lighter);
-              double s = TWO_WAY_PRIOR * h.probability() * x.getValue() / carried * y.getValue() / laneTotal
-                  * countPrior(m) * countPrior(k) * net * fit;
-              if (s > 0) {
-                twoWay += s;
-                swaps.add(new Swap(h.token(), x.getKey(), m, y.getKey(), k, s));
-              }
+        for (int m = 1; m <= Math.min(MAX_UNITS, x.count()); m++) {
+          for (int k = 1; k <= Math.min(MAX_UNITS, y.getValue()); k++) {
+            double putGrams = m * x.unit()[0];
+            double takeGrams = k * py.unitWeightGrams();
+            double net = gauss(deltaGrams, putGrams - takeGrams, Math.sqrt(m * sq(x.unit()[1])
+                + k * sq(py.weightSpreadGrams()) + sq(sigmaGrams)));
+            double lighter = Math.min(putGrams, takeGrams);
+            double fit = gauss(over, lighter, OVERSHOOT_SD_GRAMS + OVERSHOOT_REL_SD * lighter);
+            double s = TWO_WAY_PRIOR * x.holder().probability() * x.share() * y.getValue() / laneTotal
+                * countPrior(m) * countPrior(k) * net * fit;
+            if (s > 0) {
+              twoWay += s;
+              swaps.add(new Swap(x.holder().token(), x.product().sku(), m, y.getKey(), k, s));
             }
           }
         }
@@ -192,6 +177,23 @@ final class TwoWayActivity {
   }
 
   static final int MAX_SHOWN = 5;
+
+  /** One product a nearby shopper holds: how many, its share of what they hold, one unit's grams and spread. */
+  private record Held(Holder holder, StoreConfig.Product product, int count, double share, double[] unit) {}
+
+  private List<Held> held(List<Holder> holders) {
+    List<Held> out = new ArrayList<>();
+    for (Holder h : holders) {
+      double carried = h.carried().values().stream().mapToInt(Integer::intValue).sum();
+      h.carried().forEach((sku, n) -> {
+        StoreConfig.Product p = products.get(sku);
+        if (p != null && n > 0) {
+          out.add(new Held(h, p, n, n / carried, h.unit(p)));
+        }
+      });
+    }
+    return out;
+  }
 
   private static double countPrior(int k) {
     return Math.pow(COUNT_DECAY, k - 1);
