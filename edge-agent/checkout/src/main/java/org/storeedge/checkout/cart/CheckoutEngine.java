@@ -1279,8 +1279,9 @@ public final class CheckoutEngine {
   }
 
   /**
-   * Whether one of {@code s}'s tracks stood still ({@link #STILL_SPEED} or less) within
-   * {@link #SHARED_GRAB_METERS} of {@code p} for {@link #STOP_MILLIS} somewhere in [from, to].
+   * Whether one of {@code s}'s tracks stood ({@link #STANDING_SPEED} or less: over a second a
+   * standing track's noise alone reads about 0.1 m/s) within {@link #SHARED_GRAB_METERS} of
+   * {@code p} for {@link #STOP_MILLIS} somewhere in [from, to].
    */
   private boolean stoodWithinReach(Session s, StoreConfig.Position p, long from, long to) {
     for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
@@ -1306,7 +1307,7 @@ public final class CheckoutEngine {
         double mx = median(stretch, ShopperObservation::x);
         double my = median(stretch, ShopperObservation::y);
         double speed = trackSpeed(stretch, stretch.get(0).atMillis(), stretch.get(stretch.size() - 1).atMillis());
-        if (Math.hypot(mx - p.x(), my - p.y()) <= SHARED_GRAB_METERS && !(speed > STILL_SPEED)) {
+        if (Math.hypot(mx - p.x(), my - p.y()) <= SHARED_GRAB_METERS && !(speed > STANDING_SPEED)) {
           return true;
         }
       }

@@ -39,6 +39,14 @@ class CheckoutEngineTest {
   private CheckoutSettings settings = CheckoutSettings.defaults();
   private final Map<String, Double> level = new HashMap<>(Map.of("l1", 12 * 352.0, "l2", 30 * 55.0, "l3", 30 * 43.0));
   private final Map<String, double[]> where = new HashMap<>();
+  /** Shoppers whose tracked position is as noisy as a camera's (7 cm per axis). */
+  private final java.util.Set<String> noisy = new java.util.HashSet<>();
+  private Random track = new Random(5);
+
+  private double jitter(String token) {
+    return noisy.contains(token) ? track.nextGaussian() * 0.07 : 0;
+  }
+
   /** Lanes with a hand on them besides the one {@code run} is given. */
   private final java.util.Set<String> alsoHands = new java.util.HashSet<>();
   /** Grams an elbow rests on a lane with (swelling by a fifth). */
@@ -69,8 +77,8 @@ class CheckoutEngineTest {
             : new WeightReading(e.getKey(), t, e.getValue() + hand + rnd.nextGaussian() * 0.1, ReadingStatus.OK));
       }
       if (t % 200 < 12) {
-        where.forEach((token, p) -> engine().onObservation(new ShopperObservation("trk-" + token, token, p[0], p[1], t,
-            identity.getOrDefault(token, 1.0))));
+        where.forEach((token, p) -> engine().onObservation(new ShopperObservation("trk-" + token, token,
+            p[0] + jitter(token), p[1] + jitter(token), t, identity.getOrDefault(token, 1.0))));
         engine().poll(t);
       }
       t += 12;
@@ -768,6 +776,39 @@ class CheckoutEngineTest {
         assertThat(r.message()).contains("lane l2 charged to bob").contains("one hand may have taken from both");
       });
     }
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+  void aShopperWhoStoppedTookAndWalkedOnWhileAnotherTookMoreIsNamedThoughTheirTrackJitters(int trackNoiseSeed) {
+    track = new Random(trackNoiseSeed);
+    run(3000, null);
+    enter("alice");
+    enter("bob");
+    noisy.add("alice");
+    noisy.add("bob");
+    // alice stands at the candy lane, takes a bar and walks on; bob, beside her all along, takes
+    // two more before the lane settles: one change of three bars, charged to bob
+    where.put("alice", offLane("l2", 0.5, -0.1));
+    where.put("bob", offLane("l2", 0.5, 0.2));
+    run(1200, null);
+    run(800, "l2");
+    level.merge("l2", -55.3, Double::sum);
+    run(500, "l2");
+    where.put("alice", new double[] {3.0, 1.0});
+    run(600, "l2");
+    level.merge("l2", -110.6, Double::sum);
+    run(600, "l2");
+    run(5000, null);
+    exit("alice");
+    exit("bob");
+    assertThat(events).singleElement().satisfies(e -> assertThat(e.candidates().get(0).count()).isEqualTo(3));
+    assertThat(receiptOf("bob").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(3));
+    // a standing track reads about 0.1 m/s from its noise alone: alice stood there, and is named
+    assertThat(receiptOf("alice").reviewReasons()).anySatisfy(r -> {
+      assertThat(r.code()).isEqualTo("ambiguous-shopper");
+      assertThat(r.message()).contains("3 x CANDY");
+    });
   }
 
   /** max walks off, everyone inside leaves; the caramel bar is on ida's receipt, nothing on max's. */
