@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.storeedge.config.DeviceSettingsValidator;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
@@ -35,27 +37,17 @@ class PharmacyScenariosTest {
     }
   }
 
-  @Test
-  void everyFileSaysWhatItTestsAndLoadsAgainstThePharmacy() throws Exception {
-    everyFileLoads("pharmacy.yaml", "pharmacy", 15);
-  }
-
-  @Test
-  void theSupermarketsScenariosSayWhatTheyTestAndLoadAgainstIt() throws Exception {
-    // another layout again: loose produce, 9 kg packs, a 14-lane shelf
-    everyFileLoads("supermarket.yaml", "supermarket", 10);
-  }
-
-  @Test
-  void theBoutiquesScenariosSayWhatTheyTestAndLoadAgainstIt() throws Exception {
-    // and a fashion boutique: try-ons put back, sizes on neighbouring lanes, friends on one token
-    everyFileLoads("boutique.yaml", "boutique", 10);
-  }
-
-  @Test
-  void theElectronicsShopsScenariosSayWhatTheyTestAndLoadAgainstIt() throws Exception {
-    // and an electronics shop with a drinks fridge: swaps on one lane, look-alike cases and cans
-    everyFileLoads("electronics.yaml", "electronics", 12);
+  /**
+   * Each example store's own cases: the pharmacy (narrow lanes, light medicines), the supermarket
+   * (loose produce, 9 kg packs, a 14-lane shelf), the fashion boutique (try-ons put back, sizes on
+   * neighbouring lanes, friends on one token) and the electronics shop with a drinks fridge (swaps
+   * on one lane, look-alike cases and cans).
+   */
+  @ParameterizedTest(name = "{1}")
+  @CsvSource({"pharmacy.yaml, pharmacy, 15", "supermarket.yaml, supermarket, 10", "boutique.yaml, boutique, 10",
+      "electronics.yaml, electronics, 12"})
+  void everyFileSaysWhatItTestsAndLoadsAgainstItsStore(String store, String dir, int atLeast) throws Exception {
+    everyFileLoads(store, dir, atLeast);
   }
 
   @Test
