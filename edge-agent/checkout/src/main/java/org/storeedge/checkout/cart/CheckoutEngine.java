@@ -524,41 +524,143 @@ public final class CheckoutEngine {
   public void onShelfEvent(ShelfEvent e) {
     Set<Session> involved = new LinkedHashSet<>();
     Map<String, List<Assoc>> byLane = new LinkedHashMap<>();
-    for (ShelfEvent.LaneChange lc : e.lanes()) {
-      // each lane on its own: two shoppers may take from two lanes of one shelf at once
-      List<Assoc> who = associate(e, lc);
-      byLane.put(lc.laneId(), who);
-      who.forEach(a -> involved.add(a.session));
-      long from = e.startOf(lc);
-      long to = e.endOf(lc);
-      if (e.netless(lc)) {
-        continue; // a hand in the lane that moved nothing, unless a swap is booked (see twoWay)
-      }
-      for (Assoc a : who) {
-        if ((a.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY || a.hand >= SPLIT_HAND_CONFIDENCE)
-            && a.session.activity.size() < MAX_ACTIVITY) {
-          a.session.activity.add(new long[] {from, to});
+    List<Movement> movements = new ArrayList<>();
+    for (ShelfEvent.LaneChange whole : e.lanes()) {
+      for (Movement m : movements(e, whole)) {
+        // each lane on its own: two shoppers may take from two lanes of one shelf at once
+        ShelfEvent.LaneChange lc = m.change;
+        byLane.putIfAbsent(lc.laneId(), m.who);
+        movements.add(m);
+        m.who.forEach(a -> involved.add(a.session));
+        if (m.event.netless(lc)) {
+          continue; // a hand in the lane that moved nothing, unless a swap is booked (see twoWay)
+        }
+        long from = m.event.startOf(lc);
+        long to = m.event.endOf(lc);
+        for (Assoc a : m.who) {
+          if ((a.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY || a.hand >= SPLIT_HAND_CONFIDENCE)
+              && a.session.activity.size() < MAX_ACTIVITY) {
+            a.session.activity.add(new long[] {from, to});
+          }
         }
       }
     }
     for (Session s : involved) {
       s.changedSinceEmit = false;
     }
-    for (ShelfEvent.LaneChange lc : e.lanes()) {
-      List<Assoc> who = byLane.get(lc.laneId());
-      if (lc.overshootGrams() != 0 && twoWay(e, lc, who)) {
+    for (Movement m : movements) {
+      if (m.change.overshootGrams() != 0 && twoWay(m.event, m.change, m.who)) {
         continue;
       }
-      if (lc.deltaGrams() < 0) {
-        onPick(e, lc, who);
+      if (m.change.deltaGrams() < 0) {
+        onPick(m.event, m.change, m.who);
       } else {
-        onPutBack(e, lc, who);
+        onPutBack(m.event, m.change, m.who);
       }
+    }
+    for (Movement m : movements) {
+      if (m.change == m.whole) {
+        continue;
+      }
+      // shared out by where each stood, which is all that tells them apart: either may have made
+      // both movements (one shopper taking two, a step aside in between), so all are looked at
+      List<Assoc> named = new ArrayList<>(m.wholeWho.stream()
+          .filter(w -> w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList());
+      if (!m.who.isEmpty() && named.stream().noneMatch(w -> w.session == m.who.get(0).session)) {
+        named.add(m.who.get(0));
+      }
+      List<ShelfEvent.Candidate> cands = m.event.candidates();
+      flagAll(named, (cands.isEmpty() ? "" : cands.get(0).count() + " x " + cands.get(0).sku() + " ")
+          + (m.change.deltaGrams() < 0 ? "taken at" : "put on") + " lane " + m.change.laneId() + " as one of two "
+          + "movements a load cell saw as one change; charged to " + (m.who.isEmpty() ? "nobody" : m.who.get(0).session.token)
+          + " by where shoppers stood at its moment", evidence(m.event, m.change, m.who, cands));
     }
     oneMovementAcrossLanes(e, byLane);
     // later evidence changed a receipt already sent: publish an amendment that references it
     amendDoubted(involved, Map.of("eventId", e.eventId()),
         "shelf activity resolved after the receipt was sent changed it or cast doubt on it");
+  }
+
+  /**
+   * A lane change (or one of its movements) of a shelf event, with who was at the lane then, and the
+   * whole change with who was there over all of it.
+   */
+  private record Movement(ShelfEvent event, ShelfEvent.LaneChange change, List<Assoc> who,
+      ShelfEvent.LaneChange whole, List<Assoc> wholeWho) {
+    Movement(ShelfEvent event, ShelfEvent.LaneChange change, List<Assoc> who) {
+      this(event, change, who, change, who);
+    }
+  }
+
+  /**
+   * {@code lc} as one movement, or as two when its load dwelled at a level in between (see
+   * {@link ShelfEvent.Plateau}) and where shoppers stood says two different shoppers made them:
+   * one took and walked off while the next reached in, both inside the detector's merge gap. The
+   * units are shared out in proportion to the level in between, each movement weighed on its own
+   * window (cut halfway through the dwell) and charged on its own.
+   */
+  private List<Movement> movements(ShelfEvent e, ShelfEvent.LaneChange lc) {
+    List<Movement> whole = List.of(new Movement(e, lc, associate(e, lc)));
+    ShelfEvent.Plateau pl = lc.plateau();
+    if (pl == null || !lc.timed() || lc.overshootGrams() != 0 || e.netless(lc)) {
+      return whole;
+    }
+    List<ShelfEvent.Candidate> cands = e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).toList();
+    if (cands.isEmpty() || cands.get(0).count() < 2) {
+      return whole;
+    }
+    int n = cands.get(0).count();
+    int first = (int) Math.round(n * pl.fraction());
+    if (first < 1 || first >= n || Math.abs(n * pl.fraction() - first) > PLATEAU_UNIT_TOLERANCE) {
+      return whole; // the level in between is no whole number of the units taken
+    }
+    long cut = (pl.fromMillis() + pl.toMillis()) / 2;
+    double unit = lc.deltaGrams() / n;
+    ShelfEvent.LaneChange one = new ShelfEvent.LaneChange(lc.laneId(), unit * first, lc.sigmaGrams(),
+        lc.startMillis(), cut, 0, Math.min(cut, pl.fromMillis()));
+    ShelfEvent.LaneChange two = new ShelfEvent.LaneChange(lc.laneId(), unit * (n - first), lc.sigmaGrams(), cut,
+        lc.endMillis(), 0, Math.max(cut, lc.stepMillis()));
+    ShelfEvent e1 = part(e, one, cands, first, n, 1);
+    ShelfEvent e2 = part(e, two, cands, n - first, n, 2);
+    List<Assoc> w1 = associate(e1, one);
+    List<Assoc> w2 = associate(e2, two);
+    if (w1.isEmpty() || w2.isEmpty() || w1.get(0).session == w2.get(0).session) {
+      return whole;
+    }
+    List<Assoc> all = whole.get(0).who;
+    return List.of(new Movement(e1, one, w1, lc, all), new Movement(e2, two, w2, lc, all));
+  }
+
+  /** How far off a whole number of units the level in between may be, in units. */
+  private static final double PLATEAU_UNIT_TOLERANCE = 0.25;
+
+  /**
+   * The shelf event of one movement of a lane: its candidates are those of the whole change with
+   * at least two units, each scaled to {@code units} of {@code of}.
+   */
+  private static ShelfEvent part(ShelfEvent e, ShelfEvent.LaneChange lc, List<ShelfEvent.Candidate> cands, int units,
+      int of, int index) {
+    Map<String, Double> scaled = new LinkedHashMap<>();
+    Map<String, ShelfEvent.Candidate> first = new LinkedHashMap<>();
+    double total = 0;
+    for (ShelfEvent.Candidate c : cands) {
+      if (c.count() < 2) {
+        continue;
+      }
+      int k = Math.max(1, Math.min(c.count() - 1, (int) Math.round((double) c.count() * units / of)));
+      String key = c.sku() + "\u0000" + k;
+      scaled.merge(key, c.likelihood(), Double::sum);
+      first.putIfAbsent(key, new ShelfEvent.Candidate(c.sku(), k, c.laneId(), 0));
+      total += c.likelihood();
+    }
+    List<ShelfEvent.Candidate> out = new ArrayList<>();
+    for (Map.Entry<String, Double> en : scaled.entrySet()) {
+      ShelfEvent.Candidate c = first.get(en.getKey());
+      out.add(new ShelfEvent.Candidate(c.sku(), c.count(), c.laneId(), en.getValue() / total));
+    }
+    out.sort(java.util.Comparator.comparingDouble(ShelfEvent.Candidate::likelihood).reversed());
+    return new ShelfEvent(e.eventId() + "." + index, e.shelfId(), lc.startMillis(), lc.endMillis(), lc.deltaGrams(),
+        lc.sigmaGrams(), List.of(lc), out, out.isEmpty() ? 0 : out.get(0).likelihood());
   }
 
   /**

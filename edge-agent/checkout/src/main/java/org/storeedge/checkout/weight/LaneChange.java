@@ -1,5 +1,7 @@
 package org.storeedge.checkout.weight;
 
+import org.storeedge.core.event.ShelfEvent;
+
 /**
  * A settled net change of load on one lane.
  *
@@ -11,14 +13,22 @@ package org.storeedge.checkout.weight;
  * @param fallGrams how far the load fell below the level before while active (0 if never), grams
  * @param stepMillis when the load first came near the level it settled at: when the item most
  *     likely moved (an activity may go on long after, with a hand or an elbow still on the lane)
+ * @param plateau an intermediate level the load dwelled at between the levels before and after
+ *     (two movements the same way, one after the other), or null
  */
 public record LaneChange(String laneId, long startMillis, long endMillis, double deltaGrams, double sigmaGrams,
-    double riseGrams, double fallGrams, long stepMillis) {
+    double riseGrams, double fallGrams, long stepMillis, ShelfEvent.Plateau plateau) {
+
+  /** A change with no intermediate level. */
+  public LaneChange(String laneId, long startMillis, long endMillis, double deltaGrams, double sigmaGrams,
+      double riseGrams, double fallGrams, long stepMillis) {
+    this(laneId, startMillis, endMillis, deltaGrams, sigmaGrams, riseGrams, fallGrams, stepMillis, null);
+  }
 
   /** A change timed by its window only (the step taken as its start). */
   public LaneChange(String laneId, long startMillis, long endMillis, double deltaGrams, double sigmaGrams,
       double riseGrams, double fallGrams) {
-    this(laneId, startMillis, endMillis, deltaGrams, sigmaGrams, riseGrams, fallGrams, startMillis);
+    this(laneId, startMillis, endMillis, deltaGrams, sigmaGrams, riseGrams, fallGrams, startMillis, null);
   }
 
   /** Largest excursion from the level before while active (hand force included). */
@@ -55,8 +65,14 @@ public record LaneChange(String laneId, long startMillis, long endMillis, double
     double net = deltaGrams + next.deltaGrams;
     // the step that left the lane where it ended: the later one, unless it went the other way
     long step = Math.signum(next.deltaGrams) == Math.signum(net) ? next.stepMillis : stepMillis;
+    // two movements the same way: the level in between is where the first left the lane
+    ShelfEvent.Plateau between = null;
+    if (Math.signum(deltaGrams) == Math.signum(next.deltaGrams) && plateau == null && next.plateau == null) {
+      between = new ShelfEvent.Plateau(deltaGrams / net, endMillis, next.startMillis);
+    }
     return new LaneChange(laneId, Math.min(startMillis, next.startMillis), Math.max(endMillis, next.endMillis),
         net, Math.sqrt(sigmaGrams * sigmaGrams + next.sigmaGrams * next.sigmaGrams),
-        Math.max(riseGrams, deltaGrams + next.riseGrams), Math.max(fallGrams, -deltaGrams + next.fallGrams), step);
+        Math.max(riseGrams, deltaGrams + next.riseGrams), Math.max(fallGrams, -deltaGrams + next.fallGrams), step,
+        between);
   }
 }

@@ -1,5 +1,7 @@
 package org.storeedge.checkout.weight;
 
+import org.storeedge.core.event.ShelfEvent;
+
 /**
  * Change detection for one lane: stable-before / active / stable-after, re-tare on every stable
  * window (absolute readings drift, relative changes are reliable), merge of activity bursts less
@@ -198,6 +200,7 @@ public final class LaneDetector {
           state = State.ACTIVE;
           excursion(t, grams);
         } else {
+          trail(t, grams);
           if (stable) {
             settledLevel = absMean;
             settledVar = var;
@@ -262,6 +265,7 @@ public final class LaneDetector {
     double se = Math.sqrt(baselineVar / Math.max(1, baselineCount) + settledVar / Math.max(1, settledCount));
     double seconds = (settledEnd - activeStart + s.stableWindowMillis()) / 1000.0;
     double sigma = Math.sqrt(se * se + 0.25 + sq(0.01 * delta) + driftRate * seconds);
+    ShelfEvent.Plateau plateau = plateau(delta);
     baseline = settledLevel;
     baselineVar = settledVar;
     baselineCount = settledCount;
@@ -270,7 +274,7 @@ public final class LaneDetector {
     state = State.STABLE;
     rebase(settledLevel);
     LaneChange c = new LaneChange(laneId, activeStart, settledEnd, delta, sigma, rise, fall,
-        stepTime(settledLevel, delta));
+        stepTime(settledLevel, delta), plateau);
     if (Math.abs(delta) >= minChange || c.overshootGrams() >= twoWayGrams) {
       listener.onChange(c);
     }
@@ -310,6 +314,81 @@ public final class LaneDetector {
     }
     return activeStart;
   }
+
+  /**
+   * An intermediate level the load dwelled at for {@link #PLATEAU_MILLIS} or more on its way from
+   * the level before to the level after: two movements the same way in one activity, such as two
+   * shoppers one after the other, each taking from the lane while the other's hand was still on
+   * it. The trail is fitted (least absolute deviations, robust to a hand's force) with one step
+   * from the level before to the level after, and with two steps through a level in between at
+   * each fraction {@code k/n} of the change (n up to {@link #PLATEAU_MAX_UNITS}); the two-step fit
+   * is kept when it explains the samples in between at least half as well as a clean two-step
+   * signal would. Null when one step explains it.
+   */
+  private ShelfEvent.Plateau plateau(double delta) {
+    if (Math.abs(delta) < 2 * minChange || trailSize < 3) {
+      return null;
+    }
+    int n = trailSize;
+    double[] costBefore = prefixCost(baseline);
+    double[] costAfter = prefixCost(settledLevel);
+    // one step at sample i: samples before it at the level before, from it on at the level after
+    double one = Double.POSITIVE_INFINITY;
+    for (int i = 0; i <= n; i++) {
+      one = Math.min(one, costBefore[i] + costAfter[n] - costAfter[i]);
+    }
+    ShelfEvent.Plateau best = null;
+    double bestGain = 0;
+    for (int units = 2; units <= PLATEAU_MAX_UNITS; units++) {
+      for (int k = 1; k < units; k++) {
+        if (gcd(k, units) != 1) {
+          continue;
+        }
+        double fraction = (double) k / units;
+        double[] costMid = prefixCost(baseline + fraction * delta);
+        // two steps, at samples i <= j: best i for each j from a running minimum
+        double bestLead = Double.POSITIVE_INFINITY;
+        int bestI = 0;
+        for (int j = 0; j <= n; j++) {
+          double lead = costBefore[j] - costMid[j];
+          if (lead < bestLead) {
+            bestLead = lead;
+            bestI = j;
+          }
+          long from = trailTimes[(trailHead + Math.min(bestI, n - 1)) % TRAIL];
+          long to = trailTimes[(trailHead + Math.min(j, n - 1)) % TRAIL];
+          if (to - from < PLATEAU_MILLIS) {
+            continue;
+          }
+          double two = bestLead + costMid[j] + costAfter[n] - costAfter[j];
+          double gain = one - two;
+          double ideal = (j - bestI) * Math.min(fraction, 1 - fraction) * Math.abs(delta);
+          if (gain > bestGain && gain >= PLATEAU_MIN_GAIN * ideal) {
+            bestGain = gain;
+            best = new ShelfEvent.Plateau(fraction, from, to);
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Running sums over the trail of each sample's absolute deviation from {@code level}. */
+  private double[] prefixCost(double level) {
+    double[] out = new double[trailSize + 1];
+    for (int i = 0; i < trailSize; i++) {
+      out[i + 1] = out[i] + Math.abs(trailValues[(trailHead + i) % TRAIL] - level);
+    }
+    return out;
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+
+  private static final long PLATEAU_MILLIS = 300;
+  private static final int PLATEAU_MAX_UNITS = 6;
+  private static final double PLATEAU_MIN_GAIN = 0.5;
 
   /** Re-centres the window sums on {@code level} so long runs keep full precision. */
   private void rebase(double level) {

@@ -241,7 +241,7 @@ public final class WeightPipeline {
       var += c.sigmaGrams() * c.sigmaGrams();
       double overshoot = c.overshootGrams() >= TWO_WAY_GRAMS ? c.signedOvershootGrams() : 0;
       lanes.add(new ShelfEvent.LaneChange(c.laneId(), c.deltaGrams(), c.sigmaGrams(), c.startMillis(), c.endMillis(),
-          overshoot, c.stepMillis()));
+          overshoot, c.stepMillis(), c.plateau()));
       if (Math.abs(c.deltaGrams()) < minChange.get(c.laneId())) {
         continue; // only the two-way activity is known: nothing for the net to be explained by
       }

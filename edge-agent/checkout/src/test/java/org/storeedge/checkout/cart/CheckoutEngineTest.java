@@ -456,6 +456,71 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void twoShoppersTakingFromOneLaneOneAfterTheOtherWithinTheMergeGapAreChargedAUnitEach() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane("l1", 0.5, 0));
+    where.put("jo", offLane("l1", 3.0, 1.5));
+    run(1000, null);
+    // kim takes a can and walks off while jo walks up and takes the next; a hand is on the lane
+    // all along, so the load cell sees one change of two cans with a level in between
+    run(800, "l1");
+    level.merge("l1", -352.0, Double::sum);
+    run(600, "l1");
+    for (int i = 0; i < 5; i++) {
+      where.get("kim")[0] += 0.5;
+      where.get("jo")[0] -= 0.5;
+      run(200, "l1");
+    }
+    run(600, "l1");
+    level.merge("l1", -352.0, Double::sum);
+    run(600, "l1");
+    run(4000, null);
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.candidates().get(0).count()).isEqualTo(2);
+      assertThat(e.lanes().get(0).plateau()).isNotNull();
+    });
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("COLA");
+      assertThat(x.qty()).isEqualTo(1);
+    });
+    assertThat(receiptOf("jo").items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("COLA");
+      assertThat(x.qty()).isEqualTo(1);
+    });
+    // shared out by positions alone: both are looked at (kim may have taken both)
+    for (String token : List.of("kim", "jo")) {
+      assertThat(receiptOf(token).reviewReasons()).anySatisfy(r -> {
+        assertThat(r.code()).isEqualTo("ambiguous-shopper");
+        assertThat(r.message()).contains("one of two movements");
+      });
+    }
+  }
+
+  @Test
+  void oneShopperTakingTwoCansOneAfterTheOtherBesideABystanderIsChargedBoth() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane("l1", 0.5, 0));
+    where.put("jo", offLane("l1", 0.6, 0.9)); // still, at the next lane but one
+    run(1000, null);
+    run(800, "l1");
+    level.merge("l1", -352.0, Double::sum);
+    run(1500, "l1");
+    level.merge("l1", -352.0, Double::sum);
+    run(600, "l1");
+    run(4000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
+    assertThat(receiptOf("jo").items()).isEmpty();
+  }
+
+  @Test
   void aPutBackBySomeoneChargedForNothingLikeItCastsDoubtOnTheEarlierTakerEvenAfterItLeft() {
     run(3000, null);
     enter("kim");

@@ -203,4 +203,46 @@ class LaneDetectorTest {
       assertThat(c.stepMillis()).isBetween(lifted, lifted + 100);
     });
   }
+
+  @Test
+  void twoTakesOneAfterTheOtherWithHandsOverlappingShowTheLevelInBetween() {
+    feed(3000, 4000, 0);
+    feed(600, 4000, 40); // the first hand arrives
+    long first = t;
+    feed(500, 4000 - 520, 40); // a bottle lifted, hand still there
+    feed(700, 4000 - 520, 60); // the second hand arrives before the first is gone
+    long second = t;
+    feed(600, 4000 - 1040, 40); // the next bottle lifted
+    feed(4000, 4000 - 1040, 0);
+    assertThat(changes).singleElement().satisfies(c -> {
+      assertThat(c.deltaGrams()).isCloseTo(-1040, within(2.0));
+      assertThat(c.plateau()).isNotNull();
+      assertThat(c.plateau().fraction()).isEqualTo(0.5);
+      assertThat(c.plateau().fromMillis()).isBetween(first - 50, first + 100);
+      assertThat(c.plateau().toMillis()).isBetween(second - 100, second + 50);
+    });
+  }
+
+  @Test
+  void twoUnitsTakenInOneMovementUnderAWobblingHandHaveNoLevelInBetween() {
+    feed(3000, 4000, 0);
+    feed(800, 4000, 60);
+    feed(900, 4000 - 1040, 60);
+    feed(4000, 4000 - 1040, 0);
+    assertThat(changes).singleElement().satisfies(c -> {
+      assertThat(c.deltaGrams()).isCloseTo(-1040, within(2.0));
+      assertThat(c.plateau()).isNull();
+    });
+  }
+
+  @Test
+  void twoSettledTakesOfOneLaneComposeIntoOneChangeWithTheLevelInBetween() {
+    LaneChange one = new LaneChange("d2", 1000, 1600, -520, 1, 20, 540);
+    LaneChange two = new LaneChange("d2", 2000, 2600, -1040, 1, 30, 1060);
+    LaneChange both = one.then(two);
+    assertThat(both.deltaGrams()).isCloseTo(-1560, within(0.01));
+    assertThat(both.plateau()).isEqualTo(new org.storeedge.core.event.ShelfEvent.Plateau(1.0 / 3, 1600, 2000));
+    // a take and a return have no level in between
+    assertThat(one.then(new LaneChange("d2", 2000, 2600, 520, 1, 540, 0)).plateau()).isNull();
+  }
 }

@@ -66,9 +66,17 @@ public record ShelfEvent(
    *     first); 0 when there is no such sign
    * @param stepMillis when the load first came near the level it settled at, epoch ms: when the
    *     item most likely moved (a hand or an elbow may stay on the lane long after)
+   * @param plateau an intermediate level the load dwelled at on its way (two movements the same
+   *     way one after the other, perhaps by two shoppers), or null
    */
   public record LaneChange(String laneId, double deltaGrams, double sigmaGrams, long startMillis, long endMillis,
-      double overshootGrams, long stepMillis) {
+      double overshootGrams, long stepMillis, Plateau plateau) {
+    /** A lane change with no intermediate level. */
+    public LaneChange(String laneId, double deltaGrams, double sigmaGrams, long startMillis, long endMillis,
+        double overshootGrams, long stepMillis) {
+      this(laneId, deltaGrams, sigmaGrams, startMillis, endMillis, overshootGrams, stepMillis, null);
+    }
+
     /** A lane change timed like the whole event (the caller passes the event's window later). */
     public LaneChange(String laneId, double deltaGrams, double sigmaGrams) {
       this(laneId, deltaGrams, sigmaGrams, UNTIMED, UNTIMED);
@@ -86,6 +94,12 @@ public record ShelfEvent(
 
     public static final long UNTIMED = Long.MIN_VALUE;
   }
+
+  /**
+   * A level a lane's load dwelled at between its levels before and after, from {@code fromMillis}
+   * to {@code toMillis}: {@code fraction} of the lane's change had happened by then (0..1 exclusive).
+   */
+  public record Plateau(double fraction, long fromMillis, long toMillis) {}
 
   /**
    * One explanation of the change: {@code count} units of {@code sku} (count &gt; 0; the sign of
