@@ -56,23 +56,4 @@ public record LaneChange(String laneId, long startMillis, long endMillis, double
     double below = fallGrams - Math.max(0, -deltaGrams);
     return above >= below ? above : -below;
   }
-
-  /**
-   * {@code this} followed by {@code next} on the same lane, as one change: net summed, and the
-   * excursions of {@code next} seen from the level before {@code this}.
-   */
-  public LaneChange then(LaneChange next) {
-    double net = deltaGrams + next.deltaGrams;
-    // the step that left the lane where it ended: the later one, unless it went the other way
-    long step = Math.signum(next.deltaGrams) == Math.signum(net) ? next.stepMillis : stepMillis;
-    // two movements the same way: the level in between is where the first left the lane
-    ShelfEvent.Plateau between = null;
-    if (Math.signum(deltaGrams) == Math.signum(next.deltaGrams) && plateau == null && next.plateau == null) {
-      between = new ShelfEvent.Plateau(deltaGrams / net, endMillis, next.startMillis);
-    }
-    return new LaneChange(laneId, Math.min(startMillis, next.startMillis), Math.max(endMillis, next.endMillis),
-        net, Math.sqrt(sigmaGrams * sigmaGrams + next.sigmaGrams * next.sigmaGrams),
-        Math.max(riseGrams, deltaGrams + next.riseGrams), Math.max(fallGrams, -deltaGrams + next.fallGrams), step,
-        between);
-  }
 }

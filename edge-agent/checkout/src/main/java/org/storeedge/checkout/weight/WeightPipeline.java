@@ -209,9 +209,11 @@ public final class WeightPipeline {
       boolean quiet = detectorsOfShelf.get(e.getKey()).stream().noneMatch(LaneDetector::busy);
       if (force || (quiet && now - g.lastAdded >= settings.groupGapMillis())) {
         it.remove();
-        ShelfEvent ev = resolve(e.getKey(), g);
-        if (!ev.lanes().isEmpty()) {
-          events.accept(ev);
+        for (List<LaneChange> round : rounds(g.changes)) {
+          ShelfEvent ev = resolve(e.getKey(), round);
+          if (!ev.lanes().isEmpty()) {
+            events.accept(ev);
+          }
         }
       }
     }
@@ -226,7 +228,35 @@ public final class WeightPipeline {
     g.lastAdded = c.endMillis() + settings.stableWindowMillis() + settings.mergeGapMillis();
   }
 
-  private ShelfEvent resolve(String shelfId, PendingGroup g) {
+  /**
+   * The changes of one shelf's busy spell as shelf events, in time order, each with at most one
+   * change per lane: a lane that changed again (the detector reports changes of one lane apart only
+   * once it stayed quiet past the merge gap in between) starts the next event. A shelf kept busy
+   * by several shoppers would otherwise net one lane's take and a later put-back by someone else
+   * into a single change, and lose both.
+   */
+  private static List<List<LaneChange>> rounds(List<LaneChange> changes) {
+    List<LaneChange> byStart = new ArrayList<>(changes);
+    byStart.sort(java.util.Comparator.comparingLong(LaneChange::startMillis));
+    List<List<LaneChange>> out = new ArrayList<>();
+    List<LaneChange> current = new ArrayList<>();
+    Set<String> lanes = new HashSet<>();
+    for (LaneChange c : byStart) {
+      if (lanes.contains(c.laneId())) {
+        out.add(current);
+        current = new ArrayList<>();
+        lanes.clear();
+      }
+      current.add(c);
+      lanes.add(c.laneId());
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  private ShelfEvent resolve(String shelfId, List<LaneChange> changes) {
     long start = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
     double delta = 0;
@@ -234,7 +264,8 @@ public final class WeightPipeline {
     double confidence = 1;
     List<ShelfEvent.LaneChange> lanes = new ArrayList<>();
     List<ShelfEvent.Candidate> candidates = new ArrayList<>();
-    for (LaneChange c : netPerLane(g.changes)) {
+    long firstStart = changes.stream().mapToLong(LaneChange::startMillis).min().orElse(0);
+    for (LaneChange c : reportable(changes)) {
       start = Math.min(start, c.startMillis());
       end = Math.max(end, c.endMillis());
       delta += c.deltaGrams();
@@ -254,32 +285,23 @@ public final class WeightPipeline {
     }
     if (lanes.isEmpty()) {
       // the changes cancelled out (taken and put straight back): nothing to resolve
-      start = g.firstStart;
-      end = g.firstStart;
+      start = firstStart;
+      end = firstStart;
     }
     return new ShelfEvent(shelfId + "-" + start, shelfId, start, end, delta, Math.sqrt(var), lanes, candidates,
         confidence);
   }
 
   /**
-   * One net change per lane: several settled changes of the same lane inside one shelf event (a
-   * quick take and put-back, a second grab) are summed, so each lane is explained once. A lane whose
-   * changes cancel out is left out unless an item's weight went on and another came off in between
-   * ({@link #TWO_WAY_GRAMS}).
+   * The changes worth an event: a net change of at least the lane's minimum, or an item's weight
+   * that went on and another that came off in between ({@link #TWO_WAY_GRAMS}).
    */
-  private List<LaneChange> netPerLane(List<LaneChange> changes) {
-    Map<String, LaneChange> net = new LinkedHashMap<>();
-    for (LaneChange c : changes) {
-      net.merge(c.laneId(), c, LaneChange::then);
-    }
-    List<LaneChange> out = new ArrayList<>();
-    for (LaneChange c : net.values()) {
-      if (Math.abs(c.deltaGrams()) >= minChange.get(c.laneId()) || c.overshootGrams() >= TWO_WAY_GRAMS) {
-        out.add(c);
-      }
-    }
-    return out;
+  private List<LaneChange> reportable(List<LaneChange> changes) {
+    return changes.stream()
+        .filter(c -> Math.abs(c.deltaGrams()) >= minChange.get(c.laneId()) || c.overshootGrams() >= TWO_WAY_GRAMS)
+        .toList();
   }
+
 
   /**
    * Prior over skus for a change on a lane. A pick takes what the lane holds, in proportion to the

@@ -931,7 +931,7 @@ class CheckoutEngineTest {
   }
 
   @Test
-  void aSecondGrabOfTheSameLaneInsideOneShelfEventIsCountedOnce() {
+  void aSecondGrabOfTheSameLaneWhileTheShelfIsStillBusyIsItsOwnEventAndCountedOnce() {
     run(3000, null);
     enter("max");
     StoreConfig.Lane l = store.lane("l1").orElseThrow();
@@ -942,7 +942,9 @@ class CheckoutEngineTest {
     handMoves("l1", -352.0);
     run(4000, null);
     exit("max");
-    assertThat(events).as("both grabs fall into one shelf event").hasSize(1);
+    assertThat(events).as("one shelf event per grab, each with its own change")
+        .satisfiesExactly(a -> assertThat(a.deltaGrams()).isCloseTo(-704, org.assertj.core.api.Assertions.within(2.0)),
+            b -> assertThat(b.deltaGrams()).isCloseTo(-352, org.assertj.core.api.Assertions.within(2.0)));
     assertThat(receipts.get(0).items()).singleElement().satisfies(x -> {
       assertThat(x.sku()).isEqualTo("COLA");
       assertThat(x.qty()).isEqualTo(3);

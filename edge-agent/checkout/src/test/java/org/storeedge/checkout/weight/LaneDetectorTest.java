@@ -176,19 +176,6 @@ class LaneDetectorTest {
   }
 
   @Test
-  void twoSettledChangesOfOneLaneComposeTheirExcursionsFromTheFirstLevel() {
-    LaneChange put = new LaneChange("d2", 1000, 1600, 9324, 1, 9350, 0);
-    LaneChange take = new LaneChange("d2", 2000, 2600, -9352, 1, 20, 9370);
-    LaneChange both = put.then(take);
-    assertThat(both.deltaGrams()).isCloseTo(-28, within(0.01));
-    assertThat(both.riseGrams()).isCloseTo(9350, within(0.01));
-    assertThat(both.fallGrams()).isCloseTo(46, within(0.01));
-    assertThat(both.overshootGrams()).isCloseTo(9350, within(0.01));
-    assertThat(both.startMillis()).isEqualTo(1000);
-    assertThat(both.endMillis()).isEqualTo(2600);
-  }
-
-  @Test
   void theStepIsWhenTheItemMovedNotWhenAnElbowLeftTheLaneLater() {
     feed(3000, 3000, 0);
     feed(500, 3000, 20); // hand arrives
@@ -235,14 +222,4 @@ class LaneDetectorTest {
     });
   }
 
-  @Test
-  void twoSettledTakesOfOneLaneComposeIntoOneChangeWithTheLevelInBetween() {
-    LaneChange one = new LaneChange("d2", 1000, 1600, -520, 1, 20, 540);
-    LaneChange two = new LaneChange("d2", 2000, 2600, -1040, 1, 30, 1060);
-    LaneChange both = one.then(two);
-    assertThat(both.deltaGrams()).isCloseTo(-1560, within(0.01));
-    assertThat(both.plateau()).isEqualTo(new org.storeedge.core.event.ShelfEvent.Plateau(1.0 / 3, 1600, 2000));
-    // a take and a return have no level in between
-    assertThat(one.then(new LaneChange("d2", 2000, 2600, 520, 1, 540, 0)).plateau()).isNull();
-  }
 }
