@@ -1194,8 +1194,20 @@ public final class CheckoutEngine {
   private boolean twoWay(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who) {
     boolean netless = e.netless(lc);
     List<TwoWayActivity.Holder> holders = new ArrayList<>();
+    String planned = inventory.plannedSku(lc.laneId());
+    StoreConfig.Lane laneConfig = lanes.get(lc.laneId());
     for (Assoc a : who) {
       if (a.session.staff) {
+        // a restock while a shopper takes: any number of the lane's product
+        if (planned != null && products.containsKey(planned)) {
+          // who restocks first and walks on is far from the lane by the time the shopper's take
+          // settles it: having stood there for a moment is enough to have put the stock on
+          StoreConfig.Position at = laneConfig == null ? null : spots.spot(laneConfig).orElse(laneConfig.position());
+          double p = at != null && stoodWithinReach(a.session, at, e.startOf(lc), e.endOf(lc))
+              ? Math.max(a.probability, RESTOCKER_AT_LANE) : a.probability;
+          holders.add(TwoWayActivity.Holder.restocking(a.session.token, p, planned,
+              laneConfig == null ? RESTOCK_MAX_UNITS : Math.max(1, laneConfig.capacity())));
+        }
         continue;
       }
       Map<String, Integer> carried = new LinkedHashMap<>();
@@ -1245,6 +1257,9 @@ public final class CheckoutEngine {
     }
     Assoc holder = who.stream().filter(w -> w.session.token.equals(best.holder())).findFirst().orElseThrow();
     Assoc taker = shoppers.get(0);
+    if (holder.session.staff) {
+      return restockAndTake(e, lc, who, best, holder, taker, named, ev, netless);
+    }
     if (holder == taker && best.putSku().equals(best.takeSku()) && best.putCount() == best.takeCount()) {
       // taken and put straight back by the same shopper: nothing changed hands, unless another
       // shopper there took it while this one returned theirs
@@ -1297,6 +1312,43 @@ public final class CheckoutEngine {
     }
     return true;
   }
+
+  /**
+   * The likeliest two-way explanation is a member of staff restocking the lane while a shopper took
+   * from it: the restock goes to stock and the staff visit, the take to the shopper, flagged (with
+   * everyone at the lane) unless near certain.
+   */
+  private boolean restockAndTake(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who, TwoWayActivity.Swap best,
+      Assoc staff, Assoc taker, List<Assoc> named, Map<String, Object> ev, boolean netless) {
+    staff.session.restocked.merge(best.putSku(), best.putCount(), Integer::sum);
+    inventory.apply(lc.laneId(), best.putSku(), best.putCount());
+    inventory.apply(lc.laneId(), best.takeSku(), -best.takeCount());
+    double conf = best.probability() * taker.probability;
+    taker.session.add(best.takeSku(), best.takeCount(), conf);
+    taker.session.tookAt(e.startOf(lc));
+    taker.session.touched.add(lc.laneId());
+    if (netless && taker.session.activity.size() < MAX_ACTIVITY) {
+      taker.session.activity.add(new long[] {e.startOf(lc), e.endOf(lc)});
+    }
+    recentPicks.addLast(new Pick(e.startOf(lc), lc.laneId(), Set.of(taker.session.token)));
+    while (recentPicks.size() > MAX_RECENT_PICKS) {
+      recentPicks.removeFirst();
+    }
+    notices.accept(new Notice("restock", e.endMillis(), ev));
+    if (conf < settings.reviewThreshold()) {
+      String msg = best.putCount() + " x " + best.putSku() + " restocked on lane " + lc.laneId() + " by "
+          + staff.session.token + " and " + best.takeCount() + " x " + best.takeSku() + " taken off it (charged to "
+          + taker.session.token + ") in one movement: the lane went " + Json.round(Math.abs(lc.overshootGrams()), 0)
+          + " g past its levels, net " + Json.round(lc.deltaGrams(), 0) + " g (confidence " + Json.round(conf, 3) + ")";
+      for (Assoc w : named) {
+        w.session.reasons.add(new ReviewReason("two-way-activity", msg, ev));
+      }
+    }
+    return true;
+  }
+
+  /** Weight of a member of staff who stood within reach of a lane at some moment of its activity, as its restocker. */
+  private static final double RESTOCKER_AT_LANE = 0.5;
 
   /** A swap shown in the evidence is at least this likely. */
   private static final double SHOWN_SWAP_MIN_PROBABILITY = 0.01;

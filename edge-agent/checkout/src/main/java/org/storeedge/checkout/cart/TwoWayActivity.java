@@ -41,6 +41,8 @@ final class TwoWayActivity {
   /** Several units in one movement are less likely than one (as the weight model's count prior). */
   static final double COUNT_DECAY = 0.45;
   static final int MAX_UNITS = 3;
+  /** Most units of a restock weighed as part of two-way activity. */
+  static final int MAX_RESTOCK_UNITS = 24;
   /** Prior share of a pick of a product the lane is not known to hold. */
   static final double STRAY_PICK_PRIOR = 0.03;
 
@@ -48,9 +50,32 @@ final class TwoWayActivity {
    * A shopper near the lane who may have put something on it, with what they carry and, where the
    * units were weighed when taken, their grams.
    */
-  record Holder(String token, double probability, Map<String, Integer> carried, Map<String, double[]> weighed) {
+  record Holder(String token, double probability, Map<String, Integer> carried, Map<String, double[]> weighed,
+      boolean restocks) {
     Holder(String token, double probability, Map<String, Integer> carried) {
-      this(token, probability, carried, Map.of());
+      this(token, probability, carried, Map.of(), false);
+    }
+
+    Holder(String token, double probability, Map<String, Integer> carried, Map<String, double[]> weighed) {
+      this(token, probability, carried, weighed, false);
+    }
+
+    /**
+     * A member of staff at the lane, who may restock it: any number (up to {@code units}, at most
+     * {@link #MAX_RESTOCK_UNITS}) of the lane's planned product, from outside the carts, every count
+     * as likely as another.
+     */
+    static Holder restocking(String token, double probability, String plannedSku, int units) {
+      return new Holder(token, probability, Map.of(plannedSku, Math.min(units, MAX_RESTOCK_UNITS)), Map.of(), true);
+    }
+
+    /** Most units a put by this holder may be, and the prior of {@code m} of them. */
+    int maxPut(int held) {
+      return restocks ? held : Math.min(MAX_UNITS, held);
+    }
+
+    double putPrior(int m, int held) {
+      return restocks ? 1.0 / held : countPrior(m);
     }
 
     /** Grams of one unit of {@code p} this shopper holds, and its spread: as weighed, else the catalog's. */
@@ -126,8 +151,8 @@ final class TwoWayActivity {
     List<Held> held = held(holders);
     double put = 0;
     for (Held x : held) {
-      for (int m = 1; m <= Math.min(MAX_UNITS, x.count()); m++) {
-        put += x.holder().probability() * x.share() * countPrior(m) * gauss(deltaGrams, m * x.unit()[0],
+      for (int m = 1; m <= x.holder().maxPut(x.count()); m++) {
+        put += x.holder().probability() * x.share() * x.holder().putPrior(m, x.count()) * gauss(deltaGrams, m * x.unit()[0],
             Math.sqrt(m * sq(x.unit()[1]) + sq(sigmaGrams)));
       }
     }
@@ -146,7 +171,7 @@ final class TwoWayActivity {
         if (py == null || y.getValue() <= 0) {
           continue;
         }
-        for (int m = 1; m <= Math.min(MAX_UNITS, x.count()); m++) {
+        for (int m = 1; m <= x.holder().maxPut(x.count()); m++) {
           for (int k = 1; k <= Math.min(MAX_UNITS, y.getValue()); k++) {
             double putGrams = m * x.unit()[0];
             double takeGrams = k * py.unitWeightGrams();
@@ -155,7 +180,7 @@ final class TwoWayActivity {
             double lighter = Math.min(putGrams, takeGrams);
             double fit = gauss(over, lighter, OVERSHOOT_SD_GRAMS + OVERSHOOT_REL_SD * lighter);
             double s = TWO_WAY_PRIOR * x.holder().probability() * x.share() * y.getValue() / laneTotal
-                * countPrior(m) * countPrior(k) * net * fit;
+                * x.holder().putPrior(m, x.count()) * countPrior(k) * net * fit;
             if (s > 0) {
               twoWay += s;
               swaps.add(new Swap(x.holder().token(), x.product().sku(), m, y.getKey(), k, s));

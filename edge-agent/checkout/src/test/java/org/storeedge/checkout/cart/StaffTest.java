@@ -53,6 +53,31 @@ class StaffTest {
   }
 
   @Test
+  void aShopperTakingWhileStaffRestockInOneMovementIsChargedAndTheRestockIsStock() {
+    engine.onGate(new GateEvent("door", GateEvent.Direction.ENTER, "staff-4", T0));
+    engine.onGate(new GateEvent("door", GateEvent.Direction.ENTER, "dan", T0 + 100));
+    long at = T0 + 10_000;
+    Inputs.standing(engine, Map.of("staff-4", new double[] {1.55, 1.3}, "dan", new double[] {1.5, 1.0}), at - 4000,
+        at + 4000);
+    // five cans put on, two taken off before the lane settled: net +3 cans, but the load went two
+    // cans' weight above where it settled
+    engine.onShelfEvent(new org.storeedge.core.event.ShelfEvent("e-" + at, "s1", at, at + 3000, 3 * 352.0, 1.5,
+        List.of(new org.storeedge.core.event.ShelfEvent.LaneChange("l1", 3 * 352.0, 1.5, at, at + 3000, 2 * 352.0 + 20,
+            at + 2000)),
+        List.of(new org.storeedge.core.event.ShelfEvent.Candidate("COLA", 3, "l1", 0.99)), 0.99));
+    assertThat(inventory.count("l1", "COLA")).isEqualTo(12 + 5 - 2);
+    engine.onGate(new GateEvent("door", GateEvent.Direction.EXIT, "dan", T0 + 20_000));
+    engine.onGate(new GateEvent("door", GateEvent.Direction.EXIT, "staff-4", T0 + 21_000));
+    engine.poll(T0 + 30_000);
+    assertThat(receipts).singleElement().satisfies(r -> {
+      assertThat(r.customerToken()).isEqualTo("dan");
+      assertThat(r.items()).extracting(l -> l.sku() + " x" + l.qty()).containsExactly("COLA x2");
+    });
+    assertThat(notices.stream().filter(n -> n.kind().equals("staff-visit")).findFirst().orElseThrow().details())
+        .containsEntry("restocked", Map.of("COLA", 5));
+  }
+
+  @Test
   void whatStaffTakeOffAShelfIsAChargeToNobody() {
     engine.onGate(new GateEvent("door", GateEvent.Direction.ENTER, "staff-2", T0));
     engine.onGate(new GateEvent("door", GateEvent.Direction.ENTER, "bob", T0 + 100));

@@ -80,5 +80,24 @@ class TwoWayActivityTest {
     assertThat(catalog.best().probability()).isLessThan(weighed.best().probability());
   }
 
+  @Test
+  void aRestockByStaffWhileAShopperTakesIsATwoWayActivityOfMoreUnitsThanACartHolds() {
+    // five cans put on by staff, two taken: net +3 cans, two cans' weight above where it settled
+    TwoWayActivity.Result r = twoWay.explain(3 * 352.0, 1.5, 2 * 352.0 + 20, Map.of("COLA", 6),
+        List.of(TwoWayActivity.Holder.restocking("staff-1", 0.5, "COLA", 12)));
+    // (an elbow of 724 g on the lane during a restock of three is the other explanation)
+    assertThat(r.twoWayProbability()).isGreaterThan(0.6);
+    assertThat(r.best().holder()).isEqualTo("staff-1");
+    assertThat(r.best().putCount()).isEqualTo(5);
+    assertThat(r.best().takeCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aRestockWithAHandPressingIsNoSwap() {
+    TwoWayActivity.Result r = twoWay.explain(6 * 352.0, 1.5, 110, Map.of("COLA", 6),
+        List.of(TwoWayActivity.Holder.restocking("staff-1", 0.9, "COLA", 12)));
+    assertThat(r.twoWayProbability()).isLessThan(0.2);
+  }
+
   private static final double DOUBT = 0.2;
 }
