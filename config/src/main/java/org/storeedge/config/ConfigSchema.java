@@ -140,6 +140,14 @@ public final class ConfigSchema {
    */
   public static final double MIN_LANE_UNIT_GRAMS = 6.0;
 
+  /**
+   * Closest two lanes of one shelf may stand on the floor, metres (centre to centre). The checkout
+   * tells a shelf's lanes apart by where a shopper stood, and no lane is a few centimetres wide:
+   * two lanes of a shelf closer than this are a position copied with the line. Lanes of different
+   * shelves may share a spot (the stacked shelves of a fridge or a gondola).
+   */
+  public static final double MIN_LANE_SPACING_METRES = 0.05;
+
   public static final Section LANE = new Section("shelves[].lanes[]", "Lane", List.of(
       required("id", "string", "unique among all lanes of the store", "Lane id."),
       required("sku", "string", "a `sku` of `catalog` whose `unitWeight` is at least 6 g", "The product the planogram places here."),
@@ -147,7 +155,8 @@ public final class ConfigSchema {
       derived("initialStock", "integer", "`capacity`", "0 to `capacity`", "Units on the lane at start."),
       required("channel", "string", "unique per device; numbers are kept as text",
           "The device channel that reads this lane (load cell index, OPC UA node key, ...)."),
-      required("position", "position", "see `position`", "Lane centre on the store floor.")), Map.of());
+      required("position", "position", "see `position`; at least " + MIN_LANE_SPACING_METRES
+          + " m from the other lanes of its shelf", "Lane centre on the store floor.")), Map.of());
 
   public static final Section POSITION = new Section("position", "Position (lanes and gates)", List.of(
       required("x", "number", "finite", "Metres along the store's x axis."),

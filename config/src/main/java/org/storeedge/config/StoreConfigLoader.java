@@ -613,8 +613,13 @@ public final class StoreConfigLoader {
         if (laneItems.ok()) {
           Map<String, Val<String>> channels = device.ok()
               ? channelsByDevice.computeIfAbsent(device.get(), k -> new HashMap<>()) : new HashMap<>();
+          List<LaneParts> standing = new ArrayList<>();
           for (Item laneItem : laneItems.get()) {
             LaneParts lane = lane(laneItem, laneIds, channels);
+            if (lane.onFloor() != null) {
+              sameSpotOnShelf(lane, standing);
+              standing.add(lane);
+            }
             if (lane.valid() == null) {
               lanesOk = false;
             } else {
@@ -663,6 +668,26 @@ public final class StoreConfigLoader {
       return out;
     }
 
+    /**
+     * Reports a lane standing at the spot of an earlier lane of the same shelf (any problem of
+     * either notwithstanding): most likely its position was copied with the line above.
+     */
+    private void sameSpotOnShelf(LaneParts lane, List<LaneParts> earlierOfShelf) {
+      Position p = lane.onFloor().position();
+      for (LaneParts first : earlierOfShelf) {
+        double d = p.distanceTo(first.onFloor().position());
+        if (d < ConfigSchema.MIN_LANE_SPACING_METRES) {
+          r.problem(lane.position().location, lane.position().path, String.format(Locale.ROOT,
+              "%.2f m from lane %s of the same shelf (%s line %d): lanes of one shelf less than %s m apart cannot be"
+                  + " told apart by where a shopper stood; a copied position? (lanes of stacked shelves sharing a floor"
+                  + " spot belong to separate shelves)",
+              d, first.onFloor().id(), first.position().path, first.position().location.line(),
+              ConfigSchema.MIN_LANE_SPACING_METRES));
+          return;
+        }
+      }
+    }
+
     private static OptionalDouble facingDegrees(String text) {
       switch (text.trim()) {
         case "+x", "x":
@@ -693,13 +718,15 @@ public final class StoreConfigLoader {
      *     count, is still checkable
      * @param onFloor the lane where it stands, for the facing check, or null without a usable
      *     position (other fields may be placeholders)
+     * @param position where the position is written, for problems of where the lane stands; null
+     *     without a usable position
      */
-    private record LaneParts(Lane valid, Lane checkable, Lane onFloor) {}
+    private record LaneParts(Lane valid, Lane checkable, Lane onFloor, Val<Obj> position) {}
 
     private LaneParts lane(Item item, Map<String, Val<String>> laneIds, Map<String, Val<String>> channels) {
       Obj o = r.obj(item.node(), item.path(), ConfigSchema.LANE, "a lane");
       if (o == null) {
-        return new LaneParts(null, null, null);
+        return new LaneParts(null, null, null, null);
       }
       Val<String> idText = o.text("id");
       if (idText.ok()) {
@@ -739,20 +766,20 @@ public final class StoreConfigLoader {
       Val<Obj> posObj = o.obj("position", ConfigSchema.POSITION);
       Position position = posObj.ok() ? position(posObj.get()) : null;
       if (position == null) {
-        return new LaneParts(null, null, null);
+        return new LaneParts(null, null, null, null);
       }
       String name = idText.ok() ? idText.get() : item.path();
       Lane onFloor = new Lane(name, skuText.ok() ? skuText.get() : "", 1, 1, "", position);
       boolean stockOk = !initialStock.given || initialStock.ok();
       if (!(idText.ok() && skuText.ok() && skus.contains(skuText.get()) && capacity.ok() && stockOk
           && channelText.ok())) {
-        return new LaneParts(null, null, onFloor);
+        return new LaneParts(null, null, onFloor, posObj);
       }
       int cap = capacity.get().intValue();
       int stock = initialStock.ok() ? initialStock.get().intValue() : cap;
       Lane checkable = new Lane(idText.get(), skuText.get(), cap, stock, channelText.get(), position);
       boolean valid = id.ok() && sku.ok() && channel.ok();
-      return new LaneParts(valid ? checkable : null, checkable, onFloor);
+      return new LaneParts(valid ? checkable : null, checkable, onFloor, posObj);
     }
 
     private Position position(Obj o) {

@@ -192,7 +192,7 @@ class StoreConfigLoaderProblemsTest {
   @Test
   void laneRulesAreChecked() {
     String twoShelves = Stores.MINIMAL.replace("devices:", """
-          - { id: l2, sku: A, capacity: 5, initialStock: 6, channel: 1, position: { x: 1, y: 2 } }
+          - { id: l2, sku: A, capacity: 5, initialStock: 6, channel: 1, position: { x: 1, y: 3 } }
       - id: sh2
         device: d1
         lanes:
@@ -215,13 +215,79 @@ class StoreConfigLoaderProblemsTest {
   }
 
   @Test
+  void twoLanesOfOneShelfAtTheSameSpotAreAProblemOnTheSecondLanesPositionWithTheOthers() {
+    String yaml = Stores.MINIMAL.replace("""
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+        """, """
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+              - { id: l2, sku: A, capacity: 5, channel: 1, position: { x: 1, y: 2.5 } }
+              - { id: l2, sku: NOPE, capacity: 0, channel: 2, position: { x: 1.03, y: 2 } }
+              - { id: l4, sku: A, capacity: 5, channel: 3, position: { x: 1, y: 2.5 } }
+          - id: fridge-top
+            device: d1
+            lanes:
+              - { id: t1, sku: A, capacity: 5, channel: 4, position: { x: 1, y: 2 } }
+              - { id: t2, sku: A, capacity: 5, channel: 5, position: { x: 1, y: 2.5 } }
+        """);
+    // the third lane's own problems do not keep it from counting where it stands, and the lanes of
+    // the shelf above, at the same spots, are no problem
+    assertThat(problems(yaml)).containsExactly(
+        "store.yaml:10:15: shelves[0].lanes[2].id: duplicate lane id, first at shelves[0].lanes[1].id line 9 (got: l2)",
+        "store.yaml:10:24: shelves[0].lanes[2].sku: unknown sku (got: NOPE)",
+        "store.yaml:10:40: shelves[0].lanes[2].capacity: must be > 0 (got: 0)",
+        "store.yaml:10:65: shelves[0].lanes[2].position: 0.03 m from lane l1 of the same shelf"
+            + " (shelves[0].lanes[0].position line 8): lanes of one shelf less than 0.05 m apart cannot be told apart"
+            + " by where a shopper stood; a copied position? (lanes of stacked shelves sharing a floor spot belong to"
+            + " separate shelves)",
+        "store.yaml:11:62: shelves[0].lanes[3].position: 0.00 m from lane l2 of the same shelf"
+            + " (shelves[0].lanes[1].position line 9): lanes of one shelf less than 0.05 m apart cannot be told apart"
+            + " by where a shopper stood; a copied position? (lanes of stacked shelves sharing a floor spot belong to"
+            + " separate shelves)");
+  }
+
+  @Test
+  void lanesOfStackedShelvesMayShareTheirFloorSpots() throws Exception {
+    // a fridge of three shelves, one above the other, each read by its own cells
+    String yaml = Stores.MINIMAL.replace("""
+          - id: sh
+            device: d1
+            lanes:
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+        """, """
+          - id: fridge-top
+            device: d1
+            lanes:
+              - { id: t1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+              - { id: t2, sku: A, capacity: 5, channel: 1, position: { x: 1, y: 2.4 } }
+          - id: fridge-middle
+            device: d1
+            lanes:
+              - { id: m1, sku: A, capacity: 5, channel: 2, position: { x: 1, y: 2 } }
+              - { id: m2, sku: A, capacity: 5, channel: 3, position: { x: 1, y: 2.4 } }
+          - id: fridge-bottom
+            device: d1
+            lanes:
+              - { id: b1, sku: A, capacity: 5, channel: 4, position: { x: 1.01, y: 2 } }
+              - { id: b2, sku: A, capacity: 5, channel: 5, position: { x: 1, y: 2.4 } }
+        """);
+    assertThat(loader.parse("store.yaml", yaml, dir).lanes()).hasSize(6);
+    // lanes of one shelf a hand's width apart are fine
+    assertThat(loader.parse("store.yaml", Stores.MINIMAL.replace("""
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+        """, """
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+              - { id: l2, sku: A, capacity: 5, channel: 1, position: { x: 1, y: 2.08 } }
+        """), dir).lanes()).hasSize(2);
+  }
+
+  @Test
   void channelsMayRepeatAcrossDevicesAndNumbersAreKeptAsWritten() throws Exception {
     String yaml = Stores.MINIMAL.replace("devices:", """
       - id: sh2
         device: d2
         lanes:
           - { id: l2, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
-          - { id: l3, sku: A, capacity: 5, channel: 007, position: { x: 1, y: 2 } }
+          - { id: l3, sku: A, capacity: 5, channel: 007, position: { x: 1, y: 3 } }
     devices:
       - { id: d2, type: fake }""");
     StoreConfig c = loader.parse("store.yaml", yaml, dir);
