@@ -168,9 +168,20 @@ public final class ConfigSchema {
       optional("settings", "map", "{}", "checked by the driver of `type`", "The driver's own settings; see the driver's documentation.")),
       Map.of());
 
+  /**
+   * Closest a gate may stand to a lane's centre, metres. Shoppers stand about half a metre in
+   * front of a lane to take from it (where the simulator stands them); a gate closer than that
+   * stands on the shelf or on that spot, so a shopper checking in would look like one taking (and
+   * the middle of the store, towards which shelves without a facing turn, counts gates as open
+   * floor). The closest gate of the shipped examples is 1.08 m from a lane; a gate beside the end
+   * of a shelf is half a gate's width plus half a lane's width from its nearest lane, or more.
+   */
+  public static final double MIN_GATE_TO_LANE_METRES = 0.5;
+
   public static final Section GATE = new Section("gates[]", "Gate", List.of(
       required("id", "string", "unique among gates", "Gate id."),
-      required("position", "position", "see `position`", "Gate centre on the store floor."),
+      required("position", "position", "see `position`; at least " + MIN_GATE_TO_LANE_METRES + " m from every lane",
+          "Gate centre on the store floor."),
       derived("device", "string", "none", "id of an entry in `devices`", "Device that reports this gate's events, if any.")),
       Map.of());
 

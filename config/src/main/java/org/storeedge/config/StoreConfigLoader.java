@@ -187,6 +187,8 @@ public final class StoreConfigLoader {
      * even when a problem elsewhere in the shelf keeps it out of the store.
      */
     private final List<Shelf> checkableShelves = new ArrayList<>();
+    /** Every lane with a usable position, whatever else is wrong with it or its shelf, for the gates' check. */
+    private final List<Lane> lanesOnFloor = new ArrayList<>();
 
     Build(ConfigReader r) {
       this.r = r;
@@ -619,6 +621,7 @@ public final class StoreConfigLoader {
             if (lane.onFloor() != null) {
               sameSpotOnShelf(lane, standing);
               standing.add(lane);
+              lanesOnFloor.add(lane.onFloor());
             }
             if (lane.valid() == null) {
               lanesOk = false;
@@ -808,12 +811,39 @@ public final class StoreConfigLoader {
         Val<String> id = unique(o.text("id"), ids, "gate id");
         Val<Obj> posObj = o.obj("position", ConfigSchema.POSITION);
         Position position = posObj.ok() ? position(posObj.get()) : null;
+        if (position != null) {
+          gateOnAShelf(posObj, position);
+        }
         Val<String> device = deviceRef(o, "device");
         if (id.ok() && position != null && (device.ok() || !device.given)) {
           out.add(new Gate(id.get(), position, device.ok() ? device.get() : null));
         }
       }
       return out;
+    }
+
+    /**
+     * Reports a gate standing on a shelf: less than {@link ConfigSchema#MIN_GATE_TO_LANE_METRES}
+     * from a lane with a usable position (problems of the gate, the lane or its shelf
+     * notwithstanding), naming the nearest.
+     */
+    private void gateOnAShelf(Val<Obj> where, Position gate) {
+      Lane nearest = null;
+      double best = Double.POSITIVE_INFINITY;
+      for (Lane l : lanesOnFloor) {
+        double d = gate.distanceTo(l.position());
+        if (d < best) {
+          best = d;
+          nearest = l;
+        }
+      }
+      if (nearest != null && best < ConfigSchema.MIN_GATE_TO_LANE_METRES) {
+        Position p = nearest.position();
+        r.problem(where.location, where.path, String.format(Locale.ROOT,
+            "%.2f m from lane %s (at %s, %s): a gate less than %s m from a lane stands on its shelf or where shoppers"
+                + " stand to take from it, so shoppers checking in would look like shoppers taking from the lane",
+            best, nearest.id(), p.x(), p.y(), ConfigSchema.MIN_GATE_TO_LANE_METRES));
+      }
     }
 
     // ---- sync ----

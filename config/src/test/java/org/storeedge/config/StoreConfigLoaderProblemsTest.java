@@ -310,6 +310,43 @@ class StoreConfigLoaderProblemsTest {
   }
 
   @Test
+  void aGateOnAShelfIsAProblemOnItsPositionNamingTheNearestLaneWithTheOthers() {
+    String yaml = Stores.MINIMAL
+        .replace("devices:", """
+              - id: sh2
+                device: d9
+                lanes:
+                  - { id: m1, sku: NOPE, capacity: 5, channel: 0, position: { x: 4, y: 2 } }
+            devices:""")
+        .replace("  - { id: g, position: { x: 0, y: 0 } }\n", """
+              - { id: g, position: { x: 0, y: 0 } }
+              - { id: g, position: { x: 1.2, y: 2.1 }, device: door }
+              - { id: h, position: { x: 3.7, y: 2 } }
+              - { id: k, position: { x: 2.5, y: 2 } }
+            """);
+    // a gate with problems of its own is still checked, and so is a lane of a shelf with problems
+    assertThat(problems(yaml)).containsExactly(
+        "store.yaml:10:13: shelves[1].device: unknown device; devices are: d1 (got: d9)",
+        "store.yaml:12:24: shelves[1].lanes[0].sku: unknown sku (got: NOPE)",
+        "store.yaml:17:11: gates[1].id: duplicate gate id, first at gates[0].id line 16 (got: g)",
+        "store.yaml:17:24: gates[1].position: 0.22 m from lane l1 (at 1.0, 2.0): a gate less than 0.5 m from a lane"
+            + " stands on its shelf or where shoppers stand to take from it, so shoppers checking in would look like"
+            + " shoppers taking from the lane",
+        "store.yaml:17:52: gates[1].device: unknown device; devices are: d1 (got: door)",
+        "store.yaml:18:24: gates[2].position: 0.30 m from lane m1 (at 4.0, 2.0): a gate less than 0.5 m from a lane"
+            + " stands on its shelf or where shoppers stand to take from it, so shoppers checking in would look like"
+            + " shoppers taking from the lane");
+  }
+
+  @Test
+  void aGateBesideTheEndOfAShelfIsFine() throws Exception {
+    // the door right past the end of the shelf, 0.6 m from its nearest lane
+    String yaml = Stores.MINIMAL.replace("  - { id: g, position: { x: 0, y: 0 } }", "  - { id: g, position: { x: 1, y: 1.4 } }");
+    assertThat(loader.parse("store.yaml", yaml, dir).gates()).singleElement()
+        .satisfies(g -> assertThat(g.position()).isEqualTo(new StoreConfig.Position(1, 1.4)));
+  }
+
+  @Test
   void deviceValidatorProblemsAreMergedInFileOrder() {
     AtomicInteger calls = new AtomicInteger();
     StoreConfigLoader strict = new StoreConfigLoader(d -> {
