@@ -81,7 +81,12 @@ class ValidateCommandTest {
         .replace("  - id: island-e          # east face, back to back with island-w\n", "  - id: island-e\n    facing: -x\n")
         // (d) 5 kg cells under the east face, whose 12 waters weigh over 6 kg
         .replace("{ id: cells-ie, type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 20000 } }",
-            "{ id: cells-ie, type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 5000 } }");
+            "{ id: cells-ie, type: simulated-shelf, settings: { sampleRateHz: 80, fullScaleGrams: 5000 } }")
+        // (e) the east wall's last lane given the position of the lane above it
+        .replace("{ id: e3, sku: SHAMP-250, capacity: 10, channel: \"2\", position: { x: 6.5, y: 2.0 } }",
+            "{ id: e3, sku: SHAMP-250, capacity: 10, channel: \"2\", position: { x: 6.5, y: 1.5 } }")
+        // (f) the exit gate placed on the east wall
+        .replace("{ id: exit, position: { x: 5.0, y: 4.5 } }", "{ id: exit, position: { x: 6.2, y: 1.0 } }");
     assertThat(yaml).isNotEqualTo(example);
     Path bad = dir.resolve("store.yaml");
     Files.writeString(bad, yaml);
@@ -103,7 +108,11 @@ class ValidateCommandTest {
         + "of another shelf.*");
     assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "{ id: cells-ie,") + ":\\d+: devices\\[2\\]\\.settings\\."
         + "fullScaleGrams: the cells saturate at 5000 g but lane ie4 .*");
-    assertThat(err.split("\n")).hasSize(5);
+    assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "{ id: e3,") + ":\\d+: shelves\\[3\\]\\.lanes\\[2\\]\\.position: "
+        + "0\\.00 m from lane e2 of the same shelf.*");
+    assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "{ id: exit,") + ":\\d+: gates\\[1\\]\\.position: 0\\.30 m "
+        + "from lane e1 \\(at 6\\.5, 1\\.0\\).*");
+    assertThat(err.split("\n")).hasSize(7);
   }
 
   /** The 1-based line of {@code lines} containing {@code text}. */
