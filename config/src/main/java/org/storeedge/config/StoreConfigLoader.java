@@ -49,7 +49,14 @@ import org.yaml.snakeyaml.nodes.Tag;
  * collected and thrown at once in a {@link ConfigException}, sorted by line; unknown keys are
  * problems. Keys, required keys and defaults come from {@link ConfigSchema}.
  *
- * <p>Stateless apart from the validator; safe to share between threads if the validator is.
+ * <p>Warnings (most likely mistakes that leave the store usable, such as a gate standing on a
+ * shelf) are collected apart from the problems: a file with only warnings loads, and the loader
+ * keeps them until its next load for {@link #warnings()}; a file with problems carries them in its
+ * {@link ConfigException} as well.
+ *
+ * <p>Keeps nothing but the validator and the warnings of its last load. Loads may run on several
+ * threads at once if the validator allows it, but a thread that reads {@link #warnings()} should
+ * have a loader of its own.
  */
 public final class StoreConfigLoader {
   /** Class path resource of the demo store, also {@code config/examples/demo-store.yaml}. */
@@ -63,9 +70,19 @@ public final class StoreConfigLoader {
   private static final long MAX_SESSION_EXPIRY = 0xFFFF_FFFFL;
 
   private final DeviceSettingsValidator deviceValidator;
+  private volatile List<ConfigWarning> warnings = List.of();
 
   public StoreConfigLoader(DeviceSettingsValidator deviceValidator) {
     this.deviceValidator = deviceValidator;
+  }
+
+  /**
+   * The warnings of the last {@link #load}, {@link #parse} or {@link #loadResource} of this loader,
+   * in file order, whether it returned a store or threw (then they are also in the
+   * {@link ConfigException}); empty before the first.
+   */
+  public List<ConfigWarning> warnings() {
+    return warnings;
   }
 
   /**
@@ -74,6 +91,7 @@ public final class StoreConfigLoader {
    * (permissions, disk) are {@link IOException}s.
    */
   public StoreConfig load(Path file) throws IOException, ConfigException {
+    warnings = List.of();
     String name = file.toString();
     if (Files.isDirectory(file)) {
       throw single(name, "is a directory, not a store file");
@@ -95,14 +113,16 @@ public final class StoreConfigLoader {
    * resolve against {@code baseDir}.
    */
   public StoreConfig parse(String sourceName, String yaml, Path baseDir) throws ConfigException {
+    warnings = List.of();
     ConfigReader r = new ConfigReader(sourceName, baseDir.toAbsolutePath().normalize());
     Node root = r.compose(yaml);
     StoreConfig config = null;
     if (root != null) {
       config = new Build(r).run(root);
     }
+    warnings = List.copyOf(r.warnings());
     if (r.hasProblems()) {
-      throw new ConfigException(r.problems());
+      throw new ConfigException(r.problems(), warnings);
     }
     if (config == null) {
       throw new IllegalStateException("no config and no problem for " + sourceName);
@@ -115,6 +135,7 @@ public final class StoreConfigLoader {
    * resolve against {@code baseDir}.
    */
   public StoreConfig loadResource(String resource, Path baseDir) throws ConfigException {
+    warnings = List.of();
     String source = "classpath:" + resource;
     ClassLoader cl = StoreConfigLoader.class.getClassLoader();
     try (InputStream in = cl.getResourceAsStream(resource)) {

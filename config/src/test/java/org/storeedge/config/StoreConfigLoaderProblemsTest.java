@@ -26,7 +26,8 @@ class StoreConfigLoaderProblemsTest {
   private List<String> problems(StoreConfigLoader l, String yaml) {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> l.parse("store.yaml", yaml, dir));
     assertThat(e).as("expected problems in:\n" + yaml).isNotNull();
-    assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems().stream().map(ConfigProblem::toString).toList()));
+    assertThat(e.getMessage()).isEqualTo(String.join("\n", e.lines()));
+    assertThat(e.warnings()).isEqualTo(l.warnings());
     return e.problems().stream().map(ConfigProblem::toString).toList();
   }
 
@@ -82,6 +83,29 @@ class StoreConfigLoaderProblemsTest {
       assertThat(p.keyPath()).isEqualTo("shelves[0].lanes[0].capacity");
       assertThat(p.message()).isEqualTo("must be > 0 (got: -2)");
     });
+  }
+
+  @Test
+  void warningsArePrintedWithTheProblemsInFileOrder() {
+    ConfigException e = new ConfigException(
+        List.of(new ConfigProblem(new Location("s.yaml", 3, 5), "a.b", "bad"),
+            new ConfigProblem(new Location("s.yaml", 9, 1), "c", "worse")),
+        List.of(new ConfigWarning(new Location("s.yaml", 3, 5), "a.b", "odd"),
+            new ConfigWarning(new Location("s.yaml", 7, 2), "d[0]", "odder"),
+            new ConfigWarning(new Location("s.yaml", 12, 1), "", "oddest")));
+    assertThat(e.lines()).containsExactly(
+        "s.yaml:3:5: a.b: bad",
+        "s.yaml:3:5: a.b: warning: odd",
+        "s.yaml:7:2: d[0]: warning: odder",
+        "s.yaml:9:1: c: worse",
+        "s.yaml:12:1: warning: oddest");
+    assertThat(e.getMessage()).isEqualTo(String.join("\n", e.lines()));
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.warnings()).hasSize(3);
+    // without warnings, the problems as given
+    assertThat(new ConfigException(List.of(new ConfigProblem(new Location("s.yaml", 9, 1), "c", "worse"),
+        new ConfigProblem(new Location("s.yaml", 3, 5), "a.b", "bad"))).lines())
+        .containsExactly("s.yaml:9:1: c: worse", "s.yaml:3:5: a.b: bad");
   }
 
   @Test
