@@ -17,7 +17,9 @@ class ValidateCommandTest {
   void theExampleStoreIsValid() {
     int code = cli.run("validate", Path.of("../../config/examples/demo-store.yaml").toString());
     assertThat(code).as(cli.err.toString()).isZero();
-    assertThat(cli.out.toString()).contains("valid").contains("16 lanes");
+    assertThat(cli.out.toString()).isEqualTo(Path.of("../../config/examples/demo-store.yaml")
+        + ": valid (store demo-001, gateway gw-01, 16 products, 16 lanes, 4 devices), no warnings" + System.lineSeparator());
+    assertThat(cli.err.toString()).isEmpty();
   }
 
   @Test
@@ -43,8 +45,11 @@ class ValidateCommandTest {
   void everyExampleStoreIsValidWithTheRealDrivers() throws Exception {
     try (var files = Files.list(Path.of("../../config/examples"))) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+        cli.out.reset();
         cli.err.reset();
         assertThat(cli.run("validate", f.toString())).as("%s: %s", f, cli.err).isZero();
+        assertThat(cli.err.toString()).as(f.toString()).isEmpty();
+        assertThat(cli.out.toString()).as(f.toString()).endsWith("), no warnings" + System.lineSeparator());
       }
     }
   }
