@@ -693,15 +693,16 @@ public final class StoreConfigLoader {
     }
 
     /**
-     * Reports a lane standing at the spot of an earlier lane of the same shelf (any problem of
-     * either notwithstanding): most likely its position was copied with the line above.
+     * Warns of a lane standing at the spot of an earlier lane of the same shelf (any problem of
+     * either notwithstanding): most likely its position was copied with the line above. A warning,
+     * not a problem: the agent still runs such a store, only worse.
      */
     private void sameSpotOnShelf(LaneParts lane, List<LaneParts> earlierOfShelf) {
       Position p = lane.onFloor().position();
       for (LaneParts first : earlierOfShelf) {
         double d = p.distanceTo(first.onFloor().position());
         if (d < ConfigSchema.MIN_LANE_SPACING_METRES) {
-          r.problem(lane.position().location, lane.position().path, String.format(Locale.ROOT,
+          r.warning(lane.position().location, lane.position().path, String.format(Locale.ROOT,
               "%.2f m from lane %s of the same shelf (%s line %d): lanes of one shelf less than %s m apart cannot be"
                   + " told apart by where a shopper stood; a copied position? (lanes of stacked shelves sharing a floor"
                   + " spot belong to separate shelves)",
@@ -742,7 +743,7 @@ public final class StoreConfigLoader {
      *     count, is still checkable
      * @param onFloor the lane where it stands, for the facing check, or null without a usable
      *     position (other fields may be placeholders)
-     * @param position where the position is written, for problems of where the lane stands; null
+     * @param position where the position is written, for warnings of where the lane stands; null
      *     without a usable position
      */
     private record LaneParts(Lane valid, Lane checkable, Lane onFloor, Val<Obj> position) {}
@@ -844,9 +845,10 @@ public final class StoreConfigLoader {
     }
 
     /**
-     * Reports a gate standing on a shelf: less than {@link ConfigSchema#MIN_GATE_TO_LANE_METRES}
+     * Warns of a gate standing on a shelf: less than {@link ConfigSchema#MIN_GATE_TO_LANE_METRES}
      * from a lane with a usable position (problems of the gate, the lane or its shelf
-     * notwithstanding), naming the nearest.
+     * notwithstanding), naming the nearest. A warning, not a problem: the agent still runs such a
+     * store, only worse.
      */
     private void gateOnAShelf(Val<Obj> where, Position gate) {
       Lane nearest = null;
@@ -860,7 +862,7 @@ public final class StoreConfigLoader {
       }
       if (nearest != null && best < ConfigSchema.MIN_GATE_TO_LANE_METRES) {
         Position p = nearest.position();
-        r.problem(where.location, where.path, String.format(Locale.ROOT,
+        r.warning(where.location, where.path, String.format(Locale.ROOT,
             "%.2f m from lane %s (at %s, %s): a gate less than %s m from a lane stands on its shelf or where shoppers"
                 + " stand to take from it, so shoppers checking in would look like shoppers taking from the lane",
             best, nearest.id(), p.x(), p.y(), ConfigSchema.MIN_GATE_TO_LANE_METRES));

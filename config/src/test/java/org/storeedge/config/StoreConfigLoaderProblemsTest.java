@@ -31,6 +31,12 @@ class StoreConfigLoaderProblemsTest {
     return e.problems().stream().map(ConfigProblem::toString).toList();
   }
 
+  /** The warnings of a store that loads. */
+  private List<String> warnings(String yaml) throws ConfigException {
+    loader.parse("store.yaml", yaml, dir);
+    return loader.warnings().stream().map(ConfigWarning::toString).toList();
+  }
+
   @Test
   void aBrokenFileReportsEveryProblemWithItsLineColumnAndKeyPath() throws Exception {
     String yaml;
@@ -238,8 +244,34 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:20:68: shelves[3].lanes[0].initialStock: must be between 0 and capacity 5 (got: -1)");
   }
 
+  private static final String SAME_SPOT = "lanes of one shelf less than 0.05 m apart cannot be told apart by where a"
+      + " shopper stood; a copied position? (lanes of stacked shelves sharing a floor spot belong to separate shelves)";
+
   @Test
-  void twoLanesOfOneShelfAtTheSameSpotAreAProblemOnTheSecondLanesPositionWithTheOthers() {
+  void twoLanesOfOneShelfAtTheSameSpotAreAWarningOnTheSecondLanesPositionAndTheStoreLoads() throws Exception {
+    String yaml = Stores.MINIMAL.replace("""
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+        """, """
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+              - { id: l2, sku: A, capacity: 5, channel: 1, position: { x: 1.03, y: 2 } }
+              - { id: l3, sku: A, capacity: 5, channel: 2, position: { x: 1, y: 2.5 } }
+        """);
+    assertThat(warnings(yaml)).containsExactly(
+        "store.yaml:9:62: shelves[0].lanes[1].position: warning: 0.03 m from lane l1 of the same shelf"
+            + " (shelves[0].lanes[0].position line 8): " + SAME_SPOT);
+    assertThat(loader.warnings()).singleElement().satisfies(w -> {
+      assertThat(w.location()).isEqualTo(new Location("store.yaml", 9, 62));
+      assertThat(w.keyPath()).isEqualTo("shelves[0].lanes[1].position");
+    });
+    assertThat(loader.parse("store.yaml", yaml, dir).lanes()).extracting(StoreConfig.Lane::id)
+        .containsExactly("l1", "l2", "l3");
+    // the next load starts afresh
+    loader.parse("store.yaml", Stores.MINIMAL, dir);
+    assertThat(loader.warnings()).isEmpty();
+  }
+
+  @Test
+  void twoLanesOfOneShelfAtTheSameSpotAreAWarningPrintedWithTheProblemsOfTheStore() {
     String yaml = Stores.MINIMAL.replace("""
               - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
         """, """
@@ -254,19 +286,26 @@ class StoreConfigLoaderProblemsTest {
               - { id: t2, sku: A, capacity: 5, channel: 5, position: { x: 1, y: 2.5 } }
         """);
     // the third lane's own problems do not keep it from counting where it stands, and the lanes of
-    // the shelf above, at the same spots, are no problem
-    assertThat(problems(yaml)).containsExactly(
+    // the shelf above, at the same spots, are no warning
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse("store.yaml", yaml, dir));
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        "store.yaml:10:15: shelves[0].lanes[2].id: duplicate lane id, first at shelves[0].lanes[1].id line 9 (got: l2)",
+        "store.yaml:10:24: shelves[0].lanes[2].sku: unknown sku (got: NOPE)",
+        "store.yaml:10:40: shelves[0].lanes[2].capacity: must be > 0 (got: 0)");
+    assertThat(e.warnings()).extracting(ConfigWarning::toString).containsExactly(
+        "store.yaml:10:65: shelves[0].lanes[2].position: warning: 0.03 m from lane l1 of the same shelf"
+            + " (shelves[0].lanes[0].position line 8): " + SAME_SPOT,
+        "store.yaml:11:62: shelves[0].lanes[3].position: warning: 0.00 m from lane l2 of the same shelf"
+            + " (shelves[0].lanes[1].position line 9): " + SAME_SPOT);
+    assertThat(loader.warnings()).isEqualTo(e.warnings());
+    assertThat(e.lines()).containsExactly(
         "store.yaml:10:15: shelves[0].lanes[2].id: duplicate lane id, first at shelves[0].lanes[1].id line 9 (got: l2)",
         "store.yaml:10:24: shelves[0].lanes[2].sku: unknown sku (got: NOPE)",
         "store.yaml:10:40: shelves[0].lanes[2].capacity: must be > 0 (got: 0)",
-        "store.yaml:10:65: shelves[0].lanes[2].position: 0.03 m from lane l1 of the same shelf"
-            + " (shelves[0].lanes[0].position line 8): lanes of one shelf less than 0.05 m apart cannot be told apart"
-            + " by where a shopper stood; a copied position? (lanes of stacked shelves sharing a floor spot belong to"
-            + " separate shelves)",
-        "store.yaml:11:62: shelves[0].lanes[3].position: 0.00 m from lane l2 of the same shelf"
-            + " (shelves[0].lanes[1].position line 9): lanes of one shelf less than 0.05 m apart cannot be told apart"
-            + " by where a shopper stood; a copied position? (lanes of stacked shelves sharing a floor spot belong to"
-            + " separate shelves)");
+        "store.yaml:10:65: shelves[0].lanes[2].position: warning: 0.03 m from lane l1 of the same shelf"
+            + " (shelves[0].lanes[0].position line 8): " + SAME_SPOT,
+        "store.yaml:11:62: shelves[0].lanes[3].position: warning: 0.00 m from lane l2 of the same shelf"
+            + " (shelves[0].lanes[1].position line 9): " + SAME_SPOT);
   }
 
   @Test
@@ -295,6 +334,7 @@ class StoreConfigLoaderProblemsTest {
               - { id: b2, sku: A, capacity: 5, channel: 5, position: { x: 1, y: 2.4 } }
         """);
     assertThat(loader.parse("store.yaml", yaml, dir).lanes()).hasSize(6);
+    assertThat(loader.warnings()).isEmpty();
     // lanes of one shelf a hand's width apart are fine
     assertThat(loader.parse("store.yaml", Stores.MINIMAL.replace("""
               - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
@@ -302,6 +342,7 @@ class StoreConfigLoaderProblemsTest {
               - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
               - { id: l2, sku: A, capacity: 5, channel: 1, position: { x: 1, y: 2.08 } }
         """), dir).lanes()).hasSize(2);
+    assertThat(loader.warnings()).isEmpty();
   }
 
   @Test
@@ -333,8 +374,20 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:15:5: gates[2].position: is required");
   }
 
+  private static final String ON_A_SHELF = "a gate less than 0.5 m from a lane stands on its shelf or where shoppers"
+      + " stand to take from it, so shoppers checking in would look like shoppers taking from the lane";
+
   @Test
-  void aGateOnAShelfIsAProblemOnItsPositionNamingTheNearestLaneWithTheOthers() {
+  void aGateOnAShelfIsAWarningOnItsPositionNamingTheNearestLaneAndTheStoreLoads() throws Exception {
+    String yaml = Stores.MINIMAL.replace("  - { id: g, position: { x: 0, y: 0 } }", "  - { id: g, position: { x: 1.2, y: 2.1 } }");
+    assertThat(warnings(yaml)).containsExactly(
+        "store.yaml:12:24: gates[0].position: warning: 0.22 m from lane l1 (at 1.0, 2.0): " + ON_A_SHELF);
+    assertThat(loader.parse("store.yaml", yaml, dir).gates()).singleElement()
+        .satisfies(g -> assertThat(g.position()).isEqualTo(new StoreConfig.Position(1.2, 2.1)));
+  }
+
+  @Test
+  void aGateOnAShelfIsAWarningPrintedWithTheProblemsOfTheStore() {
     String yaml = Stores.MINIMAL
         .replace("devices:", """
               - id: sh2
@@ -353,13 +406,10 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:10:13: shelves[1].device: unknown device; devices are: d1 (got: d9)",
         "store.yaml:12:24: shelves[1].lanes[0].sku: unknown sku (got: NOPE)",
         "store.yaml:17:11: gates[1].id: duplicate gate id, first at gates[0].id line 16 (got: g)",
-        "store.yaml:17:24: gates[1].position: 0.22 m from lane l1 (at 1.0, 2.0): a gate less than 0.5 m from a lane"
-            + " stands on its shelf or where shoppers stand to take from it, so shoppers checking in would look like"
-            + " shoppers taking from the lane",
-        "store.yaml:17:52: gates[1].device: unknown device; devices are: d1 (got: door)",
-        "store.yaml:18:24: gates[2].position: 0.30 m from lane m1 (at 4.0, 2.0): a gate less than 0.5 m from a lane"
-            + " stands on its shelf or where shoppers stand to take from it, so shoppers checking in would look like"
-            + " shoppers taking from the lane");
+        "store.yaml:17:52: gates[1].device: unknown device; devices are: d1 (got: door)");
+    assertThat(loader.warnings()).extracting(ConfigWarning::toString).containsExactly(
+        "store.yaml:17:24: gates[1].position: warning: 0.22 m from lane l1 (at 1.0, 2.0): " + ON_A_SHELF,
+        "store.yaml:18:24: gates[2].position: warning: 0.30 m from lane m1 (at 4.0, 2.0): " + ON_A_SHELF);
   }
 
   @Test
@@ -368,6 +418,7 @@ class StoreConfigLoaderProblemsTest {
     String yaml = Stores.MINIMAL.replace("  - { id: g, position: { x: 0, y: 0 } }", "  - { id: g, position: { x: 1, y: 1.4 } }");
     assertThat(loader.parse("store.yaml", yaml, dir).gates()).singleElement()
         .satisfies(g -> assertThat(g.position()).isEqualTo(new StoreConfig.Position(1, 1.4)));
+    assertThat(loader.warnings()).isEmpty();
   }
 
   @Test
