@@ -40,6 +40,7 @@ final class ConfigReader {
   private final String source;
   private final Path baseDir;
   private final List<ConfigProblem> problems = new ArrayList<>();
+  private final List<ConfigWarning> warnings = new ArrayList<>();
   private final Scalars scalars = new Scalars();
 
   ConfigReader(String source, Path baseDir) {
@@ -68,6 +69,18 @@ final class ConfigReader {
 
   void problem(Location at, String keyPath, String message) {
     problems.add(new ConfigProblem(at, keyPath, message));
+  }
+
+  /** The warnings so far, in file order as {@link #problems()}. */
+  List<ConfigWarning> warnings() {
+    List<ConfigWarning> sorted = new ArrayList<>(warnings);
+    sorted.sort(Comparator.comparingInt((ConfigWarning w) -> w.location().line()).thenComparingInt(w -> w.location().column()));
+    return sorted;
+  }
+
+  /** Something most likely wrong that still leaves the store usable: reported, but no problem. */
+  void warning(Location at, String keyPath, String message) {
+    warnings.add(new ConfigWarning(at, keyPath, message));
   }
 
   void addAll(List<ConfigProblem> more) {

@@ -140,6 +140,15 @@ public final class ConfigSchema {
    */
   public static final double MIN_LANE_UNIT_GRAMS = 6.0;
 
+  /**
+   * Closest two lanes of one shelf should stand on the floor, metres (centre to centre); closer is
+   * a warning. The checkout tells a shelf's lanes apart by where a shopper stood, and no lane is a
+   * few centimetres wide: two lanes of a shelf closer than this are most likely a position copied
+   * with the line. Lanes of different shelves may share a spot (the stacked shelves of a fridge or
+   * a gondola).
+   */
+  public static final double MIN_LANE_SPACING_METRES = 0.05;
+
   public static final Section LANE = new Section("shelves[].lanes[]", "Lane", List.of(
       required("id", "string", "unique among all lanes of the store", "Lane id."),
       required("sku", "string", "a `sku` of `catalog` whose `unitWeight` is at least 6 g", "The product the planogram places here."),
@@ -147,7 +156,8 @@ public final class ConfigSchema {
       derived("initialStock", "integer", "`capacity`", "0 to `capacity`", "Units on the lane at start."),
       required("channel", "string", "unique per device; numbers are kept as text",
           "The device channel that reads this lane (load cell index, OPC UA node key, ...)."),
-      required("position", "position", "see `position`", "Lane centre on the store floor.")), Map.of());
+      required("position", "position", "see `position`; less than " + MIN_LANE_SPACING_METRES
+          + " m from another lane of its shelf is a warning", "Lane centre on the store floor.")), Map.of());
 
   public static final Section POSITION = new Section("position", "Position (lanes and gates)", List.of(
       required("x", "number", "finite", "Metres along the store's x axis."),
@@ -159,9 +169,21 @@ public final class ConfigSchema {
       optional("settings", "map", "{}", "checked by the driver of `type`", "The driver's own settings; see the driver's documentation.")),
       Map.of());
 
+  /**
+   * Closest a gate should stand to a lane's centre, metres; closer is a warning. Shoppers stand
+   * about half a metre in front of a lane to take from it (where the simulator stands them); a gate
+   * closer than that stands on the shelf or on that spot, so a shopper checking in would look like
+   * one taking (and the middle of the store, towards which shelves without a facing turn, counts
+   * gates as open floor). The closest gate of the shipped examples is 1.08 m from a lane; a gate
+   * beside the end of a shelf is half a gate's width plus half a lane's width from its nearest
+   * lane, or more.
+   */
+  public static final double MIN_GATE_TO_LANE_METRES = 0.5;
+
   public static final Section GATE = new Section("gates[]", "Gate", List.of(
       required("id", "string", "unique among gates", "Gate id."),
-      required("position", "position", "see `position`", "Gate centre on the store floor."),
+      required("position", "position", "see `position`; less than " + MIN_GATE_TO_LANE_METRES
+          + " m from a lane is a warning", "Gate centre on the store floor."),
       derived("device", "string", "none", "id of an entry in `devices`", "Device that reports this gate's events, if any.")),
       Map.of());
 

@@ -49,7 +49,14 @@ import org.yaml.snakeyaml.nodes.Tag;
  * collected and thrown at once in a {@link ConfigException}, sorted by line; unknown keys are
  * problems. Keys, required keys and defaults come from {@link ConfigSchema}.
  *
- * <p>Stateless apart from the validator; safe to share between threads if the validator is.
+ * <p>Warnings (most likely mistakes that leave the store usable, such as a gate standing on a
+ * shelf) are collected apart from the problems: a file with only warnings loads, and the loader
+ * keeps them until its next load for {@link #warnings()}; a file with problems carries them in its
+ * {@link ConfigException} as well.
+ *
+ * <p>Keeps nothing but the validator and the warnings of its last load. Loads may run on several
+ * threads at once if the validator allows it, but a thread that reads {@link #warnings()} should
+ * have a loader of its own.
  */
 public final class StoreConfigLoader {
   /** Class path resource of the demo store, also {@code config/examples/demo-store.yaml}. */
@@ -63,9 +70,19 @@ public final class StoreConfigLoader {
   private static final long MAX_SESSION_EXPIRY = 0xFFFF_FFFFL;
 
   private final DeviceSettingsValidator deviceValidator;
+  private volatile List<ConfigWarning> warnings = List.of();
 
   public StoreConfigLoader(DeviceSettingsValidator deviceValidator) {
     this.deviceValidator = deviceValidator;
+  }
+
+  /**
+   * The warnings of the last {@link #load}, {@link #parse} or {@link #loadResource} of this loader,
+   * in file order, whether it returned a store or threw (then they are also in the
+   * {@link ConfigException}); empty before the first.
+   */
+  public List<ConfigWarning> warnings() {
+    return warnings;
   }
 
   /**
@@ -74,6 +91,7 @@ public final class StoreConfigLoader {
    * (permissions, disk) are {@link IOException}s.
    */
   public StoreConfig load(Path file) throws IOException, ConfigException {
+    warnings = List.of();
     String name = file.toString();
     if (Files.isDirectory(file)) {
       throw single(name, "is a directory, not a store file");
@@ -95,14 +113,16 @@ public final class StoreConfigLoader {
    * resolve against {@code baseDir}.
    */
   public StoreConfig parse(String sourceName, String yaml, Path baseDir) throws ConfigException {
+    warnings = List.of();
     ConfigReader r = new ConfigReader(sourceName, baseDir.toAbsolutePath().normalize());
     Node root = r.compose(yaml);
     StoreConfig config = null;
     if (root != null) {
       config = new Build(r).run(root);
     }
+    warnings = List.copyOf(r.warnings());
     if (r.hasProblems()) {
-      throw new ConfigException(r.problems());
+      throw new ConfigException(r.problems(), warnings);
     }
     if (config == null) {
       throw new IllegalStateException("no config and no problem for " + sourceName);
@@ -115,6 +135,7 @@ public final class StoreConfigLoader {
    * resolve against {@code baseDir}.
    */
   public StoreConfig loadResource(String resource, Path baseDir) throws ConfigException {
+    warnings = List.of();
     String source = "classpath:" + resource;
     ClassLoader cl = StoreConfigLoader.class.getClassLoader();
     try (InputStream in = cl.getResourceAsStream(resource)) {
@@ -187,6 +208,8 @@ public final class StoreConfigLoader {
      * even when a problem elsewhere in the shelf keeps it out of the store.
      */
     private final List<Shelf> checkableShelves = new ArrayList<>();
+    /** Every lane with a usable position, whatever else is wrong with it or its shelf, for the gates' check. */
+    private final List<Lane> lanesOnFloor = new ArrayList<>();
 
     Build(ConfigReader r) {
       this.r = r;
@@ -613,8 +636,14 @@ public final class StoreConfigLoader {
         if (laneItems.ok()) {
           Map<String, Val<String>> channels = device.ok()
               ? channelsByDevice.computeIfAbsent(device.get(), k -> new HashMap<>()) : new HashMap<>();
+          List<LaneParts> standing = new ArrayList<>();
           for (Item laneItem : laneItems.get()) {
             LaneParts lane = lane(laneItem, laneIds, channels);
+            if (lane.onFloor() != null) {
+              sameSpotOnShelf(lane, standing);
+              standing.add(lane);
+              lanesOnFloor.add(lane.onFloor());
+            }
             if (lane.valid() == null) {
               lanesOk = false;
             } else {
@@ -663,6 +692,27 @@ public final class StoreConfigLoader {
       return out;
     }
 
+    /**
+     * Warns of a lane standing at the spot of an earlier lane of the same shelf (any problem of
+     * either notwithstanding): most likely its position was copied with the line above. A warning,
+     * not a problem: the agent still runs such a store, only worse.
+     */
+    private void sameSpotOnShelf(LaneParts lane, List<LaneParts> earlierOfShelf) {
+      Position p = lane.onFloor().position();
+      for (LaneParts first : earlierOfShelf) {
+        double d = p.distanceTo(first.onFloor().position());
+        if (d < ConfigSchema.MIN_LANE_SPACING_METRES) {
+          r.warning(lane.position().location, lane.position().path, String.format(Locale.ROOT,
+              "%.2f m from lane %s of the same shelf (%s line %d): lanes of one shelf less than %s m apart cannot be"
+                  + " told apart by where a shopper stood; a copied position? (lanes of stacked shelves sharing a floor"
+                  + " spot belong to separate shelves)",
+              d, first.onFloor().id(), first.position().path, first.position().location.line(),
+              ConfigSchema.MIN_LANE_SPACING_METRES));
+          return;
+        }
+      }
+    }
+
     private static OptionalDouble facingDegrees(String text) {
       switch (text.trim()) {
         case "+x", "x":
@@ -693,13 +743,15 @@ public final class StoreConfigLoader {
      *     count, is still checkable
      * @param onFloor the lane where it stands, for the facing check, or null without a usable
      *     position (other fields may be placeholders)
+     * @param position where the position is written, for warnings of where the lane stands; null
+     *     without a usable position
      */
-    private record LaneParts(Lane valid, Lane checkable, Lane onFloor) {}
+    private record LaneParts(Lane valid, Lane checkable, Lane onFloor, Val<Obj> position) {}
 
     private LaneParts lane(Item item, Map<String, Val<String>> laneIds, Map<String, Val<String>> channels) {
       Obj o = r.obj(item.node(), item.path(), ConfigSchema.LANE, "a lane");
       if (o == null) {
-        return new LaneParts(null, null, null);
+        return new LaneParts(null, null, null, null);
       }
       Val<String> idText = o.text("id");
       if (idText.ok()) {
@@ -739,20 +791,20 @@ public final class StoreConfigLoader {
       Val<Obj> posObj = o.obj("position", ConfigSchema.POSITION);
       Position position = posObj.ok() ? position(posObj.get()) : null;
       if (position == null) {
-        return new LaneParts(null, null, null);
+        return new LaneParts(null, null, null, null);
       }
       String name = idText.ok() ? idText.get() : item.path();
       Lane onFloor = new Lane(name, skuText.ok() ? skuText.get() : "", 1, 1, "", position);
       boolean stockOk = !initialStock.given || initialStock.ok();
       if (!(idText.ok() && skuText.ok() && skus.contains(skuText.get()) && capacity.ok() && stockOk
           && channelText.ok())) {
-        return new LaneParts(null, null, onFloor);
+        return new LaneParts(null, null, onFloor, posObj);
       }
       int cap = capacity.get().intValue();
       int stock = initialStock.ok() ? initialStock.get().intValue() : cap;
       Lane checkable = new Lane(idText.get(), skuText.get(), cap, stock, channelText.get(), position);
       boolean valid = id.ok() && sku.ok() && channel.ok();
-      return new LaneParts(valid ? checkable : null, checkable, onFloor);
+      return new LaneParts(valid ? checkable : null, checkable, onFloor, posObj);
     }
 
     private Position position(Obj o) {
@@ -781,12 +833,40 @@ public final class StoreConfigLoader {
         Val<String> id = unique(o.text("id"), ids, "gate id");
         Val<Obj> posObj = o.obj("position", ConfigSchema.POSITION);
         Position position = posObj.ok() ? position(posObj.get()) : null;
+        if (position != null) {
+          gateOnAShelf(posObj, position);
+        }
         Val<String> device = deviceRef(o, "device");
         if (id.ok() && position != null && (device.ok() || !device.given)) {
           out.add(new Gate(id.get(), position, device.ok() ? device.get() : null));
         }
       }
       return out;
+    }
+
+    /**
+     * Warns of a gate standing on a shelf: less than {@link ConfigSchema#MIN_GATE_TO_LANE_METRES}
+     * from a lane with a usable position (problems of the gate, the lane or its shelf
+     * notwithstanding), naming the nearest. A warning, not a problem: the agent still runs such a
+     * store, only worse.
+     */
+    private void gateOnAShelf(Val<Obj> where, Position gate) {
+      Lane nearest = null;
+      double best = Double.POSITIVE_INFINITY;
+      for (Lane l : lanesOnFloor) {
+        double d = gate.distanceTo(l.position());
+        if (d < best) {
+          best = d;
+          nearest = l;
+        }
+      }
+      if (nearest != null && best < ConfigSchema.MIN_GATE_TO_LANE_METRES) {
+        Position p = nearest.position();
+        r.warning(where.location, where.path, String.format(Locale.ROOT,
+            "%.2f m from lane %s (at %s, %s): a gate less than %s m from a lane stands on its shelf or where shoppers"
+                + " stand to take from it, so shoppers checking in would look like shoppers taking from the lane",
+            best, nearest.id(), p.x(), p.y(), ConfigSchema.MIN_GATE_TO_LANE_METRES));
+      }
     }
 
     // ---- sync ----

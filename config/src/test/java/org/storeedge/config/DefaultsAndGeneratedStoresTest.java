@@ -125,7 +125,7 @@ class DefaultsAndGeneratedStoresTest {
           shelves:
             - { id: sh, device: d, lanes: [ { id: l, sku: %s, capacity: 1, channel: 0, position: { x: 0, y: 0 } } ] }
           devices: [ { id: d, type: t } ]
-          gates: [ { id: g, position: { x: 0, y: 0 } } ]
+          gates: [ { id: g, position: { x: 2, y: 0 } } ]
           """.formatted(quoted(first)));
 
       StoreConfig c = loader.parse("gen-" + seed + ".yaml", yaml.toString(), dir);

@@ -35,7 +35,7 @@ class ExampleStoresTest {
   }
 
   @Test
-  void everyExampleStoreLoadsAndTheCornerMarketStatesItsPolicy() throws Exception {
+  void everyExampleStoreLoadsWithNoWarningsAndTheCornerMarketStatesItsPolicy() throws Exception {
     List<Path> files;
     try (var l = java.nio.file.Files.list(EXAMPLES)) {
       files = l.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
@@ -43,7 +43,9 @@ class ExampleStoresTest {
     assertThat(files).extracting(f -> f.getFileName().toString())
         .contains("demo-store.yaml", "candy-wall.yaml", "corner-market.yaml", "gateway-hx711-opcua.yaml");
     for (Path f : files) {
-      assertThat(new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(f).lanes()).as(f.toString()).isNotEmpty();
+      StoreConfigLoader loader = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL);
+      assertThat(loader.load(f).lanes()).as(f.toString()).isNotEmpty();
+      assertThat(loader.warnings()).as(f.toString()).isEmpty();
     }
     StoreConfig corner = new StoreConfigLoader(DeviceSettingsValidator.ACCEPT_ALL).load(EXAMPLES.resolve("corner-market.yaml"));
     assertThat(corner.checkout()).isEqualTo(StoreConfig.Checkout.defaults());

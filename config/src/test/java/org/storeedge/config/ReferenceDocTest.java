@@ -71,7 +71,7 @@ class ReferenceDocTest {
             facing: +y
             lanes: [ { id: l, sku: A, capacity: 1, initialStock: 1, channel: 0, position: { x: 0, y: 0 } } ]
         devices: [ { id: d, type: t, settings: { any: 1 } } ]
-        gates: [ { id: g, position: { x: 0, y: 0 }, device: d } ]
+        gates: [ { id: g, position: { x: 2, y: 0 }, device: d } ]
         sync:
           brokers: [ "tcp://h" ]
           clientId: c

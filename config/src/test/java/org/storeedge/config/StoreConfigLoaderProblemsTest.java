@@ -26,8 +26,15 @@ class StoreConfigLoaderProblemsTest {
   private List<String> problems(StoreConfigLoader l, String yaml) {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> l.parse("store.yaml", yaml, dir));
     assertThat(e).as("expected problems in:\n" + yaml).isNotNull();
-    assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems().stream().map(ConfigProblem::toString).toList()));
+    assertThat(e.getMessage()).isEqualTo(String.join("\n", e.lines()));
+    assertThat(e.warnings()).isEqualTo(l.warnings());
     return e.problems().stream().map(ConfigProblem::toString).toList();
+  }
+
+  /** The warnings of a store that loads. */
+  private List<String> warnings(String yaml) throws ConfigException {
+    loader.parse("store.yaml", yaml, dir);
+    return loader.warnings().stream().map(ConfigWarning::toString).toList();
   }
 
   @Test
@@ -82,6 +89,29 @@ class StoreConfigLoaderProblemsTest {
       assertThat(p.keyPath()).isEqualTo("shelves[0].lanes[0].capacity");
       assertThat(p.message()).isEqualTo("must be > 0 (got: -2)");
     });
+  }
+
+  @Test
+  void warningsArePrintedWithTheProblemsInFileOrder() {
+    ConfigException e = new ConfigException(
+        List.of(new ConfigProblem(new Location("s.yaml", 3, 5), "a.b", "bad"),
+            new ConfigProblem(new Location("s.yaml", 9, 1), "c", "worse")),
+        List.of(new ConfigWarning(new Location("s.yaml", 3, 5), "a.b", "odd"),
+            new ConfigWarning(new Location("s.yaml", 7, 2), "d[0]", "odder"),
+            new ConfigWarning(new Location("s.yaml", 12, 1), "", "oddest")));
+    assertThat(e.lines()).containsExactly(
+        "s.yaml:3:5: a.b: bad",
+        "s.yaml:3:5: a.b: warning: odd",
+        "s.yaml:7:2: d[0]: warning: odder",
+        "s.yaml:9:1: c: worse",
+        "s.yaml:12:1: warning: oddest");
+    assertThat(e.getMessage()).isEqualTo(String.join("\n", e.lines()));
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.warnings()).hasSize(3);
+    // without warnings, the problems as given
+    assertThat(new ConfigException(List.of(new ConfigProblem(new Location("s.yaml", 9, 1), "c", "worse"),
+        new ConfigProblem(new Location("s.yaml", 3, 5), "a.b", "bad"))).lines())
+        .containsExactly("s.yaml:9:1: c: worse", "s.yaml:3:5: a.b: bad");
   }
 
   @Test
@@ -192,7 +222,7 @@ class StoreConfigLoaderProblemsTest {
   @Test
   void laneRulesAreChecked() {
     String twoShelves = Stores.MINIMAL.replace("devices:", """
-          - { id: l2, sku: A, capacity: 5, initialStock: 6, channel: 1, position: { x: 1, y: 2 } }
+          - { id: l2, sku: A, capacity: 5, initialStock: 6, channel: 1, position: { x: 1, y: 3 } }
       - id: sh2
         device: d1
         lanes:
@@ -214,6 +244,107 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:20:68: shelves[3].lanes[0].initialStock: must be between 0 and capacity 5 (got: -1)");
   }
 
+  private static final String SAME_SPOT = "lanes of one shelf less than 0.05 m apart cannot be told apart by where a"
+      + " shopper stood; a copied position? (lanes of stacked shelves sharing a floor spot belong to separate shelves)";
+
+  @Test
+  void twoLanesOfOneShelfAtTheSameSpotAreAWarningOnTheSecondLanesPositionAndTheStoreLoads() throws Exception {
+    String yaml = Stores.MINIMAL.replace("""
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+        """, """
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+              - { id: l2, sku: A, capacity: 5, channel: 1, position: { x: 1.03, y: 2 } }
+              - { id: l3, sku: A, capacity: 5, channel: 2, position: { x: 1, y: 2.5 } }
+        """);
+    assertThat(warnings(yaml)).containsExactly(
+        "store.yaml:9:62: shelves[0].lanes[1].position: warning: 0.03 m from lane l1 of the same shelf"
+            + " (shelves[0].lanes[0].position line 8): " + SAME_SPOT);
+    assertThat(loader.warnings()).singleElement().satisfies(w -> {
+      assertThat(w.location()).isEqualTo(new Location("store.yaml", 9, 62));
+      assertThat(w.keyPath()).isEqualTo("shelves[0].lanes[1].position");
+    });
+    assertThat(loader.parse("store.yaml", yaml, dir).lanes()).extracting(StoreConfig.Lane::id)
+        .containsExactly("l1", "l2", "l3");
+    // the next load starts afresh
+    loader.parse("store.yaml", Stores.MINIMAL, dir);
+    assertThat(loader.warnings()).isEmpty();
+  }
+
+  @Test
+  void twoLanesOfOneShelfAtTheSameSpotAreAWarningPrintedWithTheProblemsOfTheStore() {
+    String yaml = Stores.MINIMAL.replace("""
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+        """, """
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+              - { id: l2, sku: A, capacity: 5, channel: 1, position: { x: 1, y: 2.5 } }
+              - { id: l2, sku: NOPE, capacity: 0, channel: 2, position: { x: 1.03, y: 2 } }
+              - { id: l4, sku: A, capacity: 5, channel: 3, position: { x: 1, y: 2.5 } }
+          - id: fridge-top
+            device: d1
+            lanes:
+              - { id: t1, sku: A, capacity: 5, channel: 4, position: { x: 1, y: 2 } }
+              - { id: t2, sku: A, capacity: 5, channel: 5, position: { x: 1, y: 2.5 } }
+        """);
+    // the third lane's own problems do not keep it from counting where it stands, and the lanes of
+    // the shelf above, at the same spots, are no warning
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse("store.yaml", yaml, dir));
+    assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+        "store.yaml:10:15: shelves[0].lanes[2].id: duplicate lane id, first at shelves[0].lanes[1].id line 9 (got: l2)",
+        "store.yaml:10:24: shelves[0].lanes[2].sku: unknown sku (got: NOPE)",
+        "store.yaml:10:40: shelves[0].lanes[2].capacity: must be > 0 (got: 0)");
+    assertThat(e.warnings()).extracting(ConfigWarning::toString).containsExactly(
+        "store.yaml:10:65: shelves[0].lanes[2].position: warning: 0.03 m from lane l1 of the same shelf"
+            + " (shelves[0].lanes[0].position line 8): " + SAME_SPOT,
+        "store.yaml:11:62: shelves[0].lanes[3].position: warning: 0.00 m from lane l2 of the same shelf"
+            + " (shelves[0].lanes[1].position line 9): " + SAME_SPOT);
+    assertThat(loader.warnings()).isEqualTo(e.warnings());
+    assertThat(e.lines()).containsExactly(
+        "store.yaml:10:15: shelves[0].lanes[2].id: duplicate lane id, first at shelves[0].lanes[1].id line 9 (got: l2)",
+        "store.yaml:10:24: shelves[0].lanes[2].sku: unknown sku (got: NOPE)",
+        "store.yaml:10:40: shelves[0].lanes[2].capacity: must be > 0 (got: 0)",
+        "store.yaml:10:65: shelves[0].lanes[2].position: warning: 0.03 m from lane l1 of the same shelf"
+            + " (shelves[0].lanes[0].position line 8): " + SAME_SPOT,
+        "store.yaml:11:62: shelves[0].lanes[3].position: warning: 0.00 m from lane l2 of the same shelf"
+            + " (shelves[0].lanes[1].position line 9): " + SAME_SPOT);
+  }
+
+  @Test
+  void lanesOfStackedShelvesMayShareTheirFloorSpots() throws Exception {
+    // a fridge of three shelves, one above the other, each read by its own cells
+    String yaml = Stores.MINIMAL.replace("""
+          - id: sh
+            device: d1
+            lanes:
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+        """, """
+          - id: fridge-top
+            device: d1
+            lanes:
+              - { id: t1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+              - { id: t2, sku: A, capacity: 5, channel: 1, position: { x: 1, y: 2.4 } }
+          - id: fridge-middle
+            device: d1
+            lanes:
+              - { id: m1, sku: A, capacity: 5, channel: 2, position: { x: 1, y: 2 } }
+              - { id: m2, sku: A, capacity: 5, channel: 3, position: { x: 1, y: 2.4 } }
+          - id: fridge-bottom
+            device: d1
+            lanes:
+              - { id: b1, sku: A, capacity: 5, channel: 4, position: { x: 1.01, y: 2 } }
+              - { id: b2, sku: A, capacity: 5, channel: 5, position: { x: 1, y: 2.4 } }
+        """);
+    assertThat(loader.parse("store.yaml", yaml, dir).lanes()).hasSize(6);
+    assertThat(loader.warnings()).isEmpty();
+    // lanes of one shelf a hand's width apart are fine
+    assertThat(loader.parse("store.yaml", Stores.MINIMAL.replace("""
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+        """, """
+              - { id: l1, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
+              - { id: l2, sku: A, capacity: 5, channel: 1, position: { x: 1, y: 2.08 } }
+        """), dir).lanes()).hasSize(2);
+    assertThat(loader.warnings()).isEmpty();
+  }
+
   @Test
   void channelsMayRepeatAcrossDevicesAndNumbersAreKeptAsWritten() throws Exception {
     String yaml = Stores.MINIMAL.replace("devices:", """
@@ -221,7 +352,7 @@ class StoreConfigLoaderProblemsTest {
         device: d2
         lanes:
           - { id: l2, sku: A, capacity: 5, channel: 0, position: { x: 1, y: 2 } }
-          - { id: l3, sku: A, capacity: 5, channel: 007, position: { x: 1, y: 2 } }
+          - { id: l3, sku: A, capacity: 5, channel: 007, position: { x: 1, y: 3 } }
     devices:
       - { id: d2, type: fake }""");
     StoreConfig c = loader.parse("store.yaml", yaml, dir);
@@ -241,6 +372,53 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:13:48: gates[0].device: unknown device; devices are: d1 (got: door)",
         "store.yaml:14:11: gates[1].id: duplicate gate id, first at gates[0].id line 13 (got: g)",
         "store.yaml:15:5: gates[2].position: is required");
+  }
+
+  private static final String ON_A_SHELF = "a gate less than 0.5 m from a lane stands on its shelf or where shoppers"
+      + " stand to take from it, so shoppers checking in would look like shoppers taking from the lane";
+
+  @Test
+  void aGateOnAShelfIsAWarningOnItsPositionNamingTheNearestLaneAndTheStoreLoads() throws Exception {
+    String yaml = Stores.MINIMAL.replace("  - { id: g, position: { x: 0, y: 0 } }", "  - { id: g, position: { x: 1.2, y: 2.1 } }");
+    assertThat(warnings(yaml)).containsExactly(
+        "store.yaml:12:24: gates[0].position: warning: 0.22 m from lane l1 (at 1.0, 2.0): " + ON_A_SHELF);
+    assertThat(loader.parse("store.yaml", yaml, dir).gates()).singleElement()
+        .satisfies(g -> assertThat(g.position()).isEqualTo(new StoreConfig.Position(1.2, 2.1)));
+  }
+
+  @Test
+  void aGateOnAShelfIsAWarningPrintedWithTheProblemsOfTheStore() {
+    String yaml = Stores.MINIMAL
+        .replace("devices:", """
+              - id: sh2
+                device: d9
+                lanes:
+                  - { id: m1, sku: NOPE, capacity: 5, channel: 0, position: { x: 4, y: 2 } }
+            devices:""")
+        .replace("  - { id: g, position: { x: 0, y: 0 } }\n", """
+              - { id: g, position: { x: 0, y: 0 } }
+              - { id: g, position: { x: 1.2, y: 2.1 }, device: door }
+              - { id: h, position: { x: 3.7, y: 2 } }
+              - { id: k, position: { x: 2.5, y: 2 } }
+            """);
+    // a gate with problems of its own is still checked, and so is a lane of a shelf with problems
+    assertThat(problems(yaml)).containsExactly(
+        "store.yaml:10:13: shelves[1].device: unknown device; devices are: d1 (got: d9)",
+        "store.yaml:12:24: shelves[1].lanes[0].sku: unknown sku (got: NOPE)",
+        "store.yaml:17:11: gates[1].id: duplicate gate id, first at gates[0].id line 16 (got: g)",
+        "store.yaml:17:52: gates[1].device: unknown device; devices are: d1 (got: door)");
+    assertThat(loader.warnings()).extracting(ConfigWarning::toString).containsExactly(
+        "store.yaml:17:24: gates[1].position: warning: 0.22 m from lane l1 (at 1.0, 2.0): " + ON_A_SHELF,
+        "store.yaml:18:24: gates[2].position: warning: 0.30 m from lane m1 (at 4.0, 2.0): " + ON_A_SHELF);
+  }
+
+  @Test
+  void aGateBesideTheEndOfAShelfIsFine() throws Exception {
+    // the door right past the end of the shelf, 0.6 m from its nearest lane
+    String yaml = Stores.MINIMAL.replace("  - { id: g, position: { x: 0, y: 0 } }", "  - { id: g, position: { x: 1, y: 1.4 } }");
+    assertThat(loader.parse("store.yaml", yaml, dir).gates()).singleElement()
+        .satisfies(g -> assertThat(g.position()).isEqualTo(new StoreConfig.Position(1, 1.4)));
+    assertThat(loader.warnings()).isEmpty();
   }
 
   @Test

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.storeedge.config.ConfigException;
-import org.storeedge.config.ConfigProblem;
 import org.storeedge.config.DeviceSettingsValidator;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
@@ -38,7 +37,7 @@ final class AgentCommandLine {
       }
       return new Agent(cfg, UplinkOptions.fromConfig(cfg));
     } catch (ConfigException e) {
-      e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
+      e.lines().forEach(err::println);
       return null;
     } catch (IOException e) {
       err.println(e.getMessage());

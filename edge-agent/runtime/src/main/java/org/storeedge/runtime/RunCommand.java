@@ -12,9 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.storeedge.checkout.cart.CheckoutSettings;
 import org.storeedge.checkout.weight.DetectorSettings;
 import org.storeedge.config.ConfigException;
-import org.storeedge.config.ConfigProblem;
 import org.storeedge.config.StoreConfig;
-import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.core.device.DriverRegistry;
 import org.storeedge.runtime.command.CommandRejected;
 import org.storeedge.runtime.command.GatewayRuntime;
@@ -56,11 +54,11 @@ final class RunCommand implements Callable<Integer> {
     StoreConfig cfg;
     TrustedKeys keys;
     try {
-      cfg = new StoreConfigLoader(Drivers.registry()).load(config);
+      cfg = StoreFile.load(config);
       cfg = GatewayRuntime.withPlanogram(config, cfg);
       keys = TrustedKeys.load(trustKeys);
     } catch (ConfigException e) {
-      e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
+      e.lines().forEach(err::println);
       return Main.BAD_INPUT;
     } catch (CommandRejected e) {
       err.println(Planogram.fileFor(config) + ": " + e.getMessage());

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.storeedge.config.ConfigException;
-import org.storeedge.config.ConfigProblem;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.core.json.Json;
@@ -96,7 +95,7 @@ final class ScoreCommand implements Callable<Integer> {
     List<Scenario> list = new ArrayList<>();
     try {
       cfg = config == null ? StoreConfigLoader.loadBundledDemo(Drivers.registry(), Files.createTempDirectory("se-score"))
-          : new StoreConfigLoader(Drivers.registry()).load(config);
+          : StoreFile.load(config);
       if (scenarios.isEmpty()) {
         for (String name : ScenarioLoader.BUNDLED) {
           list.add(ScenarioLoader.loadResource(name, cfg));
@@ -115,7 +114,7 @@ final class ScoreCommand implements Callable<Integer> {
         }
       }
     } catch (ConfigException e) {
-      e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
+      e.lines().forEach(err::println);
       return Main.BAD_INPUT;
     } catch (IOException e) {
       err.println("cannot read: " + e.getMessage());

@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.storeedge.config.ConfigException;
-import org.storeedge.config.ConfigProblem;
 import org.storeedge.config.StoreConfig;
-import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.runtime.sim.SimulationRun;
 import org.storeedge.simulator.Scenario;
 import org.storeedge.simulator.ScenarioLoader;
@@ -68,10 +66,10 @@ final class SimulateCommand implements Callable<Integer> {
     StoreConfig cfg;
     Scenario sc;
     try {
-      cfg = new StoreConfigLoader(Drivers.registry()).load(config);
+      cfg = StoreFile.load(config);
       sc = ScenarioLoader.loadFileOrBundled(scenario, cfg);
     } catch (ConfigException e) {
-      e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
+      e.lines().forEach(err::println);
       return Main.BAD_INPUT;
     } catch (IOException e) {
       err.println("cannot read: " + e.getMessage());

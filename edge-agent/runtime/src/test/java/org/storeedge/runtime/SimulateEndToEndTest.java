@@ -89,6 +89,19 @@ class SimulateEndToEndTest {
   }
 
   @Test
+  void aStoreWithAWarningIsSimulatedWithTheWarningLoggedOnce() throws Exception {
+    Path store = StoreFileWarningsTest.demoStoreWithAGateOnAShelf(dir);
+    Path report = dir.resolve("report.json");
+    try (StoreFileLog log = new StoreFileLog()) {
+      int code = cli("simulate", "--config", store.toString(), "--scenario", "single-shopper", "--report",
+          report.toString(), "--broker", broker.uri(), "--work-dir", dir.resolve("work").toString());
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(log.warnings()).containsExactly(StoreFileWarningsTest.gateOnAShelfWarning(store));
+    }
+    assertThat(JSON.readTree(report.toFile()).path("score").path("customers").asInt()).isGreaterThan(0);
+  }
+
+  @Test
   void generatedSingleShopperTrafficIsScoredAgainstGroundTruth() throws Exception {
     Path scenario = dir.resolve("gen.yaml");
     Files.writeString(scenario, """

@@ -17,7 +17,9 @@ class ValidateCommandTest {
   void theExampleStoreIsValid() {
     int code = cli.run("validate", Path.of("../../config/examples/demo-store.yaml").toString());
     assertThat(code).as(cli.err.toString()).isZero();
-    assertThat(cli.out.toString()).contains("valid").contains("16 lanes");
+    assertThat(cli.out.toString()).isEqualTo(Path.of("../../config/examples/demo-store.yaml")
+        + ": valid (store demo-001, gateway gw-01, 16 products, 16 lanes, 4 devices), no warnings" + System.lineSeparator());
+    assertThat(cli.err.toString()).isEmpty();
   }
 
   @Test
@@ -43,8 +45,11 @@ class ValidateCommandTest {
   void everyExampleStoreIsValidWithTheRealDrivers() throws Exception {
     try (var files = Files.list(Path.of("../../config/examples"))) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
+        cli.out.reset();
         cli.err.reset();
         assertThat(cli.run("validate", f.toString())).as("%s: %s", f, cli.err).isZero();
+        assertThat(cli.err.toString()).as(f.toString()).isEmpty();
+        assertThat(cli.out.toString()).as(f.toString()).endsWith("), no warnings" + System.lineSeparator());
       }
     }
   }
@@ -104,6 +109,59 @@ class ValidateCommandTest {
     assertThat(err).matches("(?s).*" + b + ":" + lineOf(lines, "{ id: cells-ie,") + ":\\d+: devices\\[2\\]\\.settings\\."
         + "fullScaleGrams: the cells saturate at 5000 g but lane ie4 .*");
     assertThat(err.split("\n")).hasSize(5);
+  }
+
+  /** The island-aisle store with the east wall's last lane given the position of the lane above it (line 56). */
+  private static String islandAisleWithACopiedLanePosition() throws Exception {
+    String example = Files.readString(Path.of("../../config/examples/island-aisle.yaml"));
+    String yaml = example.replace("{ id: e3, sku: SHAMP-250, capacity: 10, channel: \"2\", position: { x: 6.5, y: 2.0 } }",
+        "{ id: e3, sku: SHAMP-250, capacity: 10, channel: \"2\", position: { x: 6.5, y: 1.5 } }");
+    assertThat(yaml).isNotEqualTo(example);
+    assertThat(lineOf(yaml.split("\n", -1), "{ id: e3,")).isEqualTo(56);
+    return yaml;
+  }
+
+  private static final String COPIED_LANE = ":56:73: shelves[3].lanes[2].position: warning: 0.00 m from lane e2 of the same"
+      + " shelf (shelves[3].lanes[1].position line 55): lanes of one shelf less than 0.05 m apart cannot be told apart by"
+      + " where a shopper stood; a copied position? (lanes of stacked shelves sharing a floor spot belong to separate"
+      + " shelves)";
+
+  @Test
+  void aStoreWithOnlyWarningsIsValidAndEachWarningIsPrintedWithItsLocation() throws Exception {
+    // and the exit gate placed on the east wall (line 66)
+    String yaml = islandAisleWithACopiedLanePosition()
+        .replace("{ id: exit, position: { x: 5.0, y: 4.5 } }", "{ id: exit, position: { x: 6.2, y: 1.0 } }");
+    assertThat(lineOf(yaml.split("\n", -1), "{ id: exit,")).isEqualTo(66);
+    Path file = dir.resolve("store.yaml");
+    Files.writeString(file, yaml);
+
+    int code = cli.run("validate", file.toString());
+
+    assertThat(code).as(cli.err.toString()).isZero();
+    assertThat(cli.err.toString().split("\n")).containsExactly(
+        file + COPIED_LANE,
+        file + ":66:27: gates[1].position: warning: 0.30 m from lane e1 (at 6.5, 1.0): a gate less than 0.5 m from a"
+            + " lane stands on its shelf or where shoppers stand to take from it, so shoppers checking in would look"
+            + " like shoppers taking from the lane");
+    assertThat(cli.out.toString()).isEqualTo(file + ": valid (store island-01, gateway gw-01, 14 products, 15 lanes,"
+        + " 4 devices), 2 warnings" + System.lineSeparator());
+  }
+
+  @Test
+  void warningsOfAStoreWithProblemsArePrintedAmongTheProblemsInFileOrder() throws Exception {
+    // and the exit gate given a device that does not exist (line 66)
+    String yaml = islandAisleWithACopiedLanePosition()
+        .replace("{ id: exit, position: { x: 5.0, y: 4.5 } }", "{ id: exit, position: { x: 5.0, y: 4.5 }, device: door }");
+    Path file = dir.resolve("store.yaml");
+    Files.writeString(file, yaml);
+
+    int code = cli.run("validate", file.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(cli.err.toString().split("\n")).containsExactly(
+        file + COPIED_LANE,
+        file + ":66:55: gates[1].device: unknown device; devices are: cells-ww, cells-iw, cells-ie, cells-we (got: door)");
+    assertThat(cli.out.toString()).isEmpty();
   }
 
   /** The 1-based line of {@code lines} containing {@code text}. */
