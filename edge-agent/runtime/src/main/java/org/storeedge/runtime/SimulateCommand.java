@@ -58,11 +58,14 @@ final class SimulateCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   VisionOptions visionOptions = new VisionOptions();
 
+  @picocli.CommandLine.Mixin
+  HandOptions handOptions = new HandOptions();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (!visionOptions.valid(err)) {
+    if (!visionOptions.valid(err) || !handOptions.valid(err)) {
       return Main.BAD_INPUT;
     }
     StoreConfig cfg;
@@ -79,7 +82,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("storeedge-sim-");
     SimulationRun.Result r = new SimulationRun(new SimulationRun.Options(cfg, sc, dir, Optional.ofNullable(broker), pace,
-        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), visionOptions.cameraCount()).run();
+        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), visionOptions.cameraCount(),
+        handOptions.model()).run();
     Path parent = report.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
