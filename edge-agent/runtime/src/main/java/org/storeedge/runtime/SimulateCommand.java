@@ -15,6 +15,7 @@ import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.runtime.sim.SimulationRun;
 import org.storeedge.simulator.Scenario;
 import org.storeedge.simulator.ScenarioLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,6 +37,11 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--scenario", required = true, paramLabel = "FILE",
       description = "scenario YAML file, or the name of a bundled scenario (single-shopper, generated-hour)")
   String scenario;
+
+  @Option(names = "--seed", paramLabel = "N", converter = SeedConverter.class,
+      description = "play the scenario with seed N instead of the seed in its file (a run that score --seeds "
+          + "listed as NAME#N is replayed with --seed N)")
+  Long seed;
 
   @Option(names = "--report", required = true, paramLabel = "FILE", description = "where to write the JSON report")
   Path report;
@@ -73,6 +79,9 @@ final class SimulateCommand implements Callable<Integer> {
     try {
       cfg = new StoreConfigLoader(Drivers.registry()).load(config);
       sc = ScenarioLoader.loadFileOrBundled(scenario, cfg);
+      if (seed != null) {
+        sc = sc.withSeed(seed);
+      }
     } catch (ConfigException e) {
       e.problems().stream().map(ConfigProblem::toString).forEach(err::println);
       return Main.BAD_INPUT;
@@ -105,5 +114,17 @@ final class SimulateCommand implements Callable<Integer> {
       return Main.UNDELIVERED;
     }
     return Main.OK;
+  }
+
+  /** A seed as a scenario file takes it: a whole number (may be negative). */
+  static final class SeedConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Long.parseLong(value.trim());
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+      }
+    }
   }
 }

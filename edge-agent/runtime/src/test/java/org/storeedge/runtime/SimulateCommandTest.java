@@ -14,11 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.config.DeviceSettingsValidator;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
+import picocli.CommandLine;
 
 /**
- * `storeedge simulate` options for tracing one run: the simulated camera that sees hands, with
- * what it told the agent in the report. Full runs (embedded broker, SQLite outbox) of the short
- * hand-off case on virtual time.
+ * `storeedge simulate` options for tracing one run: another seed than the scenario file's, and
+ * the simulated camera that sees hands, with what it told the agent in the report. Full runs
+ * (embedded broker, SQLite outbox) of the short hand-off case on virtual time.
  */
 class SimulateCommandTest {
   private static final String CONFIG = Path.of("../../config/examples/demo-store.yaml").toString();
@@ -42,19 +43,29 @@ class SimulateCommandTest {
   }
 
   @Test
-  void theFullRunFeedsTheAgentTheHandObservationsScoreDoes() throws Exception {
+  void aSeedFromTheCommandLineReplaysTheRunScoreReportedUnderThatSeedHandsIncluded() throws Exception {
     Path reports = dir.resolve("reports");
-    assertThat(cli.run("score", "--config", CONFIG, "--scenario", SCENARIO, "--hands", "--reports",
+    assertThat(cli.run("score", "--config", CONFIG, "--scenario", SCENARIO, "--seeds", "2", "--hands", "--reports",
         reports.toString())).as(cli.err.toString()).isZero();
-    JsonNode scored = JSON.readTree(reports.resolve("hand-off.json").toFile());
+    JsonNode fileSeed = JSON.readTree(reports.resolve("hand-off#103.json").toFile());
+    JsonNode scored = JSON.readTree(reports.resolve("hand-off#104.json").toFile());
 
-    JsonNode full = simulate("full", "--hands");
+    JsonNode replay = simulate("replay", "--seed", "104", "--hands");
 
-    assertThat(full.path("groundTruthActions")).isEqualTo(scored.path("groundTruthActions"));
-    assertThat(full.path("handObservations").size()).isPositive();
-    assertThat(full.path("handObservations")).isEqualTo(scored.path("handObservations"));
-    assertThat(full.path("handContacts")).isEqualTo(scored.path("handContacts"));
-    assertThat(full.path("stats").path("shelfEventsWithHands"))
+    assertThat(fileSeed.path("seed").asLong()).isEqualTo(103);
+    assertThat(replay.path("seed").asLong()).isEqualTo(104);
+    assertThat(scored.path("seed").asLong()).isEqualTo(104);
+    // another seed, another run: the true unit weights and movements differ from the file's seed
+    assertThat(replay.path("groundTruthActions")).isNotEqualTo(fileSeed.path("groundTruthActions"));
+    // the same run as score's #104: the same truth, and the agent got the same hand observations
+    assertThat(replay.path("groundTruthActions")).isEqualTo(scored.path("groundTruthActions"));
+    assertThat(replay.path("groundTruthHandOffs")).isEqualTo(scored.path("groundTruthHandOffs"));
+    assertThat(replay.path("groundTruth")).isEqualTo(scored.path("groundTruth"));
+    assertThat(replay.path("handObservations").size()).isPositive();
+    assertThat(replay.path("handObservations")).isEqualTo(scored.path("handObservations"));
+    assertThat(replay.path("handContacts").size()).isPositive();
+    assertThat(replay.path("handContacts")).isEqualTo(scored.path("handContacts"));
+    assertThat(replay.path("stats").path("shelfEventsWithHands"))
         .isEqualTo(scored.path("stats").path("shelfEventsWithHands"));
   }
 
@@ -95,6 +106,20 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aSeedThatIsNoWholeNumberIsBadInputBeforeAnyRun() {
+    for (String bad : List.of("abc", "1.5", "99999999999999999999", "")) {
+      Cli run = new Cli();
+      Path report = dir.resolve("never.json");
+      int code = run.run("simulate", "--config", CONFIG, "--scenario", SCENARIO, "--report", report.toString(),
+          "--seed", bad);
+      assertThat(code).as(bad).isEqualTo(Main.BAD_INPUT);
+      assertThat(run.err.toString()).as(bad).contains("Invalid value for option '--seed': '" + bad
+          + "' is not a whole number");
+      assertThat(report).doesNotExist();
+    }
+  }
+
+  @Test
   void handRatesOutsideZeroToOneAreBadInputBeforeAnyRun() {
     for (String option : List.of("--hand-hit-rate", "--hand-swap-rate")) {
       Cli run = new Cli();
@@ -108,8 +133,17 @@ class SimulateCommandTest {
   }
 
   @Test
-  void helpListsTheHandOptions() {
+  void helpListsTheSeedAndTheHandOptions() {
     assertThat(cli.run("simulate", "--help")).isZero();
-    assertThat(cli.out.toString()).contains("--hands", "--hand-hit-rate=P", "--hand-swap-rate=P");
+    assertThat(cli.out.toString()).contains("--seed=N", "--hands", "--hand-hit-rate=P", "--hand-swap-rate=P");
+  }
+
+  @Test
+  void anyWholeNumberIsASeedNegativeOnesToo() {
+    for (String n : List.of("-7", "0", "104", String.valueOf(Long.MAX_VALUE))) {
+      SimulateCommand cmd = new SimulateCommand();
+      new CommandLine(cmd).parseArgs("--config", CONFIG, "--scenario", SCENARIO, "--report", "r.json", "--seed", n);
+      assertThat(cmd.seed).isEqualTo(Long.parseLong(n));
+    }
   }
 }
