@@ -19,7 +19,6 @@ import org.storeedge.runtime.sim.Scorer;
 import org.storeedge.runtime.sim.SimulationRun;
 import org.storeedge.simulator.NoiseModel;
 import org.storeedge.simulator.Scenario;
-import org.storeedge.simulator.SimulatedHandSensor;
 import org.storeedge.simulator.ScenarioLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,17 +60,8 @@ final class ScoreCommand implements Callable<Integer> {
       + "the shoppers stood) to DIR/<scenario>#<seed>.json, as simulate --report does")
   Path reports;
 
-  @Option(names = "--hands", description = "also feed the checkout what a camera that sees hands would report "
-      + "(simulated, with misses, wrong lanes, hands joined to the wrong body, browsing hands; see --hand-hit-rate)")
-  boolean hands;
-
-  @Option(names = "--hand-hit-rate", paramLabel = "P", description = "with --hands: chance that a hand in a lane is "
-      + "seen (default: ${DEFAULT-VALUE})", defaultValue = "0.9")
-  double handHitRate;
-
-  @Option(names = "--hand-swap-rate", paramLabel = "P", description = "with --hands: chance that a seen hand is "
-      + "joined to a bystander's body when one stands within 0.8 m (default: ${DEFAULT-VALUE})", defaultValue = "0.05")
-  double handSwapRate;
+  @picocli.CommandLine.Mixin
+  HandOptions handOptions = new HandOptions();
 
   @picocli.CommandLine.Mixin
   VisionOptions visionOptions = new VisionOptions();
@@ -83,8 +73,7 @@ final class ScoreCommand implements Callable<Integer> {
     if (!visionOptions.valid(err)) {
       return Main.BAD_INPUT;
     }
-    if (!(handHitRate >= 0 && handHitRate <= 1 && handSwapRate >= 0 && handSwapRate <= 1)) {
-      err.println("--hand-hit-rate and --hand-swap-rate must be in [0, 1]");
+    if (!handOptions.valid(err)) {
       return Main.BAD_INPUT;
     }
     if (touchProbability != null && !(touchProbability >= 0 && touchProbability <= 1)) {
@@ -198,8 +187,7 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> runOne(PrintWriter out, String name, Scenario sc, StoreConfig cfg, Totals all) {
-    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, visionOptions.cameraCount(), !hands ? null
-        : SimulatedHandSensor.Model.typical().withHitRate(handHitRate).withSwapRate(handSwapRate));
+    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, visionOptions.cameraCount(), handOptions.model());
     Scorer.Score s = r.score();
     EventScorer.Score e = r.events();
     all.add(s);

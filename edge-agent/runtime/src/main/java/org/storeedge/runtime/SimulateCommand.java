@@ -13,6 +13,7 @@ import org.storeedge.config.StoreConfig;
 import org.storeedge.runtime.sim.SimulationRun;
 import org.storeedge.simulator.Scenario;
 import org.storeedge.simulator.ScenarioLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,6 +36,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "scenario YAML file, or the name of a bundled scenario (single-shopper, generated-hour)")
   String scenario;
 
+  @Option(names = "--seed", paramLabel = "N", converter = SeedConverter.class,
+      description = "play the scenario with seed N instead of the seed in its file (a run that score --seeds "
+          + "listed as NAME#N is replayed with --seed N)")
+  Long seed;
+
   @Option(names = "--report", required = true, paramLabel = "FILE", description = "where to write the JSON report")
   Path report;
 
@@ -56,11 +62,14 @@ final class SimulateCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   VisionOptions visionOptions = new VisionOptions();
 
+  @picocli.CommandLine.Mixin
+  HandOptions handOptions = new HandOptions();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    if (!visionOptions.valid(err)) {
+    if (!visionOptions.valid(err) || !handOptions.valid(err)) {
       return Main.BAD_INPUT;
     }
     StoreConfig cfg;
@@ -68,6 +77,9 @@ final class SimulateCommand implements Callable<Integer> {
     try {
       cfg = StoreFile.load(config);
       sc = ScenarioLoader.loadFileOrBundled(scenario, cfg);
+      if (seed != null) {
+        sc = sc.withSeed(seed);
+      }
     } catch (ConfigException e) {
       e.lines().forEach(err::println);
       return Main.BAD_INPUT;
@@ -77,7 +89,8 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("storeedge-sim-");
     SimulationRun.Result r = new SimulationRun(new SimulationRun.Options(cfg, sc, dir, Optional.ofNullable(broker), pace,
-        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), visionOptions.cameraCount()).run();
+        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), visionOptions.cameraCount(),
+        handOptions.model()).run();
     Path parent = report.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -99,5 +112,17 @@ final class SimulateCommand implements Callable<Integer> {
       return Main.UNDELIVERED;
     }
     return Main.OK;
+  }
+
+  /** A seed as a scenario file takes it: a whole number (may be negative). */
+  static final class SeedConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Long.parseLong(value.trim());
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+      }
+    }
   }
 }

@@ -35,6 +35,15 @@ class ScoreCommandTest {
     assertThat(r.path("receipts").get(0).has("reviewReasons")).isTrue();
     assertThat(r.path("groundTruth").size()).isEqualTo(2);
     assertThat(r.path("stats").has("handObservations")).isTrue();
+    // what the simulated camera told the agent, as many as the stats count
+    assertThat(r.path("handObservations").size()).isEqualTo(r.path("stats").path("handObservations").asInt())
+        .isPositive();
+    assertThat(r.path("handContacts").size()).isEqualTo(r.path("stats").path("handContacts").asInt());
+    JsonNode h = r.path("handObservations").get(0);
+    for (String field : List.of("trackId", "customerToken", "laneId", "from", "to", "confidence", "receivedAt")) {
+      assertThat(h.has(field)).as(field).isTrue();
+    }
+    assertThat(Instant.parse(h.path("from").asText())).isBeforeOrEqualTo(Instant.parse(h.path("to").asText()));
   }
 
   @Test
@@ -44,6 +53,8 @@ class ScoreCommandTest {
         "--touch-probability", "1", "--reports", reports.toString());
     assertThat(code).as(cli.err.toString()).isZero();
     JsonNode r = new ObjectMapper().readTree(reports.resolve("hand-off.json").toFile());
+    assertThat(r.has("handObservations")).as("no hands simulated, none listed").isFalse();
+    assertThat(r.has("handContacts")).isFalse();
     StoreConfig store = StoreConfigLoader.loadBundledDemo(DeviceSettingsValidator.ACCEPT_ALL, dir);
 
     JsonNode actions = r.path("groundTruthActions");

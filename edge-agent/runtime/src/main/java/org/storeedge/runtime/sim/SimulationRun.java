@@ -114,22 +114,12 @@ public final class SimulationRun {
         agent.onGate(e);
       }, o -> {});
     }
-    SimulatedHandSensor.Output handOutput = hands == null ? null : SimulatedHandSensor.observe(store, hands);
-    if (handOutput != null) {
-      for (SimulatedHandSensor.Timed<HandInLane> t : handOutput.hands()) {
-        vs.schedule(Duration.between(vs.instant(), t.deliverAt()), () -> agent.onHandInLane(t.observation()));
-      }
-      for (SimulatedHandSensor.Timed<HandContact> t : handOutput.contacts()) {
-        vs.schedule(Duration.between(vs.instant(), t.deliverAt()), () -> agent.onHandContact(t.observation()));
-      }
-    }
+    HandFeed handFeed = HandFeed.schedule(vs, store, hands, agent);
     runUntil(vs, store.endTime().plusSeconds(10), rig);
     agent.close();
     Map<String, Object> stats = new LinkedHashMap<>();
-    if (handOutput != null) {
-      stats.put("handObservations", handOutput.hands().size());
-      stats.put("handContacts", handOutput.contacts().size());
-      stats.put("shelfEventsWithHands", agent.checkout().handsUsed());
+    if (handFeed != null) {
+      handFeed.putStats(stats, agent);
     }
     stats.put("samples", agent.pipeline().samples());
     stats.put("messages", outbox.appended());
@@ -140,12 +130,60 @@ public final class SimulationRun {
       stats.put("vision", rig.stats());
       rig.close();
     }
-    return new Result(receipts, store.groundTruth(), score(store.groundTruth(), config.checkout().handOffs(), receipts),
+    return new Result(scenario.seed(), receipts, store.groundTruth(),
+        score(store.groundTruth(), config.checkout().handOffs(), receipts),
         EventScorer.score(store.groundTruth().actions(), shelfEvents), 0, List.of(), latency, 0, stats,
-        Duration.ofNanos(System.nanoTime() - wallStart), config.checkout().handOffs(), truePositions(store));
+        Duration.ofNanos(System.nanoTime() - wallStart), config.checkout().handOffs(), truePositions(store),
+        handFeed == null ? null : handFeed.received());
   }
 
   private static final Instant DEFAULT_START = Instant.parse("2026-01-05T09:00:00Z");
+
+  /**
+   * A simulated camera that sees hands wired into an agent: each observation of
+   * {@link SimulatedHandSensor#observe} handed to the agent at its delivery instant on virtual
+   * time, and kept, in the order the agent got it, for the report.
+   */
+  static final class HandFeed {
+    private final List<SimulatedHandSensor.Timed<HandInLane>> hands = new ArrayList<>();
+    private final List<SimulatedHandSensor.Timed<HandContact>> contacts = new ArrayList<>();
+
+    private HandFeed() {}
+
+    /** Schedules the sensor's observations of {@code store} into {@code agent}; null when {@code model} is. */
+    static HandFeed schedule(VirtualScheduler vs, SimulatedStore store, SimulatedHandSensor.Model model, Agent agent) {
+      if (model == null) {
+        return null;
+      }
+      HandFeed feed = new HandFeed();
+      SimulatedHandSensor.Output output = SimulatedHandSensor.observe(store, model);
+      for (SimulatedHandSensor.Timed<HandInLane> t : output.hands()) {
+        vs.schedule(Duration.between(vs.instant(), t.deliverAt()), () -> {
+          feed.hands.add(t);
+          agent.onHandInLane(t.observation());
+        });
+      }
+      for (SimulatedHandSensor.Timed<HandContact> t : output.contacts()) {
+        vs.schedule(Duration.between(vs.instant(), t.deliverAt()), () -> {
+          feed.contacts.add(t);
+          agent.onHandContact(t.observation());
+        });
+      }
+      return feed;
+    }
+
+    /** What the agent received, each list in the order it came. */
+    SimulatedHandSensor.Output received() {
+      return new SimulatedHandSensor.Output(List.copyOf(hands), List.copyOf(contacts));
+    }
+
+    /** How many observations the agent got, and how many of its shelf events hands decided. */
+    void putStats(Map<String, Object> stats, Agent agent) {
+      stats.put("handObservations", hands.size());
+      stats.put("handContacts", contacts.size());
+      stats.put("shelfEventsWithHands", agent.checkout().handsUsed());
+    }
+  }
 
   /**
    * Runs virtual time to {@code until}: in one go without vision (as always), or in camera
@@ -196,13 +234,16 @@ public final class SimulationRun {
   }
 
   /**
-   * What happened. {@code undelivered} &gt; 0 means the drain timed out. {@code positions}: see
-   * {@link #truePositions}.
+   * What happened. {@code seed}: the scenario seed the run played. {@code undelivered} &gt; 0
+   * means the drain timed out. {@code positions}: see {@link #truePositions}. {@code hands}: the
+   * observations of the simulated camera that sees hands as the agent received them, null when
+   * no such camera was simulated.
    */
-  public record Result(List<Receipt> receipts, GroundTruth truth, Scorer.Score score, EventScorer.Score events,
-      long undelivered, List<Long> exitToCloudWallMillis,
+  public record Result(long seed, List<Receipt> receipts, GroundTruth truth, Scorer.Score score,
+      EventScorer.Score events, long undelivered, List<Long> exitToCloudWallMillis,
       List<Long> exitToReceiptMillis, int receivedBySubscriber, Map<String, Object> stats, Duration wall,
-      StoreConfig.HandOffPolicy handOffs, Map<Instant, Map<String, StoreConfig.Position>> positions) {
+      StoreConfig.HandOffPolicy handOffs, Map<Instant, Map<String, StoreConfig.Position>> positions,
+      SimulatedHandSensor.Output hands) {
 
     public Result {
       positions = Map.copyOf(positions);
@@ -226,6 +267,7 @@ public final class SimulationRun {
 
     public String reportJson() {
       Map<String, Object> m = new LinkedHashMap<>();
+      m.put("seed", seed);
       m.put("score", score);
       m.put("events", events);
       m.put("undelivered", undelivered);
@@ -283,12 +325,52 @@ public final class SimulationRun {
         handOffList.add(x);
       }
       m.put("groundTruthHandOffs", handOffList);
+      if (hands != null) {
+        putHands(m, hands);
+      }
       return Json.write(m);
+    }
+
+    /**
+     * {@code handObservations} and {@code handContacts}: what the simulated camera that sees hands
+     * told the agent, in the order the agent got it, errors included (a hand joined to the wrong
+     * body names that body's track and token).
+     */
+    private static void putHands(Map<String, Object> m, SimulatedHandSensor.Output hands) {
+      List<Object> seen = new ArrayList<>();
+      for (SimulatedHandSensor.Timed<HandInLane> t : hands.hands()) {
+        HandInLane h = t.observation();
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("trackId", h.trackId());
+        x.put("customerToken", h.customerToken());
+        x.put("laneId", h.laneId());
+        x.put("from", Instant.ofEpochMilli(h.fromMillis()).toString());
+        x.put("to", Instant.ofEpochMilli(h.toMillis()).toString());
+        x.put("confidence", Json.round(h.confidence(), 3));
+        x.put("receivedAt", t.deliverAt().toString());
+        seen.add(x);
+      }
+      m.put("handObservations", seen);
+      List<Object> met = new ArrayList<>();
+      for (SimulatedHandSensor.Timed<HandContact> t : hands.contacts()) {
+        HandContact c = t.observation();
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("trackId", c.trackId());
+        x.put("customerToken", c.customerToken());
+        x.put("otherTrackId", c.otherTrackId());
+        x.put("otherCustomerToken", c.otherCustomerToken());
+        x.put("at", Instant.ofEpochMilli(c.atMillis()).toString());
+        x.put("confidence", Json.round(c.confidence(), 3));
+        x.put("receivedAt", t.deliverAt().toString());
+        met.add(x);
+      }
+      m.put("handContacts", met);
     }
   }
 
   private final Options o;
   private final int visionCameras;
+  private final SimulatedHandSensor.Model hands;
 
   public SimulationRun(Options options) {
     this(options, 0);
@@ -296,8 +378,18 @@ public final class SimulationRun {
 
   /** With {@code visionCameras} &gt; 0, positions come from simulated cameras through {@link VisionRig}. */
   public SimulationRun(Options options, int visionCameras) {
+    this(options, visionCameras, null);
+  }
+
+  /**
+   * As {@link #SimulationRun(Options, int)}; with {@code hands} not null the agent also gets the
+   * observations of a simulated camera that sees hands, on virtual time, as
+   * {@link #recognitionOnly(StoreConfig, Scenario, int, SimulatedHandSensor.Model)} gives them.
+   */
+  public SimulationRun(Options options, int visionCameras, SimulatedHandSensor.Model hands) {
     this.o = options;
     this.visionCameras = visionCameras;
+    this.hands = hands;
   }
 
   public Result run() throws Exception {
@@ -361,6 +453,7 @@ public final class SimulationRun {
           latency.add(vs.millis() - r.exitedAt().toEpochMilli());
         }
       });
+      HandFeed handFeed = null;
       try {
         agent.start();
         if (rig != null) {
@@ -375,6 +468,7 @@ public final class SimulationRun {
           }
           agent.onGate(e);
         }, rig == null ? agent::onObservation : obs -> {});
+        handFeed = HandFeed.schedule(vs, store, hands, agent);
         runUntil(vs, store.endTime().plusSeconds(10), rig);
         agent.close();
       } finally {
@@ -391,6 +485,9 @@ public final class SimulationRun {
         subscriber.awaitMore(received.size(), Duration.ofMillis(200));
       }
       Map<String, Object> stats = new LinkedHashMap<>();
+      if (handFeed != null) {
+        handFeed.putStats(stats, agent);
+      }
       stats.put("samples", agent.pipeline().samples());
       stats.put("eventsPublished", agent.eventsPublished());
       stats.put("receiptsStored", agent.receiptsStored());
@@ -404,8 +501,9 @@ public final class SimulationRun {
       Scorer.Score score = score(store.groundTruth(), config.checkout().handOffs(), receipts);
       Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);
       EventScorer.Score eventScore = EventScorer.score(store.groundTruth().actions(), shelfEvents);
-      return new Result(receipts, store.groundTruth(), score, eventScore, undelivered, List.copyOf(exitToCloud), latency,
-          received.size(), stats, wall, config.checkout().handOffs(), truePositions(store));
+      return new Result(scenario.seed(), receipts, store.groundTruth(), score, eventScore, undelivered,
+          List.copyOf(exitToCloud), latency, received.size(), stats, wall, config.checkout().handOffs(),
+          truePositions(store), handFeed == null ? null : handFeed.received());
     } finally {
       if (embedded != null) {
         embedded.stop();
