@@ -16,10 +16,11 @@ import org.storeedge.config.StoreConfig;
  * <p>Weighs two kinds of explanation against each other. One-way: the net change is what moved
  * (nothing, a pick of what the lane holds, or a return from a nearby cart), and the overshoot was
  * a hand ({@link #HAND_OVERSHOOT_GRAMS} typical) or now and then an elbow or a lean (anything up to
- * {@link #LEAN_RANGE_GRAMS}, but only above the levels: load below both is rarely anything but an
- * item taken off first). Two-way: {@code m} units of a product one of the nearby shoppers
- * carries were put on and {@code k} units of a product the lane holds taken off, so that the net
- * is {@code m * w(X) - k * w(Y)} and the overshoot about {@code min(m * w(X), k * w(Y))}.
+ * {@link #LEAN_RANGE_GRAMS}, but only above the levels: load below both is an item taken off
+ * first, or units of the lane lifted and put straight back ({@link #LIFT_RETURN_SHARE})).
+ * Two-way: {@code m} units of a product one of the nearby shoppers carries were put on and
+ * {@code k} units of a product the lane holds taken off, so that the net is
+ * {@code m * w(X) - k * w(Y)} and the overshoot about {@code min(m * w(X), k * w(Y))}.
  * Pure arithmetic over what it is given: no state.
  */
 final class TwoWayActivity {
@@ -30,6 +31,11 @@ final class TwoWayActivity {
   static final double LEAN_RANGE_GRAMS = 3000;
   /** Share of activities where a hand lifts the lane's tray or pulls on the shelf (load below both levels). */
   static final double LIFT_SHARE = 0.002;
+  /**
+   * Share of activities where a shopper lifts units of the lane and puts them straight back (load
+   * below both levels by their weight), as common as a put and a take ({@link #TWO_WAY_PRIOR}).
+   */
+  static final double LIFT_RETURN_SHARE = 0.05;
   /** Prior share of activities with a put and a take on one lane (a swap, two shoppers' hands). */
   static final double TWO_WAY_PRIOR = 0.05;
   /** The overshoot measures the lighter movement only roughly: a hand rides on it. */
@@ -157,11 +163,14 @@ final class TwoWayActivity {
       }
     }
     oneWay = Math.max(oneWay, Math.max(pick, put)) + OUTLIER_PRIOR * OUTLIER_DENSITY;
-    // an elbow or a resting hand only ever presses: load below both levels is a hand lifting
+    // an elbow or a resting hand only ever presses: load below both levels is a hand lifting the
+    // tray, or units of the lane lifted and put straight back (a label read, a mind changed)
     double leanShare = overshootGrams > 0 ? LEAN_SHARE : LIFT_SHARE;
-    double handOrLean = (1 - leanShare) * Math.exp(-over / HAND_OVERSHOOT_GRAMS) / HAND_OVERSHOOT_GRAMS
+    double liftShare = overshootGrams < 0 ? LIFT_RETURN_SHARE : 0;
+    double handOrLean = (1 - leanShare - liftShare) * Math.exp(-over / HAND_OVERSHOOT_GRAMS) / HAND_OVERSHOOT_GRAMS
         + leanShare / LEAN_RANGE_GRAMS;
-    double oneWayScore = (1 - TWO_WAY_PRIOR) * oneWay * handOrLean;
+    double oneWayScore = (1 - TWO_WAY_PRIOR) * (oneWay * handOrLean
+        + liftShare * liftedAndReturned(deltaGrams, sigmaGrams, over, laneContents, laneTotal));
 
     List<Swap> swaps = new ArrayList<>();
     double twoWay = 0;
@@ -202,6 +211,30 @@ final class TwoWayActivity {
   }
 
   static final int MAX_SHOWN = 5;
+
+  /**
+   * Density of a net change of {@code deltaGrams} with the load going {@code over} grams below both
+   * levels because units of what the lane holds were lifted off and put straight back: the same
+   * units, so the net is nothing but where they were set down again (a unit weighed again reads
+   * within about {@link WeightModel#MEASURED_UNIT_REL_SD}).
+   */
+  private double liftedAndReturned(double deltaGrams, double sigmaGrams, double over, Map<String, Integer> laneContents,
+      double laneTotal) {
+    double d = 0;
+    for (Map.Entry<String, Integer> y : laneContents.entrySet()) {
+      StoreConfig.Product p = products.get(y.getKey());
+      if (p == null || y.getValue() <= 0) {
+        continue;
+      }
+      for (int k = 1; k <= Math.min(MAX_UNITS, y.getValue()); k++) {
+        double lifted = k * p.unitWeightGrams();
+        d += y.getValue() / laneTotal * countPrior(k)
+            * gauss(over, lifted, OVERSHOOT_SD_GRAMS + OVERSHOOT_REL_SD * lifted)
+            * gauss(deltaGrams, 0, Math.sqrt(sq(sigmaGrams) + k * sq(WeightModel.MEASURED_UNIT_REL_SD * p.unitWeightGrams())));
+      }
+    }
+    return d;
+  }
 
   /** One product a nearby shopper holds: how many, its share of what they hold, one unit's grams and spread. */
   private record Held(Holder holder, StoreConfig.Product product, int count, double share, double[] unit) {}

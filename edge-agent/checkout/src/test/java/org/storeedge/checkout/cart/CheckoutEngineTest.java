@@ -748,7 +748,7 @@ class CheckoutEngineTest {
   }
 
   @Test
-  void aCanReturnedWhileAnotherShopperTakesOneIsSeenThoughTheLaneEndsWhereItBegan() {
+  void aCanReturnedWhileAnotherShopperTakesOneIsLookedAtThoughTheLaneEndsWhereItBegan() {
     run(3000, null);
     enter("alice");
     enter("bob");
@@ -762,14 +762,14 @@ class CheckoutEngineTest {
     run(4000, null);
     exit("alice");
     exit("bob");
-    assertThat(receiptOf("bob").items()).singleElement().satisfies(x -> {
-      assertThat(x.sku()).isEqualTo("COLA");
-      assertThat(x.qty()).isEqualTo(1);
-    });
-    assertThat(receiptOf("alice").items()).isEmpty();
-    // positions alone cannot say who took and who returned: both are looked at
-    assertThat(codes(receiptOf("bob"))).contains("two-way-activity");
-    assertThat(codes(receiptOf("alice"))).contains("two-way-activity");
+    // a can lifted and put straight back looks the same to the load cell, and is the commoner:
+    // nothing is booked on that, but both receipts are looked at, the swap in the evidence
+    for (String token : List.of("alice", "bob")) {
+      assertThat(receiptOf(token).reviewReasons()).anySatisfy(r -> {
+        assertThat(r.code()).isEqualTo("two-way-activity");
+        assertThat(r.evidence().toString()).contains("putBy=alice");
+      });
+    }
     assertThat(inventory.count("l1", "COLA")).isEqualTo(11);
   }
 

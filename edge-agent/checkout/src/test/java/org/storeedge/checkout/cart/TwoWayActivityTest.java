@@ -99,5 +99,15 @@ class TwoWayActivityTest {
     assertThat(r.twoWayProbability()).isLessThan(0.2);
   }
 
+  @Test
+  void aBottleLiftedAndPutStraightBackIsNotBookedAsASwapWithALookAlikeInTheCart() {
+    // the load went a bottle's weight below both levels (lifted first), net +3 g; the shopper
+    // holds a wine that weighs like the lane's
+    TwoWayActivity wines = new TwoWayActivity(Map.of("CHARD", p("CHARD", 1300, 20), "CDR", p("CDR", 1303, 20)));
+    TwoWayActivity.Result r = wines.explain(3, 2.0, -1300, Map.of("CHARD", 10),
+        List.of(new TwoWayActivity.Holder("jo", 1.0, Map.of("CDR", 1))));
+    assertThat(r.best().probability()).isLessThan(0.5);
+  }
+
   private static final double DOUBT = 0.2;
 }
