@@ -194,7 +194,9 @@ final class ScoreCommand implements Callable<Integer> {
     if (reports != null) {
       try {
         Files.createDirectories(reports);
-        Files.writeString(reports.resolve(name.replaceAll("[^A-Za-z0-9#._-]", "_") + ".json"), r.reportJson());
+        // always named with its seed, to be replayed with simulate --seed
+        String file = name.contains("#") ? name : name + "#" + sc.seed();
+        Files.writeString(reports.resolve(file.replaceAll("[^A-Za-z0-9#._-]", "_") + ".json"), r.reportJson());
       } catch (IOException ex) {
         throw new java.io.UncheckedIOException("cannot write the run's report to " + reports, ex);
       }

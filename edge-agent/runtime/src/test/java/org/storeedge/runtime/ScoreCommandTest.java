@@ -52,7 +52,7 @@ class ScoreCommandTest {
     int code = cli.run("score", "--scenario", Path.of("../../simulator/scenarios/suite/hand-off.yaml").toString(),
         "--touch-probability", "1", "--reports", reports.toString());
     assertThat(code).as(cli.err.toString()).isZero();
-    JsonNode r = new ObjectMapper().readTree(reports.resolve("hand-off.json").toFile());
+    JsonNode r = new ObjectMapper().readTree(reports.resolve("hand-off#103.json").toFile());
     assertThat(r.has("handObservations")).as("no hands simulated, none listed").isFalse();
     assertThat(r.has("handContacts")).isFalse();
     StoreConfig store = StoreConfigLoader.loadBundledDemo(DeviceSettingsValidator.ACCEPT_ALL, dir);

@@ -394,7 +394,10 @@ public final class DownlinkCommands implements AutoCloseable {
     Path dir = file.toAbsolutePath().getParent();
     StoreConfig next;
     try {
-      next = new StoreConfigLoader(host.tap().base()).parse(file.toString(), yaml, dir);
+      StoreConfigLoader loader = new StoreConfigLoader(host.tap().base());
+      next = loader.parse(file.toString(), yaml, dir);
+      // likely mistakes the agent still runs with: logged, as at start
+      loader.warnings().forEach(w -> LOG.warn("config-update sequence {}: {}", u.sequence(), w));
     } catch (ConfigException e) {
       throw new CommandRejected("invalid", e.problems().size() + " problem(s) in the new store file",
           e.problems().stream().map(ConfigProblem::toString).toList());
