@@ -46,7 +46,8 @@ final class TwoWayActivity {
   static final double OUTLIER_PRIOR = 0.002;
   /** Several units in one movement are less likely than one (as the weight model's count prior). */
   static final double COUNT_DECAY = 0.45;
-  static final int MAX_UNITS = 3;
+  /** Most units of one product in one movement: six singles for a six-pack (3 missed that swap). */
+  static final int MAX_UNITS = 6;
   /** Most units of a restock weighed as part of two-way activity. */
   static final int MAX_RESTOCK_UNITS = 24;
   /** Prior share of a pick of a product the lane is not known to hold. */

@@ -109,5 +109,17 @@ class TwoWayActivityTest {
     assertThat(r.best().probability()).isLessThan(0.5);
   }
 
+  @Test
+  void sixSinglesTakenWhileTheirSixPackIsPutOnTheirLaneIsThatSwap() {
+    TwoWayActivity beer = new TwoWayActivity(Map.of("IPA", p("IPA", 520, 8), "IPA-6PK", p("IPA-6PK", 3205, 30)));
+    // the six-pack put on the singles' lane first, six singles taken: net +85 g, 3.1 kg above it
+    TwoWayActivity.Result r = beer.explain(85, 2.0, 3120, Map.of("IPA", 24),
+        List.of(new TwoWayActivity.Holder("sam", 1.0, Map.of("IPA-6PK", 1))));
+    assertThat(r.best().putSku()).isEqualTo("IPA-6PK");
+    assertThat(r.best().takeSku()).isEqualTo("IPA");
+    assertThat(r.best().takeCount()).isEqualTo(6);
+    assertThat(r.best().probability()).isGreaterThan(0.5);
+  }
+
   private static final double DOUBT = 0.2;
 }
