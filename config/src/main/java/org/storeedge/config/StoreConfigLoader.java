@@ -210,6 +210,10 @@ public final class StoreConfigLoader {
     private final List<Shelf> checkableShelves = new ArrayList<>();
     /** Every lane with a usable position, whatever else is wrong with it or its shelf, for the gates' check. */
     private final List<Lane> lanesOnFloor = new ArrayList<>();
+    /** Every gate with a usable position, for the facing check. */
+    private final List<Position> gatesOnFloor = new ArrayList<>();
+    /** Shelves whose every lane has a usable position, with the facing the file gives them. */
+    private final Map<Shelf, Val<String>> givenFacings = new java.util.IdentityHashMap<>();
 
     Build(ConfigReader r) {
       this.r = r;
@@ -226,6 +230,7 @@ public final class StoreConfigLoader {
       List<Device> devices = devices(top);
       List<Shelf> shelves = shelves(top);
       List<Gate> gates = gates(top);
+      facingOutOfTheStore();
       Val<Obj> syncObj = top.obj("sync", ConfigSchema.SYNC);
       Sync sync = syncObj.ok() ? sync(syncObj.get(), store) : null;
       Val<Obj> storageObj = top.obj("storage", ConfigSchema.STORAGE);
@@ -682,6 +687,7 @@ public final class StoreConfigLoader {
           out.add(new Shelf(id.get(), device.get(), lanes, facingDegrees));
         }
       }
+      givenFacings.putAll(facings);
       // a facing given the wrong way round: shoppers would have to stand inside the next shelf
       facings.forEach((shelf, facing) -> ShelfFronts.facingIntoAnotherShelf(placed, shelf).ifPresent(lane -> {
         StoreConfig.Position p = lane.position();
@@ -835,6 +841,7 @@ public final class StoreConfigLoader {
         Position position = posObj.ok() ? position(posObj.get()) : null;
         if (position != null) {
           gateOnAShelf(posObj, position);
+          gatesOnFloor.add(position);
         }
         Val<String> device = deviceRef(o, "device");
         if (id.ok() && position != null && (device.ok() || !device.given)) {
@@ -843,6 +850,58 @@ public final class StoreConfigLoader {
       }
       return out;
     }
+
+    /**
+     * Warns of a shelf whose given {@code facing} puts where its shoppers stand (half a metre out of
+     * its front) outside the floor the store's lanes and gates span, while behind it is inside: a
+     * wall shelf turned to face the wall. A warning: the agent still runs, weighing shoppers who
+     * stand in front of the shelf as standing behind it.
+     */
+    private void facingOutOfTheStore() {
+      double minX = Double.POSITIVE_INFINITY;
+      double minY = Double.POSITIVE_INFINITY;
+      double maxX = Double.NEGATIVE_INFINITY;
+      double maxY = Double.NEGATIVE_INFINITY;
+      List<Position> all = new ArrayList<>(gatesOnFloor);
+      lanesOnFloor.forEach(l -> all.add(l.position()));
+      for (Position p : all) {
+        minX = Math.min(minX, p.x());
+        minY = Math.min(minY, p.y());
+        maxX = Math.max(maxX, p.x());
+        maxY = Math.max(maxY, p.y());
+      }
+      double[] box = {minX - FLOOR_MARGIN_METRES, minY - FLOOR_MARGIN_METRES, maxX + FLOOR_MARGIN_METRES,
+          maxY + FLOOR_MARGIN_METRES};
+      String span = String.format(Locale.ROOT, "x %.2f to %.2f, y %.2f to %.2f", minX, maxX, minY, maxY);
+      givenFacings.forEach((shelf, facing) -> {
+        double a = Math.toRadians(shelf.facingDegrees().getAsDouble());
+        double nx = Math.cos(a);
+        double ny = Math.sin(a);
+        boolean frontOutside = true;
+        boolean backInside = true;
+        for (Lane l : shelf.lanes()) {
+          Position p = l.position();
+          frontOutside &= !inside(box, p.x() + STAND_METRES * nx, p.y() + STAND_METRES * ny);
+          backInside &= inside(box, p.x() - STAND_METRES * nx, p.y() - STAND_METRES * ny);
+        }
+        if (!shelf.lanes().isEmpty() && frontOutside && backInside) {
+          r.warning(facing.location, facing.path, String.format(Locale.ROOT,
+              "shoppers taking from this shelf would stand %s m out of its front, outside the floor the store's lanes and"
+                  + " gates span (%s), while behind it is inside: give the direction shoppers face the shelf from (a wall"
+                  + " shelf faces into the store)",
+              STAND_METRES, span));
+        }
+      });
+    }
+
+    private static boolean inside(double[] box, double x, double y) {
+      return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
+    }
+
+    /** Where a shopper stands to take from a lane, out of its front, metres. */
+    private static final double STAND_METRES = 0.5;
+    /** How far beyond its outermost lanes and gates the store's floor may reach, metres. */
+    private static final double FLOOR_MARGIN_METRES = 0.25;
 
     /**
      * Warns of a gate standing on a shelf: less than {@link ConfigSchema#MIN_GATE_TO_LANE_METRES}

@@ -413,6 +413,40 @@ class StoreConfigLoaderProblemsTest {
   }
 
   @Test
+  void aWallShelfGivenAFacingIntoTheWallIsAWarningOnItsFacing() throws Exception {
+    // shelves along the west (x = 0.5) and east (x = 4.5) walls, the door on the south side
+    String yaml = """
+        store: { id: s1, gatewayId: g1 }
+        catalog:
+          - { sku: A, name: Apple, unitWeight: 180, price: 59 }
+        shelves:
+          - id: west
+            device: d1
+            facing: -x
+            lanes:
+              - { id: w1, sku: A, capacity: 5, channel: 0, position: { x: 0.5, y: 2 } }
+              - { id: w2, sku: A, capacity: 5, channel: 1, position: { x: 0.5, y: 2.5 } }
+          - id: east
+            device: d1
+            facing: -x
+            lanes:
+              - { id: e1, sku: A, capacity: 5, channel: 2, position: { x: 4.5, y: 2 } }
+              - { id: e2, sku: A, capacity: 5, channel: 3, position: { x: 4.5, y: 2.5 } }
+        devices:
+          - { id: d1, type: fake }
+        gates:
+          - { id: g, position: { x: 2.5, y: 0 } }
+        """;
+    assertThat(warnings(yaml)).containsExactly("store.yaml:7:13: shelves[0].facing: warning: shoppers taking from this "
+        + "shelf would stand 0.5 m out of its front, outside the floor the store's lanes and gates span (x 0.50 to 4.50, "
+        + "y 0.00 to 2.50), while behind it is inside: give the direction shoppers face the shelf from (a wall shelf "
+        + "faces into the store)");
+    // the east wall faces into the store; an island's faces, back to back, both stand inside
+    assertThat(warnings(yaml.replace("facing: -x\n    lanes:\n      - { id: w1", "facing: +x\n    lanes:\n      - { id: w1")))
+        .isEmpty();
+  }
+
+  @Test
   void aGateBesideTheEndOfAShelfIsFine() throws Exception {
     // the door right past the end of the shelf, 0.6 m from its nearest lane
     String yaml = Stores.MINIMAL.replace("  - { id: g, position: { x: 0, y: 0 } }", "  - { id: g, position: { x: 1, y: 1.4 } }");
