@@ -559,7 +559,7 @@ public final class CheckoutEngine {
       }
     }
     for (Movement m : movements) {
-      if (m.change == m.whole) {
+      if (m.wholeWho == null) {
         continue;
       }
       // shared out by where each stood, which is all that tells them apart: either may have made
@@ -582,13 +582,12 @@ public final class CheckoutEngine {
   }
 
   /**
-   * A lane change (or one of its movements) of a shelf event, with who was at the lane then, and the
-   * whole change with who was there over all of it.
+   * A lane change (or one of its movements) of a shelf event, with who was at the lane then; for
+   * one of two movements, who was there over the whole change ({@code wholeWho}, else null).
    */
-  private record Movement(ShelfEvent event, ShelfEvent.LaneChange change, List<Assoc> who,
-      ShelfEvent.LaneChange whole, List<Assoc> wholeWho) {
+  private record Movement(ShelfEvent event, ShelfEvent.LaneChange change, List<Assoc> who, List<Assoc> wholeWho) {
     Movement(ShelfEvent event, ShelfEvent.LaneChange change, List<Assoc> who) {
-      this(event, change, who, change, who);
+      this(event, change, who, null);
     }
   }
 
@@ -628,7 +627,7 @@ public final class CheckoutEngine {
       return whole;
     }
     List<Assoc> all = whole.get(0).who;
-    return List.of(new Movement(e1, one, w1, lc, all), new Movement(e2, two, w2, lc, all));
+    return List.of(new Movement(e1, one, w1, all), new Movement(e2, two, w2, all));
   }
 
   /** How far off a whole number of units the level in between may be, in units. */
@@ -1054,12 +1053,9 @@ public final class CheckoutEngine {
     // with units of another product on the lane, which of them left decides what the next pick is
     boolean mixed = inventory.contents(lc.laneId()).values().stream().filter(n -> n > 0).count() > 1;
     inventory.apply(lc.laneId(), best.sku(), -best.count(), Math.abs(lc.deltaGrams()) / best.count());
-    recentPicks.addLast(new Pick(e.startOf(lc), lc.laneId(),
+    recordPick(new Pick(e.startOf(lc), lc.laneId(),
         who.isEmpty() ? Set.of() : who.stream().filter(w -> w.hand >= SPLIT_HAND_CONFIDENCE || w == who.get(0))
             .map(w -> w.session.token).collect(java.util.stream.Collectors.toSet())));
-    while (recentPicks.size() > MAX_RECENT_PICKS) {
-      recentPicks.removeFirst();
-    }
     if (who.isEmpty()) {
       unattributedEvents++;
       notices.accept(new Notice("unattributed-pick", e.endMillis(), evidence(e, lc, who, cands)));
@@ -1222,7 +1218,7 @@ public final class CheckoutEngine {
           double p = at != null && stoodWithinReach(a.session, at, e.startOf(lc), e.endOf(lc))
               ? Math.max(a.probability, RESTOCKER_AT_LANE) : a.probability;
           holders.add(TwoWayActivity.Holder.restocking(a.session.token, p, planned,
-              laneConfig == null ? RESTOCK_MAX_UNITS : Math.max(1, laneConfig.capacity())));
+              restockUnits(laneConfig)));
         }
         continue;
       }
@@ -1279,7 +1275,7 @@ public final class CheckoutEngine {
     Assoc holder = who.stream().filter(w -> w.session.token.equals(best.holder())).findFirst().orElseThrow();
     Assoc taker = shoppers.get(0);
     if (holder.session.staff) {
-      return restockAndTake(e, lc, who, best, holder, taker, named, ev, netless);
+      return restockAndTake(e, lc, best, holder, taker, named, ev, netless);
     }
     if (holder == taker && best.putSku().equals(best.takeSku()) && best.putCount() == best.takeCount()) {
       // taken and put straight back by the same shopper: nothing changed hands, unless another
@@ -1308,14 +1304,7 @@ public final class CheckoutEngine {
     holder.session.returned(best.putSku(), products.get(best.putSku()).unitWeightGrams(), best.putCount());
     holder.session.touched.add(lc.laneId());
     inventory.apply(lc.laneId(), best.putSku(), best.putCount());
-    inventory.apply(lc.laneId(), best.takeSku(), -best.takeCount());
-    taker.session.add(best.takeSku(), best.takeCount(), takeConf);
-    taker.session.tookAt(e.startOf(lc));
-    taker.session.touched.add(lc.laneId());
-    recentPicks.addLast(new Pick(e.startOf(lc), lc.laneId(), Set.of(taker.session.token)));
-    while (recentPicks.size() > MAX_RECENT_PICKS) {
-      recentPicks.removeFirst();
-    }
+    chargeTake(e, lc, best, taker, takeConf);
     notices.accept(new Notice("two-way-activity", e.endMillis(), ev));
     if (Math.min(putConf, takeConf) < settings.reviewThreshold()) {
       String msg = best.putCount() + " x " + best.putSku() + " put on lane " + lc.laneId() + " (credited to "
@@ -1334,26 +1323,36 @@ public final class CheckoutEngine {
     return true;
   }
 
+  /** The take of a booked swap: off the lane's stock, onto the taker's cart, as a pick at the lane. */
+  private void chargeTake(ShelfEvent e, ShelfEvent.LaneChange lc, TwoWayActivity.Swap best, Assoc taker, double conf) {
+    inventory.apply(lc.laneId(), best.takeSku(), -best.takeCount());
+    taker.session.add(best.takeSku(), best.takeCount(), conf);
+    taker.session.tookAt(e.startOf(lc));
+    taker.session.touched.add(lc.laneId());
+    recordPick(new Pick(e.startOf(lc), lc.laneId(), Set.of(taker.session.token)));
+  }
+
+  /** Keeps {@code p} among the recent picks (the oldest dropped past {@link #MAX_RECENT_PICKS}). */
+  private void recordPick(Pick p) {
+    recentPicks.addLast(p);
+    while (recentPicks.size() > MAX_RECENT_PICKS) {
+      recentPicks.removeFirst();
+    }
+  }
+
   /**
    * The likeliest two-way explanation is a member of staff restocking the lane while a shopper took
    * from it: the restock goes to stock and the staff visit, the take to the shopper, flagged (with
    * everyone at the lane) unless near certain.
    */
-  private boolean restockAndTake(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who, TwoWayActivity.Swap best,
-      Assoc staff, Assoc taker, List<Assoc> named, Map<String, Object> ev, boolean netless) {
+  private boolean restockAndTake(ShelfEvent e, ShelfEvent.LaneChange lc, TwoWayActivity.Swap best, Assoc staff,
+      Assoc taker, List<Assoc> named, Map<String, Object> ev, boolean netless) {
     staff.session.restocked.merge(best.putSku(), best.putCount(), Integer::sum);
     inventory.apply(lc.laneId(), best.putSku(), best.putCount());
-    inventory.apply(lc.laneId(), best.takeSku(), -best.takeCount());
     double conf = best.probability() * taker.probability;
-    taker.session.add(best.takeSku(), best.takeCount(), conf);
-    taker.session.tookAt(e.startOf(lc));
-    taker.session.touched.add(lc.laneId());
+    chargeTake(e, lc, best, taker, conf);
     if (netless && taker.session.activity.size() < MAX_ACTIVITY) {
       taker.session.activity.add(new long[] {e.startOf(lc), e.endOf(lc)});
-    }
-    recentPicks.addLast(new Pick(e.startOf(lc), lc.laneId(), Set.of(taker.session.token)));
-    while (recentPicks.size() > MAX_RECENT_PICKS) {
-      recentPicks.removeFirst();
     }
     notices.accept(new Notice("restock", e.endMillis(), ev));
     if (conf < settings.reviewThreshold()) {
@@ -1549,7 +1548,7 @@ public final class CheckoutEngine {
       if (a.session.staff) {
         // a restock: any number of the lane's planned product, from outside the carts
         StoreConfig.Lane lane = lanes.get(lc.laneId());
-        int cap = lane == null ? RESTOCK_MAX_UNITS : Math.max(1, lane.capacity());
+        int cap = restockUnits(lane);
         List<ShelfEvent.Candidate> cs = model.explain(lc.laneId(), lc.deltaGrams(), lc.sigmaGrams(),
             Map.of(planned, 1.0), Map.of(planned, cap), Map.of(), MEASURED_UNIT_REL_SD, 1);
         if (!cs.isEmpty() && cs.get(0).likelihood() * a.probability > staffScore) {
@@ -1705,6 +1704,11 @@ public final class CheckoutEngine {
 
   /** Most units of a restock when the lane's capacity is unknown. */
   private static final int RESTOCK_MAX_UNITS = 100;
+
+  /** Most units a restock of {@code lane} may put on: its capacity (or {@link #RESTOCK_MAX_UNITS} unknown). */
+  private static int restockUnits(StoreConfig.Lane lane) {
+    return lane == null ? RESTOCK_MAX_UNITS : Math.max(1, lane.capacity());
+  }
 
   /** How far back a put-back nobody can explain casts doubt on picks at the same lane. */
   private static final long PUT_BACK_LOOKBACK_MILLIS = 120_000;
