@@ -1,7 +1,9 @@
-"""Converts a float/fp16 TFLite SSD graph to ONNX with Debian's python3-onnx and numpy only.
+"""Converts a float/fp16 TFLite detection graph (SSD, BlazePalm) to ONNX with Debian's
+python3-onnx and numpy only.
 
 Supported operators: DEQUANTIZE (fp16 constants), CONV_2D, DEPTHWISE_CONV_2D, ADD,
-RESHAPE, CONCATENATION, LOGISTIC, RELU, RELU6 and the fused activations NONE/RELU/RELU6.
+RESHAPE, CONCATENATION, LOGISTIC, RELU, RELU6, PRELU, PAD (constant paddings),
+MAX_POOL_2D, RESIZE_BILINEAR (constant size) and the fused activations NONE/RELU/RELU6.
 Anything else stops the conversion with the operator's name.
 
 Layout: TFLite is NHWC, the ONNX graph is NCHW. The model input becomes [1, C, H, W]; 4-D
@@ -63,6 +65,14 @@ class Converter:
             out = self.fresh(hint + "_f32")
             self.nodes.append(helper.make_node("Cast", [init_name], [out], to=TensorProto.FLOAT))
             return out
+        return init_name
+
+    def named_const(self, arr, hint):
+        """An initializer holding arr as it is (shapes, paddings, slopes)."""
+        if arr.dtype == np.float16:
+            arr = arr.astype(np.float32)
+        init_name = self.fresh(hint)
+        self.inits.append(numpy_helper.from_array(arr, init_name))
         return init_name
 
     def pre_activation(self, code, out_idx, hint):
@@ -199,6 +209,53 @@ class Converter:
                 self.nodes.append(helper.make_node("Concat", [self.name(t) for t in op.inputs], [y], axis=axis))
                 self.activation(y, act, self.name(op.outputs[0]))
                 self.layout[op.outputs[0]] = layouts.pop()
+            elif k == "PRELU":
+                x, alpha, out = op.inputs[0], op.inputs[1], op.outputs[0]
+                if self.layout.get(x) != "nchw":
+                    raise ValueError("PRELU of a non-4-D activation is not supported")
+                slope = self.m.constant(self.deq.get(alpha, alpha))
+                if slope is None:
+                    raise ValueError("PRELU with a non-constant slope is not supported")
+                # TFLite broadcasts an HWC slope over NHWC; ONNX wants it per channel of NCHW: [C, 1, 1]
+                c = self.m.tensors[x].shape[3]
+                if slope.size != c:
+                    raise ValueError("PRELU slope of shape %s is not one per channel" % list(slope.shape))
+                self.nodes.append(helper.make_node(
+                    "PRelu", [self.name(x), self.named_const(slope.reshape(c, 1, 1), "slope")], [self.name(out)]))
+                self.layout[out] = "nchw"
+            elif k == "PAD":
+                x, pads, out = op.inputs[0], op.inputs[1], op.outputs[0]
+                p = self.m.constant(pads)
+                if p is None or self.layout.get(x) != "nchw":
+                    raise ValueError("PAD needs constant paddings of a 4-D activation")
+                order = (0, 3, 1, 2)  # NHWC rows -> N, C, H, W
+                onnx_pads = [int(p[i][0]) for i in order] + [int(p[i][1]) for i in order]
+                self.nodes.append(helper.make_node(
+                    "Pad", [self.name(x), self.named_const(np.array(onnx_pads, np.int64), "pads")], [self.name(out)],
+                    mode="constant"))
+                self.layout[out] = "nchw"
+            elif k == "MAX_POOL_2D":
+                x, out = op.inputs[0], op.outputs[0]
+                o = op.options
+                padding = o.scalar(0, "b", 0)
+                sw, sh, fw, fh = (o.scalar(i, "i", 1) for i in (1, 2, 3, 4))
+                act = o.scalar(5, "b", 0)
+                pads = self.same_pads(m.tensors[x].shape[1:3], m.tensors[out].shape[1:3], (fh, fw), (sh, sw), (1, 1),
+                                      padding)
+                y = self.pre_activation(act, out, "pool")
+                self.nodes.append(helper.make_node("MaxPool", [self.name(x)], [y], kernel_shape=[fh, fw],
+                                                   strides=[sh, sw], pads=pads))
+                self.activation(y, act, self.name(out))
+                self.layout[out] = "nchw"
+            elif k == "RESIZE_BILINEAR":
+                x, out = op.inputs[0], op.outputs[0]
+                align, half = op.options.scalar(2, "b", 0), op.options.scalar(3, "b", 0)
+                mode = "align_corners" if align else "half_pixel" if half else "asymmetric"
+                n, h, w, c = m.tensors[out].shape
+                sizes = self.named_const(np.array([n, c, h, w], np.int64), "sizes")
+                self.nodes.append(helper.make_node("Resize", [self.name(x), "", "", sizes], [self.name(out)],
+                                                   mode="linear", coordinate_transformation_mode=mode))
+                self.layout[out] = "nchw"
             else:
                 raise ValueError("unsupported TFLite operator %s" % k)
         outputs = []
@@ -218,7 +275,7 @@ class Converter:
 
 
 def main(argv):
-    p = argparse.ArgumentParser(description="TFLite SSD -> ONNX (NCHW)")
+    p = argparse.ArgumentParser(description="TFLite detector -> ONNX (NCHW)")
     p.add_argument("tflite")
     p.add_argument("onnx")
     p.add_argument("--input-name", default="image")

@@ -85,11 +85,12 @@ class Table:
         return bytes(self.buf[start:start + n])
 
 
-# BuiltinOperator codes (schema.fbs) used by the SSD models we convert.
+# BuiltinOperator codes (schema.fbs) used by the detection models we convert.
 BUILTIN = {
     0: "ADD", 1: "AVERAGE_POOL_2D", 2: "CONCATENATION", 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D",
     6: "DEQUANTIZE", 9: "FULLY_CONNECTED", 14: "LOGISTIC", 17: "MAX_POOL_2D", 18: "MUL",
-    19: "RELU", 21: "RELU6", 22: "RESHAPE", 32: "CUSTOM", 39: "TRANSPOSE", 41: "SUB",
+    19: "RELU", 21: "RELU6", 22: "RESHAPE", 23: "RESIZE_BILINEAR", 32: "CUSTOM", 34: "PAD",
+    39: "TRANSPOSE", 41: "SUB", 54: "PRELU",
 }
 # TensorType
 TYPES = {0: np.float32, 1: np.float16, 2: np.int32, 3: np.uint8, 4: np.int64, 9: np.int8}

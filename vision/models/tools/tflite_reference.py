@@ -1,16 +1,17 @@
-"""Runs a TFLite SSD graph in numpy (NHWC, TFLite semantics) on a synthetic image and writes
-reference numbers that the ONNX model must reproduce in ONNX Runtime (checked by
+"""Runs a TFLite detection graph in numpy (NHWC, TFLite semantics) on a synthetic image and
+writes reference numbers that the ONNX model must reproduce in ONNX Runtime (checked by
 vision/onnx's ConversionReferenceTest).
 
-The image is 300x300 (the model's input size, so no resize is involved):
+The image has the model's input size (so no resize is involved):
   R, G, B of pixel (x, y) = (3x + 7y + 0) % 256, (3x + 7y + 50) % 256, (3x + 7y + 100) % 256
-normalised as (v - 127.5) / 127.5.
+normalised as (v - 127.5) / 127.5 (--range -1,1, the default) or v / 255 (--range 0,1).
 
 Output file (text): '# comments', then 'sum <output> <value>' lines and
 'value <output> <anchor> <index> <value>' lines for a spread of anchors.
 
-usage: tflite_reference.py model.tflite reference.txt
+usage: tflite_reference.py model.tflite reference.txt [--names box_encodings,class_logits] [--range -1,1|0,1]
 """
+import argparse
 import sys
 
 import numpy as np
@@ -21,11 +22,11 @@ import tflite_reader
 ANCHORS = [0, 1, 2, 100, 541, 1082, 1083, 1500, 1800, 1900, 1911, 1916]
 
 
-def synthetic_input(h=300, w=300):
+def synthetic_input(h, w, unit_range):
     y, x = np.mgrid[0:h, 0:w]
     base = 3 * x + 7 * y
     rgb = np.stack([(base + o) % 256 for o in (0, 50, 100)], axis=-1).astype(np.float32)
-    return ((rgb - 127.5) / 127.5)[None]
+    return (rgb / 255.0 if unit_range else (rgb - 127.5) / 127.5)[None].astype(np.float32)
 
 
 def act(v, code):
@@ -53,6 +54,28 @@ def conv(x, w, b, out_hw, stride, dil, padding, depthwise):
     else:
         y = np.einsum("nhwcij,oijc->nhwo", win, w, optimize=True)
     return y + b if b is not None else y
+
+
+def resize_bilinear(x, out_hw, align_corners, half_pixel):
+    """TFLite's RESIZE_BILINEAR on NHWC."""
+    def coords(n_in, n_out):
+        i = np.arange(n_out, dtype=np.float64)
+        if align_corners and n_out > 1:
+            c = i * (n_in - 1) / (n_out - 1)
+        elif half_pixel:
+            c = np.maximum((i + 0.5) * n_in / n_out - 0.5, 0)
+        else:
+            c = i * n_in / n_out
+        lo = np.minimum(np.floor(c).astype(int), n_in - 1)
+        hi = np.minimum(lo + 1, n_in - 1)
+        return lo, hi, (c - lo)
+    y0, y1, fy = coords(x.shape[1], out_hw[0])
+    x0, x1, fx = coords(x.shape[2], out_hw[1])
+    fy = fy[None, :, None, None].astype(np.float32)
+    fx = fx[None, None, :, None].astype(np.float32)
+    top = x[:, y0][:, :, x0] * (1 - fx) + x[:, y0][:, :, x1] * fx
+    bottom = x[:, y1][:, :, x0] * (1 - fx) + x[:, y1][:, :, x1] * fx
+    return top * (1 - fy) + bottom * fy
 
 
 def run(model, image):
@@ -84,6 +107,23 @@ def run(model, image):
             vals[out] = act(get(op.inputs[0]) + get(op.inputs[1]), o.scalar(0, "b", 0) if o else 0)
         elif k == "RESHAPE":
             vals[out] = get(op.inputs[0]).reshape(model.tensors[out].shape)
+        elif k == "PRELU":
+            x = get(op.inputs[0])
+            vals[out] = np.where(x >= 0, x, x * get(op.inputs[1]))
+        elif k == "PAD":
+            vals[out] = np.pad(get(op.inputs[0]), [tuple(r) for r in model.constant(op.inputs[1])])
+        elif k == "MAX_POOL_2D":
+            sw, sh, fw, fh = (o.scalar(i, "i", 1) for i in (1, 2, 3, 4))
+            x = get(op.inputs[0])
+            oh, ow = model.tensors[out].shape[1:3]
+            if o.scalar(0, "b", 0) == 0:  # SAME: pad with -inf
+                ph, pw = (max((oo - 1) * ss + ff - ii, 0) for oo, ss, ff, ii in ((oh, sh, fh, x.shape[1]), (ow, sw, fw, x.shape[2])))
+                x = np.pad(x, ((0, 0), (ph // 2, ph - ph // 2), (pw // 2, pw - pw // 2), (0, 0)), constant_values=-np.inf)
+            win = sliding_window_view(x, (fh, fw), axis=(1, 2))[:, ::sh, ::sw][:, :oh, :ow]
+            vals[out] = act(win.max(axis=(4, 5)), o.scalar(5, "b", 0))
+        elif k == "RESIZE_BILINEAR":
+            vals[out] = resize_bilinear(get(op.inputs[0]), model.tensors[out].shape[1:3], o.scalar(2, "b", 0),
+                                        o.scalar(3, "b", 0))
         elif k == "CONCATENATION":
             vals[out] = act(np.concatenate([get(i) for i in op.inputs], axis=o.scalar(0, "i", 0)), o.scalar(1, "b", 0))
         else:
@@ -92,23 +132,28 @@ def run(model, image):
 
 
 def main(argv):
-    if len(argv) != 2:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
-        return 2
-    with open(argv[0], "rb") as f:
+    p = argparse.ArgumentParser(description="TFLite graph in numpy -> reference numbers")
+    p.add_argument("tflite")
+    p.add_argument("reference")
+    p.add_argument("--names", default="box_encodings,class_logits")
+    p.add_argument("--range", default="-1,1", choices=["-1,1", "0,1"])
+    a = p.parse_args(argv)
+    with open(a.tflite, "rb") as f:
         model = tflite_reader.Model(f.read())
-    outs = run(model, synthetic_input())
-    names = ["box_encodings", "class_logits"]
-    with open(argv[1], "w") as f:
-        f.write("# TFLite graph run in numpy on the synthetic 300x300 image of tools/tflite_reference.py\n")
+    _, h, w, _ = model.tensors[model.inputs[0]].shape
+    outs = run(model, synthetic_input(h, w, a.range == "0,1"))
+    names = a.names.split(",")
+    with open(a.reference, "w") as f:
+        f.write("# TFLite graph run in numpy on the synthetic %dx%d image of tools/tflite_reference.py, range %s\n"
+                % (w, h, a.range))
         for name, v in zip(names, outs):
             f.write("sum %s %.6f\n" % (name, float(v.astype(np.float64).sum())))
         for name, v in zip(names, outs):
             flat = v.reshape(v.shape[1], -1)
-            for a in ANCHORS:
+            for anchor in ANCHORS:
                 for j in range(flat.shape[1]):
-                    f.write("value %s %d %d %.6f\n" % (name, a, j, flat[a, j]))
-    print("wrote %s" % argv[1])
+                    f.write("value %s %d %d %.6f\n" % (name, anchor, j, flat[anchor, j]))
+    print("wrote %s" % a.reference)
     return 0
 
 

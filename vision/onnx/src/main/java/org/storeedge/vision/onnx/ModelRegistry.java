@@ -25,13 +25,15 @@ import java.util.stream.Stream;
  * labels} [labels.txt], {@code input.width}, {@code input.height}, {@code input.layout}
  * [NCHW|NHWC], {@code input.colour} [RGB|BGR], {@code input.resize} [stretch|letterbox], {@code
  * input.pad} [114], {@code input.mean} [0,0,0], {@code input.scale} [1/255 x3], {@code outputs}
- * [all], {@code decoder} (ssd|yolov5|yolov8|yolov11), {@code threshold.score} [0.5], {@code
+ * [all], {@code decoder} (ssd|blaze|yolov5|yolov8|yolov11), {@code threshold.score} [0.5], {@code
  * threshold.iou} [0.45], {@code nms.perClass} [true], {@code maxDetections} [100], {@code
  * threads} [1], {@code optimisation} [all|extended|basic|none]; SSD: {@code ssd.minScale}, {@code
  * ssd.maxScale}, {@code ssd.strides}, {@code ssd.aspectRatios}, {@code
  * ssd.reduceBoxesInLowestLayer} [true], {@code ssd.interpolatedScaleAspectRatio} [1], {@code
- * ssd.anchorOffset} [0.5], {@code ssd.boxScales} [10,10,5,5], {@code ssd.sigmoid} [true], {@code
- * ssd.ignoreClasses} [none]. Unknown keys are errors.
+ * ssd.anchorOffset} [0.5], {@code ssd.fixedAnchorSize} [false], {@code ssd.boxScales} [10,10,5,5],
+ * {@code ssd.sigmoid} [true], {@code ssd.ignoreClasses} [none]. {@code blaze} (MediaPipe's palm
+ * and face detectors, one class) reads the same anchor keys; its boxes are regressed directly
+ * (see {@link BlazeDecoder}). Unknown keys are errors.
  */
 public final class ModelRegistry {
   public static final String PROPERTIES = "model.properties";
@@ -40,6 +42,7 @@ public final class ModelRegistry {
       "threshold.score", "threshold.iou", "nms.perClass", "maxDetections", "threads", "optimisation",
       "ssd.minScale", "ssd.maxScale", "ssd.strides", "ssd.aspectRatios", "ssd.reduceBoxesInLowestLayer",
       "ssd.interpolatedScaleAspectRatio", "ssd.anchorOffset", "ssd.boxScales", "ssd.sigmoid", "ssd.ignoreClasses",
+      "ssd.fixedAnchorSize",
       "description", "source", "licence");
 
   private final Path modelsDir;
@@ -126,14 +129,17 @@ public final class ModelRegistry {
     int height = props.positiveInt("input.height", -1);
     String decoderName = props.string("decoder", null);
     if (decoderName == null) {
-      throw props.bad("decoder", "required (ssd, yolov5, yolov8 or yolov11)");
+      throw props.bad("decoder", "required (ssd, blaze, yolov5, yolov8 or yolov11)");
     }
     int numClasses = labels.size();
     OutputDecoder decoder = switch (decoderName.toLowerCase(Locale.ROOT)) {
-      case "ssd" -> ssd(props, width, height, numClasses);
+      case "ssd" -> new SsdDecoder(anchors(props, width, height), numClasses, width, height,
+          props.floats("ssd.boxScales", new float[] {10, 10, 5, 5}, 4), props.bool("ssd.sigmoid", true),
+          ignoredClasses(props), 0, 1);
+      case "blaze" -> new BlazeDecoder(anchors(props, width, height), width, height, 0, 1);
       case "yolov5" -> new YoloDecoder(YoloDecoder.Version.V5, numClasses, 0);
       case "yolov8", "yolov11" -> new YoloDecoder(YoloDecoder.Version.V8, numClasses, 0);
-      default -> throw props.bad("decoder", "must be ssd, yolov5, yolov8 or yolov11");
+      default -> throw props.bad("decoder", "must be ssd, blaze, yolov5, yolov8 or yolov11");
     };
     return new DetectorConfig(name, modelFile, width, height,
         props.enumValue("input.resize", ImageTransform.Mode.class, ImageTransform.Mode.STRETCH), props.intValue("input.pad", 114),
@@ -147,7 +153,7 @@ public final class ModelRegistry {
         optLevel(props));
   }
 
-  private static SsdDecoder ssd(Props props, int width, int height, int numClasses) {
+  private static SsdAnchors anchors(Props props, int width, int height) {
     float[] ratiosF = props.floats("ssd.aspectRatios", new float[] {1, 2, 0.5f, 3, 0.3333f}, -1);
     double[] ratios = new double[ratiosF.length];
     for (int i = 0; i < ratios.length; i++) {
@@ -159,21 +165,23 @@ public final class ModelRegistry {
       strides[i] = Math.round(stridesF[i]);
     }
     float offset = props.floatValue("ssd.anchorOffset", 0.5f);
-    SsdAnchors anchors;
     try {
-      anchors = SsdAnchors.generate(new SsdAnchors.Spec(width, height, props.floatValue("ssd.minScale", 0.2f),
+      return SsdAnchors.generate(new SsdAnchors.Spec(width, height, props.floatValue("ssd.minScale", 0.2f),
           props.floatValue("ssd.maxScale", 0.95f), strides, ratios, props.bool("ssd.reduceBoxesInLowestLayer", true),
-          props.floatValue("ssd.interpolatedScaleAspectRatio", 1f), offset, offset));
+          props.floatValue("ssd.interpolatedScaleAspectRatio", 1f), offset, offset,
+          props.bool("ssd.fixedAnchorSize", false)));
     } catch (IllegalArgumentException e) {
       throw props.bad("ssd.*", e.getMessage());
     }
+  }
+
+  private static int[] ignoredClasses(Props props) {
     float[] ignored = props.floats("ssd.ignoreClasses", new float[0], -1);
     int[] ignoredIdx = new int[ignored.length];
     for (int i = 0; i < ignored.length; i++) {
       ignoredIdx[i] = Math.round(ignored[i]);
     }
-    return new SsdDecoder(anchors, numClasses, width, height, props.floats("ssd.boxScales", new float[] {10, 10, 5, 5}, 4),
-        props.bool("ssd.sigmoid", true), ignoredIdx, 0, 1);
+    return ignoredIdx;
   }
 
   private static List<String> outputNames(Props props) {

@@ -9,8 +9,9 @@ import java.util.List;
  * object-detection API's multiple-grid anchor generator): per layer a feature map of {@code
  * ceil(input / stride)} cells, per cell one anchor per aspect ratio at the layer's scale plus one
  * at the geometric mean of this and the next scale; the lowest layer may be reduced to three
- * anchors {@code (0.1, 1), (scale, 2), (scale, 0.5)}. Order: layer, row, column, anchor, which is
- * the order of the model's box outputs.
+ * anchors {@code (0.1, 1), (scale, 2), (scale, 0.5)}. Consecutive layers of one stride share a
+ * feature map, so their anchors are listed cell by cell together. Order: layer (group), row,
+ * column, anchor, which is the order of the model's box outputs.
  *
  * <p>Coordinates are normalised to the model input: centres and sizes in [0, 1] of its width and
  * height. Immutable.
@@ -26,10 +27,12 @@ public record SsdAnchors(int count, float[] data) {
    * @param strides one per layer, input pixels per feature-map cell
    * @param aspectRatios width / height of the anchors of each cell
    * @param interpolatedScaleAspectRatio aspect ratio of the extra anchor between two scales; 0 for none
+   * @param fixedAnchorSize every anchor is 1 x 1 (BlazeFace/BlazePalm: the model regresses sizes
+   *     directly); only the centres depend on the layers
    */
   public record Spec(int inputWidth, int inputHeight, double minScale, double maxScale, int[] strides,
       double[] aspectRatios, boolean reduceBoxesInLowestLayer, double interpolatedScaleAspectRatio,
-      double anchorOffsetX, double anchorOffsetY) {
+      double anchorOffsetX, double anchorOffsetY, boolean fixedAnchorSize) {
 
     public Spec {
       if (inputWidth <= 0 || inputHeight <= 0) {
@@ -61,7 +64,13 @@ public record SsdAnchors(int count, float[] data) {
     /** The 6-layer SSD-MobileNet configuration (300x300, scales 0.2-0.95, ratios 1, 2, 1/2, 3, 1/3). */
     public static Spec mobileNetSsd(int inputWidth, int inputHeight) {
       return new Spec(inputWidth, inputHeight, 0.2, 0.95, new int[] {16, 32, 64, 128, 256, 512},
-          new double[] {1.0, 2.0, 0.5, 3.0, 0.3333}, true, 1.0, 0.5, 0.5);
+          new double[] {1.0, 2.0, 0.5, 3.0, 0.3333}, true, 1.0, 0.5, 0.5, false);
+    }
+
+    /** MediaPipe's palm detector (192x192, strides 8, 16, 16, 16, scales 0.1484375-0.75, fixed size): 2016 anchors. */
+    public static Spec blazePalm(int inputWidth, int inputHeight) {
+      return new Spec(inputWidth, inputHeight, 0.1484375, 0.75, new int[] {8, 16, 16, 16}, new double[] {1.0}, false,
+          1.0, 0.5, 0.5, true);
     }
 
     @Override
@@ -78,27 +87,33 @@ public record SsdAnchors(int count, float[] data) {
   public static SsdAnchors generate(Spec spec) {
     int layers = spec.strides.length;
     List<float[]> out = new ArrayList<>();
-    for (int layer = 0; layer < layers; layer++) {
+    int layer = 0;
+    while (layer < layers) {
+      // consecutive layers with one stride share a feature map: their anchors go cell by cell together
       List<Double> scales = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
-      double scale = scale(spec, layer, layers);
-      if (layer == 0 && spec.reduceBoxesInLowestLayer) {
-        scales.add(0.1);
-        ratios.add(1.0);
-        scales.add(scale);
-        ratios.add(2.0);
-        scales.add(scale);
-        ratios.add(0.5);
-      } else {
-        for (double r : spec.aspectRatios) {
+      int last = layer;
+      while (last < layers && spec.strides[last] == spec.strides[layer]) {
+        double scale = scale(spec, last, layers);
+        if (last == 0 && spec.reduceBoxesInLowestLayer) {
+          scales.add(0.1);
+          ratios.add(1.0);
           scales.add(scale);
-          ratios.add(r);
+          ratios.add(2.0);
+          scales.add(scale);
+          ratios.add(0.5);
+        } else {
+          for (double r : spec.aspectRatios) {
+            scales.add(scale);
+            ratios.add(r);
+          }
+          if (spec.interpolatedScaleAspectRatio > 0) {
+            double next = last == layers - 1 ? 1.0 : scale(spec, last + 1, layers);
+            scales.add(Math.sqrt(scale * next));
+            ratios.add(spec.interpolatedScaleAspectRatio);
+          }
         }
-        if (spec.interpolatedScaleAspectRatio > 0) {
-          double next = layer == layers - 1 ? 1.0 : scale(spec, layer + 1, layers);
-          scales.add(Math.sqrt(scale * next));
-          ratios.add(spec.interpolatedScaleAspectRatio);
-        }
+        last++;
       }
       int stride = spec.strides[layer];
       int fmH = (int) Math.ceil((double) spec.inputHeight / stride);
@@ -110,11 +125,12 @@ public record SsdAnchors(int count, float[] data) {
             out.add(new float[] {
                 (float) ((x + spec.anchorOffsetX) / fmW),
                 (float) ((y + spec.anchorOffsetY) / fmH),
-                (float) (scales.get(a) * ratioSqrt),
-                (float) (scales.get(a) / ratioSqrt)});
+                spec.fixedAnchorSize ? 1f : (float) (scales.get(a) * ratioSqrt),
+                spec.fixedAnchorSize ? 1f : (float) (scales.get(a) / ratioSqrt)});
           }
         }
       }
+      layer = last;
     }
     float[] data = new float[out.size() * 4];
     for (int i = 0; i < out.size(); i++) {

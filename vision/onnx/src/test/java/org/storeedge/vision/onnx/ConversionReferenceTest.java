@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
@@ -15,35 +16,45 @@ import org.junit.jupiter.api.Test;
  * The converted ONNX graph, run in ONNX Runtime through the detector's own pre-processing,
  * reproduces the numbers of the original TFLite graph (run in numpy with TFLite's NHWC semantics
  * by {@code vision/models/tools/tflite_reference.py}, written to {@code reference.txt} by
- * {@code convert.sh}) on the same synthetic image.
+ * {@code convert.sh}) on the same synthetic image: the SSD person detector and the palm detector.
  */
 class ConversionReferenceTest {
 
   @Test
-  void onnxOutputsMatchTheTfliteGraph() throws Exception {
-    DetectorConfig config = TestModels.ssd();
+  void ssdOutputsMatchTheTfliteGraph() throws Exception {
+    matchesReference(TestModels.ssd(), TestModels.SSD, new long[] {1, 1917, 4}, new long[] {1, 1917, 24});
+  }
+
+  @Test
+  void palmOutputsMatchTheTfliteGraph() throws Exception {
+    matchesReference(TestModels.palm(), TestModels.PALM, new long[] {1, 2016, 18}, new long[] {1, 2016, 1});
+  }
+
+  private static void matchesReference(DetectorConfig config, String model, long[] firstShape, long[] secondShape)
+      throws Exception {
     Path reference = config.modelFile().resolveSibling("reference.txt");
-    assertThat(reference).as("run vision/models/%s/convert.sh", TestModels.SSD).isRegularFile();
+    assertThat(reference).as("run vision/models/%s/convert.sh", model).isRegularFile();
     List<FloatTensor> out;
-    try (OnnxDetector detector = OnnxDetector.open(config); Mat image = syntheticImage()) {
+    try (OnnxDetector detector = OnnxDetector.open(config);
+         Mat image = syntheticImage(config.inputWidth(), config.inputHeight())) {
       detector.preprocess(image);
       out = detector.run();
     }
-    FloatTensor boxes = out.get(0);
-    FloatTensor logits = out.get(1);
-    assertThat(boxes.shape()).containsExactly(1, 1917, 4);
-    assertThat(logits.shape()).containsExactly(1, 1917, 24);
+    assertThat(out.get(0).shape()).containsExactly(firstShape);
+    assertThat(out.get(1).shape()).containsExactly(secondShape);
+    Map<String, FloatTensor> byName = Map.of(config.outputNames().get(0), out.get(0), config.outputNames().get(1),
+        out.get(1));
     int checked = 0;
     List<String> mismatches = new ArrayList<>();
     for (String line : Files.readAllLines(reference)) {
       String[] f = line.split(" ");
       if (f[0].equals("sum")) {
         double expected = Double.parseDouble(f[2]);
-        double actual = sum(f[1].equals("box_encodings") ? boxes : logits);
+        double actual = sum(byName.get(f[1]));
         assertThat(actual).as("sum of %s", f[1]).isCloseTo(expected, within(Math.abs(expected) * 1e-3 + 1));
         checked++;
       } else if (f[0].equals("value")) {
-        FloatTensor t = f[1].equals("box_encodings") ? boxes : logits;
+        FloatTensor t = byName.get(f[1]);
         int perAnchor = t.dim(2);
         float expected = Float.parseFloat(f[4]);
         float actual = t.data()[Integer.parseInt(f[2]) * perAnchor + Integer.parseInt(f[3])];
@@ -54,22 +65,22 @@ class ConversionReferenceTest {
       }
     }
     assertThat(mismatches).isEmpty();
-    assertThat(checked).isGreaterThan(300);
+    assertThat(checked).as("numbers compared").isGreaterThan(200);
   }
 
-  /** RGB (3x + 7y + {0, 50, 100}) mod 256, stored BGR, 300x300 like the model input. */
-  private static Mat syntheticImage() {
-    byte[] bgr = new byte[300 * 300 * 3];
-    for (int y = 0; y < 300; y++) {
-      for (int x = 0; x < 300; x++) {
+  /** RGB (3x + 7y + {0, 50, 100}) mod 256, stored BGR, of the model's input size. */
+  private static Mat syntheticImage(int w, int h) {
+    byte[] bgr = new byte[w * h * 3];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
         int base = 3 * x + 7 * y;
-        int i = (y * 300 + x) * 3;
+        int i = (y * w + x) * 3;
         bgr[i + 2] = (byte) (base % 256);
         bgr[i + 1] = (byte) ((base + 50) % 256);
         bgr[i] = (byte) ((base + 100) % 256);
       }
     }
-    Mat m = new Mat(300, 300, CV_8UC3);
+    Mat m = new Mat(h, w, CV_8UC3);
     m.data().put(bgr, 0, bgr.length);
     return m;
   }

@@ -67,7 +67,7 @@ class ModelRegistryTest {
     model("dec", "input.width=64\ninput.height=64\ndecoder=detr\n");
     ModelRegistry r = new ModelRegistry(dir);
     assertThatThrownBy(() -> r.resolve("typo")).hasMessageContaining("input.widht: unknown key");
-    assertThatThrownBy(() -> r.resolve("dec")).hasMessageContaining("decoder: must be ssd, yolov5, yolov8 or yolov11");
+    assertThatThrownBy(() -> r.resolve("dec")).hasMessageContaining("decoder: must be ssd, blaze, yolov5, yolov8 or yolov11");
   }
 
   @Test

@@ -47,7 +47,7 @@ class SsdAnchorsTest {
 
   @Test
   void rejectsAnEmptyStrideList() {
-    assertThatThrownBy(() -> new SsdAnchors.Spec(300, 300, 0.2, 0.95, new int[0], new double[] {1}, true, 1, 0.5, 0.5))
+    assertThatThrownBy(() -> new SsdAnchors.Spec(300, 300, 0.2, 0.95, new int[0], new double[] {1}, true, 1, 0.5, 0.5, false))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stride");
   }
 
@@ -56,5 +56,22 @@ class SsdAnchorsTest {
     assertThat(anchors.yCenter(i)).as("y of anchor %d", i).isCloseTo(y, within(1e-5f));
     assertThat(anchors.width(i)).as("w of anchor %d", i).isCloseTo(w, within(1e-4f));
     assertThat(anchors.height(i)).as("h of anchor %d", i).isCloseTo(h, within(1e-4f));
+  }
+
+  @Test
+  void blazePalmHasTwoThousandSixteenFixedSizeAnchorsWithSameStrideLayersSharingCells() {
+    SsdAnchors palm = SsdAnchors.generate(SsdAnchors.Spec.blazePalm(192, 192));
+    // stride 8: 24 x 24 cells x 2 anchors; strides 16, 16, 16 share 12 x 12 cells x 6 anchors
+    assertThat(palm.count()).isEqualTo(24 * 24 * 2 + 12 * 12 * 6);
+    assertThat(palm.xCenter(0)).isEqualTo(0.5f / 24);
+    assertThat(palm.xCenter(1)).isEqualTo(0.5f / 24);
+    assertThat(palm.xCenter(2)).isEqualTo(1.5f / 24);
+    for (int i = 1152; i < 1158; i++) {
+      assertThat(palm.xCenter(i)).isEqualTo(0.5f / 12);
+      assertThat(palm.yCenter(i)).isEqualTo(0.5f / 12);
+    }
+    assertThat(palm.xCenter(1158)).isEqualTo(1.5f / 12);
+    assertThat(palm.width(2015)).isEqualTo(1f);
+    assertThat(palm.height(77)).isEqualTo(1f);
   }
 }

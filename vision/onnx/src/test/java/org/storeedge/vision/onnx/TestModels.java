@@ -14,6 +14,7 @@ final class TestModels {
   private TestModels() {}
 
   static final String SSD = DetectCommandSupport.DEFAULT_MODEL;
+  static final String PALM = "mediapipe-palm";
 
   /** vision/models of this checkout (Surefire sets storeedge.models.dir). */
   static Path modelsDir() {
@@ -32,6 +33,24 @@ final class TestModels {
           + "/convert.sh)");
     }
     return registry().resolve(SSD);
+  }
+
+  /** The shipped palm (hand) detector; fails (never skips) with the command that makes it when missing. */
+  static DetectorConfig palm() {
+    Path onnx = modelsDir().resolve(PALM).resolve("model.onnx");
+    if (!Files.isRegularFile(onnx)) {
+      throw new AssertionError(onnx + " is missing: run vision/models/" + PALM + "/convert.sh");
+    }
+    return registry().resolve(PALM);
+  }
+
+  /** A photo committed under src/test/resources/photos (sources in its NOTICE). */
+  static Path photo(String file) {
+    Path p = Path.of("src/test/resources/photos", file).toAbsolutePath();
+    if (!Files.isRegularFile(p)) {
+      throw new AssertionError("test photo " + p + " is missing");
+    }
+    return p;
   }
 
   /** A photo from Debian's darknet package; fails (never skips) with the command that installs it. */
