@@ -4,8 +4,9 @@
 # from node-opcua's server (device-drivers/opcua/src/test/node, installed by
 # scripts/install-test-deps.sh) and N cameras, each an opencv source looping a real photo
 # (Debian's darknet sample photo of a person) through the shipped SSD-MobileNetV2 model at 5 fps.
-# No broker: the outbox keeps everything.
-#   scripts/rss-cameras.sh [cameras=2] [seconds=120]
+# No broker: the outbox keeps everything. With HANDS=1 each camera also runs the palm (hand)
+# model on a shelf face beside the person (one crop per frame).
+#   [HANDS=1] scripts/rss-cameras.sh [cameras=2] [seconds=120]
 # Prints the resident set size (RSS, from /proc) every 10 s and the peak, for 0 and N cameras.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,6 +63,14 @@ YAML
       image: [ [ 0, 424 ], [ 640, 424 ], [ 640, 0 ], [ 0, 0 ] ]
       floor: [ [ 0, 0 ], [ 10, 0 ], [ 10, 5 ], [ 0, 5 ] ]
 YAML
+      if [ "${HANDS:-0}" = 1 ]; then
+        cat >> "$2" <<YAML
+    hands:
+      model: mediapipe-palm
+      shelfFaces:
+        - { lane: l1, points: [ [ 280, 200 ], [ 340, 200 ], [ 340, 260 ], [ 280, 260 ] ] }
+YAML
+      fi
     done
   fi
 }

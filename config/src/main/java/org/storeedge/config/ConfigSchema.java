@@ -253,7 +253,8 @@ public final class ConfigSchema {
       optional("fps", "number", "5", "> 0", "Most frames per second the pipeline processes."),
       optional("model", "string", "ssd-mobilenetv2-oidv4", "a model in the agent's models directory", "Detector model that finds persons in the frames."),
       required("calibration", "map", "see `cameras[].calibration`", "Reference points that map the image to the store floor."),
-      derived("hands", "map", "none", "see `cameras[].hands`", "Only for a model with a hand class: where hands inside a lane's shelf face count as that lane's interactions."),
+      derived("hands", "map", "none", "see `cameras[].hands`", "Where hands inside a lane's shelf face count as that lane's interactions: found by the camera's own "
+          + "model (a hand class) or by a hand model of their own (`hands.model`)."),
       optional("settings", "map", "{}", "checked by the camera's `type`", "The frame source's own settings; `source` and `fps` above take precedence.")),
       Map.of());
 
@@ -261,7 +262,12 @@ public final class ConfigSchema {
   public static final int MIN_SHELF_FACE_POINTS = 3;
 
   public static final Section HANDS = new Section("cameras[].hands", "Camera hands", List.of(
-      optional("label", "string", "hand", "not blank", "Detection label of a hand in the camera's model."),
+      derived("model", "string", "the camera's `model`", "a model name under vision/models or a model directory",
+          "A separate hand model, run on a square crop around each shelf face of every frame (a hand in a whole "
+          + "shelf camera's frame is too small for a 192x192 model), e.g. `mediapipe-palm`. Without it, the camera's own "
+          + "model must have a hand class."),
+      optional("label", "string", "hand", "not blank", "Detection label of a hand in the camera's model; with `model`, "
+          + "every hand the hand model finds gets this label."),
       optional("minScore", "number", "0.3", "0 to 1", "Lowest detection score a hand counts with."),
       required("shelfFaces", "list", "at least 1; each lane at most once", "The front of each lane as this camera sees it.")),
       Map.of());

@@ -192,11 +192,14 @@ public record StoreConfig(
   }
 
   /**
-   * Where a camera sees hands, for a detector with a hand class: detections labelled
-   * {@code label} scoring at least {@code minScore} inside a lane's shelf face (a polygon in the
-   * image, pixels) are that lane's hand interactions.
+   * Where a camera sees hands: detections labelled {@code label} scoring at least {@code
+   * minScore} inside a lane's shelf face (a polygon in the image, pixels) are that lane's hand
+   * interactions.
+   *
+   * @param model a separate hand model run on crops around the shelf faces, or null when the
+   *     camera's own model has a hand class
    */
-  public record Hands(String label, double minScore, List<ShelfFace> shelfFaces) {
+  public record Hands(String model, String label, double minScore, List<ShelfFace> shelfFaces) {
     public Hands {
       shelfFaces = List.copyOf(shelfFaces);
     }

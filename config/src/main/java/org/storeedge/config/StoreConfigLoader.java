@@ -498,6 +498,8 @@ public final class StoreConfigLoader {
 
     /** A camera's hand settings, or null when wrong (problems reported). */
     private StoreConfig.Hands hands(Obj o, Set<String> laneIds) {
+      Val<String> model = o.text("model");
+      boolean modelOk = !model.given || model.ok();
       Val<String> label = o.text("label");
       if (label.ok() && label.get().isBlank()) {
         label.reject("must not be blank");
@@ -538,7 +540,8 @@ public final class StoreConfigLoader {
           }
         }
       }
-      return ok && label.ok() && minScore.ok() ? new StoreConfig.Hands(label.get(), minScore.get(), faces) : null;
+      return ok && modelOk && label.ok() && minScore.ok()
+          ? new StoreConfig.Hands(model.get(), label.get(), minScore.get(), faces) : null;
     }
 
     /** The image and floor point lists, or null when either is wrong (problems reported). */

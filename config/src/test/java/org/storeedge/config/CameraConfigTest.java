@@ -136,6 +136,7 @@ class CameraConfigTest {
     String hands = "    hands:\n      shelfFaces:\n        - { lane: LANE, points: [ [10, 10], [60, 10], [60, 40], [10, 40] ] }\n"
         .replace("LANE", firstLane());
     Camera cam = loader.parse("store.yaml", store(hands, IMAGE, FLOOR), dir).cameras().get(0);
+    assertThat(cam.hands().model()).as("the camera's own model").isNull();
     assertThat(cam.hands().label()).isEqualTo("hand");
     assertThat(cam.hands().minScore()).isEqualTo(0.3);
     assertThat(cam.hands().shelfFaces()).singleElement().satisfies(f -> {
@@ -145,12 +146,16 @@ class CameraConfigTest {
       assertThat(f.points().get(0)).isEqualTo(new double[] {10, 10});
     });
     assertThat(loader.parse("store.yaml", store("", IMAGE, FLOOR), dir).cameras().get(0).hands()).isNull();
+    String withModel = hands.replace("    hands:\n", "    hands:\n      model: mediapipe-palm\n");
+    assertThat(loader.parse("store.yaml", store(withModel, IMAGE, FLOOR), dir).cameras().get(0).hands().model())
+        .isEqualTo("mediapipe-palm");
   }
 
   @Test
   void everyProblemOfTheHandsIsReportedWithItsPlace() {
     String hands = """
             hands:
+              model: ""
               label: " "
               minScore: 1.5
               shelfFaces:
@@ -159,13 +164,14 @@ class CameraConfigTest {
                 - { lane: LANE, points: [ [10, 10], [60, 10], [60, 20000] ] }
         """.replace("LANE", firstLane());
     assertThat(problems(store(hands, IMAGE, FLOOR))).containsExactlyInAnyOrder(
-        "store.yaml:18:14: cameras[0].hands.label: must not be blank (got: \" \")",
-        "store.yaml:19:17: cameras[0].hands.minScore: must be between 0 and 1 (got: 1.5)",
-        "store.yaml:21:19: cameras[0].hands.shelfFaces[0].lane: unknown lane (got: nowhere)",
-        "store.yaml:22:31: cameras[0].hands.shelfFaces[1].points: must list at least 3 [x, y] points (got: a list)",
-        "store.yaml:23:19: cameras[0].hands.shelfFaces[2].lane: duplicate lane in shelfFaces, first at "
-            + "cameras[0].hands.shelfFaces[1].lane line 22 (got: l1)",
-        "store.yaml:23:58: cameras[0].hands.shelfFaces[2].points[2][1]: must be between 0 and 10000 pixels (got: 20000)");
+        "store.yaml:18:14: cameras[0].hands.model: must not be blank (got: \"\")",
+        "store.yaml:19:14: cameras[0].hands.label: must not be blank (got: \" \")",
+        "store.yaml:20:17: cameras[0].hands.minScore: must be between 0 and 1 (got: 1.5)",
+        "store.yaml:22:19: cameras[0].hands.shelfFaces[0].lane: unknown lane (got: nowhere)",
+        "store.yaml:23:31: cameras[0].hands.shelfFaces[1].points: must list at least 3 [x, y] points (got: a list)",
+        "store.yaml:24:19: cameras[0].hands.shelfFaces[2].lane: duplicate lane in shelfFaces, first at "
+            + "cameras[0].hands.shelfFaces[1].lane line 23 (got: l1)",
+        "store.yaml:24:58: cameras[0].hands.shelfFaces[2].points[2][1]: must be between 0 and 10000 pixels (got: 20000)");
   }
 
   @Test

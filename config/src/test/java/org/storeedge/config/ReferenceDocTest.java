@@ -89,7 +89,7 @@ class ReferenceDocTest {
             fps: 5
             model: m
             calibration: { image: [ [0, 0], [1, 0], [1, 1], [0, 1] ], floor: [ [0, 0], [1, 0], [1, 1], [0, 1] ] }
-            hands: { label: hand, minScore: 0.3, shelfFaces: [ { lane: l, points: [ [0, 0], [1, 0], [1, 1] ] } ] }
+            hands: { model: p, label: hand, minScore: 0.3, shelfFaces: [ { lane: l, points: [ [0, 0], [1, 0], [1, 1] ] } ] }
             settings: { any: 1 }
         """;
     Set<String> used = new TreeSet<>();

@@ -48,6 +48,7 @@ import org.storeedge.vision.interaction.TokenBinder;
 import org.storeedge.vision.interaction.TokenCarrier;
 import org.storeedge.vision.onnx.ModelRegistry;
 import org.storeedge.vision.onnx.OnnxDetector;
+import org.storeedge.vision.onnx.ShelfFaceHands;
 import org.storeedge.vision.track.ByteTracker;
 
 /**
@@ -177,6 +178,7 @@ public final class GatewayCameras implements AutoCloseable {
     try {
       OnnxDetector detector = OnnxDetector.open(models.resolve(cam.model()));
       detectors.add(detector);
+      Detector detect = detector;
       PipelineSettings ps = PipelineSettings.defaults();
       DebugSnapshots snaps = new DebugSnapshots(snapshotDir(cam.id()), scheduler);
       CameraCalibration calibration = CameraCalibration.fromPoints(cam.id(), points(cam.imagePoints()),
@@ -185,13 +187,19 @@ public final class GatewayCameras implements AutoCloseable {
       InteractionDetector zones = new InteractionDetector(calibration, LaneZones.defaults().build(config),
           InteractionSettings.defaults(), binder, listener);
       if (cam.hands() != null) {
-        // a model with a hand class: hands in each lane's shelf face as this camera sees it
+        // hands in each lane's shelf face as this camera sees it: from the camera's own model (a hand
+        // class) or from a hand model run on crops around the shelf faces
         List<Zone> faces = cam.hands().shelfFaces().stream()
             .map(f -> new Zone(f.laneId(), points(f.points()))).toList();
+        if (cam.hands().model() != null) {
+          OnnxDetector handModel = OnnxDetector.open(models.resolve(cam.hands().model()));
+          detectors.add(handModel);
+          detect = new ShelfFaceHands(detector, handModel, cam.hands().label(), ps.personLabel(), faces);
+        }
         zones.withHands(new HandZones(cam.hands().label(), cam.hands().minScore(), faces,
             InteractionSettings.defaults().exitGraceMillis(), listener));
       }
-      pipeline = new VisionPipeline(source, slot, new SnapshotTap(detector, snaps, ps.personLabel()), new ByteTracker(),
+      pipeline = new VisionPipeline(source, slot, new SnapshotTap(detect, snaps, ps.personLabel()), new ByteTracker(),
           zones, scheduler, ps.withFps(cam.fps(), Math.min(cam.fps(), ps.idleFps())), listener);
       snapshots.put(cam.id(), snaps);
     } catch (Exception | LinkageError e) {
@@ -206,8 +214,10 @@ public final class GatewayCameras implements AutoCloseable {
       throw e;
     }
     pipelines.add(pipeline);
-    LOG.info("camera {} running: {} {} {}x{}, model {}, {} fps", cam.id(), cam.type(), cam.source(), frame.width(),
-        frame.height(), cam.model(), cam.fps());
+    LOG.info("camera {} running: {} {} {}x{}, model {}{}, {} fps", cam.id(), cam.type(), cam.source(), frame.width(),
+        frame.height(), cam.model(), cam.hands() != null && cam.hands().model() != null
+            ? " + hands " + cam.hands().model() + " on " + cam.hands().shelfFaces().size() + " shelf face(s)" : "",
+        cam.fps());
   }
 
   private static List<Point2> points(List<double[]> xy) {

@@ -93,6 +93,31 @@ class GatewayCamerasTest {
   }
 
   @Test
+  void aCameraWithAHandModelRunsItOnTheShelfFacesNextToThePersonDetector() throws Exception {
+    String hands = """
+            hands:
+              model: mediapipe-palm
+              shelfFaces:
+                - { lane: a1, points: [ [130, 50], [190, 50], [190, 110], [130, 110] ] }
+        """;
+    Path storeFile = store(floorImage().toString());
+    TestGateway.write(dir, Files.readString(storeFile) + hands);
+    try (GatewayRuntime rt = TestGateway.start(storeFile, TrustedKeys.none(), Duration.ofSeconds(30))) {
+      assertThat(rt.cameras().faults()).isEmpty();
+      VisionPipeline p = rt.cameras().pipeline("cam-1").orElseThrow();
+      Poll.until(Duration.ofSeconds(90), () -> p.counters().processed() >= 2, () -> "frames processed: " + p.counters());
+      assertThat(p.counters().detectorFailures()).isZero();
+    }
+    // a hand model that is not there is a camera fault, and the agent runs on
+    TestGateway.write(dir, Files.readString(storeFile).replace("model: mediapipe-palm", "model: no-such-hands"));
+    try (GatewayRuntime rt = TestGateway.start(storeFile, TrustedKeys.none(), Duration.ofSeconds(30))) {
+      assertThat(rt.cameras().pipelines()).isEmpty();
+      assertThat(rt.cameras().faults()).singleElement().satisfies(f -> assertThat(f.reason()).contains("no-such-hands"));
+      assertThat(rt.host().awaitHealthy(Duration.ofSeconds(30)).healthy()).isTrue();
+    }
+  }
+
+  @Test
   void aCameraThatCannotBeOpenedIsReportedAndTheAgentRunsOn() throws Exception {
     Path missing = dir.resolve("no-such-camera.png");
     Path storeFile = store(missing.toString());

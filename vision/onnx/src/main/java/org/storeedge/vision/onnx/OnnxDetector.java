@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import org.bytedeco.opencv.opencv_dnn.Image2BlobParams;
@@ -50,7 +51,7 @@ import org.storeedge.vision.Frame;
  * <p>Threads: one ONNX Runtime session and one set of native image buffers per detector, reused
  * across frames, so {@link #detect} must be called from one thread at a time (the pipeline's
  * inference thread). The session's own intra-op pool has {@code config.intraOpThreads()}
- * threads. {@link #close} releases the session and buffers; call it once, after the last detect.
+ * threads. {@link #close} releases the session and buffers, after the last detect; closing again does nothing.
  *
  * <p>Failures: a frame the model cannot run raises {@link IllegalStateException} naming the
  * model and the frame; the detector stays usable.
@@ -68,6 +69,9 @@ public final class OnnxDetector implements Detector {
   private final Mat padded = new Mat();
   private final Mat blob = new Mat();
   private Mat frameMat;
+  /** The buffer whose pixels {@link #frameMat} holds. */
+  private byte[] loaded;
+  private boolean closed;
 
   private OnnxDetector(DetectorConfig config, OrtEnvironment env, OrtSession session, String inputName,
       List<String> outputNames) {
@@ -103,6 +107,10 @@ public final class OnnxDetector implements Detector {
         options.setIntraOpNumThreads(config.intraOpThreads());
       }
       options.setInterOpNumThreads(1);
+      // no busy-waiting between runs: a camera runs two models per frame (persons, hands) and a
+      // gateway several cameras, each its own session; spinning threads would take the cores
+      // the other sessions need (one camera with a hand model: 70 ms per frame spinning, 36 without)
+      options.addConfigEntry("session.intra_op.allow_spinning", "0");
       options.setOptimizationLevel(config.optimisation());
       session = env.createSession(config.modelFile().toString(), options);
     }
@@ -152,17 +160,53 @@ public final class OnnxDetector implements Detector {
 
   @Override
   public List<Detection> detect(Frame frame) {
+    load(frame);
+    try {
+      return detect(frameMat);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + " (" + frame + ")", e);
+    }
+  }
+
+  /**
+   * Runs the model on one rectangle of the frame (a crop, fitted into the model input like a
+   * whole frame); boxes are in the frame's pixels. For small objects a whole frame would shrink
+   * below what the model can see, e.g. hands in a shelf camera's view.
+   *
+   * @throws IllegalArgumentException when the rectangle is empty or not inside the frame
+   */
+  public List<Detection> detect(Frame frame, int x, int y, int width, int height) {
+    if (width <= 0 || height <= 0 || x < 0 || y < 0 || x + width > frame.width() || y + height > frame.height()) {
+      throw new IllegalArgumentException("model " + config.name() + ": crop " + width + "x" + height + "+" + x + "+" + y
+          + " is not inside the " + frame.width() + "x" + frame.height() + " frame");
+    }
+    load(frame);
+    List<Detection> found;
+    try (Rect r = new Rect(x, y, width, height); Mat crop = frameMat.apply(r)) {
+      found = detect(crop);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + " (" + frame + ", crop at " + x + "," + y + ")", e);
+    }
+    List<Detection> out = new ArrayList<>(found.size());
+    for (Detection d : found) {
+      BoundingBox b = d.box();
+      out.add(new Detection(d.label(), d.score(), new BoundingBox(b.x() + x, b.y() + y, b.w(), b.h())));
+    }
+    return out;
+  }
+
+  /** Copies the frame into the native frame buffer unless it is already there. */
+  private void load(Frame frame) {
     if (frameMat == null || frameMat.cols() != frame.width() || frameMat.rows() != frame.height()) {
       if (frameMat != null) {
         frameMat.close();
       }
       frameMat = new Mat(frame.height(), frame.width(), CV_8UC3);
+      loaded = null;
     }
-    frameMat.data().put(frame.bgr(), 0, frame.bgr().length);
-    try {
-      return detect(frameMat);
-    } catch (IllegalStateException e) {
-      throw new IllegalStateException(e.getMessage() + " (" + frame + ")", e);
+    if (loaded != frame.bgr()) { // a frame's buffer is never written again once handed over
+      frameMat.data().put(frame.bgr(), 0, frame.bgr().length);
+      loaded = frame.bgr();
     }
   }
 
@@ -252,6 +296,10 @@ public final class OnnxDetector implements Detector {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       session.close();
     } catch (OrtException e) {
