@@ -876,8 +876,12 @@ class CheckoutEngineTest {
     });
   }
 
-  /** max walks off, everyone inside leaves; the caramel bar is on ida's receipt, nothing on max's. */
+  /**
+   * max walks off (3 s later: walking off right after the change would make max the likelier
+   * taker), everyone inside leaves; the caramel bar is on ida's receipt, nothing on max's.
+   */
   private void idaPaysNotMax() {
+    run(3000, null);
     where.put("max", new double[] {3.0, 3.5});
     run(4000, null);
     for (String token : List.copyOf(where.keySet())) {
@@ -903,6 +907,45 @@ class CheckoutEngineTest {
     run(1000, null);
     handMoves("l2", -55.0);
     idaPaysNotMax();
+  }
+
+  /** ida reaches in from beside max, who stands on the lane's spot; then ida walks off (or stays), max stays. */
+  private void idaTakesBesideMax(boolean idaWalksOff) {
+    run(3000, null);
+    enter("ida");
+    enter("max");
+    where.put("max", offLane("l2", 0.5, 0));
+    where.put("ida", offLane("l2", 0.6, 0.45));
+    run(1000, null);
+    handMoves("l2", -55.0);
+    run(300, null);
+    if (idaWalksOff) {
+      where.put("ida", new double[] {3.0, 3.5});
+    }
+    run(4000, null);
+  }
+
+  @Test
+  void whoWalksOffRightAfterAChangeIsTheLikelierTakerButNotACertainOne() {
+    idaTakesBesideMax(true);
+    exit("ida");
+    exit("max");
+    assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(receiptOf("max").items()).isEmpty();
+    // where they stood said max: walking off decided, and a reviewer sees why
+    assertThat(receiptOf("ida").reviewReasons()).anySatisfy(r -> {
+      assertThat(r.code()).isEqualTo("ambiguous-shopper");
+      assertThat(r.toString()).contains("walkedOffRightAfter");
+    });
+  }
+
+  @Test
+  void withNobodyWalkingOffTheShopperOnTheLanesSpotIsTheLikelierTaker() {
+    idaTakesBesideMax(false);
+    exit("ida");
+    exit("max");
+    assertThat(receiptOf("max").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(receiptOf("max").reviewReasons()).anySatisfy(r -> assertThat(r.code()).isEqualTo("ambiguous-shopper"));
   }
 
   @Test
