@@ -1641,7 +1641,11 @@ public final class CheckoutEngine {
     }
     if (conf < settings.reviewThreshold()) {
       if (who.size() > 1 && bestA.probability < settings.reviewThreshold()) {
-        flagAmbiguous(who, "put-back of " + bestC.count() + " x " + bestC.sku() + " at lane " + lc.laneId()
+        // the shopper credited is named even when where they stood made them unlikely: the
+        // credit changed their receipt
+        Session credited = bestA.session;
+        flagAll(who.stream().filter(a -> a.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY || a.session == credited)
+            .toList(), "put-back of " + bestC.count() + " x " + bestC.sku() + " at lane " + lc.laneId()
             + " credited to " + bestA.session.token + " with confidence " + Json.round(conf, 3),
             evidence(e, lc, who, shown));
       } else {

@@ -949,6 +949,28 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aPutBackCreditedToAShopperWhoStoodFarOffIsFlaggedOnTheirOwnReceipt() {
+    run(3000, null);
+    enter("eve");
+    enter("ida");
+    interact("eve", "l1", -352.0);
+    interact("ida", "l2", -55.0);
+    // ida stands at the cola lane, eve far back; a can goes back on it: only eve holds one
+    where.put("ida", offLane("l1", 0.5, 0));
+    where.put("eve", offLane("l1", 1.4, 0));
+    run(1000, null);
+    handMoves("l1", +352.0);
+    run(4000, null);
+    exit("eve");
+    exit("ida");
+    assertThat(receiptOf("eve").items()).isEmpty();
+    assertThat(receiptOf("eve").reviewReasons()).anySatisfy(r -> {
+      assertThat(r.code()).isEqualTo("ambiguous-shopper");
+      assertThat(r.message()).contains("credited to eve");
+    });
+  }
+
+  @Test
   void aShelfEventThatResolvesAfterTheReceiptWasSentProducesAnAmendment() {
     run(3000, null);
     enter("lou");
