@@ -284,8 +284,13 @@ final class ScenarioChecker {
     if (d < 0.05 || seconds > 0 && d / seconds <= MAX_WALK_METRES_PER_SECOND) {
       return null;
     }
+    if (seconds <= 0) {
+      return String.format(java.util.Locale.ROOT, "%s would have to be at %s and at %s (%.1f m apart) at the same"
+          + " moment: the earlier one is not over yet; leave at least %.1f s after it ends (%s m/s at most)", who, from,
+          to, d, d / MAX_WALK_METRES_PER_SECOND, YamlTree.fmt(MAX_WALK_METRES_PER_SECOND));
+    }
     return String.format(java.util.Locale.ROOT, "%s would have to walk %.1f m from %s to %s in %s s; leave at least %.1f s"
-        + " (%s m/s at most)", who, d, from, to, YamlTree.fmt(Math.round(Math.max(0, seconds) * 10) / 10.0),
+        + " (%s m/s at most)", who, d, from, to, YamlTree.fmt(Math.round(seconds * 10) / 10.0),
         d / MAX_WALK_METRES_PER_SECOND, YamlTree.fmt(MAX_WALK_METRES_PER_SECOND));
   }
 
@@ -389,9 +394,14 @@ final class ScenarioChecker {
       double d = stand.distanceTo(laneCentre(store, p.laneId()));
       if (d > StoreGeometry.MAX_REACH_METRES + 1e-9) {
         String where = a.from().map(f -> "the standing point of lane " + f).orElse("where the shopper stands for this interaction");
+        // just past the limit reads as the limit at two decimals: show as many as it takes
+        String shown = String.format(java.util.Locale.ROOT, "%.2f", d);
+        for (int digits = 3; digits <= 6 && Double.parseDouble(shown) <= StoreGeometry.MAX_REACH_METRES; digits++) {
+          shown = String.format(java.util.Locale.ROOT, "%." + digits + "f", d);
+        }
         problems.add(a.origin().problem(a.from().isPresent() ? "from" : partKey(a, j), "lane '" + p.laneId() + "' is "
-            + String.format(java.util.Locale.ROOT, "%.2f", d) + " m from " + where + "; a shopper reaches at most "
-            + YamlTree.fmt(StoreGeometry.MAX_REACH_METRES) + " m"));
+            + shown + " m from " + where + ", more than the " + YamlTree.fmt(StoreGeometry.MAX_REACH_METRES)
+            + " m a shopper reaches"));
         ok = false;
         continue;
       }

@@ -133,11 +133,11 @@ class HardCaseScenarioTest {
               - { at: 39, take: c1 }
         """);
     assertThat(p).containsExactlyInAnyOrder(
-        "s.yaml:7:28: shoppers[0].actions[0].from: lane 'b4' is 1.87 m from the standing point of lane b1; a shopper reaches at most 1 m",
+        "s.yaml:7:28: shoppers[0].actions[0].from: lane 'b4' is 1.87 m from the standing point of lane b1, more than the 1 m a shopper reaches",
         "s.yaml:8:41: shoppers[0].actions[1].grab[1]: lanes of one hand interaction must be on the same shelf (lane 'c1' is on shelf-c, the first on shelf-b)",
         "s.yaml:8:55: shoppers[0].actions[1].grab[2]: lane 'b1' appears twice in one hand interaction; add the quantities",
-        "s.yaml:9:26: shoppers[0].actions[2].take[0]: lane 'a1' is 1.03 m from where the shopper stands for this interaction; a shopper reaches at most 1 m",
-        "s.yaml:9:30: shoppers[0].actions[2].take[1]: lane 'a4' is 1.03 m from where the shopper stands for this interaction; a shopper reaches at most 1 m",
+        "s.yaml:9:26: shoppers[0].actions[2].take[0]: lane 'a1' is 1.03 m from where the shopper stands for this interaction, more than the 1 m a shopper reaches",
+        "s.yaml:9:30: shoppers[0].actions[2].take[1]: lane 'a4' is 1.03 m from where the shopper stands for this interaction, more than the 1 m a shopper reaches",
         "s.yaml:10:29: shoppers[0].actions[3].seconds: must be in 0.5..600 (got: 0.1)",
         "s.yaml:10:43: shoppers[0].actions[3].grams: must be in 1..2000 (got: 5000)",
         "s.yaml:12:35: shoppers[0].actions[5].to: a hand-off goes to another shopper; 'a' is this shopper's own token",
@@ -150,8 +150,9 @@ class HardCaseScenarioTest {
         // none of the takes above happened (each has a problem), so there is nothing to give
         "s.yaml:11:35: shoppers[0].actions[4].qty: shopper a cannot give 2 x COLA-330 to b at 40 s: holds 0",
         // a stood nowhere yet, so they would meet inside the entrance: b cannot get there and out in time
-        "s.yaml:11:11: shoppers[0].actions[4].at: shopper b would have to walk 4.8 m from lane c1 to the hand-off inside the"
-            + " entrance in 0 s; leave at least 1.9 s (2.5 m/s at most)",
+        "s.yaml:11:11: shoppers[0].actions[4].at: shopper b would have to be at lane c1 and at the hand-off inside the"
+            + " entrance (4.8 m apart) at the same moment: the earlier one is not over yet; leave at least 1.9 s after it"
+            + " ends (2.5 m/s at most)",
         "s.yaml:19:5: shoppers[1].exitAt: shopper b would have to walk 8.1 m from the hand-off inside the entrance to the exit"
             + " in 0.2 s; leave at least 3.2 s (2.5 m/s at most)");
   }
@@ -177,8 +178,9 @@ class HardCaseScenarioTest {
     assertThat(p).containsExactlyInAnyOrder(
         "s.yaml:8:35: shoppers[0].actions[1].qty: shopper a cannot give 2 x COLA-330 to b at 20 s: holds 1",
         "s.yaml:14:11: shoppers[1].actions[0].at: overlaps a hand-off it receives from a at 30 (got: 31)",
-        "s.yaml:14:11: shoppers[1].actions[0].at: shopper b would have to walk 4.0 m from the hand-off at lane a1 to lane c1"
-            + " in 0 s; leave at least 1.6 s (2.5 m/s at most)",
+        "s.yaml:14:11: shoppers[1].actions[0].at: shopper b would have to be at the hand-off at lane a1 and at lane c1"
+            + " (4.0 m apart) at the same moment: the earlier one is not over yet; leave at least 1.6 s after it ends"
+            + " (2.5 m/s at most)",
         "s.yaml:9:9: shoppers[0].actions[2].qty: shopper a cannot give 1 x CANDY-52 to b at 30 s: holds 0");
     // a receiver that is not in the store
     assertThat(problems("""
