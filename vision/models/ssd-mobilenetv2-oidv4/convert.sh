@@ -7,30 +7,20 @@
 # usage: convert.sh [OUT_DIR]    (default: this script's directory)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-tools="$here/../tools"
 out="${1:-$here}"
 pkg="@mediapipe/objectron@0.4.1675468480"
 tflite_sha256="d0a5255bf8c4f5a0bc4240741a76c41d5e939f7655078f945f50ab53a9375da6"
 onnx_sha256="7588f1b45397778ba33be26f69a60090e4e600a385aab502b6e61ea3b5d50a2d"
-python=/usr/bin/python3   # Debian's interpreter: it sees python3-onnx and python3-numpy
+# shellcheck source=../tools/recipe.sh
+. "$here/../tools/recipe.sh"
 
-"$python" -c 'import onnx, numpy' 2>/dev/null || {
-  echo "convert.sh: $python cannot import onnx and numpy; install Debian's python3-onnx python3-numpy" >&2
-  exit 2
-}
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-npm install --prefix "$work" --no-audit --no-fund --loglevel=error "$pkg" >/dev/null
+npm_install "$pkg"
 src="$work/node_modules/@mediapipe/objectron"
 "$python" "$tools/extract_packed_asset.py" "$src/objectron_solution_packed_assets_loader.js" \
   "$src/objectron_solution_packed_assets.data" object_detection_ssd_mobilenetv2_oidv4_fp16.tflite "$work/ssd.tflite"
 "$python" "$tools/extract_packed_asset.py" "$src/objectron_solution_packed_assets_loader.js" \
   "$src/objectron_solution_packed_assets.data" object_detection_oidv4_labelmap.txt "$work/labelmap.txt"
-echo "$tflite_sha256  $work/ssd.tflite" | sha256sum -c --quiet - || {
-  echo "convert.sh: the TFLite model in $pkg is not the one this recipe was written for" >&2
-  exit 2
-}
+expect_source "$work/ssd.tflite" "$tflite_sha256" "$pkg"
 
 mkdir -p "$out"
 "$python" "$tools/tflite2onnx.py" "$work/ssd.tflite" "$out/model.onnx" --input-name image \
@@ -42,8 +32,4 @@ mkdir -p "$out"
 # Lower case so that the pipeline's "person" matches the map's "Person".
 tr '[:upper:]' '[:lower:]' < "$work/labelmap.txt" | sed -e 's/[[:space:]]*$//' -e '/^$/d' > "$out/labels.txt"
 [ "$(wc -l < "$out/labels.txt")" -eq 24 ] || { echo "convert.sh: expected 24 labels" >&2; exit 2; }
-if echo "$onnx_sha256  $out/model.onnx" | sha256sum -c --quiet - 2>/dev/null; then
-  echo "model.onnx matches the committed conversion ($onnx_sha256)"
-else
-  echo "convert.sh: warning: model.onnx differs from the committed conversion (other onnx/numpy version?)" >&2
-fi
+compare_onnx "$out/model.onnx" "$onnx_sha256"

@@ -20,20 +20,16 @@ public record BlazeDecoder(SsdAnchors anchors, int inputWidth, int inputHeight, 
 
   @Override
   public List<Candidate> decode(List<FloatTensor> outputs, float scoreThreshold) {
-    if (outputs.size() <= Math.max(boxOutput, scoreOutput)) {
-      throw new IllegalArgumentException("Blaze decoder needs outputs " + boxOutput + " and " + scoreOutput
-          + " (got: " + outputs + ")");
-    }
-    FloatTensor boxes = outputs.get(boxOutput);
-    FloatTensor scores = outputs.get(scoreOutput);
+    List<FloatTensor> read = OutputDecoder.boxesAndScores("Blaze", outputs, boxOutput, scoreOutput);
+    FloatTensor boxes = read.get(0);
+    FloatTensor scores = read.get(1);
     int n = anchors.count();
     int k = boxes.data().length / n;
     if (boxes.data().length != n * k || k < 4 || scores.data().length != n) {
       throw new IllegalArgumentException("Blaze outputs must be [1, " + n + ", >=4] and [1, " + n + ", 1] (got: "
           + boxes + " and " + scores + ")");
     }
-    double t = Math.min(Math.max(scoreThreshold, 1e-7), 1 - 1e-7);
-    float rawThreshold = (float) Math.log(t / (1 - t));
+    float rawThreshold = OutputDecoder.logit(scoreThreshold);
     float[] s = scores.data();
     float[] b = boxes.data();
     List<Candidate> out = new ArrayList<>();

@@ -30,12 +30,9 @@ public record SsdDecoder(SsdAnchors anchors, int numClasses, int inputWidth, int
 
   @Override
   public List<Candidate> decode(List<FloatTensor> outputs, float scoreThreshold) {
-    if (outputs.size() <= Math.max(boxOutput, scoreOutput)) {
-      throw new IllegalArgumentException("SSD decoder needs outputs " + boxOutput + " and " + scoreOutput
-          + " (got: " + outputs + ")");
-    }
-    FloatTensor boxes = outputs.get(boxOutput);
-    FloatTensor scores = outputs.get(scoreOutput);
+    List<FloatTensor> read = OutputDecoder.boxesAndScores("SSD", outputs, boxOutput, scoreOutput);
+    FloatTensor boxes = read.get(0);
+    FloatTensor scores = read.get(1);
     int n = anchors.count();
     if (boxes.data().length != n * 4 || scores.data().length != n * numClasses) {
       throw new IllegalArgumentException("SSD outputs must be [1, " + n + ", 4] and [1, " + n + ", " + numClasses
@@ -48,8 +45,7 @@ public record SsdDecoder(SsdAnchors anchors, int numClasses, int inputWidth, int
       }
     }
     // Compare raw scores with the threshold mapped through the inverse sigmoid: one exp per kept box.
-    double t = Math.min(Math.max(scoreThreshold, 1e-7), 1 - 1e-7);
-    float rawThreshold = sigmoid ? (float) Math.log(t / (1 - t)) : scoreThreshold;
+    float rawThreshold = sigmoid ? OutputDecoder.logit(scoreThreshold) : scoreThreshold;
     float[] s = scores.data();
     float[] b = boxes.data();
     List<Candidate> out = new ArrayList<>();
