@@ -23,10 +23,12 @@ import org.storeedge.vision.track.Track;
  * <p>Per processed frame, each hand detection (label {@link #label}, score at least
  * {@code minScore}) is given to the visible track whose box, widened by half its width on each
  * side (an arm reaches out of the body's box), holds the hand's centre, the nearest box centre
- * winning; a hand no track holds is counted and dropped. A hand whose centre lies in a lane's
+ * winning; a hand no track holds is counted and dropped. When another track's widened box holds
+ * the hand too, the arm may be that person's: the hand counts for the nearer track with the share
+ * {@code d_other / (d_nearer + d_other)} of its score (1 alone, down to 0.5 when both are as near). A hand whose centre lies in a lane's
  * shelf face (an image polygon, pixels) opens or extends that (track, lane) stay; a stay not seen
  * for longer than {@code exitGraceMillis}, or whose track is gone, ends and is reported as one
- * {@link HandInLane} with the mean detection score as its confidence. Two hands of different
+ * {@link HandInLane} with the mean (detection score x share) as its confidence. Two hands of different
  * tracks whose boxes overlap outside every shelf face are a {@link HandContact}, reported at most
  * once per pair every {@link #CONTACT_REPEAT_MILLIS}.
  *
@@ -108,12 +110,12 @@ public final class HandZones {
       if (!d.label().equals(label) || d.score() < minScore) {
         continue;
       }
-      Track owner = owner(d.box(), tracks);
-      if (owner == null) {
+      Owner o = owner(d.box(), tracks);
+      if (o == null) {
         unassigned++;
         continue;
       }
-      String key = keyOf.apply(owner.id());
+      String key = keyOf.apply(o.track().id());
       double cx = d.box().centreX();
       double cy = d.box().centreY();
       boolean inFace = false;
@@ -123,7 +125,7 @@ public final class HandZones {
           Stay s = stays.computeIfAbsent(key + "@" + face.id(), k -> new Stay(key, tokenOf.apply(key), face.id(),
               captureMillis));
           s.last = captureMillis;
-          s.scoreSum += d.score();
+          s.scoreSum += d.score() * o.share();
           s.frames++;
         }
       }
@@ -163,10 +165,17 @@ public final class HandZones {
     lastContact.values().removeIf(at -> captureMillis - at > 10 * CONTACT_REPEAT_MILLIS);
   }
 
-  /** The visible track whose widened box holds the hand's centre, nearest first; or null. */
-  private static Track owner(BoundingBox hand, List<Track> tracks) {
+  /** The track a hand is given to, and the share of it that is surely theirs. */
+  private record Owner(Track track, double share) {}
+
+  /**
+   * The visible track whose widened box holds the hand's centre, nearest first, with its share
+   * against the next nearest that holds it too (1 when none does); or null.
+   */
+  private static Owner owner(BoundingBox hand, List<Track> tracks) {
     Track best = null;
     double bestD = Double.POSITIVE_INFINITY;
+    double secondD = Double.POSITIVE_INFINITY;
     double cx = hand.centreX();
     double cy = hand.centreY();
     for (Track t : tracks) {
@@ -180,11 +189,18 @@ public final class HandZones {
       }
       double d = Math.hypot(cx - b.centreX(), cy - b.centreY());
       if (d < bestD) {
+        secondD = bestD;
         bestD = d;
         best = t;
+      } else if (d < secondD) {
+        secondD = d;
       }
     }
-    return best;
+    if (best == null) {
+      return null;
+    }
+    double share = Double.isInfinite(secondD) || bestD + secondD <= 0 ? 1 : secondD / (bestD + secondD);
+    return new Owner(best, share);
   }
 
   private void emit(Runnable r) {

@@ -96,6 +96,23 @@ class HandZonesTest {
   }
 
   @Test
+  void aHandTwoPeopleCouldOwnGoesToTheNearerWithOnlyItsShareOfTheScore() {
+    Track p1 = person(1, 120, 40); // box centre (150, 130)
+    Track p2 = person(2, 200, 40); // box centre (230, 130); its widened box reaches back to x 170
+    frame(0, List.of(hand(185, 100, 0.9f)), List.of(p1, p2));
+    frame(100, List.of(hand(185, 100, 0.9f)), List.of(p1, p2));
+    frame(1000, List.of(), List.of(p1, p2));
+    double d1 = Math.hypot(185 - 150, 100 - 130);
+    double d2 = Math.hypot(185 - 230, 100 - 130);
+    assertThat(hands).singleElement().satisfies(h -> {
+      assertThat(h.trackId()).isEqualTo("cam:1");
+      assertThat(h.laneId()).isEqualTo("a1");
+      assertThat(h.confidence()).isCloseTo(0.9 * d2 / (d1 + d2), org.assertj.core.data.Offset.offset(1e-6));
+    });
+    assertThat(hands.get(0).confidence()).isBetween(0.45, 0.9 * 0.6);
+  }
+
+  @Test
   void handsOfTwoPeopleMeetingAwayFromTheShelvesAreOneContactPerFiveSeconds() {
     Track p1 = person(1, 400, 200);
     Track p2 = person(2, 470, 200);
