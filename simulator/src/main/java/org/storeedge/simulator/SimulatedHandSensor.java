@@ -24,7 +24,9 @@ import org.storeedge.core.event.HandInLane;
  *   <li>a hand that is seen is put in a neighbouring lane of the shelf with probability
  *       {@code laneErrorRate};
  *   <li>with another person within {@code SWAP_RADIUS_METRES}, the hand is given to that person's
- *       track with probability {@code swapRate} (the arm joined to the wrong body);
+ *       track with probability {@code swapRate} (the arm joined to the wrong body); either way its
+ *       confidence is only the share that is surely that body's, as the camera's hand zones give
+ *       it when two people's boxes hold a hand (see {@link #share});
  *   <li>people standing at a shelf without taking anything put a hand in the lane in front of them
  *       now and then ({@code spuriousPerMinute} per minute standing there: browsing, reading a
  *       label);
@@ -127,7 +129,8 @@ public final class SimulatedHandSensor {
           && r.nextDouble() < model.swapRate()) {
         track = others.get(0).getKey();
       }
-      hands.add(hand(r, model, track, tokenOfTrack.get(track), lane, on, off, latency, Seeds.uniform(r, 0.6, 1.0)));
+      double confidence = Seeds.uniform(r, 0.6, 1.0) * share(at, track, store.config().lane(lane).orElseThrow().position());
+      hands.add(hand(r, model, track, tokenOfTrack.get(track), lane, on, off, latency, confidence));
     }
     // browsing hands and false contacts, sampled once a second over everyone inside
     for (long t = SimulatedStore.nanosOf(store.startTime()); t < SimulatedStore.nanosOf(store.endTime()); t += SAMPLE_NANOS) {
@@ -174,6 +177,31 @@ public final class SimulatedHandSensor {
     long to = Math.max(from, off + Seeds.nanos(r.nextGaussian() * model.jitterSeconds()));
     return new Timed<>(Instant.ofEpochSecond(0, to + latency), new HandInLane(track, token, lane,
         Math.floorDiv(from, 1_000_000L), Math.floorDiv(to, 1_000_000L), confidence));
+  }
+
+  /**
+   * The share of a hand that is surely {@code track}'s, as the camera's {@code HandZones} gives it
+   * when another person's box holds the hand too: with the nearest other person within
+   * {@link #SWAP_RADIUS_METRES} of the body it was given to, {@code d_other / (d_given + d_other)}
+   * by their distances to the lane (at least 0.5: the body it was given to looked the nearer);
+   * else 1.
+   */
+  private static double share(Map<String, Position> at, String track, Position lane) {
+    Position given = at.get(track);
+    if (given == null) {
+      return 1;
+    }
+    double dGiven = dist(given, lane);
+    double dOther = Double.POSITIVE_INFINITY;
+    for (Map.Entry<String, Position> e : at.entrySet()) {
+      if (!e.getKey().equals(track) && dist(e.getValue(), given) <= SWAP_RADIUS_METRES) {
+        dOther = Math.min(dOther, dist(e.getValue(), lane));
+      }
+    }
+    if (Double.isInfinite(dOther) || dGiven + dOther <= 0) {
+      return 1;
+    }
+    return Math.max(0.5, dOther / (dGiven + dOther));
   }
 
   private static boolean inside(List<long[]> intervals, long t) {

@@ -68,6 +68,33 @@ class SimulatedHandSensorTest {
   }
 
   @Test
+  void aHandWithAnotherPersonBesideItsBodyCountsWithOnlyItsShare() {
+    SimulatedStore store = busyStore(11);
+    var perfect = new SimulatedHandSensor.Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2);
+    var out = SimulatedHandSensor.observe(store, perfect);
+    int crowded = 0;
+    for (GroundTruth.Action a : store.groundTruth().actions()) {
+      HandInLane h = out.hands().stream().map(SimulatedHandSensor.Timed::observation)
+          .filter(o -> o.trackId().equals(a.trackId()) && o.laneId().equals(a.laneId())
+              && Math.abs(o.fromMillis() - a.handOn().toEpochMilli()) < 1000).findFirst().orElseThrow();
+      var at = store.shopperPositionsAt(Instant.ofEpochSecond(0,
+          (SimulatedStore.nanosOf(a.handOn()) + SimulatedStore.nanosOf(a.handOff())) / 2));
+      var me = at.get(a.trackId());
+      boolean someoneBeside = at.entrySet().stream().anyMatch(e -> !e.getKey().equals(a.trackId())
+          && Math.hypot(e.getValue().x() - me.x(), e.getValue().y() - me.y()) <= SimulatedHandSensor.SWAP_RADIUS_METRES);
+      if (someoneBeside) {
+        crowded++;
+        // the detection's own 0.6-1.0, times a share of 0.5-1
+        assertThat(h.confidence()).isBetween(0.3, 1.0);
+      } else {
+        assertThat(h.confidence()).isBetween(0.6, 1.0);
+      }
+    }
+    assertThat(crowded).isPositive();
+    assertThat(out.hands().stream().mapToDouble(t -> t.observation().confidence()).min().orElseThrow()).isLessThan(0.6);
+  }
+
+  @Test
   void aBlindSensorReportsNothing() {
     var blind = new SimulatedHandSensor.Model(0, 0, 0, 0, 0, 0, 0, 0, 0);
     var out = SimulatedHandSensor.observe(busyStore(13), blind);
