@@ -2260,9 +2260,10 @@ public final class CheckoutEngine {
   /**
    * How much likelier a shopper who walked off right after the change ({@link #walkedOff}) moved
    * the item than one who stayed. Takers reach, take and go; someone waiting for the shelf, or
-   * browsing it, stays. In the simulator's busy and adversarial traffic, of shoppers standing within
-   * reach of a lane as it changed, 62-72 % of the takers had walked off 2.5 s after it settled and
-   * 17-27 % of the others (a likelihood ratio of 2.3-4.1, docs/benchmarks.md "Who walked off").
+   * browsing it, stays. In the simulator's traffic on five stores, of shoppers standing still
+   * within reach of a lane as it changed, 57-66 % of the takers were gone 3 s after the hand left
+   * and 20-26 % of the others: likelihood ratios 2.2-3.2 gone, 0.44-0.58 stayed
+   * ({@code scripts/WalkOffStats.java}; docs/benchmarks.md, "Who walked off right after").
    */
   static final double WALKED_OFF_FACTOR = 4;
   static final double WALK_OFF_METERS = 0.3;
