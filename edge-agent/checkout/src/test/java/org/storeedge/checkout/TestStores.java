@@ -37,6 +37,12 @@ public final class TestStores {
         List.of(new Lane("l4", "ICE-TEA", 12, 12, "3", new Position(1.0, 2.8))));
   }
 
+  /** {@link #small()} plus lane l4 (PENCIL, 6.2 g) at y = 2.8 on the same shelf. */
+  public static StoreConfig withPencils() {
+    return small(OptionalDouble.empty(), List.of(new Product("PENCIL", "Colour pencil", 6.2, 0.2, 49, "EUR")),
+        List.of(new Lane("l4", "PENCIL", 40, 40, "3", new Position(1.0, 2.8))));
+  }
+
   private static StoreConfig small(OptionalDouble facing, List<Product> moreProducts, List<Lane> moreLanes) {
     Location loc = new Location("test.yaml", 1, 1);
     List<Product> catalog = new java.util.ArrayList<>(List.of(

@@ -10,7 +10,8 @@ package org.storeedge.checkout.weight;
  * @param stableStdGrams a window is stable when its standard deviation is at most this, grams
  * @param triggerGrams a sample this far from the baseline starts activity, grams
  * @param minChangeGrams smallest net change reported as an event, grams (per lane it is lowered
- *     to 40% of the lightest product planned there, never below {@code floorChangeGrams})
+ *     to 40% of the lightest product planned on the lane's shelf, whose units may be put back on
+ *     any of its lanes, never below {@code floorChangeGrams})
  * @param floorChangeGrams absolute lower bound on the per-lane minimum change, grams
  * @param mergeGapMillis activity restarting on a lane within this time after it settled is part of
  *     the same event, ms

@@ -61,9 +61,12 @@ public final class WeightPipeline {
     int capacity = (int) settings.stableWindowMillis() + 64;
     for (StoreConfig.Shelf shelf : config.shelves()) {
       List<LaneDetector> list = new ArrayList<>();
+      // a unit of any product of the shelf may be put back on any of its lanes: each lane sees a
+      // change of 40 % of the shelf's lightest product (a 6 g pencil on the 19 g pens' lane)
+      double lightest = shelf.lanes().stream().mapToDouble(l -> products.get(l.sku()).unitWeightGrams()).min()
+          .orElse(Double.POSITIVE_INFINITY);
       for (StoreConfig.Lane lane : shelf.lanes()) {
-        double unit = products.get(lane.sku()).unitWeightGrams();
-        double min = Math.max(settings.floorChangeGrams(), Math.min(settings.minChangeGrams(), 0.4 * unit));
+        double min = Math.max(settings.floorChangeGrams(), Math.min(settings.minChangeGrams(), 0.4 * lightest));
         LaneDetector d = new LaneDetector(lane.id(), settings, min, TWO_WAY_GRAMS, capacity, this::onLaneChange);
         minChange.put(lane.id(), min);
         detectors.put(lane.id(), d);

@@ -46,6 +46,22 @@ class WeightPipelineTest {
   }
 
   @Test
+  void aLightItemPutOnAHeavierLaneOfItsShelfIsSeen() {
+    // a 6.2 g pencil from l4 put back on the granola lane (43 g bars): below 40 % of a bar, above
+    // 40 % of the shelf's lightest product
+    StoreConfig pencils = TestStores.withPencils();
+    List<ShelfEvent> seen = new ArrayList<>();
+    WeightPipeline p = new WeightPipeline(pencils, DetectorSettings.defaults(), new LaneInventory(pencils), seen::add,
+        f -> {});
+    take(p, "l3", 30 * 43.0, -6.2);
+    assertThat(seen).singleElement().satisfies(e -> {
+      assertThat(e.lanes()).singleElement().satisfies(lc -> assertThat(lc.deltaGrams()).isCloseTo(6.2,
+          org.assertj.core.api.Assertions.within(0.5)));
+      assertThat(e.candidates()).anyMatch(c -> c.sku().equals("PENCIL"));
+    });
+  }
+
+  @Test
   void activityIsAnnouncedWhenTheHandArrivesBeforeTheEventResolves() {
     pipeline.setActivityListener((lane, at) -> activity.add(lane + "@" + at));
     run(3000, 4224, 0);
