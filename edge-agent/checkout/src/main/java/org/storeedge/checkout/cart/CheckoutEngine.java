@@ -2051,15 +2051,9 @@ public final class CheckoutEngine {
     // two or more standing within reach: people at a crowded shelf stand where there is room, so
     // where each stands says less about whose hand went in
     double tau = standing >= 2 ? CROWDED_POSITION_WEIGHT : 1;
-    // the same without the walk-off factor: what where they stood says on its own
-    Map<Session, Double> stood = new HashMap<>();
-    double stoodTotal = 0;
     for (int i = 0; i < raw.size(); i++) {
       Assoc a = raw.get(i);
       double w = Math.pow(a.probability, tau) * handFactor(hands, a.session.token);
-      double w0 = Math.pow(a.probability / (a.walkedOff ? WALKED_OFF_FACTOR : 1), tau) * handFactor(hands, a.session.token);
-      stood.put(a.session, w0);
-      stoodTotal += w0;
       raw.set(i, a.withProbability(w));
       total += w;
     }
@@ -2067,18 +2061,19 @@ public final class CheckoutEngine {
     List<Assoc> out = raw.stream()
         .map(a -> a.withProbability(norm > 0 ? maxProbability * a.probability / norm : 0))
         .sorted(Comparator.comparingDouble(Assoc::probability).reversed()).toList();
-    final double stoodNorm = stoodTotal;
-    if (out.size() > 1 && out.get(0).walkedOff && stoodNorm > 0) {
+    if (out.size() > 1 && out.get(0).walkedOff) {
       // walking off decides who is charged, never how sure: the line keeps the confidence where
-      // they stood gives it, and one that walking off moved away from the likeliest by position
-      // is not charged unseen
+      // they stood gives it (the walk-off factor, raised to tau, taken out again), and one that
+      // walking off moved away from the likeliest by position is not charged unseen
+      double undo = Math.pow(WALKED_OFF_FACTOR, tau);
+      java.util.function.ToDoubleFunction<Assoc> byStanding = a -> a.walkedOff ? a.probability / undo : a.probability;
+      double sum = out.stream().mapToDouble(byStanding).sum();
       Assoc top = out.get(0);
-      double byStanding = maxProbability * stood.get(top.session) / stoodNorm;
-      boolean overruled = out.stream().skip(1)
-          .anyMatch(a -> maxProbability * stood.get(a.session) / stoodNorm > byStanding);
+      double topByStanding = byStanding.applyAsDouble(top);
+      boolean overruled = out.stream().skip(1).anyMatch(a -> byStanding.applyAsDouble(a) > topByStanding);
       List<Assoc> capped = new ArrayList<>(out);
       capped.set(0, top.withProbability(overruled ? Math.min(top.probability, UNSEEN_MAX_PROBABILITY)
-          : Math.min(top.probability, byStanding)));
+          : Math.min(top.probability, maxProbability * topByStanding / sum)));
       out = capped;
     }
     if (out.size() > 1 && !hands.isEmpty()) {
