@@ -95,12 +95,13 @@ public record CameraCalibration(String cameraId, Homography imageToFloor, Point2
   /**
    * Image point of a standing person's feet for their box, pixels. With the vanishing point V:
    * an upright figure's head edge is its foot edge scaled about V by
-   * {@code rho = (head row - V.y) / (foot row - V.y)} (> 1: the head is farther from V), so the
-   * foot edge's ends are recovered from the box's left and right sides, and the foot is their
-   * midpoint. The foot edge is the box edge nearer V: the bottom for a tilted camera (V below
-   * the picture), the top for a person below the centre of a camera looking steeply or straight
-   * down (V inside the picture, where the head points away from it). A box whose rows span V (a
-   * person right under a downward camera, seen from above) stands on its centre.
+   * {@code rho = (head edge - V) / (foot edge - V)} (> 1: the head is farther from V), so the
+   * foot edge's ends are recovered from the box's two other sides, and the foot is their
+   * midpoint. The foot edge is the box edge nearer V on the side the figure lies from V: the
+   * bottom for a tilted camera (V below the picture); for a camera looking steeply or straight
+   * down (V inside the picture, heads pointing away from it) the top, bottom, left or right edge,
+   * whichever faces V along the axis the box's centre lies farther from V on. A box that spans V
+   * on that axis (a person right under a downward camera, seen from above) stands on its centre.
    */
   public Point2 footPixel(BoundingBox personBox) {
     double[] bc = personBox.footPoint();
@@ -110,22 +111,42 @@ public record CameraCalibration(String cameraId, Homography imageToFloor, Point2
     if (v == null) {
       return new Point2(bc[0], bottom);
     }
-    boolean feetAtBottom = v.y() >= (top + bottom) / 2;
-    double near = feetAtBottom ? bottom : top;
-    double far = feetAtBottom ? top : bottom;
-    if (Math.abs(near - v.y()) < 1e-6) {
-      return new Point2(bc[0], (top + bottom) / 2);
+    double cx = personBox.x() + personBox.w() / 2.0, cy = (top + bottom) / 2;
+    // beside V rather than above or below it (only where V lies among the picture's columns)
+    boolean sideways = Math.abs(cx - v.x()) * personBox.h() > Math.abs(cy - v.y()) * personBox.w()
+        && Math.abs(cx - v.x()) > personBox.w() / 2.0;
+    if (sideways) {
+      Point2 f = footEdge(personBox.x(), personBox.right(), top, bottom, v.x(), v.y());
+      return f == null ? new Point2(cx, cy) : new Point2(f.x(), f.y());
     }
-    double rho = (far - v.y()) / (near - v.y());
+    Point2 f = footEdge(top, bottom, personBox.x(), personBox.right(), v.y(), v.x());
+    if (f == null) {
+      return new Point2(bc[0], cy);
+    }
+    return new Point2(f.y(), f.x());
+  }
+
+  /**
+   * Along the axis from V ({@code va}): the foot edge's coordinate and, across it, the foot's
+   * coordinate recovered from the box's sides {@code lo..hi} (V across at {@code vc}); null when
+   * the box spans V on that axis. Returned as (along, across).
+   */
+  private static Point2 footEdge(double min, double max, double lo, double hi, double va, double vc) {
+    boolean feetAtMax = va >= (min + max) / 2;
+    double near = feetAtMax ? max : min;
+    double far = feetAtMax ? min : max;
+    if (Math.abs(near - va) < 1e-6) {
+      return null;
+    }
+    double rho = (far - va) / (near - va);
     if (!(rho >= 1) || !Double.isFinite(rho)) {
-      return new Point2(bc[0], (top + bottom) / 2); // the figure spans V (right under a downward camera)
+      return null; // the figure spans V (right under a downward camera)
     }
-    double left = personBox.x(), right = personBox.right();
     // the box side is the foot corner or the scaled head corner, whichever lies further out
-    double l = Math.max(left, v.x() + (left - v.x()) / rho);
-    double r = Math.min(right, v.x() + (right - v.x()) / rho);
-    double u = l <= r ? (l + r) / 2 : bc[0];
-    return new Point2(u, near);
+    double l = Math.max(lo, vc + (lo - vc) / rho);
+    double r = Math.min(hi, vc + (hi - vc) / rho);
+    double across = l <= r ? (l + r) / 2 : (lo + hi) / 2;
+    return new Point2(near, across);
   }
 
   /** Floor position (metres) of a standing person's box. */
