@@ -61,6 +61,49 @@ public final class CameraPoses {
     return looking(x, y, h, tx, ty, f, width, height);
   }
 
+  /** Height of the ceiling cameras of {@link #overhead}, metres. */
+  public static final double OVERHEAD_HEIGHT = 3.2;
+  /** Horizontal field of view of the ceiling cameras, degrees. */
+  public static final double OVERHEAD_FOV = 120;
+  /** Floor area each ceiling camera is placed to cover, metres (a shopper's head stays in view over it). */
+  public static final double OVERHEAD_CELL_X = 4.2;
+  public static final double OVERHEAD_CELL_Y = 3.2;
+
+  /**
+   * Ceiling cameras looking straight down, {@value #OVERHEAD_HEIGHT} m up, {@value #OVERHEAD_FOV}
+   * degree horizontal field of view, image x along the store's x axis: one per cell of a grid of
+   * at most {@value #OVERHEAD_CELL_X} x {@value #OVERHEAD_CELL_Y} m cells over the store's floor,
+   * at the cells' centres, row by row from (min x, min y). Over each cell a standing shopper's
+   * head is in view of its camera, so neighbouring cameras overlap at head height.
+   */
+  public static List<CameraPose> overhead(StoreLayout layout, int width, int height) {
+    double w = layout.maxX() - layout.minX(), d = layout.maxY() - layout.minY();
+    int nx = Math.max(1, (int) Math.ceil(w / OVERHEAD_CELL_X)), ny = Math.max(1, (int) Math.ceil(d / OVERHEAD_CELL_Y));
+    double f = CameraPose.focalForHorizontalFov(width, OVERHEAD_FOV);
+    List<CameraPose> out = new ArrayList<>();
+    for (int j = 0; j < ny; j++) {
+      for (int i = 0; i < nx; i++) {
+        double x = layout.minX() + (i + 0.5) * w / nx, y = layout.minY() + (j + 0.5) * d / ny;
+        out.add(new CameraPose(x, y, OVERHEAD_HEIGHT, 90, 90, f, width, height));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A ceiling camera at a random point of the store, 2.7-3.3 m up, looking down at 70-90 degrees
+   * in a random direction, 90-125 degree field of view (for training detectors on views from above).
+   */
+  public static CameraPose randomOverhead(StoreLayout layout, Random r, int width, int height) {
+    double x = layout.minX() + 0.3 + (layout.maxX() - layout.minX() - 0.6) * r.nextDouble();
+    double y = layout.minY() + 0.3 + (layout.maxY() - layout.minY() - 0.6) * r.nextDouble();
+    double h = 2.7 + 0.6 * r.nextDouble();
+    double pitch = 70 + 20 * r.nextDouble();
+    double yaw = 360 * r.nextDouble();
+    double f = CameraPose.focalForHorizontalFov(width, 90 + 35 * r.nextDouble());
+    return new CameraPose(x, y, h, yaw, pitch, f, width, height);
+  }
+
   /** A camera at (x, y, h) whose optical axis passes through floor point (tx, ty). */
   public static CameraPose looking(double x, double y, double h, double tx, double ty, double focalPixels, int width,
       int height) {

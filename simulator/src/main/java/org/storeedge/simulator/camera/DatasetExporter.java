@@ -33,11 +33,13 @@ import org.storeedge.vision.geometry.CameraPose;
  * reaches into a lane (0.35-0.75 m in front of the shelf, along it or just past its ends, partly
  * hidden by the gondola from many poses); every {@code --block} frames a new camera pose and a new
  * store look (colours). {@code --cameras mixed} alternates blocks of random poses with blocks of
- * the four corner poses the simulated gateway uses.
+ * the four corner poses the simulated gateway uses; {@code --cameras overhead} alternates blocks of
+ * random ceiling cameras looking down ({@link CameraPoses#randomOverhead}) with blocks of the
+ * store's ceiling grid ({@link CameraPoses#overhead}), in turn.
  *
  * <pre>
  * DatasetExporter --store STORE.yaml --out DIR [--frames 2000] [--seed 1] [--width 320] [--height 240]
- *                 [--cameras random|corners|mixed] [--block 10] [--extras 6] [--extra-share 0.7]
+ *                 [--cameras random|corners|mixed|overhead] [--block 10] [--extras 6] [--extra-share 0.7]
  *                 [--at-shelf 0] [--min-visible 0.5] [--ignore-below 0]
  * </pre>
  *
@@ -55,7 +57,7 @@ public final class DatasetExporter {
   private DatasetExporter() {}
 
   /** Camera poses per block: random wall-mounted, the four corners in turn, or both alternating. */
-  public enum Cameras { RANDOM, CORNERS, MIXED }
+  public enum Cameras { RANDOM, CORNERS, MIXED, OVERHEAD }
 
   /**
    * Parsed arguments.
@@ -89,7 +91,7 @@ public final class DatasetExporter {
     } catch (IllegalArgumentException e) {
       System.err.println("dataset: " + e.getMessage());
       System.err.println("usage: DatasetExporter --store STORE.yaml --out DIR [--frames N] [--seed S] [--width W] [--height H]"
-          + " [--cameras random|corners|mixed] [--block N] [--extras N] [--extra-share P] [--at-shelf P]"
+          + " [--cameras random|corners|mixed|overhead] [--block N] [--extras N] [--extra-share P] [--at-shelf P]"
           + " [--min-visible F] [--ignore-below F]");
       System.exit(2);
       return;
@@ -133,7 +135,9 @@ public final class DatasetExporter {
             case "random" -> Cameras.RANDOM;
             case "corners" -> Cameras.CORNERS;
             case "mixed" -> Cameras.MIXED;
-            default -> throw new IllegalArgumentException("--cameras must be mixed, random or corners (got: " + v + ")");
+            case "overhead" -> Cameras.OVERHEAD;
+            default -> throw new IllegalArgumentException("--cameras must be mixed, random, corners or overhead (got: "
+                + v + ")");
           };
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
@@ -178,6 +182,7 @@ public final class DatasetExporter {
     StoreLayout layout = new StoreLayout(config);
     Random r = new Random(SimulatedCameraRenderer.mix(o.seed()));
     List<CameraPose> corners = CameraPoses.corners(layout, o.width(), o.height());
+    List<CameraPose> ceiling = CameraPoses.overhead(layout, o.width(), o.height());
     int labelled = 0;
     SimulatedCameraRenderer renderer = null;
     try (Writer csv = Files.newBufferedWriter(o.out().resolve("frames.csv"), StandardCharsets.UTF_8)) {
@@ -187,8 +192,13 @@ public final class DatasetExporter {
           int b = i / o.block();
           boolean corner = o.cameras() == Cameras.CORNERS || (o.cameras() == Cameras.MIXED && b % 2 == 1);
           int cornerIndex = o.cameras() == Cameras.MIXED ? b / 2 : b;
-          CameraPose pose = corner ? corners.get(cornerIndex % corners.size())
-              : CameraPoses.random(layout, r, o.width(), o.height());
+          CameraPose pose;
+          if (o.cameras() == Cameras.OVERHEAD) {
+            pose = b % 2 == 1 ? ceiling.get((b / 2) % ceiling.size()) : CameraPoses.randomOverhead(layout, r, o.width(),
+                o.height());
+          } else {
+            pose = corner ? corners.get(cornerIndex % corners.size()) : CameraPoses.random(layout, r, o.width(), o.height());
+          }
           renderer = new SimulatedCameraRenderer("cam-" + b, pose, config, SimulatedCameraRenderer.mix(o.seed() * 7919 + b));
         }
         Instant at = t0.plusMillis(60_000 + (long) (r.nextDouble() * (duration - 60) * 1000));

@@ -30,7 +30,11 @@ import org.storeedge.vision.geometry.SimulatedCamera;
  *
  * <p>Geometry is {@link SimulatedCamera}'s: a figure is a sprite held parallel to the image's
  * horizontal axis, so its ground-truth box is exactly {@link SimulatedCamera#standingBox} and
- * {@link SimulatedCamera#calibration} maps its foot back to the floor.
+ * {@link SimulatedCamera#calibration} maps its foot back to the floor. A camera looking down at
+ * {@value #FROM_ABOVE_PITCH} degrees or more (on the ceiling) sees the shopper as bodies instead:
+ * upright elliptic cylinders for legs, arms, torso, neck and head (and a basket), each drawn as
+ * its projected outline with its top, far to near; the ground-truth box is then the box around
+ * all of them, and the shopper faces a direction fixed per shopper.
  *
  * <p>Deterministic: the same seed, pose, config, figures and instant give the same bytes; the
  * {@code seed} fixes the store's colours and every shopper's look (use one seed for all cameras
@@ -62,6 +66,9 @@ public final class SimulatedCameraRenderer {
   private static final double[] BOARD_LEVELS = {0.0, 0.38, 0.76, 1.14};
   private static final double BOARD_THICKNESS = 0.06;
   private static final int NOISE_TABLE = 1 << 16;
+  /** From this pitch (degrees below horizontal) on, figures are drawn as bodies seen from above. */
+  public static final double FROM_ABOVE_PITCH = 60;
+  private static final int RIM = 12;
 
   private final String cameraId;
   private final CameraPose pose;
@@ -87,6 +94,8 @@ public final class SimulatedCameraRenderer {
   private final byte[] canvasBytes;
   private final BufferedImage ids;
   private final int[] idPixels;
+  /** A camera looking steeply down (ceiling-mounted) sees shoppers as bodies, not upright sprites. */
+  private final boolean fromAbove;
 
   /** Store colours of one seed. */
   private record Palette(double[] floorA, double[] floorB, double[] grout, double[] mat, double[] wall,
@@ -94,7 +103,7 @@ public final class SimulatedCameraRenderer {
 
   /** How one shopper looks; fixed per (seed, id). */
   private record Appearance(Color shirt, Color trousers, Color shoes, Color skin, Color hair, boolean coat,
-      boolean backFacing, Color basket, double gaitPhase) {}
+      boolean backFacing, Color basket, double gaitPhase, double heading) {}
 
   public SimulatedCameraRenderer(String cameraId, CameraPose pose, StoreConfig config, long seed) {
     this(cameraId, pose, config, seed, Look.DEFAULT);
@@ -136,6 +145,7 @@ public final class SimulatedCameraRenderer {
     for (int i = 0; i < NOISE_TABLE; i++) {
       noise[i] = (byte) Math.max(-127, Math.min(127, Math.round(camRandom.nextGaussian() * look.noiseSigma())));
     }
+    this.fromAbove = pose.pitchDegrees() >= FROM_ABOVE_PITCH;
     this.background = renderBackground();
     this.canvas = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     this.canvasBytes = ((DataBufferByte) canvas.getRaster().getDataBuffer()).getData();
@@ -207,6 +217,17 @@ public final class SimulatedCameraRenderer {
           continue;
         }
         ShopperFigure f = shoppers.get(it.figure());
+        if (fromAbove) {
+          List<Part> parts = parts(f, millis);
+          Optional<BoundingBox> box = partsBox(parts);
+          if (box.isEmpty()) {
+            continue;
+          }
+          boxes[it.figure()] = box.get();
+          drawParts(g, gi, parts, it.figure() + 1);
+          fullPixels[it.figure()] = countIds(box.get(), it.figure() + 1);
+          continue;
+        }
         Optional<BoundingBox> box = camera.standingBox(f.x(), f.y(), f.widthMetres(), f.heightMetres());
         if (box.isEmpty()) {
           continue;
@@ -225,7 +246,7 @@ public final class SimulatedCameraRenderer {
         BoundingBox box = boxes[i];
         int visible = countIds(box, i + 1);
         double visibleFraction = fullPixels[i] == 0 ? 0 : (double) visible / fullPixels[i];
-        double inImage = inImageFraction(f, box);
+        double inImage = fromAbove ? inImageFraction(parts(f, millis)) : inImageFraction(f, box);
         boolean clear = visibleFraction >= 0.5 && inImage >= 0.6 && box.h() >= 0.08 * height && visible > 0;
         truths.add(new PersonTruth(f.id(), box, f.x(), f.y(), visibleFraction, inImage, clear));
       }
@@ -423,6 +444,168 @@ public final class SimulatedCameraRenderer {
     }
   }
 
+  /**
+   * One body part of a figure seen from above: an upright elliptic cylinder centred on (x, y) from
+   * z0 to z1, {@code across} and {@code along} its half-axes across and along the shopper's heading.
+   */
+  private record Part(double x, double y, double z0, double z1, double across, double along, double ax, double ay,
+      Color side, Color top) {}
+
+  /**
+   * The figure as upright bodies (legs, arms, torso, neck, head, and a basket if it carries one),
+   * for cameras looking down. The heading is fixed per shopper; walking swings legs and arms along it.
+   */
+  private List<Part> parts(ShopperFigure f, long millis) {
+    Appearance a = appearance(f.id());
+    double h = f.heightMetres(), w = f.widthMetres() / 2;
+    double ax = Math.cos(a.heading()), ay = Math.sin(a.heading()); // across the shoulders
+    double fx = -ay, fy = ax; // facing
+    double swing = 0;
+    if (f.speedMetresPerSecond() > 0.2) {
+      swing = 0.28 * w * Math.sin(2 * Math.PI * 1.8 * (millis / 1000.0) + a.gaitPhase());
+    }
+    List<Part> parts = new ArrayList<>();
+    for (int side = -1; side <= 1; side += 2) {
+      double ox = side * 0.3 * w * ax + side * swing * fx, oy = side * 0.3 * w * ay + side * swing * fy;
+      parts.add(new Part(f.x() + ox, f.y() + oy, 0, 0.48 * h, 0.26 * w, 0.32 * w, ax, ay, a.trousers().darker(),
+          a.trousers()));
+    }
+    for (int side = -1; side <= 1; side += 2) {
+      double ox = side * 0.86 * w * ax - side * swing * fx, oy = side * 0.86 * w * ay - side * swing * fy;
+      parts.add(new Part(f.x() + ox, f.y() + oy, 0.42 * h, 0.79 * h, 0.15 * w, 0.18 * w, ax, ay, a.shirt().darker(),
+          a.shirt().darker()));
+    }
+    if (a.basket() != null) {
+      parts.add(new Part(f.x() + 0.95 * w * ax + 0.25 * w * fx, f.y() + 0.95 * w * ay + 0.25 * w * fy, 0.30 * h,
+          0.43 * h, 0.25 * w, 0.45 * w, ax, ay, a.basket().darker(), a.basket()));
+    }
+    double torsoBottom = a.coat() ? 0.30 * h : 0.46 * h;
+    parts.add(new Part(f.x(), f.y(), torsoBottom, 0.815 * h, 0.70 * w, 0.40 * w, ax, ay, a.shirt().darker(), a.shirt()));
+    parts.add(new Part(f.x(), f.y(), 0.80 * h, 0.85 * h, 0.13 * w, 0.13 * w, ax, ay, a.skin(), a.skin()));
+    parts.add(new Part(f.x() + 0.03 * w * fx, f.y() + 0.03 * w * fy, 0.83 * h, h, 0.34 * w, 0.40 * w, ax, ay,
+        a.hair(), a.hair()));
+    return parts;
+  }
+
+  /** Draws parts far to near (distance from the camera to each part's top), sides then top caps. */
+  private void drawParts(Graphics2D g, Graphics2D gi, List<Part> parts, int id) {
+    List<Part> order = new ArrayList<>(parts);
+    order.sort(Comparator.comparingDouble((Part p) -> -Math.hypot(Math.hypot(p.x() - centre[0], p.y() - centre[1]),
+        p.z1() - centre[2])));
+    for (Part p : order) {
+      double[][] bottom = rim(p, p.z0()), top = rim(p, p.z1());
+      double[][] both = new double[2 * RIM][];
+      System.arraycopy(bottom, 0, both, 0, RIM);
+      System.arraycopy(top, 0, both, RIM, RIM);
+      double[][] hull = projectedHull(both);
+      if (hull != null) {
+        fillImage(g, gi, hull, p.side(), id);
+      }
+      if (centre[2] > p.z1()) {
+        double[][] cap = projectedHull(top);
+        if (cap != null) {
+          fillImage(g, gi, cap, p.top(), id);
+        }
+      }
+    }
+  }
+
+  private static double[][] rim(Part p, double z) {
+    double fx = -p.ay(), fy = p.ax();
+    double[][] out = new double[RIM][];
+    for (int i = 0; i < RIM; i++) {
+      double t = 2 * Math.PI * i / RIM, c = Math.cos(t) * p.across(), s = Math.sin(t) * p.along();
+      out[i] = new double[] {p.x() + c * p.ax() + s * fx, p.y() + c * p.ay() + s * fy, z};
+    }
+    return out;
+  }
+
+  /** Image points of world points, or null when one is behind the near plane. */
+  private double[][] projectAll(double[][] world) {
+    double[][] out = new double[world.length][];
+    for (int i = 0; i < world.length; i++) {
+      double dx = world[i][0] - centre[0], dy = world[i][1] - centre[1], dz = world[i][2] - centre[2];
+      double z = forward[0] * dx + forward[1] * dy + forward[2] * dz;
+      if (z < NEAR) {
+        return null;
+      }
+      out[i] = new double[] {cu + focal * (right[0] * dx + right[1] * dy + right[2] * dz) / z,
+          cv + focal * (down[0] * dx + down[1] * dy + down[2] * dz) / z};
+    }
+    return out;
+  }
+
+  /** Convex hull (monotone chain) of the world points' images, or null. */
+  private double[][] projectedHull(double[][] world) {
+    double[][] pts = projectAll(world);
+    if (pts == null) {
+      return null;
+    }
+    java.util.Arrays.sort(pts, Comparator.comparingDouble((double[] q) -> q[0]).thenComparingDouble(q -> q[1]));
+    int n = pts.length, k = 0;
+    double[][] hull = new double[2 * n][];
+    for (int i = 0; i < n; i++) {
+      while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0) {
+        k--;
+      }
+      hull[k++] = pts[i];
+    }
+    for (int i = n - 2, lower = k + 1; i >= 0; i--) {
+      while (k >= lower && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0) {
+        k--;
+      }
+      hull[k++] = pts[i];
+    }
+    return k < 4 ? null : java.util.Arrays.copyOf(hull, k - 1);
+  }
+
+  private static double cross(double[] o, double[] a, double[] b) {
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  }
+
+  /** The clipped image box around every part, or empty when none is in the image. */
+  private Optional<BoundingBox> partsBox(List<Part> parts) {
+    double[] b = partsExtent(parts);
+    if (b == null) {
+      return Optional.empty();
+    }
+    double u0 = Math.max(0, b[0]), v0 = Math.max(0, b[1]), u1 = Math.min(width, b[2]), v1 = Math.min(height, b[3]);
+    if (u1 <= u0 || v1 <= v0) {
+      return Optional.empty();
+    }
+    return Optional.of(BoundingBox.ofCorners(u0, v0, u1, v1));
+  }
+
+  /** Unclipped image extent (min u, min v, max u, max v) of the parts, or null. */
+  private double[] partsExtent(List<Part> parts) {
+    double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (Part p : parts) {
+      for (double z : new double[] {p.z0(), p.z1()}) {
+        double[][] pts = projectAll(rim(p, z));
+        if (pts == null) {
+          return null;
+        }
+        for (double[] q : pts) {
+          b[0] = Math.min(b[0], q[0]);
+          b[1] = Math.min(b[1], q[1]);
+          b[2] = Math.max(b[2], q[0]);
+          b[3] = Math.max(b[3], q[1]);
+        }
+      }
+    }
+    return b;
+  }
+
+  private double inImageFraction(List<Part> parts) {
+    double[] b = partsExtent(parts);
+    if (b == null) {
+      return 0;
+    }
+    double full = (b[2] - b[0]) * (b[3] - b[1]);
+    double u0 = Math.max(0, b[0]), v0 = Math.max(0, b[1]), u1 = Math.min(width, b[2]), v1 = Math.min(height, b[3]);
+    return full <= 0 || u1 <= u0 || v1 <= v0 ? 0 : Math.min(1, (u1 - u0) * (v1 - v0) / full);
+  }
+
   /** Fills a polygon given in the figure's sprite plane: (across metres, up metres). */
   private void sprite(Graphics2D g, Graphics2D gi, ShopperFigure f, int id, Color c, double[][] local) {
     double[][] world = new double[local.length][];
@@ -450,7 +633,8 @@ public final class SimulatedCameraRenderer {
     boolean coat = r.nextDouble() < 0.25;
     boolean back = r.nextDouble() < 0.5;
     Color basket = r.nextDouble() < 0.3 ? baskets[r.nextInt(baskets.length)] : null;
-    return new Appearance(shirt, tr, shoe, skin, hair, coat, back, basket, 2 * Math.PI * r.nextDouble());
+    return new Appearance(shirt, tr, shoe, skin, hair, coat, back, basket, 2 * Math.PI * r.nextDouble(),
+        2 * Math.PI * r.nextDouble());
   }
 
   // ---------------------------------------------------------------- projection and filling
@@ -488,14 +672,22 @@ public final class SimulatedCameraRenderer {
     if (clipped.size() < 3) {
       return;
     }
-    Path2D.Double path = new Path2D.Double();
+    double[][] image = new double[clipped.size()][];
     for (int i = 0; i < clipped.size(); i++) {
       double[] p = clipped.get(i);
-      double u = cu + focal * p[0] / p[2], v = cv + focal * p[1] / p[2];
+      image[i] = new double[] {cu + focal * p[0] / p[2], cv + focal * p[1] / p[2]};
+    }
+    fillImage(g, gi, image, c, id);
+  }
+
+  /** Fills an image polygon (pixels); also into the id image as {@link #fill} does. */
+  private void fillImage(Graphics2D g, Graphics2D gi, double[][] image, Color c, int id) {
+    Path2D.Double path = new Path2D.Double();
+    for (int i = 0; i < image.length; i++) {
       if (i == 0) {
-        path.moveTo(u, v);
+        path.moveTo(image[i][0], image[i][1]);
       } else {
-        path.lineTo(u, v);
+        path.lineTo(image[i][0], image[i][1]);
       }
     }
     path.closePath();

@@ -50,7 +50,27 @@ class DatasetExporterTest {
     assertThatThrownBy(() -> DatasetExporter.parse(new String[] {"--store", "s", "--out", "x", "--frames", "many"}))
         .hasMessageContaining("--frames needs a number");
     assertThatThrownBy(() -> DatasetExporter.parse(new String[] {"--store", "s", "--out", "x", "--cameras", "fish"}))
-        .hasMessageContaining("random or corners");
+        .hasMessageContaining("random, corners or overhead");
+  }
+
+  @Test
+  void overheadCamerasAlternateRandomCeilingPosesWithTheStoresCeilingGrid(@TempDir Path dir) throws Exception {
+    Path store = Path.of("../config/examples/demo-store.yaml");
+    DatasetExporter.Options o = DatasetExporter.parse(new String[] {"--store", store.toString(), "--out",
+        dir.toString(), "--frames", "8", "--seed", "4", "--width", "160", "--height", "120", "--block", "2",
+        "--cameras", "overhead", "--extras", "6", "--extra-share", "1"});
+    assertThat(DatasetExporter.export(o, null)).isPositive();
+    List<String> rows = Files.readAllLines(dir.resolve("frames.csv"));
+    assertThat(rows).hasSize(9);
+    for (int i = 1; i <= 8; i++) {
+      double pitch = Double.parseDouble(rows.get(i).split(",")[5]);
+      int block = (i - 1) / 2;
+      if (block % 2 == 1) {
+        assertThat(pitch).as("grid camera, frame %d", i - 1).isEqualTo(90.0);
+      } else {
+        assertThat(pitch).as("random ceiling camera, frame %d", i - 1).isBetween(70.0, 90.0);
+      }
+    }
   }
 
   @Test

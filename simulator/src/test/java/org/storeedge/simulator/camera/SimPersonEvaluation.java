@@ -20,11 +20,12 @@ import org.storeedge.vision.onnx.OnnxDetector;
 /**
  * Precision/recall (IoU >= 0.5, clearly visible persons) and milliseconds per {@code detect} of
  * a detector on freshly rendered frames: generated traffic of {@code seed} plus 0-4 extra
- * shoppers per frame, from the four corner cameras and random wall cameras in turn.
+ * shoppers per frame, from the four corner cameras and random wall cameras in turn (with
+ * {@code overhead}: the store's ceiling grid and random ceiling cameras looking down).
  *
  * <pre>
  * java -cp simulator/target/test-classes:simulator/target/classes:CLASSPATH \
- *   org.storeedge.simulator.camera.SimPersonEvaluation [MODEL_DIR] [FRAMES] [SEED]
+ *   org.storeedge.simulator.camera.SimPersonEvaluation [MODEL_DIR] [FRAMES] [SEED] [overhead]
  * </pre>
  */
 public final class SimPersonEvaluation {
@@ -43,20 +44,27 @@ public final class SimPersonEvaluation {
     Path dir = Path.of(args.length > 0 ? args[0] : "vision/models/sim-person");
     int frames = args.length > 1 ? Integer.parseInt(args[1]) : 400;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 2024;
+    boolean overhead = args.length > 3 && args[3].equals("overhead");
     StoreConfig store = new org.storeedge.config.StoreConfigLoader(org.storeedge.config.DeviceSettingsValidator.ACCEPT_ALL)
         .load(Path.of("config/examples/demo-store.yaml"));
     try (OnnxDetector detector = OnnxDetector.open(ModelRegistry.load(dir))) {
-      System.out.println(run(detector, store, seed, frames, 320, 240));
+      System.out.println(run(detector, store, seed, frames, 320, 240, overhead));
     }
   }
 
   static Result run(Detector detector, StoreConfig store, long seed, int frames, int width, int height) {
+    return run(detector, store, seed, frames, width, height, false);
+  }
+
+  static Result run(Detector detector, StoreConfig store, long seed, int frames, int width, int height,
+      boolean overhead) {
     Instant t0 = Instant.parse("2026-03-02T12:00:00Z");
     Scenario scenario = Scenario.generated(seed, new GeneratedTraffic(300, 1800, 2.5, 0.1, true)).withStart(t0);
     SimulatedStore sim = new SimulatedStore(store, scenario, new VirtualScheduler(t0));
     SimulatedStoreScene scene = new SimulatedStoreScene(sim, seed);
     StoreLayout layout = new StoreLayout(store);
-    List<CameraPose> corners = CameraPoses.corners(layout, width, height);
+    List<CameraPose> corners = overhead ? CameraPoses.overhead(layout, width, height)
+        : CameraPoses.corners(layout, width, height);
     Random r = new Random(seed);
     CameraTestSupport.Score total = new CameraTestSupport.Score(0, 0, 0);
     long nanos = 0;
@@ -65,7 +73,8 @@ public final class SimPersonEvaluation {
     for (int i = 0; i < frames; i++) {
       if (i % 4 == 0) {
         int b = i / 4;
-        CameraPose pose = b % 2 == 0 ? corners.get((b / 2) % 4) : CameraPoses.random(layout, r, width, height);
+        CameraPose pose = b % 2 == 0 ? corners.get((b / 2) % corners.size())
+            : overhead ? CameraPoses.randomOverhead(layout, r, width, height) : CameraPoses.random(layout, r, width, height);
         renderer = new SimulatedCameraRenderer("eval-" + b, pose, store, seed * 31 + b);
       }
       Instant at = t0.plusMillis(60_000 + (long) (r.nextDouble() * 1_700_000));

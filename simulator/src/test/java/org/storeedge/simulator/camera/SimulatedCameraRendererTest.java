@@ -157,6 +157,68 @@ class SimulatedCameraRendererTest {
     assertThat(inFront.persons().get(0).visibleFraction()).isGreaterThan(0.99);
   }
 
+  @Test
+  void fromAboveTheBoxHoldsEveryPixelOfTheBody() {
+    Random r = new Random(31);
+    int checked = 0;
+    for (int round = 0; round < 40; round++) {
+      CameraPose pose = CameraPoses.randomOverhead(LAYOUT, r, 320, 240);
+      SimulatedCameraRenderer renderer = new SimulatedCameraRenderer("cam", pose, STORE, r.nextLong());
+      ShopperFigure f = randomFigures(r, 1).get(0);
+      RenderedFrame with = renderer.render(List.of(f), T, 0);
+      if (with.persons().isEmpty() || with.persons().get(0).visibleFraction() < 0.3) {
+        continue;
+      }
+      PersonTruth p = with.persons().get(0);
+      byte[] empty = renderer.render(List.of(), T, 0).frame().bgr();
+      byte[] full = with.frame().bgr();
+      int inside = 0, outside = 0;
+      for (int y = 0; y < 240; y++) {
+        for (int x = 0; x < 320; x++) {
+          if (differs(full, empty, (y * 320 + x) * 3)) {
+            if (x + 1 >= p.box().x() - 1 && x <= p.box().right() + 1 && y + 1 >= p.box().y() - 1 && y <= p.box().bottom() + 1) {
+              inside++;
+            } else {
+              outside++;
+            }
+          }
+        }
+      }
+      assertThat(outside).as("changed pixels outside the box, round %d", round).isZero();
+      // a body seen from above lies along the line from the image centre: diagonal ones fill less of the box
+      assertThat((double) inside).as("body pixels in its box, round %d", round)
+          .isGreaterThan(0.15 * p.box().area() * p.visibleFraction());
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(10);
+  }
+
+  @Test
+  void underACeilingCameraTheBoxGivesTheShoppersFloorPosition() {
+    List<CameraPose> grid = CameraPoses.overhead(LAYOUT, 320, 240);
+    assertThat(grid).allSatisfy(p -> assertThat(p.pitchDegrees()).isEqualTo(90));
+    Random r = new Random(9);
+    int checked = 0;
+    double worst = 0;
+    for (int round = 0; round < 200; round++) {
+      CameraPose pose = grid.get(r.nextInt(grid.size()));
+      SimulatedCameraRenderer renderer = new SimulatedCameraRenderer("cam", pose, STORE, r.nextLong());
+      // within the camera's cell, where it is placed to see shoppers whole
+      double x = pose.x() + (r.nextDouble() - 0.5) * CameraPoses.OVERHEAD_CELL_X;
+      double y = pose.y() + (r.nextDouble() - 0.5) * CameraPoses.OVERHEAD_CELL_Y;
+      ShopperFigure f = SimulatedStoreScene.figure("s" + round, x, y, 0, r.nextLong());
+      RenderedFrame with = renderer.render(List.of(f), T, 0);
+      if (with.persons().isEmpty() || !with.persons().get(0).clearlyVisible()) {
+        continue;
+      }
+      Point2 fromBox = renderer.camera().calibration("cam").footOnFloor(with.persons().get(0).box());
+      worst = Math.max(worst, fromBox.distanceTo(new Point2(x, y)));
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(100);
+    assertThat(worst).as("floor position from the box, worst of %d", checked).isLessThan(0.35);
+  }
+
   private static boolean differs(byte[] a, byte[] b, int i) {
     return a[i] != b[i] || a[i + 1] != b[i + 1] || a[i + 2] != b[i + 2];
   }
