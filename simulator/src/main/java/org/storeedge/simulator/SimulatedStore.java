@@ -264,6 +264,7 @@ public final class SimulatedStore {
 
   /** Where one person stands over [on, off] (epoch nanos); see {@link #paths}. */
   private static final class Stand {
+    final Person who;
     final long on;
     final long off;
     Position nominal;        // null for a hand-off: the giver's place, found when paths are planned
@@ -274,7 +275,8 @@ public final class SimulatedStore {
     long arrive;
     long leave;
 
-    Stand(long on, long off, Position nominal, double[] axes, Person giver, boolean hand) {
+    Stand(Person who, long on, long off, Position nominal, double[] axes, Person giver, boolean hand) {
+      this.who = who;
       this.on = on;
       this.off = off;
       this.nominal = nominal;
@@ -409,7 +411,7 @@ public final class SimulatedStore {
                 take ? GroundTruth.Kind.TAKE : GroundTruth.Kind.PUT_BACK, instant(ons[j]), instant(move), instant(off),
                 units.stream().map(SimulatedLane.Unit::grams).toList(), StoreGeometry.standingLane(a)));
           }
-          stands.get(person).add(new Stand(on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true));
+          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true));
           if (scenario.noise().touchProbability() > 0 && r.nextDouble() < scenario.noise().touchProbability()) {
             StoreConfig.Lane laneConfig = config.lane(a.laneId()).orElseThrow();
             StoreConfig.Shelf shelf = config.shelfOfLane(a.laneId()).orElseThrow();
@@ -433,7 +435,7 @@ public final class SimulatedStore {
           steps.add(new Step(off, () -> lane.handOff(h)));
           acts.add(new GroundTruth.Action(token, track, a.laneId(), config.lane(a.laneId()).orElseThrow().sku(), 0,
               GroundTruth.Kind.TOUCH, instant(on), instant(on), instant(off), List.of(), StoreGeometry.standingLane(a)));
-          stands.get(person).add(new Stand(on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true));
+          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true));
         }
         case GIVE -> {
           String sku = a.sku().orElseThrow();
@@ -453,8 +455,8 @@ public final class SimulatedStore {
           handOffs.add(new GroundTruth.HandOff(token, track, receiver.token(), trackOf.get(receiver), sku, a.qty(), instant(on),
               moved.stream().map(SimulatedLane.Unit::grams).toList()));
           long off = on + Seeds.nanos(Person.HAND_OFF_SECONDS);
-          stands.get(person).add(new Stand(on, off, null, null, person, true));
-          stands.get(receiver).add(new Stand(on, off, null, null, person, true));
+          stands.get(person).add(new Stand(person, on, off, null, null, person, true));
+          stands.get(receiver).add(new Stand(receiver, on, off, null, null, person, true));
         }
         default -> throw new IllegalStateException("unknown action kind " + a.kind());
       }
@@ -499,7 +501,7 @@ public final class SimulatedStore {
           .findFirst().ifPresent(leader -> {
             for (Stand st : stands.get(leader)) {
               if (st.hand && st.on >= enter && st.off <= exit) {
-                stands.get(p).add(new Stand(st.on, st.off, st.nominal, st.axes, st.giver, false));
+                stands.get(p).add(new Stand(p, st.on, st.off, st.nominal, st.axes, st.giver, false));
               }
             }
           });
@@ -575,12 +577,13 @@ public final class SimulatedStore {
     visits.sort(Comparator.comparingLong(Visit::enterNanos));
   }
 
-  /** The first offset from the stand's nominal place that keeps clear of everyone there at the same time. */
+  /** The first offset from the stand's nominal place that keeps clear of everyone else there at the same time. */
   private static Position place(Stand st, List<Stand> placed) {
     long margin = 300_000_000L;
     List<Position> near = new ArrayList<>();
     for (Stand o : placed) {
-      if (o.arrive < st.leave + margin && st.arrive < o.leave + margin) {
+      // nobody stands in its own way: one place after another at the same shelf is the same spot
+      if (o.who != st.who && o.arrive < st.leave + margin && st.arrive < o.leave + margin) {
         near.add(o.at);
       }
     }
