@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -270,12 +271,13 @@ public final class SimulatedStore {
     Position nominal;        // null for a hand-off: the giver's place, found when paths are planned
     double[] axes;           // along the shelf, away from it
     final Person giver;      // a hand-off: whose place both meet at
-    final boolean hand;      // false for a group member only walking along
+    final boolean hand;      // false for a group member only walking along, or one browsing
+    final String lane;       // the lane it stands at (null for a hand-off)
     Position at;             // resolved: where it really stands
     long arrive;
     long leave;
 
-    Stand(Person who, long on, long off, Position nominal, double[] axes, Person giver, boolean hand) {
+    Stand(Person who, long on, long off, Position nominal, double[] axes, Person giver, boolean hand, String lane) {
       this.who = who;
       this.on = on;
       this.off = off;
@@ -283,11 +285,22 @@ public final class SimulatedStore {
       this.axes = axes;
       this.giver = giver;
       this.hand = hand;
+      this.lane = lane;
     }
   }
 
   /** Default orientation where no shelf says otherwise: x along, y away. */
   private static final double[] PLAIN_AXES = {1, 0, 0, 1};
+  /**
+   * Shortest wait between a shopper's shelf actions that it spends browsing a step back from the
+   * shelf rather than in front of it, seconds: a few seconds' pause happens at the shelf, a long
+   * read of a book or a label does not block it.
+   */
+  static final double BROWSE_MIN_SECONDS = 20;
+  /** How long before its hand goes in a shopper back from browsing stands in front of the shelf, seconds (uniform). */
+  private static final double[] BROWSE_LOOK_SECONDS = {2, 5};
+  /** Time on top of walking pace for stepping back from a shelf or up to it, seconds. */
+  private static final double STEP_SLACK_SECONDS = 0.5;
   /** Two people standing side by side keep at least this much between their centres, metres. */
   static final double MIN_SEPARATION_METRES = 0.5;
   /**
@@ -411,7 +424,8 @@ public final class SimulatedStore {
                 take ? GroundTruth.Kind.TAKE : GroundTruth.Kind.PUT_BACK, instant(ons[j]), instant(move), instant(off),
                 units.stream().map(SimulatedLane.Unit::grams).toList(), StoreGeometry.standingLane(a)));
           }
-          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true));
+          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true,
+              StoreGeometry.standingLane(a)));
           if (scenario.noise().touchProbability() > 0 && r.nextDouble() < scenario.noise().touchProbability()) {
             StoreConfig.Lane laneConfig = config.lane(a.laneId()).orElseThrow();
             StoreConfig.Shelf shelf = config.shelfOfLane(a.laneId()).orElseThrow();
@@ -435,7 +449,8 @@ public final class SimulatedStore {
           steps.add(new Step(off, () -> lane.handOff(h)));
           acts.add(new GroundTruth.Action(token, track, a.laneId(), config.lane(a.laneId()).orElseThrow().sku(), 0,
               GroundTruth.Kind.TOUCH, instant(on), instant(on), instant(off), List.of(), StoreGeometry.standingLane(a)));
-          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true));
+          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true,
+              StoreGeometry.standingLane(a)));
         }
         case GIVE -> {
           String sku = a.sku().orElseThrow();
@@ -455,8 +470,8 @@ public final class SimulatedStore {
           handOffs.add(new GroundTruth.HandOff(token, track, receiver.token(), trackOf.get(receiver), sku, a.qty(), instant(on),
               moved.stream().map(SimulatedLane.Unit::grams).toList()));
           long off = on + Seeds.nanos(Person.HAND_OFF_SECONDS);
-          stands.get(person).add(new Stand(person, on, off, null, null, person, true));
-          stands.get(receiver).add(new Stand(receiver, on, off, null, null, person, true));
+          stands.get(person).add(new Stand(person, on, off, null, null, person, true, null));
+          stands.get(receiver).add(new Stand(receiver, on, off, null, null, person, true, null));
         }
         default -> throw new IllegalStateException("unknown action kind " + a.kind());
       }
@@ -483,13 +498,16 @@ public final class SimulatedStore {
 
   /**
    * Every person's walk: gate, then each place it stands from shortly before its hand reaches a
-   * shelf (or it meets someone) until it is done, then the exit gate. A group member without
+   * shelf (or it meets someone) until it is done, then the exit gate. Between two shelf actions
+   * far apart it browses a step back from the shelf it last used (see {@link #BROWSE_MIN_SECONDS}).
+   * A group member without
    * actions of its own walks along with the first member of its group who has some. When
    * several people would stand on the same spot at the same time, the later arrival stands beside
    * (see {@link #OFFSETS}).
    */
   private void paths(List<Person> people, Map<Person, String> trackOf, Map<Person, List<Stand>> stands) {
     Random walk = Seeds.random(scenario.seed(), "walk");
+    Random browse = Seeds.random(scenario.seed(), "browse");
     // companions: a member with nothing to do follows its group
     for (Person p : people) {
       if (!stands.get(p).isEmpty()) {
@@ -501,7 +519,7 @@ public final class SimulatedStore {
           .findFirst().ifPresent(leader -> {
             for (Stand st : stands.get(leader)) {
               if (st.hand && st.on >= enter && st.off <= exit) {
-                stands.get(p).add(new Stand(p, st.on, st.off, st.nominal, st.axes, st.giver, false));
+                stands.get(p).add(new Stand(p, st.on, st.off, st.nominal, st.axes, st.giver, false, st.lane));
               }
             }
           });
@@ -514,7 +532,7 @@ public final class SimulatedStore {
       long prev = startNanos + Seeds.nanos(p.enter());
       Stand last = null;
       Position lastAt = geometry.entrance.position();
-      for (Iterator<Stand> it = list.iterator(); it.hasNext(); ) {
+      for (ListIterator<Stand> it = list.listIterator(); it.hasNext(); ) {
         Stand st = it.next();
         if (last != null && st.on < last.leave) {
           // during its own lean: it stays where it leans
@@ -530,6 +548,19 @@ public final class SimulatedStore {
           // hand goes in: people do not drift across the store at a tenth of walking pace
           long walkTo = prev + Seeds.nanos(StoreGeometry.walkSeconds(lastAt, st.nominal));
           st.arrive = Math.max(prev, Math.min(st.arrive, walkTo));
+          if (last != null && last.lane != null) {
+            // a long wait after its last shelf: it steps back from that shelf and browses there
+            // (reads what it took) rather than keeping a spot in front of the shelf for minutes,
+            // and comes to its next place a few seconds before its hand goes in
+            long lookFrom = st.on - Math.max(lead, Seeds.nanos(Seeds.uniform(browse, BROWSE_LOOK_SECONDS[0], BROWSE_LOOK_SECONDS[1])));
+            Stand b = browsing(p, last, prev, lookFrom, st.nominal);
+            if (b != null) {
+              it.previous();
+              it.add(b);
+              it.next();
+              st.arrive = lookFrom;
+            }
+          }
         }
         if (st.nominal != null) {
           lastAt = st.nominal;
@@ -575,6 +606,25 @@ public final class SimulatedStore {
       visits.add(new Visit(p.token(), trackOf.get(p), enter, exit, path));
     }
     visits.sort(Comparator.comparingLong(Visit::enterNanos));
+  }
+
+  /**
+   * The stand of {@code who} browsing a step back from the lane of {@code after} (see
+   * {@link StoreGeometry#browsingPoint}) from when it is done there ({@code from}) until it walks
+   * to {@code next}, to be there at {@code until}; null when that leaves less than
+   * {@link #BROWSE_MIN_SECONDS} to browse.
+   */
+  private Stand browsing(Person who, Stand after, long from, long until, Position next) {
+    Position at = geometry.browsingPoint(after.lane);
+    long arrive = from + Seeds.nanos(StoreGeometry.walkSeconds(after.nominal, at) + STEP_SLACK_SECONDS);
+    long leave = until - Seeds.nanos(StoreGeometry.walkSeconds(at, next) + STEP_SLACK_SECONDS);
+    if (leave - arrive < Seeds.nanos(BROWSE_MIN_SECONDS)) {
+      return null;
+    }
+    Stand b = new Stand(who, arrive, leave, at, after.axes, null, false, after.lane);
+    b.arrive = arrive;
+    b.leave = leave;
+    return b;
   }
 
   /** The first offset from the stand's nominal place that keeps clear of everyone else there at the same time. */

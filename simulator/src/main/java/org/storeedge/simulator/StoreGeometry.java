@@ -23,12 +23,21 @@ final class StoreGeometry {
    * 0.85 m apart, not the lanes beyond.
    */
   static final double MAX_REACH_METRES = 1.0;
+  /**
+   * How far a shopper who is not reaching into the shelf for a while (reading what it took, looking
+   * along the shelf) steps back from where it stands to reach a lane, metres: out of the way of
+   * the people who come to that shelf, about a step.
+   */
+  static final double BROWSE_STEP_BACK_METRES = 0.6;
+  /** A browsing shopper keeps at least this far from the lanes of other shelves (unless its own spot is nearer). */
+  static final double BROWSE_CLEARANCE_METRES = 1.0;
 
   /** Null when the store has no gates (the store then cannot be played; checks still work). */
   final StoreConfig.Gate entrance;
   final StoreConfig.Gate exit;
   private final Map<String, Position> standing = new HashMap<>();
   private final Map<String, double[]> axes = new HashMap<>();
+  private final Map<String, Position> browsing = new HashMap<>();
   private final Position centre;
 
   StoreGeometry(StoreConfig config) {
@@ -43,10 +52,47 @@ final class StoreGeometry {
       standing.put(lane.id(), new Position(l.x() + STAND_OFF_METRES * f.outX(), l.y() + STAND_OFF_METRES * f.outY()));
       axes.put(lane.id(), new double[] {f.alongX(), f.alongY(), f.outX(), f.outY()});
     }
+    for (StoreConfig.Shelf shelf : config.shelves()) {
+      List<Position> others = config.shelves().stream().filter(o -> o != shelf)
+          .flatMap(o -> o.lanes().stream().map(StoreConfig.Lane::position)).toList();
+      for (StoreConfig.Lane lane : shelf.lanes()) {
+        browsing.put(lane.id(), stepBack(standing.get(lane.id()), axes.get(lane.id()), others));
+      }
+    }
+  }
+
+  /**
+   * The farthest point up to {@link #BROWSE_STEP_BACK_METRES} behind {@code spot} (away from its
+   * shelf) that comes no closer than {@link #BROWSE_CLEARANCE_METRES} to a lane of another shelf
+   * (across a narrow aisle it steps back less, or not at all).
+   */
+  private static Position stepBack(Position spot, double[] axes, List<Position> otherShelves) {
+    for (double d = BROWSE_STEP_BACK_METRES; d > 1e-9; d -= 0.1) {
+      Position c = new Position(spot.x() + d * axes[2], spot.y() + d * axes[3]);
+      boolean clear = otherShelves.stream()
+          .allMatch(o -> o.distanceTo(c) >= Math.min(BROWSE_CLEARANCE_METRES, o.distanceTo(spot)) - 1e-9);
+      if (clear) {
+        return c;
+      }
+    }
+    return spot;
   }
 
   Position standingPoint(String laneId) {
     Position p = standing.get(laneId);
+    if (p == null) {
+      throw new IllegalArgumentException("unknown lane " + laneId);
+    }
+    return p;
+  }
+
+  /**
+   * Where a shopper stands while it browses at a lane without reaching into the shelf (holding
+   * what it took, reading it, waiting to put it back): a step back from {@link #standingPoint},
+   * so that it keeps clear of the spots from which others reach this and the neighbouring lanes.
+   */
+  Position browsingPoint(String laneId) {
+    Position p = browsing.get(laneId);
     if (p == null) {
       throw new IllegalArgumentException("unknown lane " + laneId);
     }

@@ -198,4 +198,49 @@ class SimulatedStoreTest {
     vs.runUntil(store.endTime());
     assertThat(gates).extracting(GateEvent::direction).containsExactly(GateEvent.Direction.ENTER, GateEvent.Direction.EXIT);
   }
+
+  @Test
+  void aShopperHoldingAnItemForMinutesBrowsesAtItsOwnLaneNotOnTheNeighboursSpot() throws Exception {
+    // r takes from b2 and puts it back three minutes later; meanwhile s takes from the next lane
+    // b3 and t from b2 itself
+    Scenario sc = ScenarioLoader.parse("long-browse.yaml", """
+        seed: 11
+        start: 2026-11-25T09:00:00Z
+        shoppers:
+          - { token: r, enterAt: 2, exitAt: 220, actions: [ { at: 15, take: b2 }, { at: 195, putBack: b2 } ] }
+          - { token: s, enterAt: 40, exitAt: 120, actions: [ { at: 60, take: b3 } ] }
+          - { token: t, enterAt: 100, exitAt: 200, actions: [ { at: 140, take: b2 } ] }
+        """, config);
+    SimulatedStore store = new SimulatedStore(config, sc, new VirtualScheduler(sc.start().orElseThrow()));
+    GroundTruth truth = store.groundTruth();
+    StoreGeometry geo = new StoreGeometry(config);
+    String r = truth.shopper("r").orElseThrow().trackId();
+    List<GroundTruth.Action> rs = truth.shopper("r").orElseThrow().actions();
+    assertThat(rs).extracting(GroundTruth.Action::laneId).containsExactly("b2", "b2");
+    // both times it reaches in from b2's own spot
+    for (GroundTruth.Action a : rs) {
+      assertThat(store.shopperPositionsAt(a.itemMove()).get(r).distanceTo(geo.standingPoint("b2"))).as("%s", a)
+          .isLessThan(0.05);
+    }
+    // in between it stays nearest to b2 and never stands where another lane is reached from
+    for (Instant t = rs.get(0).handOff(); t.isBefore(rs.get(1).handOn()); t = t.plusMillis(200)) {
+      StoreConfig.Position at = store.shopperPositionsAt(t).get(r);
+      String nearest = config.lanes().stream().min(java.util.Comparator.comparingDouble(l -> l.position().distanceTo(at)))
+          .orElseThrow().id();
+      assertThat(nearest).as("nearest lane at %s", t).isEqualTo("b2");
+      for (StoreConfig.Lane other : config.lanes()) {
+        if (!other.id().equals("b2")) {
+          assertThat(at.distanceTo(geo.standingPoint(other.id()))).as("%s from %s's spot at %s", at, other.id(), t)
+              .isGreaterThan(0.45);
+        }
+      }
+    }
+    // whoever else takes meanwhile is nearer its lane than the browser
+    for (String other : List.of("s", "t")) {
+      GroundTruth.Action a = truth.shopper(other).orElseThrow().actions().get(0);
+      StoreConfig.Position lane = config.lane(a.laneId()).orElseThrow().position();
+      Map<String, StoreConfig.Position> at = store.shopperPositionsAt(a.itemMove());
+      assertThat(at.get(a.trackId()).distanceTo(lane)).as(other).isLessThan(at.get(r).distanceTo(lane) - 0.3);
+    }
+  }
 }

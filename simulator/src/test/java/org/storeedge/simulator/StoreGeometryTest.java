@@ -34,6 +34,11 @@ class StoreGeometryTest {
             .isTrue();
         assertThat(fronts.get(lane.id()).ahead(lane.position(), p.x(), p.y())).as("%s %s", f, lane.id())
             .isGreaterThan(0.4);
+        StoreConfig.Position b = geo.browsingPoint(lane.id());
+        assertThat(layout.walkable(b.x(), b.y(), 0.05)).as("%s %s: browsing point %s is inside a shelf", f, lane.id(), b)
+            .isTrue();
+        assertThat(fronts.get(lane.id()).ahead(lane.position(), b.x(), b.y())).as("%s %s", f, lane.id())
+            .isGreaterThanOrEqualTo(fronts.get(lane.id()).ahead(lane.position(), p.x(), p.y()));
       }
     }
   }
