@@ -187,7 +187,7 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> runOne(PrintWriter out, String name, Scenario sc, StoreConfig cfg, Totals all) {
-    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, visionOptions.cameraCount(), handOptions.model());
+    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, visionOptions.cameraSetup(), handOptions.model());
     Scorer.Score s = r.score();
     EventScorer.Score e = r.events();
     all.add(s);

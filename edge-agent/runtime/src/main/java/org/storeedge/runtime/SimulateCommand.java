@@ -89,7 +89,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("storeedge-sim-");
     SimulationRun.Result r = new SimulationRun(new SimulationRun.Options(cfg, sc, dir, Optional.ofNullable(broker), pace,
-        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), visionOptions.cameraCount(),
+        drainTimeout, json -> {}, new java.io.PrintStream(System.err, true)), visionOptions.cameraSetup(),
         handOptions.model()).run();
     Path parent = report.toAbsolutePath().getParent();
     if (parent != null) {

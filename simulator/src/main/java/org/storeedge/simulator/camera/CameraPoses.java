@@ -64,10 +64,10 @@ public final class CameraPoses {
   /** Height of the ceiling cameras of {@link #overhead}, metres. */
   public static final double OVERHEAD_HEIGHT = 3.2;
   /** Horizontal field of view of the ceiling cameras, degrees. */
-  public static final double OVERHEAD_FOV = 120;
+  public static final double OVERHEAD_FOV = 90;
   /** Floor area each ceiling camera is placed to cover, metres (a shopper's head stays in view over it). */
-  public static final double OVERHEAD_CELL_X = 4.2;
-  public static final double OVERHEAD_CELL_Y = 3.2;
+  public static final double OVERHEAD_CELL_X = 2.8;
+  public static final double OVERHEAD_CELL_Y = 2.1;
 
   /**
    * Ceiling cameras looking straight down, {@value #OVERHEAD_HEIGHT} m up, {@value #OVERHEAD_FOV}
@@ -77,9 +77,15 @@ public final class CameraPoses {
    * head is in view of its camera, so neighbouring cameras overlap at head height.
    */
   public static List<CameraPose> overhead(StoreLayout layout, int width, int height) {
+    return overhead(layout, width, height, OVERHEAD_FOV, OVERHEAD_CELL_X, OVERHEAD_CELL_Y);
+  }
+
+  /** As {@link #overhead(StoreLayout, int, int)} with another field of view (degrees) and cell size (metres). */
+  public static List<CameraPose> overhead(StoreLayout layout, int width, int height, double fovDegrees, double cellX,
+      double cellY) {
     double w = layout.maxX() - layout.minX(), d = layout.maxY() - layout.minY();
-    int nx = Math.max(1, (int) Math.ceil(w / OVERHEAD_CELL_X)), ny = Math.max(1, (int) Math.ceil(d / OVERHEAD_CELL_Y));
-    double f = CameraPose.focalForHorizontalFov(width, OVERHEAD_FOV);
+    int nx = Math.max(1, (int) Math.ceil(w / cellX)), ny = Math.max(1, (int) Math.ceil(d / cellY));
+    double f = CameraPose.focalForHorizontalFov(width, fovDegrees);
     List<CameraPose> out = new ArrayList<>();
     for (int j = 0; j < ny; j++) {
       for (int i = 0; i < nx; i++) {

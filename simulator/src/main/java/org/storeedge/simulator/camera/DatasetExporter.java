@@ -34,8 +34,8 @@ import org.storeedge.vision.geometry.CameraPose;
  * hidden by the gondola from many poses); every {@code --block} frames a new camera pose and a new
  * store look (colours). {@code --cameras mixed} alternates blocks of random poses with blocks of
  * the four corner poses the simulated gateway uses; {@code --cameras overhead} alternates blocks of
- * random ceiling cameras looking down ({@link CameraPoses#randomOverhead}) with blocks of the
- * store's ceiling grid ({@link CameraPoses#overhead}), in turn.
+ * random ceiling cameras looking down ({@link CameraPoses#randomOverhead}) with blocks of a
+ * ceiling grid of wide lenses ({@link CameraPoses#overhead} at 120 degrees, one per 4.2 x 3.2 m), in turn.
  *
  * <pre>
  * DatasetExporter --store STORE.yaml --out DIR [--frames 2000] [--seed 1] [--width 320] [--height 240]
@@ -182,7 +182,8 @@ public final class DatasetExporter {
     StoreLayout layout = new StoreLayout(config);
     Random r = new Random(SimulatedCameraRenderer.mix(o.seed()));
     List<CameraPose> corners = CameraPoses.corners(layout, o.width(), o.height());
-    List<CameraPose> ceiling = CameraPoses.overhead(layout, o.width(), o.height());
+    // the ceiling grid of wide (120 degree) lenses, one per 4.2 x 3.2 m: the sim-person-overhead model's recipe
+    List<CameraPose> ceiling = CameraPoses.overhead(layout, o.width(), o.height(), 120, 4.2, 3.2);
     int labelled = 0;
     SimulatedCameraRenderer renderer = null;
     try (Writer csv = Files.newBufferedWriter(o.out().resolve("frames.csv"), StandardCharsets.UTF_8)) {

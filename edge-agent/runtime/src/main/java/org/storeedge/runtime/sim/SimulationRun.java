@@ -79,11 +79,17 @@ public final class SimulationRun {
    */
   public static Result recognitionOnly(StoreConfig config, Scenario scenario, int visionCameras,
       SimulatedHandSensor.Model hands) {
+    return recognitionOnly(config, scenario, VisionRig.Cameras.corners(visionCameras), hands);
+  }
+
+  /** As {@link #recognitionOnly(StoreConfig, Scenario, int, SimulatedHandSensor.Model)} with corner or ceiling cameras. */
+  public static Result recognitionOnly(StoreConfig config, Scenario scenario, VisionRig.Cameras cameras,
+      SimulatedHandSensor.Model hands) {
     long wallStart = System.nanoTime();
     VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(DEFAULT_START), 0);
     SimulatedStore store = new SimulatedStore(config, scenario, vs);
     MemoryOutbox outbox = new MemoryOutbox();
-    VisionRig rig = visionCameras > 0 ? VisionRig.open(config, store, vs, visionCameras) : null;
+    VisionRig rig = cameras.any() ? VisionRig.open(config, store, vs, cameras) : null;
     DriverFactory devices = rig == null ? store.driverFactory() : rig.tap(store.driverFactory());
     Agent agent = new Agent(config, vs, new DriverRegistry(List.of(devices)), outbox, true,
         DetectorSettings.defaults(), CheckoutSettings.forStore(config.checkout()), List.of());
@@ -369,7 +375,7 @@ public final class SimulationRun {
   }
 
   private final Options o;
-  private final int visionCameras;
+  private final VisionRig.Cameras cameras;
   private final SimulatedHandSensor.Model hands;
 
   public SimulationRun(Options options) {
@@ -387,8 +393,13 @@ public final class SimulationRun {
    * {@link #recognitionOnly(StoreConfig, Scenario, int, SimulatedHandSensor.Model)} gives them.
    */
   public SimulationRun(Options options, int visionCameras, SimulatedHandSensor.Model hands) {
+    this(options, VisionRig.Cameras.corners(visionCameras), hands);
+  }
+
+  /** As {@link #SimulationRun(Options, int, SimulatedHandSensor.Model)} with corner or ceiling cameras. */
+  public SimulationRun(Options options, VisionRig.Cameras cameras, SimulatedHandSensor.Model hands) {
     this.o = options;
-    this.visionCameras = visionCameras;
+    this.cameras = cameras;
     this.hands = hands;
   }
 
@@ -438,7 +449,7 @@ public final class SimulationRun {
       Scenario scenario = o.scenario();
       VirtualScheduler vs = new VirtualScheduler(scenario.start().orElse(DEFAULT_START), o.pace());
       SimulatedStore store = new SimulatedStore(config, scenario, vs);
-      VisionRig rig = visionCameras > 0 ? VisionRig.open(config, store, vs, visionCameras) : null;
+      VisionRig rig = cameras.any() ? VisionRig.open(config, store, vs, cameras) : null;
       DriverRegistry registry = new DriverRegistry(List.of(rig == null ? store.driverFactory()
           : rig.tap(store.driverFactory())));
       List<Receipt> receipts = new ArrayList<>();

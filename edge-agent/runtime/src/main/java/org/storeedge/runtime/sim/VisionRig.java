@@ -70,6 +70,39 @@ import org.storeedge.vision.track.ByteTracker;
 public final class VisionRig implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VisionRig.class);
 
+  /**
+   * Which simulated cameras a run has: none (positions from the simulator), 1..{@value #MAX_CAMERAS}
+   * corner cameras ({@link CameraPoses#corners}) with the sim-person model, or the ceiling grid
+   * ({@link CameraPoses#overhead}: cameras looking straight down, as many as the store's floor
+   * needs) with the sim-person-overhead model.
+   */
+  public record Cameras(int corners, boolean ceiling) {
+    public Cameras {
+      if (ceiling ? corners != 0 : corners < 0 || corners > MAX_CAMERAS) {
+        throw new IllegalArgumentException(ceiling ? "ceiling cameras take no corner count (got: " + corners + ")"
+            : "vision cameras must be 1.." + MAX_CAMERAS + " (got: " + corners + ")");
+      }
+    }
+
+    public static Cameras none() {
+      return new Cameras(0, false);
+    }
+
+    /** {@code n} corner cameras; 0 means none. */
+    public static Cameras corners(int n) {
+      return new Cameras(n, false);
+    }
+
+    public static Cameras overhead() {
+      return new Cameras(0, true);
+    }
+
+    /** Whether the run has cameras at all. */
+    public boolean any() {
+      return ceiling || corners > 0;
+    }
+  }
+
   public static final int WIDTH = 320;
   public static final int HEIGHT = 240;
   public static final double CAMERA_FPS = 5;
@@ -96,7 +129,16 @@ public final class VisionRig implements AutoCloseable {
 
   /** The sim-person model: {@code ${storeedge.home:-.}/vision/models/sim-person}. */
   public static Path defaultModelDir() {
-    return Path.of(System.getProperty("storeedge.home", "."), "vision", "models", "sim-person");
+    return modelDir("sim-person");
+  }
+
+  /** The model of views from above: {@code ${storeedge.home:-.}/vision/models/sim-person-overhead}. */
+  public static Path overheadModelDir() {
+    return modelDir("sim-person-overhead");
+  }
+
+  private static Path modelDir(String name) {
+    return Path.of(System.getProperty("storeedge.home", "."), "vision", "models", name);
   }
 
   /**
@@ -108,10 +150,36 @@ public final class VisionRig implements AutoCloseable {
     return new VisionRig(config, store, scheduler, cameras, defaultModelDir());
   }
 
+  /** As {@link #open(StoreConfig, SimulatedStore, VirtualScheduler, int)} for corner or ceiling cameras. */
+  public static VisionRig open(StoreConfig config, SimulatedStore store, VirtualScheduler scheduler, Cameras cameras) {
+    if (!cameras.any()) {
+      throw new IllegalArgumentException("a vision rig needs cameras");
+    }
+    return cameras.ceiling()
+        ? new VisionRig(config, store, scheduler, CameraPoses.overhead(new StoreLayout(config), WIDTH, HEIGHT),
+            overheadModelDir())
+        : open(config, store, scheduler, cameras.corners());
+  }
+
   public VisionRig(StoreConfig config, SimulatedStore store, VirtualScheduler scheduler, int cameras, Path modelDir) {
+    this(config, store, scheduler, cornerPoses(config, cameras), modelDir);
+  }
+
+  private static List<CameraPose> cornerPoses(StoreConfig config, int cameras) {
     if (cameras < 1 || cameras > MAX_CAMERAS) {
       throw new IllegalArgumentException("vision cameras must be 1.." + MAX_CAMERAS + " (got: " + cameras + ")");
     }
+    List<CameraPose> corners = CameraPoses.corners(new StoreLayout(config), WIDTH, HEIGHT);
+    List<CameraPose> out = new ArrayList<>();
+    for (int c = 0; c < cameras; c++) {
+      out.add(corners.get(CORNER_ORDER[c]));
+    }
+    return out;
+  }
+
+  /** Cameras at these poses ({@value #WIDTH}x{@value #HEIGHT}), each running the model in {@code modelDir}. */
+  public VisionRig(StoreConfig config, SimulatedStore store, VirtualScheduler scheduler, List<CameraPose> poses,
+      Path modelDir) {
     if (!Files.isDirectory(modelDir)) {
       throw new IllegalArgumentException("vision model directory not found: " + modelDir.toAbsolutePath()
           + " (set -Dstoreedge.home to the project directory)");
@@ -133,14 +201,12 @@ public final class VisionRig implements AutoCloseable {
         zoneInteractions++;
       }
     };
-    StoreLayout layout = new StoreLayout(config);
-    List<CameraPose> poses = CameraPoses.corners(layout, WIDTH, HEIGHT);
     SimulatedStoreScene scene = new SimulatedStoreScene(store, 7);
     PipelineSettings settings = PipelineSettings.defaults().withFps(CAMERA_FPS, PipelineSettings.defaults().idleFps());
     try {
-      for (int c = 0; c < cameras; c++) {
+      for (int c = 0; c < poses.size(); c++) {
         String id = "cam-" + c;
-        CameraPose pose = poses.get(CORNER_ORDER[c]);
+        CameraPose pose = poses.get(c);
         LatestFrameSlot slot = new LatestFrameSlot();
         SimulatedCameraSource source = new SimulatedCameraSource(new SimulatedCameraRenderer(id, pose, config, 7 + c),
             scene, scheduler, slot, CAMERA_FPS);

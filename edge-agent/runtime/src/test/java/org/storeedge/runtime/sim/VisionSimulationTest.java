@@ -67,6 +67,27 @@ class VisionSimulationTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void ceilingCamerasLookingDownGiveEveryShopperTheRightReceipt(@TempDir Path tmp) throws Exception {
+    StoreConfig cfg = StoreConfigLoader.loadBundledDemo(DeviceSettingsValidator.ACCEPT_ALL, tmp);
+    Scenario sc = ScenarioLoader.loadResource("single-shopper", cfg);
+
+    SimulationRun.Result r = SimulationRun.recognitionOnly(cfg, sc, VisionRig.Cameras.overhead(), null);
+
+    int shoppers = r.truth().shoppers().size();
+    assertEquals(shoppers, r.score().receipts(), "one receipt per shopper");
+    assertEquals(shoppers, r.score().exactReceipts(), "every receipt right: " + r.score());
+    Map<String, Object> vision = (Map<String, Object>) r.stats().get("vision");
+    int grid = org.storeedge.simulator.camera.CameraPoses.overhead(
+        new org.storeedge.simulator.camera.StoreLayout(cfg), VisionRig.WIDTH, VisionRig.HEIGHT).size();
+    assertEquals(grid, vision.get("cameras"));
+    assertTrue(grid > 1, "the store needs more than one ceiling camera: " + grid);
+    assertEquals((long) shoppers, vision.get("tokensBound"));
+    Map<String, Object> identity = (Map<String, Object>) vision.get("identity");
+    assertTrue((Double) identity.get("rightShare") > 0.9, "observations carry the right token: " + identity);
+  }
+
+  @Test
   void withoutVisionTheRunHasNoCameras(@TempDir Path tmp) throws Exception {
     StoreConfig cfg = StoreConfigLoader.loadBundledDemo(DeviceSettingsValidator.ACCEPT_ALL, tmp);
     Scenario sc = ScenarioLoader.loadResource("single-shopper", cfg);
