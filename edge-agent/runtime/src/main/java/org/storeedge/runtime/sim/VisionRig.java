@@ -52,6 +52,8 @@ import org.storeedge.vision.track.ByteTracker;
  *
  * <p>Cameras are the store's corner cameras ({@link CameraPoses#corners}), 320x240, rendering at
  * 5 fps; camera {@code cam-i} uses corner 0, 2, 1, 3 in that order (the first two are diagonal).
+ * Or ({@link Cameras#overhead()}) the store's grid of ceiling cameras looking straight down
+ * ({@link CameraPoses#overhead}), {@code cam-i} row by row, with the sim-person-overhead model.
  * One {@link TokenBinder} is shared by all cameras: the customer token of an ENTER goes to the
  * nearest unbound track near the entry gate, whichever camera sees it first; tracks of the other
  * cameras start unbound. A {@link TokenCarrier} (as on the gateway) gives a track without a token
