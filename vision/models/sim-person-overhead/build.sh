@@ -1,19 +1,13 @@
 #!/usr/bin/env bash
 # Rebuilds the sim-person-overhead detector: the sim-person network (../sim-person/train.py)
 # trained on frames of ceiling cameras looking down (random ceiling poses, 70-90 degrees down,
-# alternating with the store's ceiling grid), rendered by the simulator. About 5-10 minutes on
+# alternating with a ceiling grid of wide lenses), rendered by the simulator. About 5-10 minutes on
 # 2 CPU cores. Needs what ../sim-person/build.sh needs (Java 17, Maven, Debian's python3-torch,
 # python3-numpy, python3-onnx).
 # Usage: vision/models/sim-person-overhead/build.sh [WORK_DIR]   (default: a temporary directory, ~1 GB)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
-work="${1:-$(mktemp -d)}"
-cd "$root"
-mvn -B -o -q -f simulator/pom.xml install -DskipTests
-mvn -B -o -q -f simulator/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" >/dev/null
-cp="simulator/target/classes:$(cat "$work/classpath.txt")"
-export="java -Djava.awt.headless=true -cp $cp org.storeedge.simulator.camera.DatasetExporter --store config/examples/demo-store.yaml"
+source "$here/../tools/sim-render.sh" "${1:-}"
 # training: crowds and shoppers at shelf fronts, persons labelled from 40% visible, persons under
 # 20% visible left out (what hides them is background)
 $export --out "$work/train" --frames 3000 --seed 11 --cameras overhead --extras 8 --extra-share 0.8 --at-shelf 0.4 \

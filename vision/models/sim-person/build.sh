@@ -6,13 +6,7 @@
 # Usage: vision/models/sim-person/build.sh [WORK_DIR]   (default: a temporary directory, ~2 GB)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
-work="${1:-$(mktemp -d)}"
-cd "$root"
-mvn -B -o -q -f simulator/pom.xml install -DskipTests
-mvn -B -o -q -f simulator/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" >/dev/null
-cp="simulator/target/classes:$(cat "$work/classpath.txt")"
-export="java -Djava.awt.headless=true -cp $cp org.storeedge.simulator.camera.DatasetExporter --store config/examples/demo-store.yaml"
+source "$here/../tools/sim-render.sh" "${1:-}"
 # training: random wall cameras alternating with the gateway's four corner cameras, crowds,
 # shoppers standing at shelf fronts and ends; persons labelled from 40% visible, persons under 20%
 # visible left out (the shelf hiding them is background); two more seeds of corner views only

@@ -58,39 +58,8 @@ class SimulatedCameraRendererTest {
 
   @Test
   void groundTruthBoxContainsTheFiguresPixels() {
-    Random r = new Random(23);
-    int checked = 0;
-    for (int round = 0; round < 40; round++) {
-      CameraPose pose = CameraPoses.random(LAYOUT, r, 320, 240);
-      SimulatedCameraRenderer renderer = new SimulatedCameraRenderer("cam", pose, STORE, r.nextLong());
-      ShopperFigure f = randomFigures(r, 1).get(0);
-      RenderedFrame with = renderer.render(List.of(f), T, 0);
-      if (with.persons().isEmpty() || with.persons().get(0).visibleFraction() < 0.3) {
-        continue;
-      }
-      PersonTruth p = with.persons().get(0);
-      assertThat(p.box()).isEqualTo(renderer.camera().standingBox(f.x(), f.y(), f.widthMetres(), f.heightMetres()).orElseThrow());
-      byte[] empty = renderer.render(List.of(), T, 0).frame().bgr();
-      byte[] full = with.frame().bgr();
-      int inside = 0, outside = 0;
-      for (int y = 0; y < 240; y++) {
-        for (int x = 0; x < 320; x++) {
-          int i = (y * 320 + x) * 3;
-          if (full[i] != empty[i] || full[i + 1] != empty[i + 1] || full[i + 2] != empty[i + 2]) {
-            if (x + 1 >= p.box().x() - 1 && x <= p.box().right() + 1 && y + 1 >= p.box().y() - 1 && y <= p.box().bottom() + 1) {
-              inside++;
-            } else {
-              outside++;
-            }
-          }
-        }
-      }
-      assertThat(outside).as("changed pixels outside the box, round %d", round).isZero();
-      assertThat((double) inside).as("figure pixels in its box, round %d", round)
-          .isGreaterThan(0.25 * p.box().area() * p.visibleFraction());
-      checked++;
-    }
-    assertThat(checked).isGreaterThan(10);
+    // the upright sprite: its box is exactly the camera's standing box
+    boxesHoldEveryChangedPixel(23, r -> CameraPoses.random(LAYOUT, r, 320, 240), 0.25, true);
   }
 
   @Test
@@ -159,10 +128,20 @@ class SimulatedCameraRendererTest {
 
   @Test
   void fromAboveTheBoxHoldsEveryPixelOfTheBody() {
-    Random r = new Random(31);
+    // a body seen from above lies along the line from the image centre: diagonal ones fill less of the box
+    boxesHoldEveryChangedPixel(31, r -> CameraPoses.randomOverhead(LAYOUT, r, 320, 240), 0.15, false);
+  }
+
+  /**
+   * One figure per round under a random pose: no pixel it changes lies outside its ground-truth
+   * box, and the changed pixels fill at least {@code minFill} of the box's visible share.
+   */
+  private static void boxesHoldEveryChangedPixel(long seed, java.util.function.Function<Random, CameraPose> poses,
+      double minFill, boolean sprite) {
+    Random r = new Random(seed);
     int checked = 0;
     for (int round = 0; round < 40; round++) {
-      CameraPose pose = CameraPoses.randomOverhead(LAYOUT, r, 320, 240);
+      CameraPose pose = poses.apply(r);
       SimulatedCameraRenderer renderer = new SimulatedCameraRenderer("cam", pose, STORE, r.nextLong());
       ShopperFigure f = randomFigures(r, 1).get(0);
       RenderedFrame with = renderer.render(List.of(f), T, 0);
@@ -170,24 +149,14 @@ class SimulatedCameraRendererTest {
         continue;
       }
       PersonTruth p = with.persons().get(0);
-      byte[] empty = renderer.render(List.of(), T, 0).frame().bgr();
-      byte[] full = with.frame().bgr();
-      int inside = 0, outside = 0;
-      for (int y = 0; y < 240; y++) {
-        for (int x = 0; x < 320; x++) {
-          if (differs(full, empty, (y * 320 + x) * 3)) {
-            if (x + 1 >= p.box().x() - 1 && x <= p.box().right() + 1 && y + 1 >= p.box().y() - 1 && y <= p.box().bottom() + 1) {
-              inside++;
-            } else {
-              outside++;
-            }
-          }
-        }
+      if (sprite) {
+        assertThat(p.box()).isEqualTo(
+            renderer.camera().standingBox(f.x(), f.y(), f.widthMetres(), f.heightMetres()).orElseThrow());
       }
-      assertThat(outside).as("changed pixels outside the box, round %d", round).isZero();
-      // a body seen from above lies along the line from the image centre: diagonal ones fill less of the box
-      assertThat((double) inside).as("body pixels in its box, round %d", round)
-          .isGreaterThan(0.15 * p.box().area() * p.visibleFraction());
+      int[] changed = changedPixels(renderer, with, p.box());
+      assertThat(changed[1]).as("changed pixels outside the box, round %d", round).isZero();
+      assertThat((double) changed[0]).as("figure pixels in its box, round %d", round)
+          .isGreaterThan(minFill * p.box().area() * p.visibleFraction());
       checked++;
     }
     assertThat(checked).isGreaterThan(10);
@@ -217,6 +186,25 @@ class SimulatedCameraRendererTest {
     }
     assertThat(checked).isGreaterThan(100);
     assertThat(worst).as("floor position from the box, worst of %d", checked).isLessThan(0.35);
+  }
+
+  /** Pixels the figure changed against the empty store, {inside its box (1 px slack), outside it}; 320x240. */
+  private static int[] changedPixels(SimulatedCameraRenderer renderer, RenderedFrame with, BoundingBox box) {
+    byte[] empty = renderer.render(List.of(), T, 0).frame().bgr();
+    byte[] full = with.frame().bgr();
+    int inside = 0, outside = 0;
+    for (int y = 0; y < 240; y++) {
+      for (int x = 0; x < 320; x++) {
+        if (differs(full, empty, (y * 320 + x) * 3)) {
+          if (x + 1 >= box.x() - 1 && x <= box.right() + 1 && y + 1 >= box.y() - 1 && y <= box.bottom() + 1) {
+            inside++;
+          } else {
+            outside++;
+          }
+        }
+      }
+    }
+    return new int[] {inside, outside};
   }
 
   private static boolean differs(byte[] a, byte[] b, int i) {
