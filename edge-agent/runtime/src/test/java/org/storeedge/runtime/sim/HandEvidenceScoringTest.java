@@ -49,9 +49,28 @@ class HandEvidenceScoringTest {
       throws Exception {
     StoreConfig cfg = StoreConfigLoader.loadBundledDemo(DeviceSettingsValidator.ACCEPT_ALL, tmp);
     Scenario sc = ScenarioLoader.loadResource("suite/generated-busy", cfg);
-    Scorer.Score positions = SimulationRun.recognitionOnly(cfg, sc, 0, null).score();
-    Scorer.Score hands = SimulationRun.recognitionOnly(cfg, sc, 0, SimulatedHandSensor.Model.typical()).score();
-    assertThat(hands.f1()).isGreaterThan(positions.f1());
-    assertThat(hands.reviewRate()).isLessThan(positions.reviewRate());
+    // over the three seeds `score --seeds 3` plays (one seed alone can go either way)
+    long[] positions = new long[5];
+    long[] hands = new long[5];
+    for (long seed = sc.seed(); seed < sc.seed() + 3; seed++) {
+      add(positions, SimulationRun.recognitionOnly(cfg, sc.withSeed(seed), 0, null).score());
+      add(hands, SimulationRun.recognitionOnly(cfg, sc.withSeed(seed), 0, SimulatedHandSensor.Model.typical()).score());
+    }
+    assertThat(f1(hands)).isGreaterThan(f1(positions));
+    assertThat((double) hands[3] / hands[4]).as("review rate").isLessThan((double) positions[3] / positions[4]);
+  }
+
+  /** Sums correct, charged and true units, flagged and all receipts. */
+  private static void add(long[] sum, Scorer.Score s) {
+    sum[0] += s.correctUnits();
+    sum[1] += s.chargedUnits();
+    sum[2] += s.truthUnits();
+    sum[3] += s.reviewedReceipts();
+    sum[4] += s.receipts();
+  }
+
+  /** Unit F1 of summed counts: 2 correct / (charged + true). */
+  private static double f1(long[] sum) {
+    return 2.0 * sum[0] / (sum[1] + sum[2]);
   }
 }
