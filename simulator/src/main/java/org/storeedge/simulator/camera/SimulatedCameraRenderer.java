@@ -211,6 +211,7 @@ public final class SimulatedCameraRenderer {
       items.sort(Comparator.comparingDouble(Item::depth).reversed());
       int[] fullPixels = new int[shoppers.size()];
       BoundingBox[] boxes = new BoundingBox[shoppers.size()];
+      double[][] extents = new double[shoppers.size()][]; // bodies seen from above: unclipped image extent
       for (Item it : items) {
         if (it.segment() != null) {
           drawSegment(g, gi, it.segment());
@@ -219,11 +220,13 @@ public final class SimulatedCameraRenderer {
         ShopperFigure f = shoppers.get(it.figure());
         if (fromAbove) {
           List<Part> parts = parts(f, millis);
-          Optional<BoundingBox> box = partsBox(parts);
+          double[] extent = partsExtent(parts);
+          Optional<BoundingBox> box = clippedBox(extent);
           if (box.isEmpty()) {
             continue;
           }
           boxes[it.figure()] = box.get();
+          extents[it.figure()] = extent;
           drawParts(g, gi, parts, it.figure() + 1);
           fullPixels[it.figure()] = countIds(box.get(), it.figure() + 1);
           continue;
@@ -246,7 +249,7 @@ public final class SimulatedCameraRenderer {
         BoundingBox box = boxes[i];
         int visible = countIds(box, i + 1);
         double visibleFraction = fullPixels[i] == 0 ? 0 : (double) visible / fullPixels[i];
-        double inImage = fromAbove ? inImageFraction(parts(f, millis)) : inImageFraction(f, box);
+        double inImage = fromAbove ? inImageFraction(extents[i]) : inImageFraction(f, box);
         boolean clear = visibleFraction >= 0.5 && inImage >= 0.6 && box.h() >= 0.08 * height && visible > 0;
         truths.add(new PersonTruth(f.id(), box, f.x(), f.y(), visibleFraction, inImage, clear));
       }
@@ -563,9 +566,8 @@ public final class SimulatedCameraRenderer {
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
   }
 
-  /** The clipped image box around every part, or empty when none is in the image. */
-  private Optional<BoundingBox> partsBox(List<Part> parts) {
-    double[] b = partsExtent(parts);
+  /** An extent of {@link #partsExtent} clipped to the image, or empty when none of it is in the image. */
+  private Optional<BoundingBox> clippedBox(double[] b) {
     if (b == null) {
       return Optional.empty();
     }
@@ -596,8 +598,8 @@ public final class SimulatedCameraRenderer {
     return b;
   }
 
-  private double inImageFraction(List<Part> parts) {
-    double[] b = partsExtent(parts);
+  /** The share of an extent of {@link #partsExtent} that lies in the image. */
+  private double inImageFraction(double[] b) {
     if (b == null) {
       return 0;
     }
