@@ -2032,7 +2032,7 @@ public final class CheckoutEngine {
             d = dt;
             fromSpot = spot.isPresent() ? trackDistance(h, spot.get(), from, to, start, end) : dt;
             identity = h.peekLast().identityConfidence();
-            speed = trackSpeed(h, start, end);
+            speed = speedAround(h, start, end);
             ahead = front == null ? Double.NaN : trackAhead(h, lane.position(), front, from, to, start, end);
           }
         }
@@ -2107,8 +2107,8 @@ public final class CheckoutEngine {
   static final double CROWDED_POSITION_WEIGHT = 0.7;
 
   /**
-   * Up to this speed over a lane's active window (m/s) a candidate counts as standing at the shelf
-   * for {@link #CROWDED_POSITION_WEIGHT}. Above the noise of a tracked position standing still
+   * Up to this speed around a lane's active window (m/s, see {@link #speedAround}) a candidate
+   * counts as standing at the shelf for {@link #CROWDED_POSITION_WEIGHT}. Above the noise of a tracked position standing still
    * (medians of 0.07 m noise a second apart read about 0.1 m/s, one in two standing shoppers
    * above {@link #STILL_SPEED}), below a slow walk (0.5 m/s).
    */
@@ -2301,6 +2301,22 @@ public final class CheckoutEngine {
     double dy = median(b, ShopperObservation::y) - median(a, ShopperObservation::y);
     return Math.hypot(dx, dy) / dt;
   }
+
+  /**
+   * How fast the shopper moved while the lane was active, read over at least
+   * {@link #SPEED_WINDOW_MILLIS} centred on the active window. A grab can keep a lane active for
+   * half a second; over so few observations the position noise of a shopper standing still reads
+   * as a step (a taker who had stood 9 s read 0.28 m/s), which costs it the weight of standing and
+   * its place among those standing at a crowded shelf.
+   */
+  static double speedAround(Iterable<ShopperObservation> h, long activeFrom, long activeTo) {
+    long mid = activeFrom + (activeTo - activeFrom) / 2;
+    long half = SPEED_WINDOW_MILLIS / 2;
+    return trackSpeed(h, Math.min(activeFrom, mid - half), Math.max(activeTo, mid + half));
+  }
+
+  /** Shortest span a candidate's speed at a lane change is read over (see {@link #speedAround}). */
+  static final long SPEED_WINDOW_MILLIS = 2000;
 
   private static double median(List<ShopperObservation> l, java.util.function.ToDoubleFunction<ShopperObservation> f) {
     double[] v = l.stream().mapToDouble(f).sorted().toArray();
