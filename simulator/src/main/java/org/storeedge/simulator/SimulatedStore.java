@@ -273,11 +273,17 @@ public final class SimulatedStore {
     final Person giver;      // a hand-off: whose place both meet at
     final boolean hand;      // false for a group member only walking along, or one browsing
     final String lane;       // the lane it stands at (null for a hand-off)
+    final List<Position> reaches; // the lanes its hand goes into, where it must stay within reach of
     Position at;             // resolved: where it really stands
     long arrive;
     long leave;
 
     Stand(Person who, long on, long off, Position nominal, double[] axes, Person giver, boolean hand, String lane) {
+      this(who, on, off, nominal, axes, giver, hand, lane, List.of());
+    }
+
+    Stand(Person who, long on, long off, Position nominal, double[] axes, Person giver, boolean hand, String lane,
+        List<Position> reaches) {
       this.who = who;
       this.on = on;
       this.off = off;
@@ -286,7 +292,15 @@ public final class SimulatedStore {
       this.giver = giver;
       this.hand = hand;
       this.lane = lane;
+      this.reaches = List.copyOf(reaches);
     }
+  }
+
+  /** Where a shopper stands to do {@code a} at the shelf, its hand in {@code a}'s lanes. */
+  private Stand atShelf(Person person, long on, long off, ScenarioAction a) {
+    List<Position> reaches = a.parts().stream().map(p -> config.lane(p.laneId()).orElseThrow().position()).toList();
+    return new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true,
+        StoreGeometry.standingLane(a), reaches);
   }
 
   /** Default orientation where no shelf says otherwise: x along, y away. */
@@ -424,8 +438,7 @@ public final class SimulatedStore {
                 take ? GroundTruth.Kind.TAKE : GroundTruth.Kind.PUT_BACK, instant(ons[j]), instant(move), instant(off),
                 units.stream().map(SimulatedLane.Unit::grams).toList(), StoreGeometry.standingLane(a)));
           }
-          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true,
-              StoreGeometry.standingLane(a)));
+          stands.get(person).add(atShelf(person, on, off, a));
           if (scenario.noise().touchProbability() > 0 && r.nextDouble() < scenario.noise().touchProbability()) {
             StoreConfig.Lane laneConfig = config.lane(a.laneId()).orElseThrow();
             StoreConfig.Shelf shelf = config.shelfOfLane(a.laneId()).orElseThrow();
@@ -449,8 +462,7 @@ public final class SimulatedStore {
           steps.add(new Step(off, () -> lane.handOff(h)));
           acts.add(new GroundTruth.Action(token, track, a.laneId(), config.lane(a.laneId()).orElseThrow().sku(), 0,
               GroundTruth.Kind.TOUCH, instant(on), instant(on), instant(off), List.of(), StoreGeometry.standingLane(a)));
-          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true,
-              StoreGeometry.standingLane(a)));
+          stands.get(person).add(atShelf(person, on, off, a));
         }
         case GIVE -> {
           String sku = a.sku().orElseThrow();
@@ -643,11 +655,13 @@ public final class SimulatedStore {
     // than taking from farther than an arm reaches
     boolean reaching = st.hand && st.giver == null;
     for (double[] off : OFFSETS) {
-      if (reaching && Math.hypot(off[0], StoreGeometry.STAND_OFF_METRES + off[1]) > StoreGeometry.MAX_REACH_METRES) {
-        continue;
-      }
       Position c = new Position(st.nominal.x() + off[0] * st.axes[0] + off[1] * st.axes[2],
           st.nominal.y() + off[0] * st.axes[1] + off[1] * st.axes[3]);
+      // within reach of every lane the hand goes into (a reach past a neighbour's lane starts
+      // from that lane's spot: stepping aside from there must not take it out of reach)
+      if (reaching && st.reaches.stream().anyMatch(l -> l.distanceTo(c) > StoreGeometry.MAX_REACH_METRES + 1e-9)) {
+        continue;
+      }
       double clearance = near.stream().mapToDouble(c::distanceTo).min().orElse(Double.POSITIVE_INFINITY);
       if (clearance >= MIN_SEPARATION_METRES) {
         return c;

@@ -243,4 +243,26 @@ class SimulatedStoreTest {
       assertThat(at.get(a.trackId()).distanceTo(lane)).as(other).isLessThan(at.get(r).distanceTo(lane) - 0.3);
     }
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"b1", "b3"})
+  void aShopperReachingPastANeighbourStepsAsideOnlyWithinReachOfTheLaneItTakesFrom(String lane) throws Exception {
+    // u takes from b2 standing on its spot; v, reaching into the next lane from b2's spot at the
+    // same moment, finds it taken and steps aside: towards the lane it reaches, never so far away
+    // that its arm could not get there
+    Scenario sc = ScenarioLoader.parse("reach-past.yaml", """
+        seed: 12
+        start: 2026-11-25T09:00:00Z
+        shoppers:
+          - { token: u, enterAt: 2, exitAt: 60, actions: [ { at: 20, take: b2 } ] }
+          - { token: v, enterAt: 3, exitAt: 60, actions: [ { at: 20.3, take: %s, from: b2 } ] }
+        """.formatted(lane), config);
+    SimulatedStore store = new SimulatedStore(config, sc, new VirtualScheduler(sc.start().orElseThrow()));
+    GroundTruth.Action a = store.groundTruth().shopper("v").orElseThrow().actions().get(0);
+    assertThat(a.laneId()).isEqualTo(lane);
+    Map<String, StoreConfig.Position> at = store.shopperPositionsAt(a.itemMove());
+    String u = store.groundTruth().shopper("u").orElseThrow().trackId();
+    assertThat(at.get(a.trackId()).distanceTo(config.lane(lane).orElseThrow().position())).isLessThanOrEqualTo(1.0);
+    assertThat(at.get(a.trackId()).distanceTo(at.get(u))).as("clear of u").isGreaterThan(0.3);
+  }
 }
