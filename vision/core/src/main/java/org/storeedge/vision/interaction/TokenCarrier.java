@@ -18,9 +18,7 @@ import org.storeedge.core.event.ShopperObservation;
  * {@code metresPerSecond} x age). Each such shopper is weighed by a Gaussian around the last place
  * whose spread grows at walking pace (half the reach, plus the pace times the age), so a shopper
  * seen there a moment ago outweighs one seen near there seconds ago; the most likely one takes
- * it when it holds at least {@code minProbability} of the weight; with more than one shopper in
- * reach, over the track's last few observations together and not before the third (see
- * {@link #EVIDENCE_WINDOW}). A shopper this camera is
+ * it when it holds at least {@code minProbability} of the weight. A shopper this camera is
  * following on another track right now ({@link #SAME_CAMERA_MILLIS}) is not a candidate: one
  * camera does not see one person twice. Once a track has a token it keeps it for its life. When
  * no shopper is likely enough the track stays without a token (counted in {@link #ambiguous()})
@@ -150,7 +148,10 @@ public final class TokenCarrier {
 
   private String takeOver(ShopperObservation o) {
     String camera = cameraOf(o.trackId());
-    Map<String, Double> now = new HashMap<>();
+    String best = null;
+    double bestL = 0;
+    double sum = 0;
+    int candidates = 0;
     for (Map.Entry<String, Seen> e : lastSeenOfToken.entrySet()) {
       Seen s = e.getValue();
       long age = Math.abs(o.atMillis() - s.atMillis());
@@ -167,75 +168,27 @@ public final class TokenCarrier {
         continue;
       }
       double z = d / sigma;
-      now.put(e.getKey(), Math.log(Math.exp(-0.5 * z * z) / (sigma * sigma)));
-    }
-    if (now.isEmpty()) {
-      pending.remove(o.trackId());
-      return null;
-    }
-    if (now.size() == 1) {
-      // alone in reach, the shopper is who it was
-      pending.remove(o.trackId());
-      handOvers++;
-      identityOfTrack.put(o.trackId(), 1.0);
-      return now.keySet().iterator().next();
-    }
-    // among others: weigh the track's last few observations together, each against where every
-    // shopper in reach was seen at that moment, and decide only once there are enough of them
-    java.util.Deque<Map<String, Double>> window = pending.computeIfAbsent(o.trackId(), k -> new java.util.ArrayDeque<>());
-    window.addLast(now);
-    while (window.size() > EVIDENCE_WINDOW) {
-      window.removeFirst();
-    }
-    if (window.size() < MIN_CROWDED_EVIDENCE) {
-      return null;
-    }
-    // an observation where a shopper was out of reach counts as one at the edge of reach
-    double outOfReach = -2.0 - 2 * Math.log(reachMetres / 2);
-    String best = null;
-    double bestMean = Double.NEGATIVE_INFINITY;
-    Map<String, Double> mean = new HashMap<>();
-    for (String token : now.keySet()) {
-      double sum = 0;
-      for (Map<String, Double> seen : window) {
-        sum += seen.getOrDefault(token, outOfReach);
-      }
-      mean.put(token, sum / window.size());
-      if (sum / window.size() > bestMean) {
-        bestMean = sum / window.size();
-        best = token;
+      double l = Math.exp(-0.5 * z * z) / (sigma * sigma);
+      sum += l;
+      candidates++;
+      if (l > bestL) {
+        bestL = l;
+        best = e.getKey();
       }
     }
-    double total = 0;
-    for (double m : mean.values()) {
-      total += Math.exp(m - bestMean);
+    if (best == null) {
+      return null;
     }
-    if (1 / total < minProbability) {
+    if (bestL / sum < minProbability) {
       ambiguous++;
       return null;
     }
-    pending.remove(o.trackId());
     handOvers++;
-    // a hand-over among others is often wrong in a crowd (about half, measured on generated busy
-    // traffic through the vision pipeline)
-    identityOfTrack.put(o.trackId(), CROWDED_HAND_OVER_IDENTITY);
+    // alone in reach, the shopper is who it was; among others, a hand-over is often wrong in a
+    // crowd (about half, measured on generated busy traffic through the vision pipeline)
+    identityOfTrack.put(o.trackId(), candidates == 1 ? 1.0 : CROWDED_HAND_OVER_IDENTITY);
     return best;
   }
-
-  /**
-   * Among other shoppers in reach, a track's distances to each are read over its last
-   * {@link #EVIDENCE_WINDOW} observations (a geometric mean of their likelihoods, as if the
-   * distances had been averaged), and not before {@link #MIN_CROWDED_EVIDENCE} of them: one
-   * observation's noise (0.2-0.4 m from a ceiling camera) is as large as the gap between two
-   * shoppers at a shelf, and a track tried again on every observation until one happens to clear
-   * the bar takes the wrong token often. Averaging does not add evidence up: two cameras' views of
-   * one shopper can differ by a steady 0.5 m, which more observations would only make surer.
-   */
-  static final int EVIDENCE_WINDOW = 5;
-  static final int MIN_CROWDED_EVIDENCE = 3;
-
-  /** Untokened tracks among other shoppers: per recent observation, each candidate's log-likelihood. */
-  private final Map<String, java.util.Deque<Map<String, Double>>> pending = new HashMap<>();
 
   /** Whether one of {@code camera}'s tracks carried {@code token} within {@link #SAME_CAMERA_MILLIS} of {@code atMillis}. */
   private boolean followedBy(String token, String camera, long atMillis) {
@@ -281,7 +234,6 @@ public final class TokenCarrier {
         tokenOfTrack.remove(e.getKey());
         acquiredAt.remove(e.getKey());
         identityOfTrack.remove(e.getKey());
-        pending.remove(e.getKey());
         byTrackOfToken.values().forEach(m -> m.remove(e.getKey()));
       }
       return gone;

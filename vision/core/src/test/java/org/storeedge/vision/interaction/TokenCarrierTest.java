@@ -46,13 +46,11 @@ class TokenCarrierTest {
     assertThat(carrier.carry(seen("cam-1:1", null, 2.0, 5.5, 2000)).customerToken()).isNull();
     // a shopper not seen for longer than 8 s is not taken over
     assertThat(carrier.carry(seen("cam-1:2", null, 5.0, 2.0, 9500)).customerToken()).isNull();
-    // halfway between two shoppers: either could be it, so neither, however often it is seen there
+    // halfway between two shoppers: either could be it, so neither
     carrier.carry(seen("cam-0:1", "tok-1", 3.0, 2.0, 10_000));
     carrier.carry(seen("cam-0:2", "tok-2", 3.9, 2.0, 10_000));
-    for (int i = 0; i < 4; i++) {
-      assertThat(carrier.carry(seen("cam-1:3", null, 3.45, 2.0, 10_010 + 10 * i)).customerToken()).isNull();
-    }
-    assertThat(carrier.ambiguous()).as("decided on from the third observation on").isEqualTo(2);
+    assertThat(carrier.carry(seen("cam-1:3", null, 3.45, 2.0, 10_100)).customerToken()).isNull();
+    assertThat(carrier.ambiguous()).isEqualTo(1);
     assertThat(carrier.handOvers()).isZero();
     // next to one of them clearly: taken over then (the other is out of reach by now: sure)
     ShopperObservation o = carrier.carry(seen("cam-1:3", null, 3.0, 2.05, 10_050));
@@ -64,9 +62,6 @@ class TokenCarrierTest {
   void aHandOverWithAnotherShopperInReachCarriesLowerIdentityConfidence() {
     carrier.carry(seen("cam-0:5", "tok-a", 6.0, 2.0, 20_000));
     carrier.carry(seen("cam-0:6", "tok-b", 6.8, 2.0, 20_000));
-    // with another shopper in reach, a track is given a token from its third observation on
-    assertThat(carrier.carry(seen("cam-1:9", null, 6.0, 2.0, 20_030)).customerToken()).isNull();
-    assertThat(carrier.carry(seen("cam-1:9", null, 6.0, 2.0, 20_040)).customerToken()).isNull();
     ShopperObservation o = carrier.carry(seen("cam-1:9", null, 6.0, 2.0, 20_050));
     assertThat(o.customerToken()).isEqualTo("tok-a");
     assertThat(o.identityConfidence()).isEqualTo(TokenCarrier.CROWDED_HAND_OVER_IDENTITY);
@@ -77,30 +72,10 @@ class TokenCarrierTest {
   }
 
   @Test
-  void amongNeighboursATrackIsGivenATokenByWhereItWasOverSeveralObservationsNotByItsLuckiestOne() {
-    // ann and bob stand 0.8 m apart at a shelf, followed by cam-0; cam-1 picks bob up, its first
-    // position 0.7 m off (a box still growing at the picture's edge), the next ones near him
-    double[] xs = {2.10, 2.60, 2.75, 2.70, 2.85, 2.80, 2.78};
-    for (int i = 0; i < xs.length; i++) {
-      long at = 1000 + 200L * i;
-      carrier.carry(seen("cam-0:1", "ann", 2.0, 2.0, at));
-      carrier.carry(seen("cam-0:2", "bob", 2.8, 2.0, at));
-      String t = carrier.carry(seen("cam-1:7", null, xs[i], 2.0, at + 10)).customerToken();
-      // the first observation alone gives ann 81 %: enough for a hand-over, had it been decided on
-      assertThat(t).as("observation %d", i).isNotEqualTo("ann");
-    }
-    assertThat(carrier.tokenOf("cam-1:7")).isEqualTo("bob");
-    assertThat(carrier.handOvers()).isEqualTo(1);
-  }
-
-  @Test
   void aShopperSeenThereJustNowOutweighsOneSeenNearbyLongAgo() {
     carrier.carry(seen("cam-0:1", "tok-old", 2.0, 2.0, 1000));
     carrier.carry(seen("cam-0:2", "tok-now", 4.3, 2.0, 5900));
-    // 0.3 m from where tok-now stands, and within what tok-old could have walked in 5 s (two in
-    // reach: decided on the third observation)
-    carrier.carry(seen("cam-1:5", null, 4.0, 2.0, 5950));
-    carrier.carry(seen("cam-1:5", null, 4.0, 2.0, 5975));
+    // 0.3 m from where tok-now stands, and within what tok-old could have walked in 5 s
     ShopperObservation o = carrier.carry(seen("cam-1:5", null, 4.0, 2.0, 6000));
     assertThat(o.customerToken()).isEqualTo("tok-now");
   }
