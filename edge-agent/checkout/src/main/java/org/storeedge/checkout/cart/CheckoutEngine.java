@@ -1501,8 +1501,13 @@ public final class CheckoutEngine {
   /** A hand seen at least this surely (and in time) in a lane counts as one of several takers. */
   private static final double SPLIT_HAND_CONFIDENCE = 0.3;
 
-  /** A second shopper this close to a lane could have reached into it at the same moment. */
-  private static final double SHARED_GRAB_METERS = 0.8;
+  /**
+   * A second shopper this close to a lane could have reached into it at the same moment: as far as
+   * anyone takes from ({@link #REACH_METERS}). Shoppers who find a lane's spot taken squeeze in half
+   * a step back, 0.9-1.0 m from it, and reach from there (0.8 m here left such a second taker of a
+   * two-unit change unnamed).
+   */
+  private static final double SHARED_GRAB_METERS = CheckoutEngine.REACH_METERS;
 
   /**
    * Who took it is in doubt: every plausible shopper's receipt is flagged, so a reviewer sees both

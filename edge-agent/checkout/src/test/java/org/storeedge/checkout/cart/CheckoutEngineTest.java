@@ -406,6 +406,27 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aSecondTakerSqueezedInHalfAStepBackIsNamedInATwoUnitGrab() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    // kim on the candy lane's spot; jo, finding it taken, stands half a step back beside her, 0.92 m
+    // from the lane: still within an arm's reach of it
+    where.put("kim", offLane("l2", 0.5, 0));
+    where.put("jo", offLane("l2", 0.8, -0.45));
+    run(1500, null);
+    handMoves("l2", -110.0); // two bars in one movement: maybe one from each
+    run(3000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
+    assertThat(receiptOf("jo").reviewReasons()).anySatisfy(r -> {
+      assertThat(r.code()).isEqualTo("ambiguous-shopper");
+      assertThat(r.message()).startsWith("2 x CANDY").contains("in one movement");
+    });
+  }
+
+  @Test
   void whereTheTakerPaysNeitherStandingTogetherNorHandsMeetingFlagsAnything() {
     settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.TAKER_PAYS));
     joWithACanStandsBesideKim();
