@@ -867,12 +867,7 @@ class CheckoutEngineTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
   void aShopperWhoStoppedTookAndWalkedOnWhileAnotherTookMoreIsNamedThoughTheirTrackJitters(int trackNoiseSeed) {
-    track = new Random(trackNoiseSeed);
-    run(3000, null);
-    enter("alice");
-    enter("bob");
-    noisy.add("alice");
-    noisy.add("bob");
+    twoTrackedAsByACamera("alice", "bob", trackNoiseSeed);
     // alice stands at the candy lane, takes a bar and walks on; bob, beside her all along, takes
     // two more before the lane settles: one change of three bars, charged to bob
     where.put("alice", offLane("l2", 0.5, -0.1));
@@ -897,6 +892,16 @@ class CheckoutEngineTest {
     });
   }
 
+  /** {@code a} and {@code b} come in, their positions as noisy as a camera's (one draw per seed). */
+  private void twoTrackedAsByACamera(String a, String b, int trackNoiseSeed) {
+    track = new Random(trackNoiseSeed);
+    run(3000, null);
+    enter(a);
+    enter(b);
+    noisy.add(a);
+    noisy.add(b);
+  }
+
   /** Sixty draws of track noise: a speed misread from noise is a draw in a few tens. */
   static java.util.stream.IntStream sixtyNoiseSeeds() {
     return java.util.stream.IntStream.rangeClosed(1, 60);
@@ -905,12 +910,7 @@ class CheckoutEngineTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.MethodSource("sixtyNoiseSeeds")
   void aTakerWhoStoodStillIsReadAsStandingThoughItsTrackJittersOverAShortGrab(int trackNoiseSeed) {
-    track = new Random(trackNoiseSeed);
-    run(3000, null);
-    enter("ida");
-    enter("max");
-    noisy.add("ida");
-    noisy.add("max");
+    twoTrackedAsByACamera("ida", "max", trackNoiseSeed);
     // max waits on the candy lane's spot, 0.49 m from it; ida, who found it taken, has stood 0.6 m
     // along the shelf (0.75 m from the lane) for nine seconds, and reaches across for two bars in
     // a second; both stay
