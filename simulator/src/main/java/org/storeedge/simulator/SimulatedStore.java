@@ -651,15 +651,13 @@ public final class SimulatedStore {
     }
     Position best = st.nominal;
     double bestClearance = -1;
-    // a hand in a shelf reaches the lane from where it stands: in a crowd it squeezes in rather
-    // than taking from farther than an arm reaches
-    boolean reaching = st.hand && st.giver == null;
     for (double[] off : OFFSETS) {
       Position c = new Position(st.nominal.x() + off[0] * st.axes[0] + off[1] * st.axes[2],
           st.nominal.y() + off[0] * st.axes[1] + off[1] * st.axes[3]);
-      // within reach of every lane the hand goes into (a reach past a neighbour's lane starts
-      // from that lane's spot: stepping aside from there must not take it out of reach)
-      if (reaching && st.reaches.stream().anyMatch(l -> l.distanceTo(c) > StoreGeometry.MAX_REACH_METRES + 1e-9)) {
+      // a hand in a shelf reaches its lanes from where it stands: in a crowd it squeezes in rather
+      // than taking from farther than an arm reaches (a reach past a neighbour's lane starts from
+      // that lane's spot: stepping aside from there must not take it out of reach)
+      if (st.reaches.stream().anyMatch(l -> l.distanceTo(c) > StoreGeometry.MAX_REACH_METRES + 1e-9)) {
         continue;
       }
       double clearance = near.stream().mapToDouble(c::distanceTo).min().orElse(Double.POSITIVE_INFINITY);

@@ -35,6 +35,12 @@ class SimulatedStoreTest {
     return new Run(store.groundTruth(), readings, gates, presence, store.endTime());
   }
 
+  /** The example store's plan for scenario {@code yaml}: its ground truth and where everyone stands when. */
+  private SimulatedStore planned(String name, String yaml) throws Exception {
+    Scenario sc = ScenarioLoader.parse(name, yaml, config);
+    return new SimulatedStore(config, sc, new VirtualScheduler(sc.start().orElseThrow()));
+  }
+
   @Test
   void singleShopperScenarioHasTheScriptedCarts() throws Exception {
     Scenario s = ScenarioLoader.loadResource("single-shopper", config);
@@ -203,15 +209,14 @@ class SimulatedStoreTest {
   void aShopperHoldingAnItemForMinutesBrowsesAtItsOwnLaneNotOnTheNeighboursSpot() throws Exception {
     // r takes from b2 and puts it back three minutes later; meanwhile s takes from the next lane
     // b3 and t from b2 itself
-    Scenario sc = ScenarioLoader.parse("long-browse.yaml", """
+    SimulatedStore store = planned("long-browse.yaml", """
         seed: 11
         start: 2026-11-25T09:00:00Z
         shoppers:
           - { token: r, enterAt: 2, exitAt: 220, actions: [ { at: 15, take: b2 }, { at: 195, putBack: b2 } ] }
           - { token: s, enterAt: 40, exitAt: 120, actions: [ { at: 60, take: b3 } ] }
           - { token: t, enterAt: 100, exitAt: 200, actions: [ { at: 140, take: b2 } ] }
-        """, config);
-    SimulatedStore store = new SimulatedStore(config, sc, new VirtualScheduler(sc.start().orElseThrow()));
+        """);
     GroundTruth truth = store.groundTruth();
     StoreGeometry geo = new StoreGeometry(config);
     String r = truth.shopper("r").orElseThrow().trackId();
@@ -250,14 +255,13 @@ class SimulatedStoreTest {
     // u takes from b2 standing on its spot; v, reaching into the next lane from b2's spot at the
     // same moment, finds it taken and steps aside: towards the lane it reaches, never so far away
     // that its arm could not get there
-    Scenario sc = ScenarioLoader.parse("reach-past.yaml", """
+    SimulatedStore store = planned("reach-past.yaml", """
         seed: 12
         start: 2026-11-25T09:00:00Z
         shoppers:
           - { token: u, enterAt: 2, exitAt: 60, actions: [ { at: 20, take: b2 } ] }
           - { token: v, enterAt: 3, exitAt: 60, actions: [ { at: 20.3, take: %s, from: b2 } ] }
-        """.formatted(lane), config);
-    SimulatedStore store = new SimulatedStore(config, sc, new VirtualScheduler(sc.start().orElseThrow()));
+        """.formatted(lane));
     GroundTruth.Action a = store.groundTruth().shopper("v").orElseThrow().actions().get(0);
     assertThat(a.laneId()).isEqualTo(lane);
     Map<String, StoreConfig.Position> at = store.shopperPositionsAt(a.itemMove());

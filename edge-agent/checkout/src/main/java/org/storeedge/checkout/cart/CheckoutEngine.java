@@ -2113,9 +2113,9 @@ public final class CheckoutEngine {
 
   /**
    * Up to this speed around a lane's active window (m/s, see {@link #speedAround}) a candidate
-   * counts as standing at the shelf for {@link #CROWDED_POSITION_WEIGHT}. Above the noise of a tracked position standing still
-   * (medians of 0.07 m noise a second apart read about 0.1 m/s, one in two standing shoppers
-   * above {@link #STILL_SPEED}), below a slow walk (0.5 m/s).
+   * counts as standing at the shelf for {@link #CROWDED_POSITION_WEIGHT}. Above the noise of a
+   * tracked position standing still (medians of 0.07 m noise a second apart read about 0.1 m/s,
+   * one in two standing shoppers above {@link #STILL_SPEED}), below a slow walk (0.5 m/s).
    */
   static final double STANDING_SPEED = 0.25;
 
