@@ -255,7 +255,11 @@ public final class ConfigSchema {
       required("calibration", "map", "see `cameras[].calibration`", "Reference points that map the image to the store floor."),
       derived("hands", "map", "none", "see `cameras[].hands`", "Where hands inside a lane's shelf face count as that lane's interactions: found by the camera's own "
           + "model (a hand class) or by a hand model of their own (`hands.model`)."),
-      optional("settings", "map", "{}", "checked by the camera's `type`", "The frame source's own settings; `source` and `fps` above take precedence.")),
+      optional("settings", "map", "{}", "checked by the camera's `type`", "The frame source's own settings; `source` and `fps` above take precedence."),
+      optional("appearance", "string", "clothing-colours", "`clothing-colours` or `off`", "What the camera reads of a tracked shopper "
+          + "besides where they are. `clothing-colours`: a colour histogram of each shopper's box (clothes, hair; no faces, no shapes), "
+          + "held in memory while the track lives and never stored or sent, so that the tracker keeps two shoppers apart when they "
+          + "meet and a shopper keeps their customer token from one camera to the next. `off`: boxes and positions only.")),
       Map.of());
 
   /** Fewest points of a shelf face polygon. */

@@ -167,10 +167,17 @@ public record StoreConfig(
    * @param location where the camera's {@code type} is written, for messages
    */
   public record Camera(String id, String type, String source, double fps, String model,
-      List<double[]> imagePoints, List<double[]> floorPoints, Settings settings, Location location, Hands hands) {
+      List<double[]> imagePoints, List<double[]> floorPoints, Settings settings, Location location, Hands hands,
+      boolean clothingColours) {
     public Camera {
       imagePoints = imagePoints.stream().map(double[]::clone).toList();
       floorPoints = floorPoints.stream().map(double[]::clone).toList();
+    }
+
+    /** A camera that reads clothing colours ({@code appearance: clothing-colours}, the default). */
+    public Camera(String id, String type, String source, double fps, String model, List<double[]> imagePoints,
+        List<double[]> floorPoints, Settings settings, Location location, Hands hands) {
+      this(id, type, source, fps, model, imagePoints, floorPoints, settings, location, hands, true);
     }
 
     /** A camera whose model gives no hands. */

@@ -460,6 +460,8 @@ public final class StoreConfigLoader {
 
     // ---- cameras ----
 
+    private static final String CLOTHING_COLOURS = "clothing-colours";
+
     private List<Camera> cameras(Obj top, Set<String> laneIds) {
       List<Camera> out = new ArrayList<>();
       Val<List<Item>> items = top.list("cameras");
@@ -488,9 +490,16 @@ public final class StoreConfigLoader {
         Val<Obj> handsObj = o.obj("hands", ConfigSchema.HANDS);
         StoreConfig.Hands hands = handsObj.ok() ? hands(handsObj.get(), laneIds) : null;
         boolean handsOk = !handsObj.given || hands != null;
-        if (id.ok() && type.ok() && source.ok() && fps.ok() && model.ok() && calibration != null && handsOk) {
+        Val<String> appearance = o.text("appearance");
+        if (appearance.ok() && !List.of(CLOTHING_COLOURS, "off").contains(appearance.get())) {
+          appearance.reject("must be " + CLOTHING_COLOURS + " or off");
+          appearance = appearance.invalid();
+        }
+        if (id.ok() && type.ok() && source.ok() && fps.ok() && model.ok() && calibration != null && handsOk
+            && appearance.ok()) {
           out.add(new Camera(id.get(), type.get(), source.get(), fps.get(), model.get(),
-              calibration.get(0), calibration.get(1), settings, type.location, hands));
+              calibration.get(0), calibration.get(1), settings, type.location, hands,
+              appearance.get().equals(CLOTHING_COLOURS)));
         }
       }
       return out;

@@ -59,13 +59,15 @@ class CameraConfigTest {
     assertThat(cam.floorPoints()).containsExactly(new double[] {0, 0}, new double[] {4, 0},
         new double[] {4, 3}, new double[] {0, 3});
     assertThat(cam.settings().values()).isEmpty();
+    assertThat(cam.clothingColours()).isTrue();
     assertThat(cam.location()).isEqualTo(new Location("store.yaml", 15, 11));
   }
 
   @Test
   void givenValuesAndSettingsAreKept() throws Exception {
-    String extra = "    fps: 2.5\n    model: tiny\n    settings: { loop: true }\n";
+    String extra = "    fps: 2.5\n    model: tiny\n    settings: { loop: true }\n    appearance: off\n";
     Camera cam = loader.parse("store.yaml", store(extra, IMAGE, FLOOR), dir).cameras().get(0);
+    assertThat(cam.clothingColours()).as("appearance: off").isFalse();
     assertThat(cam.fps()).isEqualTo(2.5);
     assertThat(cam.model()).isEqualTo("tiny");
     assertThat(cam.settings().values()).containsEntry("loop", true);
@@ -86,7 +88,9 @@ class CameraConfigTest {
     assertThat(problems(store("    fps: fast\n", IMAGE, FLOOR))).containsExactly(
         "store.yaml:17:10: cameras[0].fps: must be a number (got: fast)");
     assertThat(problems(store("    lens: wide\n", IMAGE, FLOOR))).containsExactly(
-        "store.yaml:17:5: cameras[0].lens: unknown key (expected one of: id, type, source, fps, model, calibration, hands, settings)");
+        "store.yaml:17:5: cameras[0].lens: unknown key (expected one of: id, type, source, fps, model, calibration, hands, settings, appearance)");
+    assertThat(problems(store("    appearance: faces\n", IMAGE, FLOOR))).containsExactly(
+        "store.yaml:17:17: cameras[0].appearance: must be clothing-colours or off (got: faces)");
     assertThat(problems(store("    settings: [1]\n", IMAGE, FLOOR))).containsExactly(
         "store.yaml:17:15: cameras[0].settings: must be a map (got: a list)");
     assertThat(problems(store("", IMAGE, FLOOR).replace("    source: /var/lib/storeedge/aisle.png\n", ""))).containsExactly(

@@ -91,6 +91,7 @@ class ReferenceDocTest {
             calibration: { image: [ [0, 0], [1, 0], [1, 1], [0, 1] ], floor: [ [0, 0], [1, 0], [1, 1], [0, 1] ] }
             hands: { model: p, label: hand, minScore: 0.3, shelfFaces: [ { lane: l, points: [ [0, 0], [1, 0], [1, 1] ] } ] }
             settings: { any: 1 }
+            appearance: off
         """;
     Set<String> used = new TreeSet<>();
     collect(new Yaml().compose(new StringReader(yaml)), "", used);
