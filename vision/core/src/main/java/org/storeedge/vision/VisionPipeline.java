@@ -214,7 +214,9 @@ public final class VisionPipeline implements Lifecycle {
       }
     }
     lastTrackerCapture = t;
-    List<Track> tracks = tracker.update(persons, t);
+    List<float[]> looks = interactions.looksOf(frame, persons);
+    List<Track> tracks = looks == null ? tracker.update(persons, t) : tracker.update(persons, looks, t);
+    interactions.onFrame(frame, tracks);
     interactions.onTracks(t, tracks);
     interactions.onDetections(t, detections, tracks);
     processed.incrementAndGet();

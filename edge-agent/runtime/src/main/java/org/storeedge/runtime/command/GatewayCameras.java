@@ -45,6 +45,7 @@ import org.storeedge.vision.interaction.HandZones;
 import org.storeedge.vision.interaction.InteractionDetector;
 import org.storeedge.vision.interaction.InteractionSettings;
 import org.storeedge.vision.interaction.TokenBinder;
+import org.storeedge.vision.interaction.AppearanceBook;
 import org.storeedge.vision.interaction.TokenCarrier;
 import org.storeedge.vision.onnx.ModelRegistry;
 import org.storeedge.vision.onnx.OnnxDetector;
@@ -56,7 +57,9 @@ import org.storeedge.vision.track.ByteTracker;
  * positions go to the current agent of an {@link AgentHost}. One {@link TokenBinder} is shared by
  * all cameras and fed with the gate events the agent gets ({@link #onGate}); one
  * {@link TokenCarrier} keeps each shopper's token when the gate's track is lost and gives it to
- * the other cameras' tracks of the same shopper.
+ * the other cameras' tracks of the same shopper, weighing where each was last seen and what their
+ * clothes look like ({@link AppearanceBook}: colour histograms, held in memory while a track lives,
+ * never published).
  *
  * <p>A camera that cannot be set up (unknown type, bad settings, missing model, bad calibration,
  * a source that does not open or delivers no first frame within {@link #FIRST_FRAME_TIMEOUT_MILLIS})
@@ -88,7 +91,9 @@ public final class GatewayCameras implements AutoCloseable {
   private final Outbox outbox;
   private final Path modelsDir;
   private final TokenBinder binder;
-  private final TokenCarrier carrier = TokenCarrier.defaults();
+  /** What each camera's tracks look like (clothing colours, in memory only): weighed at token hand-overs. */
+  private final AppearanceBook appearances = new AppearanceBook();
+  private final TokenCarrier carrier = TokenCarrier.defaults().withAppearances(appearances);
   private final List<VisionPipeline> pipelines = new ArrayList<>();
   private final List<OnnxDetector> detectors = new ArrayList<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
@@ -186,6 +191,9 @@ public final class GatewayCameras implements AutoCloseable {
       VisionListener listener = new Listener();
       InteractionDetector zones = new InteractionDetector(calibration, LaneZones.defaults().build(config),
           InteractionSettings.defaults(), binder, listener);
+      if (cam.clothingColours()) {
+        zones.withAppearances(appearances);
+      }
       if (cam.hands() != null) {
         // hands in each lane's shelf face as this camera sees it: from the camera's own model (a hand
         // class) or from a hand model run on crops around the shelf faces

@@ -36,6 +36,7 @@ import org.storeedge.vision.VisionPipeline;
 import org.storeedge.vision.geometry.CameraPose;
 import org.storeedge.vision.geometry.LaneZones;
 import org.storeedge.vision.geometry.SimulatedCamera;
+import org.storeedge.vision.interaction.AppearanceBook;
 import org.storeedge.vision.interaction.InteractionDetector;
 import org.storeedge.vision.interaction.InteractionSettings;
 import org.storeedge.vision.interaction.TokenBinder;
@@ -58,9 +59,11 @@ import org.storeedge.vision.track.ByteTracker;
  * nearest unbound track near the entry gate, whichever camera sees it first; tracks of the other
  * cameras start unbound. A {@link TokenCarrier} (as on the gateway) gives a track without a token
  * the token of the shopper last seen nearest to it, by any camera, when no other shopper was
- * nearly as close: so a shopper keeps the token when the gate's track is lost, and other cameras'
- * tracks of the same shopper carry it too (the checkout handles several tracks per token).
- * Position only; no appearance features. Unclaimed tracks carry no token and the checkout ignores
+ * nearly as likely: so a shopper keeps the token when the gate's track is lost, and other cameras'
+ * tracks of the same shopper carry it too (the checkout handles several tracks per token). As on
+ * a gateway whose cameras read clothing colours, what a track looks like ({@link AppearanceBook})
+ * weighs in, in the trackers and at hand-overs; every camera renders one store and one set of
+ * clothes ({@link #STORE_LOOK_SEED}). Unclaimed tracks carry no token and the checkout ignores
  * them.
  *
  * <p>Threads: everything runs on the thread driving the {@link VirtualScheduler}. Frames are
@@ -112,8 +115,15 @@ public final class VisionRig implements AutoCloseable {
   /** A change between two readings of one lane larger than this counts as weight activity. */
   public static final double ACTIVITY_GRAMS = 15;
   public static final Duration BOOST = Duration.ofSeconds(3);
+  /**
+   * The renderer seed of every camera: it fixes the store's colours and each shopper's clothes, so
+   * one store looks the same and a shopper wears the same clothes in every camera (each camera's
+   * own noise, colour cast and brightness drift come from its id).
+   */
+  static final long STORE_LOOK_SEED = 7;
   private static final int[] CORNER_ORDER = {0, 2, 1, 3};
-  private final TokenCarrier carrier = TokenCarrier.defaults();
+  private final AppearanceBook appearances = new AppearanceBook();
+  private final TokenCarrier carrier = TokenCarrier.defaults().withAppearances(appearances);
   private final IdentityAudit audit;
   private final Map<String, Long> byCamera = new LinkedHashMap<>();
 
@@ -210,12 +220,13 @@ public final class VisionRig implements AutoCloseable {
         String id = "cam-" + c;
         CameraPose pose = poses.get(c);
         LatestFrameSlot slot = new LatestFrameSlot();
-        SimulatedCameraSource source = new SimulatedCameraSource(new SimulatedCameraRenderer(id, pose, config, 7 + c),
-            scene, scheduler, slot, CAMERA_FPS);
+        SimulatedCameraRenderer renderer = new SimulatedCameraRenderer(id, pose, config, STORE_LOOK_SEED);
+        SimulatedCameraSource source = new SimulatedCameraSource(renderer, scene, scheduler, slot, CAMERA_FPS);
         OnnxDetector detector = OnnxDetector.open(ModelRegistry.load(modelDir));
         detectors.add(detector);
         InteractionDetector zones = new InteractionDetector(new SimulatedCamera(pose).calibration(id),
-            LaneZones.defaults().build(config), InteractionSettings.defaults(), binder, listener);
+            LaneZones.defaults().build(config), InteractionSettings.defaults(), binder, listener)
+            .withAppearances(appearances);
         interactions.add(zones);
         VisionPipeline p = new VisionPipeline(source, slot, detector, new ByteTracker(), zones, scheduler, settings,
             listener);
@@ -341,6 +352,7 @@ public final class VisionRig implements AutoCloseable {
     m.put("tokenHandOvers", carrier.handOvers());
     m.put("tokenHandOversAmbiguous", carrier.ambiguous());
     m.put("tokenConflicts", carrier.conflicts());
+    m.put("tokensLetGoForLooks", carrier.lostLook());
     m.put("identity", audit.stats());
     Map<String, Object> perCamera = new LinkedHashMap<>();
     for (VisionPipeline p : pipelines) {

@@ -10,10 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import org.storeedge.core.event.ShopperObservation;
 import org.storeedge.vision.Detection;
+import org.storeedge.vision.Frame;
 import org.storeedge.vision.VisionListener;
 import org.storeedge.vision.geometry.CameraCalibration;
 import org.storeedge.vision.geometry.Point2;
 import org.storeedge.vision.geometry.Zone;
+import org.storeedge.vision.track.Appearance;
+import org.storeedge.vision.track.StaticBackground;
 import org.storeedge.vision.track.Track;
 
 /**
@@ -82,6 +85,46 @@ public final class InteractionDetector {
       hands.onFrame(captureMillis, detections, tracks, this::trackKey,
           key -> binder == null ? null : binder.tokenOf(key));
     }
+  }
+
+  private AppearanceBook appearances;
+  private final StaticBackground background = new StaticBackground();
+
+  /** Also samples what each track looks like into {@code book} (see {@link AppearanceBook}). Returns this. */
+  public InteractionDetector withAppearances(AppearanceBook book) {
+    this.appearances = book;
+    return this;
+  }
+
+  /**
+   * The frame whose tracks {@link #onTracks} is about to get: what each visible track looks like
+   * is sampled, so that the token carrier can use it. A no-op without {@link #withAppearances}.
+   */
+  public void onFrame(Frame frame, List<Track> tracks) {
+    if (appearances != null) {
+      appearances.sample(frame, tracks, this::trackKey, background);
+      background.update(frame, tracks.stream().map(Track::box).toList());
+    }
+  }
+
+  /**
+   * What each person detection of {@code frame} looks like against this camera's background, for
+   * the tracker ({@code ByteTracker.update} with looks); null entries for boxes overlapping
+   * another. Null without {@link #withAppearances}.
+   */
+  public List<float[]> looksOf(Frame frame, List<Detection> persons) {
+    if (appearances == null) {
+      return null;
+    }
+    List<float[]> out = new ArrayList<>(persons.size());
+    for (Detection d : persons) {
+      boolean overlaps = false;
+      for (Detection o : persons) {
+        overlaps |= o != d && AppearanceBook.overlap(d.box(), o.box());
+      }
+      out.add(overlaps ? null : Appearance.of(frame, d.box(), background));
+    }
+    return out;
   }
 
   public String trackKey(long trackerId) {

@@ -2,7 +2,9 @@ package org.storeedge.vision.track;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.storeedge.vision.BoundingBox;
 import org.storeedge.vision.Detection;
 
@@ -33,6 +35,8 @@ public final class ByteTracker {
   private long nextId = 1;
   private long lastMillis = Long.MIN_VALUE;
   private long removedCount;
+  /** Looks of the current frame's detections (see {@link #update(List, List, long)}). */
+  private Map<Detection, float[]> lookOf = Map.of();
 
   public ByteTracker(TrackerSettings settings) {
     this.s = settings;
@@ -52,6 +56,21 @@ public final class ByteTracker {
    * id order. A capture time earlier than the previous one is an {@link IllegalArgumentException}.
    */
   public List<Track> update(List<Detection> detections, long captureMillis) {
+    return update(detections, null, captureMillis);
+  }
+
+  /**
+   * As {@link #update(List, long)}, with what each detection looks like ({@link Appearance}; an
+   * entry may be null, e.g. for a box overlapping another): a track is not matched to a detection
+   * that clearly looks like someone else, and between two that fit its box about as well it takes
+   * the one that looks like it. Two shoppers crossing in the picture keep their own ids this way.
+   * {@code looks} null: boxes alone.
+   */
+  public List<Track> update(List<Detection> detections, List<float[]> looks, long captureMillis) {
+    if (looks != null && looks.size() != detections.size()) {
+      throw new IllegalArgumentException("one look per detection (got: " + looks.size() + " for "
+          + detections.size() + ")");
+    }
     if (captureMillis < lastMillis) {
       throw new IllegalArgumentException("tracker frames must not go back in time (got: " + captureMillis
           + " after " + lastMillis + ")");
@@ -66,13 +85,19 @@ public final class ByteTracker {
 
     List<Detection> high = new ArrayList<>();
     List<Detection> low = new ArrayList<>();
-    for (Detection d : detections) {
+    Map<Detection, float[]> lookOf = new IdentityHashMap<>();
+    for (int k = 0; k < detections.size(); k++) {
+      Detection d = detections.get(k);
+      if (looks != null && looks.get(k) != null) {
+        lookOf.put(d, looks.get(k));
+      }
       if (d.score() >= s.highScore()) {
         high.add(d);
       } else if (d.score() >= s.lowScore()) {
         low.add(d);
       }
     }
+    this.lookOf = lookOf;
     boolean[] highUsed = new boolean[high.size()];
 
     // Stage 1: high detections against all confirmed tracks (tracked and lost).
@@ -80,7 +105,7 @@ public final class ByteTracker {
     int[] m1 = Assignment.solve(iouCost(confirmed, high, true), 1 - s.firstMatchIou());
     for (int i = 0; i < confirmed.size(); i++) {
       if (m1[i] >= 0) {
-        confirmed.get(i).hit(high.get(m1[i]), captureMillis);
+        confirmed.get(i).hit(high.get(m1[i]), captureMillis, lookOf.get(high.get(m1[i])));
         highUsed[m1[i]] = true;
       } else {
         unmatched.add(confirmed.get(i));
@@ -97,7 +122,7 @@ public final class ByteTracker {
     int[] m2 = Assignment.solve(iouCost(wasTracked, low, false), 1 - s.secondMatchIou());
     for (int i = 0; i < wasTracked.size(); i++) {
       if (m2[i] >= 0) {
-        wasTracked.get(i).hit(low.get(m2[i]), captureMillis);
+        wasTracked.get(i).hit(low.get(m2[i]), captureMillis, lookOf.get(low.get(m2[i])));
       } else {
         stillUnmatched.add(wasTracked.get(i));
       }
@@ -129,7 +154,7 @@ public final class ByteTracker {
     for (int i = 0; i < tentative.size(); i++) {
       KTrack t = tentative.get(i);
       if (m3[i] >= 0) {
-        t.hit(leftHigh.get(m3[i]), captureMillis);
+        t.hit(leftHigh.get(m3[i]), captureMillis, lookOf.get(leftHigh.get(m3[i])));
         highUsed[leftIdx.get(m3[i])] = true;
         survivors.add(t);
       } else {
@@ -154,6 +179,11 @@ public final class ByteTracker {
       Detection d = high.get(j);
       if (!highUsed[j] && d.score() >= s.newTrackScore()) {
         KTrack t = new KTrack(d, captureMillis, s);
+        float[] look = lookOf.get(d);
+        if (look != null) {
+          t.look = look.clone();
+          t.lookSamples = 1;
+        }
         if (s.minHits() <= 1) {
           t.id = nextId++;
           confirmed.add(t);
@@ -211,7 +241,7 @@ public final class ByteTracker {
         double dist = Math.min(Math.hypot(b.centreX() - p.centreX(), b.centreY() - p.centreY()),
             Math.hypot(b.centreX() - t.lastSeenBox.centreX(), b.centreY() - t.lastSeenBox.centreY())) / h;
         boolean ok = ratio > 0.67 && ratio < 1.5 && dist <= gate;
-        cost[i][c] = ok ? dist / gate : 2;
+        cost[i][c] = ok ? dist / gate + lookPenalty(t, high.get(cols.get(c))) : 2;
       }
     }
     int[] m = Assignment.solve(cost, 1);
@@ -219,7 +249,7 @@ public final class ByteTracker {
     for (int i = 0; i < tracks.size(); i++) {
       if (m[i] >= 0) {
         int j = cols.get(m[i]);
-        tracks.get(i).hit(high.get(j), now);
+        tracks.get(i).hit(high.get(j), now, lookOf.get(high.get(j)));
         used[j] = true;
       } else {
         rest.add(tracks.get(i));
@@ -228,7 +258,28 @@ public final class ByteTracker {
     return rest;
   }
 
-  private static double[][] iouCost(List<KTrack> tracks, List<Detection> dets, boolean useLastSeen) {
+  /**
+   * Added to a match's cost for how unlike the track the detection looks: 0 when either look is
+   * unknown or they are alike, growing below {@link #LOOK_EVEN}, and more than any threshold below
+   * {@link #LOOK_GATE} (one person seen in two frames scores above it almost always, two
+   * neighbours below it about half the time).
+   */
+  private double lookPenalty(KTrack t, Detection d) {
+    float[] look = lookOf.get(d);
+    if (look == null || t.look == null || t.lookSamples < LOOK_MIN_SAMPLES) {
+      return 0;
+    }
+    double sim = Appearance.similarity(t.look, look);
+    return sim < LOOK_GATE ? 2 : LOOK_WEIGHT * Math.max(0, LOOK_EVEN - sim);
+  }
+
+  static final double LOOK_GATE = 0.5;
+  static final double LOOK_EVEN = 0.8;
+  static final double LOOK_WEIGHT = 1.0;
+  static final int LOOK_MIN_SAMPLES = 3;
+  static final double LOOK_RATE = 0.2;
+
+  private double[][] iouCost(List<KTrack> tracks, List<Detection> dets, boolean useLastSeen) {
     double[][] cost = new double[tracks.size()][dets.size()];
     for (int i = 0; i < tracks.size(); i++) {
       KTrack t = tracks.get(i);
@@ -239,7 +290,7 @@ public final class ByteTracker {
         if (useLastSeen && t.lostFrames > 0) {
           iou = Math.max(iou, t.lastSeenBox.iou(b));
         }
-        cost[i][j] = 1 - iou;
+        cost[i][j] = 1 - iou + lookPenalty(t, dets.get(j));
       }
     }
     return cost;
@@ -255,6 +306,8 @@ public final class ByteTracker {
     final long firstSeenMillis;
     long lastSeenMillis;
     BoundingBox lastSeenBox;
+    float[] look;
+    int lookSamples;
 
     KTrack(Detection d, long millis, TrackerSettings s) {
       filter = new KalmanBoxFilter(d.box(), s);
@@ -271,7 +324,15 @@ public final class ByteTracker {
       predictedMillis = millis;
     }
 
-    void hit(Detection d, long millis) {
+    void hit(Detection d, long millis, float[] seen) {
+      if (seen != null) {
+        if (look == null) {
+          look = seen.clone();
+        } else {
+          Appearance.blend(look, seen, Math.max(LOOK_RATE, 1.0 / (lookSamples + 1)));
+        }
+        lookSamples++;
+      }
       filter.update(d.box());
       score = d.score();
       hits++;

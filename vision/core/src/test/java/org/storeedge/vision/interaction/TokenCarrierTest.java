@@ -121,6 +121,112 @@ class TokenCarrierTest {
     assertThat(carrier.tokenOf("cam-0:3")).isNull();
   }
 
+  /** A look mostly of one colour bin, with a little of the neighbouring bins. */
+  private static float[] look(int bin) {
+    float[] h = new float[org.storeedge.vision.track.Appearance.SIZE];
+    h[bin] = 0.8f;
+    h[(bin + 1) % h.length] = 0.1f;
+    h[org.storeedge.vision.track.Appearance.SIZE - 1] = 0.1f; // some dark pixels: hair, shadow
+    return h;
+  }
+
+  private static final int RED = 50;
+  private static final int BLUE = 20;
+
+  /** Three frames of a track with this look, so that it counts. */
+  private static void looks(AppearanceBook book, String track, int bin, long at) {
+    for (int i = 0; i < TokenCarrier.LOOK_MIN_SAMPLES; i++) {
+      book.add(track, look(bin), at + i);
+    }
+  }
+
+  @Test
+  void aNewTrackBetweenTwoNeighboursTakesTheTokenOfTheOneItLooksLike() {
+    AppearanceBook book = new AppearanceBook();
+    TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
+    looks(book, "cam-0:1", RED, 900);
+    looks(book, "cam-0:2", BLUE, 900);
+    // both bound at the gate and seen long enough for their looks to be learnt
+    c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
+    c.carry(seen("cam-0:2", "tok-blue", 2.6, 2.0, 1000));
+    // a new camera picks up someone a little nearer the red shopper, but dressed in blue
+    looks(book, "cam-1:7", BLUE, 1100);
+    ShopperObservation o = c.carry(seen("cam-1:7", null, 2.25, 2.0, 1150));
+    assertThat(o.customerToken()).isEqualTo("tok-blue");
+    // by position alone it is too close to call
+    TokenCarrier blind = TokenCarrier.defaults();
+    blind.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
+    blind.carry(seen("cam-0:2", "tok-blue", 2.6, 2.0, 1000));
+    assertThat(blind.carry(seen("cam-1:7", null, 2.25, 2.0, 1150)).customerToken()).isNull();
+  }
+
+  @Test
+  void amongNeighboursANewTrackWaitsForItsLookButNotForever() {
+    AppearanceBook book = new AppearanceBook();
+    TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
+    looks(book, "cam-0:1", RED, 900);
+    looks(book, "cam-0:2", BLUE, 900);
+    c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
+    c.carry(seen("cam-0:2", "tok-blue", 2.7, 2.0, 1000));
+    // right at the red shopper, but nothing seen of it yet (its box overlaps a neighbour's)
+    assertThat(c.carry(seen("cam-1:7", null, 2.0, 2.0, 1100)).customerToken()).isNull();
+    c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 2100));
+    c.carry(seen("cam-0:2", "tok-blue", 2.75, 2.0, 2100));
+    // a second on, still unseen: given by position as without looks
+    assertThat(c.carry(seen("cam-1:7", null, 2.0, 2.0, 2100)).customerToken()).isEqualTo("tok-red");
+    // alone in reach, a new track needs no look
+    c.carry(seen("cam-0:2", "tok-blue", 4.0, 2.0, 2100));
+    assertThat(c.carry(seen("cam-2:3", null, 4.1, 2.1, 2100)).customerToken()).isEqualTo("tok-blue");
+  }
+
+  @Test
+  void aTrackThatSlipsOntoSomeoneElseLetsTheTokenGo() {
+    AppearanceBook book = new AppearanceBook();
+    TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
+    looks(book, "cam-0:1", RED, 900);
+    c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
+    looks(book, "cam-1:4", RED, 1000);
+    assertThat(c.carry(seen("cam-1:4", null, 2.0, 2.1, 1100)).customerToken()).isEqualTo("tok-red");
+    // the camera's tracker carries its id over to a shopper in blue
+    for (int i = 0; i < 10; i++) {
+      book.add("cam-1:4", look(BLUE), 1200 + i);
+    }
+    ShopperObservation o = c.carry(seen("cam-1:4", null, 2.4, 2.1, 1300));
+    assertThat(o.customerToken()).isNull();
+    assertThat(c.tokenOf("cam-1:4")).isNull();
+    assertThat(c.lostLook()).isEqualTo(1);
+    // the gate's own track does the same: the binder's token is no longer passed on
+    for (int i = 0; i < 10; i++) {
+      book.add("cam-0:1", look(BLUE), 1400 + i);
+    }
+    assertThat(c.carry(seen("cam-0:1", "tok-red", 2.4, 2.1, 1500)).customerToken()).isNull();
+    assertThat(c.carry(seen("cam-0:1", "tok-red", 2.4, 2.1, 1700)).customerToken()).isNull();
+    assertThat(c.lostLook()).isEqualTo(2);
+  }
+
+  @Test
+  void ofTwoTracksCarryingOneTokenApartTheOneThatLooksLessLikeTheShopperGivesItUp() {
+    AppearanceBook book = new AppearanceBook();
+    TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
+    looks(book, "cam-0:1", RED, 900);
+    c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
+    // the gate's track is lost; two cameras pick the shopper up, the earlier one in a worse view
+    float[] half = look(RED);
+    for (int i = 0; i < half.length; i++) {
+      half[i] = 0.5f * half[i] + 0.5f * look(BLUE)[i];
+    }
+    for (int i = 0; i < 3; i++) {
+      book.add("cam-1:1", half, 1100 + i);
+    }
+    assertThat(c.carry(seen("cam-1:1", null, 2.2, 2.0, 1200)).customerToken()).isEqualTo("tok-red");
+    looks(book, "cam-2:1", RED, 1200);
+    assertThat(c.carry(seen("cam-2:1", null, 2.3, 2.0, 1300)).customerToken()).isEqualTo("tok-red");
+    // they part: the later one looks like the shopper and keeps it, the earlier one gives it up
+    assertThat(c.carry(seen("cam-2:1", null, 2.3, 4.0, 2000)).customerToken()).isEqualTo("tok-red");
+    assertThat(c.carry(seen("cam-1:1", null, 2.2, 1.0, 2100)).customerToken()).isNull();
+    assertThat(c.conflicts()).isEqualTo(1);
+  }
+
   @Test
   void rejectsNonsenseSettings() {
     assertThatThrownBy(() -> new TokenCarrier(0, 1, 1000, 0.8)).isInstanceOf(IllegalArgumentException.class)

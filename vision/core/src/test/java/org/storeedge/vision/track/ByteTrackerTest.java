@@ -163,6 +163,60 @@ class ByteTrackerTest {
     assertThat(tracker.update(List.of(new Detection("person", 0.9f, b)), 200)).extracting(Track::id).containsExactly(1L);
   }
 
+  /**
+   * One person walks up to another who stands still, and stops where they stand (one box over the
+   * other, as seen from above) just as the other walks on the same way. The filter expects the
+   * walker to walk on, so by boxes alone the walker's track follows the one who walks off;
+   * {@code withLooks}: their clothes differ, and each track stays with its own person. Returns the
+   * ids {walker at start, stander at start, walker at end, stander at end}.
+   */
+  private static long[] walkUpAndStop(boolean withLooks) {
+    float[] red = new float[Appearance.SIZE];
+    red[50] = 1;
+    float[] blue = new float[Appearance.SIZE];
+    blue[20] = 1;
+    ByteTracker tracker = new ByteTracker();
+    long[] ids = new long[4];
+    for (int f = 0; f <= 40; f++) {
+      double t = f / 10.0;
+      double walkerX = Math.min(200 + 120 * t, 400);
+      double standerX = 400 + Math.max(0, 120 * (t - 5 / 3.0));
+      BoundingBox w = BoundingBox.ofCentre(walkerX, 300, 70, 180);
+      BoundingBox st = BoundingBox.ofCentre(standerX, 300, 70, 180);
+      boolean apart = Math.abs(walkerX - standerX) > 80;
+      List<Detection> dets = List.of(new Detection(Detection.PERSON, 0.9f, w), new Detection(Detection.PERSON, 0.9f, st));
+      List<float[]> looks = java.util.Arrays.asList(apart ? red : null, apart ? blue : null);
+      List<Track> out = withLooks ? tracker.update(dets, looks, f * 100L) : tracker.update(dets, f * 100L);
+      if (f == 5) {
+        ids[0] = idNear(out, w);
+        ids[1] = idNear(out, st);
+      }
+      if (f == 40) {
+        ids[2] = idNear(out, w);
+        ids[3] = idNear(out, st);
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  void aWalkerWhoStopsWhereAnotherStoodAsTheyWalkOnKeepsTheirIdByTheirLooks() {
+    long[] withLooks = walkUpAndStop(true);
+    assertThat(withLooks[0]).isNotEqualTo(withLooks[1]).isPositive();
+    assertThat(withLooks[2]).as("the walker's track").isEqualTo(withLooks[0]);
+    assertThat(withLooks[3]).as("the stander's track").isEqualTo(withLooks[1]);
+    // by boxes alone the tracks change people
+    long[] boxesOnly = walkUpAndStop(false);
+    assertThat(boxesOnly[2]).isEqualTo(boxesOnly[1]);
+    assertThat(boxesOnly[3]).isEqualTo(boxesOnly[0]);
+  }
+
+  @Test
+  void looksMustComeOnePerDetection() {
+    assertThatThrownBy(() -> new ByteTracker().update(List.of(new Detection(Detection.PERSON, 0.9f, BoundingBox.ofCentre(1, 1, 1, 1))),
+        List.of(), 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one look per detection");
+  }
+
   @Test
   void timeGoingBackwardsIsRejected() {
     ByteTracker tracker = new ByteTracker();
