@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.storeedge.core.event.GateEvent;
 import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.vision.track.Appearance;
 
 /**
  * Keeps a shopper's customer token across track breaks and across cameras. The {@link TokenBinder}
@@ -12,9 +13,10 @@ import org.storeedge.core.event.ShopperObservation;
  * other camera sees the shopper as a track of its own. Without this, all of those carry no token
  * and the checkout cannot charge what they take.
  *
- * <p>Rule (position and time only; no appearance, no faces): an observation of a track without a
- * token takes over the token of a shopper last seen, by any camera, at most {@code maxAgeMillis}
- * before and close enough to have walked there since (distance at most {@code reachMetres} plus
+ * <p>Rule (position and time; with {@link #withAppearances}, clothing colours too; never faces):
+ * an observation of a track without a token takes over the token of a shopper last seen, by any
+ * camera, at most {@code maxAgeMillis} before and close enough to have walked there since
+ * (distance at most {@code reachMetres} plus
  * {@code metresPerSecond} x age). Each such shopper is weighed by a Gaussian around the last place
  * whose spread grows at walking pace (half the reach, plus the pace times the age), so a shopper
  * seen there a moment ago outweighs one seen near there seconds ago; the most likely one takes
@@ -27,9 +29,18 @@ import org.storeedge.core.event.ShopperObservation;
  * {@link #CONFLICT_METRES} away at the same moment and has held it longer (counted in
  * {@link #conflicts()}). An EXIT at a gate retires the token.
  *
+ * <p>With looks ({@link AppearanceBook}): each token's look is learnt from the tracks sure to be
+ * its shopper; a candidate's weight is multiplied by {@link #appearanceFactor} of the new track's
+ * look against it, and a candidate who clearly looks different ({@link #UNLIKE_SIMILARITY}) is
+ * none; among several candidates a new track waits up to {@link #LOOK_WAIT_MILLIS} for its look;
+ * a track, gate-bound or not, that stops looking like its token's shopper lets the token go
+ * (counted in {@link #lostLook()}); and of two tracks in conflict the one that looks less like
+ * the shopper gives the token up.
+ *
  * <p>Observations of a track that took its token over among other shoppers in reach carry an
  * identity confidence of {@link #CROWDED_HAND_OVER_IDENTITY} (the checkout flags what it charges
- * on them); alone in reach, or bound at the gate, 1.
+ * on them), unless the looks made the hand-over {@link #SURE_BY_LOOK}; alone in reach, or bound at
+ * the gate, 1.
  *
  * <p>Thread-safe: observations arrive on every camera's inference thread, gate events on the
  * agent's thread.
@@ -92,7 +103,7 @@ public final class TokenCarrier {
 
   /**
    * Likelihood ratio of two looks being one person against two neighbours, from their
-   * {@link org.storeedge.vision.track.Appearance#similarity}: measured through 15 ceiling cameras
+   * {@link Appearance#similarity}: measured through 15 ceiling cameras
    * on busy traffic, one person seen by two cameras at once scored a median of 0.91 (5 % below
    * 0.71), two people within 1.5 m of each other 0.44 (5 % above 0.78). The fitted log ratio is
    * about 20 x (similarity - 0.72); the slope here is lower and the ratio bounded, so that no look
@@ -172,7 +183,7 @@ public final class TokenCarrier {
     if (appearances == null || known == null || appearances.samples(trackId) < LOOK_MIN_SAMPLES) {
       return Double.NaN;
     }
-    return org.storeedge.vision.track.Appearance.similarity(appearances.of(trackId), known);
+    return Appearance.similarity(appearances.of(trackId), known);
   }
 
   /** Whether the track clearly does not look like the token's shopper. */
@@ -205,8 +216,8 @@ public final class TokenCarrier {
     float[] known = lookOfToken.get(token);
     if (known == null) {
       lookOfToken.put(token, look);
-    } else if (org.storeedge.vision.track.Appearance.similarity(look, known) >= LEARN_SIMILARITY) {
-      org.storeedge.vision.track.Appearance.blend(known, look, LOOK_RATE);
+    } else if (Appearance.similarity(look, known) >= LEARN_SIMILARITY) {
+      Appearance.blend(known, look, LOOK_RATE);
     }
   }
 
@@ -281,7 +292,7 @@ public final class TokenCarrier {
       double z = d / sigma;
       double l = Math.exp(-0.5 * z * z) / (sigma * sigma);
       if (mine != null && lookOfToken.containsKey(e.getKey())) {
-        double similarity = org.storeedge.vision.track.Appearance.similarity(mine, lookOfToken.get(e.getKey()));
+        double similarity = Appearance.similarity(mine, lookOfToken.get(e.getKey()));
         if (similarity < UNLIKE_SIMILARITY && appearances.samples(o.trackId()) >= LOOK_MIN_SAMPLES) {
           continue; // clearly someone else
         }

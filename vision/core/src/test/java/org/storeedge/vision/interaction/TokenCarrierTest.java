@@ -9,6 +9,9 @@ import org.storeedge.core.event.ShopperObservation;
 
 class TokenCarrierTest {
   private final TokenCarrier carrier = TokenCarrier.defaults(); // 0.8 m + 1 m/s, 8 s, 80 % sure
+  private final AppearanceBook book = new AppearanceBook();
+  /** A carrier that also weighs looks, from {@link #book}. */
+  private final TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
 
   private static ShopperObservation seen(String track, String token, double x, double y, long at) {
     return new ShopperObservation(track, token, x, y, at);
@@ -140,15 +143,20 @@ class TokenCarrierTest {
     }
   }
 
-  @Test
-  void aNewTrackBetweenTwoNeighboursTakesTheTokenOfTheOneItLooksLike() {
-    AppearanceBook book = new AppearanceBook();
-    TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
+  /**
+   * A shopper in red at x 2.0 and one in blue at {@code blueX} (y 2.0), both bound at the gate and
+   * seen long enough for their looks to be learnt.
+   */
+  private void redAndBlue(double blueX) {
     looks(book, "cam-0:1", RED, 900);
     looks(book, "cam-0:2", BLUE, 900);
-    // both bound at the gate and seen long enough for their looks to be learnt
     c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
-    c.carry(seen("cam-0:2", "tok-blue", 2.6, 2.0, 1000));
+    c.carry(seen("cam-0:2", "tok-blue", blueX, 2.0, 1000));
+  }
+
+  @Test
+  void aNewTrackBetweenTwoNeighboursTakesTheTokenOfTheOneItLooksLike() {
+    redAndBlue(2.6);
     // a new camera picks up someone a little nearer the red shopper, but dressed in blue
     looks(book, "cam-1:7", BLUE, 1100);
     ShopperObservation o = c.carry(seen("cam-1:7", null, 2.25, 2.0, 1150));
@@ -162,12 +170,7 @@ class TokenCarrierTest {
 
   @Test
   void amongNeighboursANewTrackWaitsForItsLookButNotForever() {
-    AppearanceBook book = new AppearanceBook();
-    TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
-    looks(book, "cam-0:1", RED, 900);
-    looks(book, "cam-0:2", BLUE, 900);
-    c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
-    c.carry(seen("cam-0:2", "tok-blue", 2.7, 2.0, 1000));
+    redAndBlue(2.7);
     // right at the red shopper, but nothing seen of it yet (its box overlaps a neighbour's)
     assertThat(c.carry(seen("cam-1:7", null, 2.0, 2.0, 1100)).customerToken()).isNull();
     c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 2100));
@@ -181,8 +184,6 @@ class TokenCarrierTest {
 
   @Test
   void aTrackThatSlipsOntoSomeoneElseLetsTheTokenGo() {
-    AppearanceBook book = new AppearanceBook();
-    TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
     looks(book, "cam-0:1", RED, 900);
     c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
     looks(book, "cam-1:4", RED, 1000);
@@ -206,8 +207,6 @@ class TokenCarrierTest {
 
   @Test
   void ofTwoTracksCarryingOneTokenApartTheOneThatLooksLessLikeTheShopperGivesItUp() {
-    AppearanceBook book = new AppearanceBook();
-    TokenCarrier c = TokenCarrier.defaults().withAppearances(book);
     looks(book, "cam-0:1", RED, 900);
     c.carry(seen("cam-0:1", "tok-red", 2.0, 2.0, 1000));
     // the gate's track is lost; two cameras pick the shopper up, the earlier one in a worse view
