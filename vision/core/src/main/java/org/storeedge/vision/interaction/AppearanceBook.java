@@ -11,16 +11,17 @@ import org.storeedge.vision.track.Track;
 
 /**
  * What each live track looks like ({@link Appearance}), averaged over its frames, for every camera
- * of the gateway. A box that overlaps another person's box is not sampled (its colours are partly
- * the neighbour's). Held in memory only, for as long as the track lives.
+ * of the gateway. Where a box overlaps another person's box, those pixels are left out (whose
+ * colours they are is not known); a box lying mostly over another's is not sampled. Held in
+ * memory only, for as long as the track lives.
  *
  * <p>Thread-safe: every camera's inference thread samples, the token carrier reads.
  */
 public final class AppearanceBook {
   /** Weight of a new frame in a track's average. */
   static final double RATE = 0.2;
-  /** Boxes sharing more than this fraction of the smaller one's area are not sampled. */
-  static final double MAX_OVERLAP = 0.1;
+  /** A box sharing more than this fraction of itself with another is not sampled; less, the shared part is left out. */
+  static final double MAX_SHARED = 0.5;
   /** A track not sampled for this long is forgotten. */
   static final long FORGET_MILLIS = 60_000;
 
@@ -48,13 +49,20 @@ public final class AppearanceBook {
   public void sample(Frame frame, List<Track> tracks, java.util.function.LongFunction<String> keyOf,
       StaticBackground background) {
     for (Track t : tracks) {
-      if (!t.visible() || overlapsAnother(t, tracks)) {
+      if (!t.visible()) {
         continue;
       }
-      float[] h = Appearance.of(frame, t.box(), background);
-      if (h != null) {
-        add(keyOf.apply(t.id()), h, frame.captureMillis());
+      List<BoundingBox> others = new java.util.ArrayList<>();
+      for (Track o : tracks) {
+        if (o != t && o.visible()) {
+          others.add(o.box());
+        }
       }
+      float[] h = lookApart(frame, t.box(), others, background);
+      if (h == null) {
+        continue;
+      }
+      add(keyOf.apply(t.id()), h, frame.captureMillis());
     }
   }
 
@@ -97,19 +105,28 @@ public final class AppearanceBook {
     byTrack.values().removeIf(e -> now - e.lastMillis > FORGET_MILLIS);
   }
 
-  private static boolean overlapsAnother(Track t, List<Track> tracks) {
-    for (Track o : tracks) {
-      if (o != t && o.visible() && overlap(t.box(), o.box())) {
-        return true;
+  /**
+   * The look of {@code box} without the pixels it shares with {@code others}; null when more than
+   * {@link #MAX_SHARED} of it is shared with one of them (mostly someone else's), or too little is left.
+   */
+  static float[] lookApart(Frame frame, BoundingBox box, List<BoundingBox> others, StaticBackground background) {
+    List<BoundingBox> overlapping = new java.util.ArrayList<>();
+    for (BoundingBox o : others) {
+      double shared = sharedArea(box, o);
+      if (shared > MAX_SHARED * box.area()) {
+        return null;
+      }
+      if (shared > 0) {
+        overlapping.add(o);
       }
     }
-    return false;
+    return Appearance.of(frame, box, background, overlapping);
   }
 
-  /** Whether two boxes share more than {@link #MAX_OVERLAP} of the smaller one's area. */
-  static boolean overlap(BoundingBox a, BoundingBox b) {
+  private static double sharedArea(BoundingBox a, BoundingBox b) {
     double w = Math.min(a.right(), b.right()) - Math.max(a.x(), b.x());
     double h = Math.min(a.bottom(), b.bottom()) - Math.max(a.y(), b.y());
-    return w > 0 && h > 0 && w * h > MAX_OVERLAP * Math.min(a.area(), b.area());
+    return w > 0 && h > 0 ? w * h : 0;
   }
+
 }

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.vision.BoundingBox;
 import org.storeedge.vision.Detection;
 import org.storeedge.vision.Frame;
 import org.storeedge.vision.VisionListener;
 import org.storeedge.vision.geometry.CameraCalibration;
 import org.storeedge.vision.geometry.Point2;
 import org.storeedge.vision.geometry.Zone;
-import org.storeedge.vision.track.Appearance;
 import org.storeedge.vision.track.StaticBackground;
 import org.storeedge.vision.track.Track;
 
@@ -109,8 +109,8 @@ public final class InteractionDetector {
 
   /**
    * What each person detection of {@code frame} looks like against this camera's background, for
-   * the tracker ({@code ByteTracker.update} with looks); null entries for boxes overlapping
-   * another. Null without {@link #withAppearances}.
+   * the tracker ({@code ByteTracker.update} with looks), without the pixels it shares with other
+   * boxes; null entries for boxes lying mostly over another. Null without {@link #withAppearances}.
    */
   public List<float[]> looksOf(Frame frame, List<Detection> persons) {
     if (appearances == null) {
@@ -118,11 +118,13 @@ public final class InteractionDetector {
     }
     List<float[]> out = new ArrayList<>(persons.size());
     for (Detection d : persons) {
-      boolean overlaps = false;
+      List<BoundingBox> others = new ArrayList<>();
       for (Detection o : persons) {
-        overlaps |= o != d && AppearanceBook.overlap(d.box(), o.box());
+        if (o != d) {
+          others.add(o.box());
+        }
       }
-      out.add(overlaps ? null : Appearance.of(frame, d.box(), background));
+      out.add(AppearanceBook.lookApart(frame, d.box(), others, background));
     }
     return out;
   }

@@ -44,6 +44,16 @@ public final class Appearance {
    * when it is null), or null when too few do.
    */
   public static float[] of(Frame frame, BoundingBox box, StaticBackground background) {
+    return of(frame, box, background, java.util.List.of());
+  }
+
+  /**
+   * As {@link #of(Frame, BoundingBox, StaticBackground)}, leaving out the pixels that also lie in
+   * one of {@code others} (neighbours whose boxes overlap this one: whose colours those are is not
+   * known).
+   */
+  public static float[] of(Frame frame, BoundingBox box, StaticBackground background,
+      java.util.List<BoundingBox> others) {
     double inset = background == null ? INSET : BACKGROUND_INSET;
     int x0 = (int) Math.max(0, Math.floor(box.x() + inset * box.w()));
     int x1 = (int) Math.min(frame.width(), Math.ceil(box.right() - inset * box.w()));
@@ -58,7 +68,7 @@ public final class Appearance {
     for (int y = y0; y < y1; y++) {
       int row = y * frame.width();
       for (int x = x0; x < x1; x++) {
-        if (background != null && !background.foreground(frame, x, y)) {
+        if (background != null && !background.foreground(frame, x, y) || inAny(others, x, y)) {
           continue;
         }
         int i = (row + x) * 3;
@@ -73,6 +83,15 @@ public final class Appearance {
       h[i] /= n;
     }
     return h;
+  }
+
+  private static boolean inAny(java.util.List<BoundingBox> boxes, int x, int y) {
+    for (BoundingBox b : boxes) {
+      if (x >= b.x() && x < b.right() && y >= b.y() && y < b.bottom()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static int bin(int r, int g, int b) {
