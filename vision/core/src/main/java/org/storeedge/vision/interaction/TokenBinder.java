@@ -13,7 +13,8 @@ import org.storeedge.vision.geometry.Point2;
  * Binds the customer token scanned at an entry gate to the track standing nearest that gate at
  * check-in, and keeps the binding for the track's life. Pseudonymous: the only link between a
  * person in the image and a customer is "this track was at the gate when this token was
- * scanned"; no appearance or face features are used or kept.
+ * scanned"; the binding uses no appearance or face features (what the shopper's clothes look
+ * like is learnt later, in memory, by the {@link TokenCarrier} when its cameras read looks).
  *
  * <p>A check-in waits up to {@code windowMillis} for an unbound track within
  * {@code maxDistanceMetres} of the gate (the shopper may be seen a moment after the scan); if

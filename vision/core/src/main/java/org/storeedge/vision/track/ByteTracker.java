@@ -61,10 +61,10 @@ public final class ByteTracker {
 
   /**
    * As {@link #update(List, long)}, with what each detection looks like ({@link Appearance}; an
-   * entry may be null, e.g. for a box overlapping another): a track is not matched to a detection
-   * that clearly looks like someone else, and between two that fit its box about as well it takes
-   * the one that looks like it. Two shoppers crossing in the picture keep their own ids this way.
-   * {@code looks} null: boxes alone.
+   * entry may be null, e.g. for a box lying mostly over another): a track is not matched to a
+   * detection that clearly looks like someone else, and between two that fit its box about as well
+   * it takes the one that looks like it. Two shoppers who meet in the picture keep their own ids
+   * this way. {@code looks} null: boxes alone.
    */
   public List<Track> update(List<Detection> detections, List<float[]> looks, long captureMillis) {
     if (looks != null && looks.size() != detections.size()) {
