@@ -48,21 +48,12 @@ public final class AppearanceBook {
   /** As {@link #sample(Frame, List, java.util.function.LongFunction)}, only pixels that differ from {@code background}. */
   public void sample(Frame frame, List<Track> tracks, java.util.function.LongFunction<String> keyOf,
       StaticBackground background) {
-    for (Track t : tracks) {
-      if (!t.visible()) {
-        continue;
+    List<Track> visible = tracks.stream().filter(Track::visible).toList();
+    List<float[]> looks = looksApart(frame, visible.stream().map(Track::box).toList(), background);
+    for (int i = 0; i < visible.size(); i++) {
+      if (looks.get(i) != null) {
+        add(keyOf.apply(visible.get(i).id()), looks.get(i), frame.captureMillis());
       }
-      List<BoundingBox> others = new java.util.ArrayList<>();
-      for (Track o : tracks) {
-        if (o != t && o.visible()) {
-          others.add(o.box());
-        }
-      }
-      float[] h = lookApart(frame, t.box(), others, background);
-      if (h == null) {
-        continue;
-      }
-      add(keyOf.apply(t.id()), h, frame.captureMillis());
     }
   }
 
@@ -106,21 +97,26 @@ public final class AppearanceBook {
   }
 
   /**
-   * The look of {@code box} without the pixels it shares with {@code others}; null when more than
-   * {@link #MAX_SHARED} of it is shared with one of them (mostly someone else's), or too little is left.
+   * The look of each of {@code boxes} without the pixels it shares with the others; null for one
+   * that shares more than {@link #MAX_SHARED} of itself with another (mostly someone else's), or
+   * when too little is left.
    */
-  static float[] lookApart(Frame frame, BoundingBox box, List<BoundingBox> others, StaticBackground background) {
-    List<BoundingBox> overlapping = new java.util.ArrayList<>();
-    for (BoundingBox o : others) {
-      double shared = sharedArea(box, o);
-      if (shared > MAX_SHARED * box.area()) {
-        return null;
+  static List<float[]> looksApart(Frame frame, List<BoundingBox> boxes, StaticBackground background) {
+    List<float[]> out = new java.util.ArrayList<>(boxes.size());
+    for (int i = 0; i < boxes.size(); i++) {
+      BoundingBox box = boxes.get(i);
+      List<BoundingBox> overlapping = new java.util.ArrayList<>();
+      boolean mostlyOver = false;
+      for (int j = 0; j < boxes.size() && !mostlyOver; j++) {
+        double shared = j == i ? 0 : sharedArea(box, boxes.get(j));
+        mostlyOver = shared > MAX_SHARED * box.area();
+        if (shared > 0) {
+          overlapping.add(boxes.get(j));
+        }
       }
-      if (shared > 0) {
-        overlapping.add(o);
-      }
+      out.add(mostlyOver ? null : Appearance.of(frame, box, background, overlapping));
     }
-    return Appearance.of(frame, box, background, overlapping);
+    return out;
   }
 
   private static double sharedArea(BoundingBox a, BoundingBox b) {

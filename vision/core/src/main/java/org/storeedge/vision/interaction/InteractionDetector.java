@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.storeedge.core.event.ShopperObservation;
-import org.storeedge.vision.BoundingBox;
 import org.storeedge.vision.Detection;
 import org.storeedge.vision.Frame;
 import org.storeedge.vision.VisionListener;
@@ -116,17 +115,7 @@ public final class InteractionDetector {
     if (appearances == null) {
       return null;
     }
-    List<float[]> out = new ArrayList<>(persons.size());
-    for (Detection d : persons) {
-      List<BoundingBox> others = new ArrayList<>();
-      for (Detection o : persons) {
-        if (o != d) {
-          others.add(o.box());
-        }
-      }
-      out.add(AppearanceBook.lookApart(frame, d.box(), others, background));
-    }
-    return out;
+    return AppearanceBook.looksApart(frame, persons.stream().map(Detection::box).toList(), background);
   }
 
   public String trackKey(long trackerId) {

@@ -1,7 +1,9 @@
 package org.storeedge.vision.interaction;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.storeedge.core.event.GateEvent;
 import org.storeedge.core.event.ShopperObservation;
 import org.storeedge.vision.track.Appearance;
@@ -87,8 +89,8 @@ public final class TokenCarrier {
   private AppearanceBook appearances;
   /** What each token's shopper looks like, learnt from the tracks sure to follow them. */
   private final Map<String, float[]> lookOfToken = new HashMap<>();
-  /** Tracks bound at the gate that stopped looking like their shopper, and the token they had. */
-  private final Map<String, String> disowned = new HashMap<>();
+  /** Tracks bound at the gate that stopped looking like their shopper: their binding is ignored. */
+  private final Set<String> disowned = new HashSet<>();
   private final Map<String, Long> firstSeenAt = new HashMap<>();
   private long lostLook;
 
@@ -130,13 +132,13 @@ public final class TokenCarrier {
     prune(o.atMillis());
     trackSeenAt.merge(o.trackId(), o.atMillis(), Math::max);
     firstSeenAt.putIfAbsent(o.trackId(), o.atMillis());
-    String bound = disowned.containsKey(o.trackId()) ? null : o.customerToken();
+    String bound = disowned.contains(o.trackId()) ? null : o.customerToken();
     String held = bound != null ? bound : tokenOfTrack.get(o.trackId());
     if (held != null && looksUnlike(o.trackId(), held)) {
       // the tracker slipped from the shopper onto someone else: the track lets the token go
       lostLook++;
       if (bound != null) {
-        disowned.put(o.trackId(), bound);
+        disowned.add(o.trackId());
         bound = null;
       }
       tokenOfTrack.remove(o.trackId());

@@ -85,7 +85,7 @@ public final class ByteTracker {
 
     List<Detection> high = new ArrayList<>();
     List<Detection> low = new ArrayList<>();
-    Map<Detection, float[]> lookOf = new IdentityHashMap<>();
+    lookOf = new IdentityHashMap<>();
     for (int k = 0; k < detections.size(); k++) {
       Detection d = detections.get(k);
       if (looks != null && looks.get(k) != null) {
@@ -97,7 +97,6 @@ public final class ByteTracker {
         low.add(d);
       }
     }
-    this.lookOf = lookOf;
     boolean[] highUsed = new boolean[high.size()];
 
     // Stage 1: high detections against all confirmed tracks (tracked and lost).
