@@ -282,7 +282,7 @@ public final class VisionPipeline implements Lifecycle {
   public Counters counters() {
     LatestFrameSlot.Counters c = slot.counters();
     return new Counters(c.offered(), c.dropped(), processed.get(), boostedProcessed.get(), skippedByRate.get(),
-        detectorFailures.get(), outOfOrder.get(), stalls.get(), reconnects.get());
+        detectorFailures.get(), outOfOrder.get(), stalls.get(), reconnects.get(), tracker.swapsRepaired());
   }
 
   /**
@@ -295,7 +295,8 @@ public final class VisionPipeline implements Lifecycle {
    * @param outOfOrder frames older than one already tracked, skipped
    * @param stalls times the camera was found stalled
    * @param reconnects reconnect requests made
+   * @param idsGivenBack pairs of tracks that met and parted with each other's ids, given back by their looks
    */
   public record Counters(long offered, long dropped, long processed, long boostedProcessed, long skippedByRate,
-      long detectorFailures, long outOfOrder, long stalls, long reconnects) {}
+      long detectorFailures, long outOfOrder, long stalls, long reconnects, long idsGivenBack) {}
 }

@@ -25,6 +25,10 @@ import org.storeedge.vision.Detection;
  * <p>Lost tracks are matched both at their predicted box and at the box where they were last
  * seen (a person who stopped behind an occluder reappears where they were).
  *
+ * <p>With looks ({@link #update(List, List, long)}): each track keeps what its person looks like,
+ * left as it was while its box lies over another track's, and two tracks whose boxes met are
+ * checked by those looks when they part: told apart by their clothes, they get their own ids back.
+ *
  * <p>Not thread-safe: one inference thread calls {@link #update} with non-decreasing capture
  * times.
  */
@@ -178,11 +182,7 @@ public final class ByteTracker {
       Detection d = high.get(j);
       if (!highUsed[j] && d.score() >= s.newTrackScore()) {
         KTrack t = new KTrack(d, captureMillis, s);
-        float[] look = lookOf.get(d);
-        if (look != null) {
-          t.look = look.clone();
-          t.lookSamples = 1;
-        }
+        t.pending = lookOf.get(d);
         if (s.minHits() <= 1) {
           t.id = nextId++;
           confirmed.add(t);
@@ -192,12 +192,90 @@ public final class ByteTracker {
       }
     }
 
+    repairSwaps(captureMillis);
+    for (KTrack t : confirmed) {
+      t.takeLook(!t.meets.isEmpty());
+    }
+    for (KTrack t : tentative) {
+      t.takeLook(false);
+    }
+
     List<Track> out = new ArrayList<>(confirmed.size());
     confirmed.sort(Comparator.comparingLong(t -> t.id));
     for (KTrack t : confirmed) {
       out.add(t.snapshot());
     }
     return out;
+  }
+
+  /**
+   * Two people whose boxes overlap are matched by their boxes alone while they do (no look can be
+   * read of one mostly hidden), and a tracker often leaves them with each other's ids when they
+   * part: the one who walked on takes the id of the one who kept going the way the other came.
+   * So each pair of tracks whose boxes met is checked again the first frame both are seen apart
+   * with their looks: when their looks from before they met fit the two people the other way
+   * round clearly better ({@link #SWAP_MARGIN}), the tracks exchange ids and looks. While a track's
+   * box lies over another's, its look is left as it was before they met.
+   */
+  private void repairSwaps(long now) {
+    for (KTrack a : confirmed) {
+      for (KTrack b : confirmed) {
+        if (a != b && a.id < b.id && sharesMuch(a.filter.box(), b.filter.box())) {
+          a.meets.put(b, now);
+          b.meets.put(a, now);
+        }
+      }
+    }
+    for (KTrack a : confirmed) {
+      for (java.util.Iterator<Map.Entry<KTrack, Long>> it = a.meets.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<KTrack, Long> e = it.next();
+        KTrack b = e.getKey();
+        if (!confirmed.contains(b) || now - e.getValue() > MEET_MEMORY_MILLIS) {
+          it.remove();
+          continue;
+        }
+        if (e.getValue() == now || a.id > b.id) {
+          continue; // still together, or the pair is handled from its other side
+        }
+        if (a.pending == null || b.pending == null || a.look == null || b.look == null
+            || a.lookSamples < LOOK_MIN_SAMPLES || b.lookSamples < LOOK_MIN_SAMPLES) {
+          continue; // wait for a frame with both looks
+        }
+        double kept = Appearance.similarity(a.look, a.pending) + Appearance.similarity(b.look, b.pending);
+        double swapped = Appearance.similarity(a.look, b.pending) + Appearance.similarity(b.look, a.pending);
+        if (swapped > kept + SWAP_MARGIN) {
+          a.exchangeIdentity(b);
+          swapsRepaired++;
+        }
+        it.remove();
+        b.meets.remove(a);
+      }
+    }
+  }
+
+  /** Whether two boxes share more than {@link #MEET_SHARE} of the smaller one. */
+  private static boolean sharesMuch(BoundingBox a, BoundingBox b) {
+    double w = Math.min(a.right(), b.right()) - Math.max(a.x(), b.x());
+    double h = Math.min(a.bottom(), b.bottom()) - Math.max(a.y(), b.y());
+    return w > 0 && h > 0 && w * h > MEET_SHARE * Math.min(a.area(), b.area());
+  }
+
+  /** Boxes sharing more than this fraction of the smaller one have met. */
+  static final double MEET_SHARE = 0.2;
+  /** A pair that met is checked within this long after they were last together. */
+  static final long MEET_MEMORY_MILLIS = 3000;
+  /**
+   * How much better (in summed similarity, 0..2) the exchanged fit must be. One person's look
+   * from frame to frame scores about 0.9 or more; two people in clothes as alike as 0.8 gain
+   * 0.2 at most from an exchange, so only people told apart by their clothes are exchanged.
+   */
+  static final double SWAP_MARGIN = 0.3;
+
+  private volatile long swapsRepaired;
+
+  /** Pairs of tracks given back each other's ids after they met and parted (readable from any thread). */
+  public long swapsRepaired() {
+    return swapsRepaired;
   }
 
   /** Tracks removed so far (lost for too long). */
@@ -302,7 +380,7 @@ public final class ByteTracker {
     int hits;
     int lostFrames;
     long predictedMillis;
-    final long firstSeenMillis;
+    long firstSeenMillis;
     long lastSeenMillis;
     BoundingBox lastSeenBox;
     float[] look;
@@ -323,15 +401,13 @@ public final class ByteTracker {
       predictedMillis = millis;
     }
 
+    /** This frame's look of the matched detection, blended in by {@link #takeLook} after the swap check. */
+    float[] pending;
+    /** Tracks whose boxes met this one's, with when they were last together. */
+    final Map<KTrack, Long> meets = new IdentityHashMap<>();
+
     void hit(Detection d, long millis, float[] seen) {
-      if (seen != null) {
-        if (look == null) {
-          look = seen.clone();
-        } else {
-          Appearance.blend(look, seen, Math.max(LOOK_RATE, 1.0 / (lookSamples + 1)));
-        }
-        lookSamples++;
-      }
+      pending = seen;
       filter.update(d.box());
       score = d.score();
       hits++;
@@ -342,6 +418,38 @@ public final class ByteTracker {
 
     void miss() {
       lostFrames++;
+      pending = null;
+    }
+
+    /** Blends this frame's look in, unless {@code together} (its box lies over another's). */
+    void takeLook(boolean together) {
+      float[] seen = pending;
+      pending = null;
+      if (seen == null || together && look != null) {
+        return;
+      }
+      if (look == null) {
+        look = seen.clone();
+      } else {
+        Appearance.blend(look, seen, Math.max(LOOK_RATE, 1.0 / (lookSamples + 1)));
+      }
+      lookSamples++;
+    }
+
+    /** Exchanges who this track and {@code o} are (id, first sighting, look); motion stays with the boxes. */
+    void exchangeIdentity(KTrack o) {
+      long id0 = id;
+      id = o.id;
+      o.id = id0;
+      float[] look0 = look;
+      look = o.look;
+      o.look = look0;
+      int samples0 = lookSamples;
+      lookSamples = o.lookSamples;
+      o.lookSamples = samples0;
+      long first0 = firstSeenMillis;
+      firstSeenMillis = o.firstSeenMillis;
+      o.firstSeenMillis = first0;
     }
 
     Track snapshot() {

@@ -175,6 +175,14 @@ class ByteTrackerTest {
     red[50] = 1;
     float[] blue = new float[Appearance.SIZE];
     blue[20] = 1;
+    return walkUpAndStop(withLooks, red, blue, null);
+  }
+
+  /**
+   * As above, in {@code red} and {@code blue}; while their boxes overlap much both read as
+   * {@code together} (null: neither is read while the boxes are close).
+   */
+  private static long[] walkUpAndStop(boolean withLooks, float[] red, float[] blue, float[] together) {
     ByteTracker tracker = new ByteTracker();
     long[] ids = new long[4];
     for (int f = 0; f <= 40; f++) {
@@ -185,7 +193,10 @@ class ByteTrackerTest {
       BoundingBox st = BoundingBox.ofCentre(standerX, 300, 70, 180);
       boolean apart = Math.abs(walkerX - standerX) > 80;
       List<Detection> dets = List.of(new Detection(Detection.PERSON, 0.9f, w), new Detection(Detection.PERSON, 0.9f, st));
-      List<float[]> looks = java.util.Arrays.asList(apart ? red : null, apart ? blue : null);
+      // boxes 70 px wide: sharing more than a fifth of themselves closer than 56 px
+      boolean overlapping = Math.abs(walkerX - standerX) < 56;
+      List<float[]> looks = together == null ? java.util.Arrays.asList(apart ? red : null, apart ? blue : null)
+          : java.util.Arrays.asList(overlapping ? together : red, overlapping ? together : blue);
       List<Track> out = withLooks ? tracker.update(dets, looks, f * 100L) : tracker.update(dets, f * 100L);
       if (f == 5) {
         ids[0] = idNear(out, w);
@@ -209,6 +220,49 @@ class ByteTrackerTest {
     long[] boxesOnly = walkUpAndStop(false);
     assertThat(boxesOnly[2]).isEqualTo(boxesOnly[1]);
     assertThat(boxesOnly[3]).isEqualTo(boxesOnly[0]);
+  }
+
+  @Test
+  void twoShoppersInAlikeClothesWhoMeetAndPartAreGivenBackTheirIdsByTheirLooks() {
+    // alike enough that no look forbids a match (similarity 0.6), unlike enough to tell apart
+    float[] mostlyRed = new float[Appearance.SIZE];
+    mostlyRed[50] = 0.9f;
+    mostlyRed[20] = 0.1f;
+    float[] mostlyBlue = new float[Appearance.SIZE];
+    mostlyBlue[50] = 0.1f;
+    mostlyBlue[20] = 0.9f;
+    assertThat(Appearance.similarity(mostlyRed, mostlyBlue)).isBetween(0.55, 0.65);
+    long[] ids = walkUpAndStop(true, mostlyRed, mostlyBlue, null);
+    assertThat(ids[0]).isNotEqualTo(ids[1]).isPositive();
+    assertThat(ids[2]).as("the walker's track").isEqualTo(ids[0]);
+    assertThat(ids[3]).as("the stander's track").isEqualTo(ids[1]);
+  }
+
+  @Test
+  void whileTheirBoxesOverlapTheTracksKeepTheLooksFromBeforeTheyMet() {
+    float[] mostlyRed = new float[Appearance.SIZE];
+    mostlyRed[50] = 0.9f;
+    mostlyRed[20] = 0.1f;
+    float[] mostlyBlue = new float[Appearance.SIZE];
+    mostlyBlue[50] = 0.1f;
+    mostlyBlue[20] = 0.9f;
+    // where the boxes overlap each reads as half of each person: averaged in, that would leave
+    // both tracks looking alike when they part, and nothing to tell them apart by
+    float[] half = new float[Appearance.SIZE];
+    half[50] = 0.5f;
+    half[20] = 0.5f;
+    long[] ids = walkUpAndStop(true, mostlyRed, mostlyBlue, half);
+    assertThat(ids[2]).as("the walker's track").isEqualTo(ids[0]);
+    assertThat(ids[3]).as("the stander's track").isEqualTo(ids[1]);
+  }
+
+  @Test
+  void twoShoppersInOneLookWhoMeetAndPartAreLeftAsTheBoxesSay() {
+    float[] grey = new float[Appearance.SIZE];
+    grey[60] = 1;
+    long[] ids = walkUpAndStop(true, grey, grey.clone(), null);
+    long[] boxesOnly = walkUpAndStop(false);
+    assertThat(ids).containsExactly(boxesOnly);
   }
 
   @Test
