@@ -353,6 +353,7 @@ public final class VisionRig implements AutoCloseable {
     m.put("tokenHandOversAmbiguous", carrier.ambiguous());
     m.put("tokenConflicts", carrier.conflicts());
     m.put("tokensLetGoForLooks", carrier.lostLook());
+    m.put("observationsWithoutTokenBecause", carrier.withoutToken());
     m.put("identity", audit.stats());
     Map<String, Object> perCamera = new LinkedHashMap<>();
     for (VisionPipeline p : pipelines) {

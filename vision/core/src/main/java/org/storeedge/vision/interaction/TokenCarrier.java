@@ -150,6 +150,7 @@ public final class TokenCarrier {
       token = tokenOfTrack.get(o.trackId());
     }
     if (token == null) {
+      missReason = null;
       token = takeOver(o);
       if (token != null) {
         acquiredAt.put(o.trackId(), o.atMillis());
@@ -161,8 +162,10 @@ public final class TokenCarrier {
       tokenOfTrack.remove(o.trackId());
       identityOfTrack.remove(o.trackId());
       token = null;
+      missReason = "lostConflict";
     }
     if (token == null) {
+      withoutToken.merge(missReason == null ? "other" : missReason, 1L, Long::sum);
       return o.customerToken() == null ? o : new ShopperObservation(o.trackId(), null, o.x(), o.y(), o.atMillis());
     }
     tokenOfTrack.put(o.trackId(), token);
@@ -269,8 +272,20 @@ public final class TokenCarrier {
     return conflicts;
   }
 
+  /** Why the last {@link #takeOver} found no token. */
+  private String missReason;
+  private final Map<String, Long> withoutToken = new java.util.TreeMap<>();
+
+  /** Observations passed on without a token, by why none was taken over. */
+  public synchronized Map<String, Long> withoutToken() {
+    return new java.util.TreeMap<>(withoutToken);
+  }
+
   private String takeOver(ShopperObservation o) {
     String camera = cameraOf(o.trackId());
+    int inTime = 0;
+    int sameCamera = 0;
+    int unlike = 0;
     float[] mine = appearances == null || appearances.samples(o.trackId()) == 0 ? null : appearances.of(o.trackId());
     String best = null;
     double bestL = 0;
@@ -282,20 +297,23 @@ public final class TokenCarrier {
       if (age > maxAgeMillis) {
         continue;
       }
-      if (followedBy(e.getKey(), camera, o.atMillis())) {
-        continue; // this camera is following that shopper on another track right now
-      }
+      inTime++;
       // where the shopper can be now: around the last place, spreading at walking pace
       double sigma = reachMetres / 2 + metresPerSecond * age / 1000.0;
       double d = Math.hypot(o.x() - s.x(), o.y() - s.y());
       if (d > reachMetres + metresPerSecond * age / 1000.0) {
         continue;
       }
+      if (followedBy(e.getKey(), camera, o.atMillis())) {
+        sameCamera++;
+        continue; // this camera is following that shopper on another track right now
+      }
       double z = d / sigma;
       double l = Math.exp(-0.5 * z * z) / (sigma * sigma);
       if (mine != null && lookOfToken.containsKey(e.getKey())) {
         double similarity = Appearance.similarity(mine, lookOfToken.get(e.getKey()));
         if (similarity < UNLIKE_SIMILARITY && appearances.samples(o.trackId()) >= LOOK_MIN_SAMPLES) {
+          unlike++;
           continue; // clearly someone else
         }
         l *= appearanceFactor(similarity);
@@ -308,14 +326,17 @@ public final class TokenCarrier {
       }
     }
     if (best == null) {
+      missReason = inTime == 0 ? "noShopperRecent" : unlike > 0 ? "lookUnlike" : sameCamera > 0 ? "sameCamera" : "outOfReach";
       return null;
     }
     if (candidates > 1 && appearances != null && appearances.samples(o.trackId()) < LOOK_MIN_SAMPLES
         && o.atMillis() - firstSeenAt.getOrDefault(o.trackId(), o.atMillis()) < LOOK_WAIT_MILLIS) {
+      missReason = "waitingForLook";
       return null; // among others in reach: wait a few frames to see what it looks like
     }
     if (bestL / sum < minProbability) {
       ambiguous++;
+      missReason = "ambiguous";
       return null;
     }
     handOvers++;
