@@ -216,7 +216,7 @@ public final class VisionPipeline implements Lifecycle {
     lastTrackerCapture = t;
     List<float[]> looks = interactions.looksOf(frame, persons);
     List<Track> tracks = looks == null ? tracker.update(persons, t) : tracker.update(persons, looks, t);
-    interactions.onFrame(frame, tracks);
+    interactions.onFrame(frame, tracks, tracker);
     interactions.onTracks(t, tracks);
     interactions.onDetections(t, detections, tracks);
     processed.incrementAndGet();

@@ -3,84 +3,64 @@ package org.storeedge.vision.interaction;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import org.storeedge.vision.BoundingBox;
 import org.storeedge.vision.Frame;
 import org.storeedge.vision.track.Appearance;
+import org.storeedge.vision.track.ByteTracker;
 import org.storeedge.vision.track.StaticBackground;
 import org.storeedge.vision.track.Track;
 
 /**
- * What each live track looks like ({@link Appearance}), averaged over its frames, for every camera
- * of the gateway. Where a box overlaps another person's box, those pixels are left out (whose
- * colours they are is not known); a box lying mostly over another's is not sampled. Held in
- * memory only, for as long as the track lives.
+ * What each live track looks like ({@link Appearance}), for every camera of the gateway: the look
+ * its camera's tracker keeps, averaged over the track's frames from the pixels of its own box
+ * (where the box overlaps another person's box, those pixels are left out; a box lying mostly over
+ * another's is not read, see {@link #looksApart}; while the boxes of two tracks meet, neither look
+ * changes). Each person's look is read once per frame, for the tracker and the token carrier
+ * alike. Held in memory only, for as long as the track lives.
  *
- * <p>Thread-safe: every camera's inference thread samples, the token carrier reads.
+ * <p>Thread-safe: every camera's inference thread puts, the token carrier reads.
  */
 public final class AppearanceBook {
-  /** Weight of a new frame in a track's average. */
-  static final double RATE = 0.2;
-  /** A box sharing more than this fraction of itself with another is not sampled; less, the shared part is left out. */
+  /** A box sharing more than this fraction of itself with another is not read; less, the shared part is left out. */
   static final double MAX_SHARED = 0.5;
-  /** A track not sampled for this long is forgotten. */
+  /** A track not seen for this long is forgotten. */
   static final long FORGET_MILLIS = 60_000;
 
-  private static final class Entry {
-    final float[] histogram;
-    int samples;
-    long lastMillis;
-
-    Entry(float[] h, long at) {
-      histogram = h.clone();
-      samples = 1;
-      lastMillis = at;
-    }
-  }
+  private record Entry(float[] histogram, int samples, long lastMillis) {}
 
   private final Map<String, Entry> byTrack = new HashMap<>();
   private long lastPruneMillis = Long.MIN_VALUE;
 
-  /** Samples the visible tracks of one frame; {@code keyOf} names a tracker id as the carrier does. */
-  public void sample(Frame frame, List<Track> tracks, java.util.function.LongFunction<String> keyOf) {
-    sample(frame, tracks, keyOf, null);
-  }
-
-  /** As {@link #sample(Frame, List, java.util.function.LongFunction)}, only pixels that differ from {@code background}. */
-  public void sample(Frame frame, List<Track> tracks, java.util.function.LongFunction<String> keyOf,
-      StaticBackground background) {
-    List<Track> visible = tracks.stream().filter(Track::visible).toList();
-    List<float[]> looks = looksApart(frame, visible.stream().map(Track::box).toList(), background);
-    for (int i = 0; i < visible.size(); i++) {
-      if (looks.get(i) != null) {
-        add(keyOf.apply(visible.get(i).id()), looks.get(i), frame.captureMillis());
+  /**
+   * The looks the camera's tracker keeps for the visible {@code tracks} of the frame captured at
+   * {@code atMillis}; {@code keyOf} names a tracker id as the carrier does.
+   */
+  public void put(List<Track> tracks, ByteTracker tracker, LongFunction<String> keyOf, long atMillis) {
+    for (Track t : tracks) {
+      float[] look = t.visible() ? tracker.lookOf(t.id()) : null;
+      if (look != null) {
+        put(keyOf.apply(t.id()), look, tracker.lookSamples(t.id()), atMillis);
       }
     }
   }
 
-  /** Adds one histogram of a track. */
-  public synchronized void add(String trackKey, float[] h, long atMillis) {
+  /** Sets a track's look, averaged over {@code samples} frames. */
+  public synchronized void put(String trackKey, float[] h, int samples, long atMillis) {
     prune(atMillis);
-    Entry e = byTrack.get(trackKey);
-    if (e == null) {
-      byTrack.put(trackKey, new Entry(h, atMillis));
-      return;
-    }
-    // the first frames count equally, later ones by the running rate
-    Appearance.blend(e.histogram, h, Math.max(RATE, 1.0 / (e.samples + 1)));
-    e.samples++;
-    e.lastMillis = Math.max(e.lastMillis, atMillis);
+    byTrack.put(trackKey, new Entry(h.clone(), samples, atMillis));
   }
 
-  /** A copy of the track's average histogram, or null when it was never sampled. */
+  /** A copy of the track's average histogram, or null when none was read. */
   public synchronized float[] of(String trackKey) {
     Entry e = byTrack.get(trackKey);
-    return e == null ? null : e.histogram.clone();
+    return e == null ? null : e.histogram().clone();
   }
 
-  /** Frames the track's average is made of (0 when never sampled). */
+  /** Frames the track's average is made of (0 when none was read). */
   public synchronized int samples(String trackKey) {
     Entry e = byTrack.get(trackKey);
-    return e == null ? 0 : e.samples;
+    return e == null ? 0 : e.samples();
   }
 
   /** Tracks held (for memory checks). */
@@ -93,7 +73,7 @@ public final class AppearanceBook {
       return;
     }
     lastPruneMillis = now;
-    byTrack.values().removeIf(e -> now - e.lastMillis > FORGET_MILLIS);
+    byTrack.values().removeIf(e -> now - e.lastMillis() > FORGET_MILLIS);
   }
 
   /**

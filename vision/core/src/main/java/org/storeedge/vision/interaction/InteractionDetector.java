@@ -15,6 +15,7 @@ import org.storeedge.vision.VisionListener;
 import org.storeedge.vision.geometry.CameraCalibration;
 import org.storeedge.vision.geometry.Point2;
 import org.storeedge.vision.geometry.Zone;
+import org.storeedge.vision.track.ByteTracker;
 import org.storeedge.vision.track.StaticBackground;
 import org.storeedge.vision.track.Track;
 
@@ -96,12 +97,14 @@ public final class InteractionDetector {
   }
 
   /**
-   * The frame whose tracks {@link #onTracks} is about to get: what each visible track looks like
-   * is sampled, so that the token carrier can use it. A no-op without {@link #withAppearances}.
+   * The frame whose tracks {@link #onTracks} is about to get, and the tracker that gave them: what
+   * each visible track looks like, as the tracker keeps it, goes into the book for the token
+   * carrier, and the camera's background learns from the frame. A no-op without
+   * {@link #withAppearances}.
    */
-  public void onFrame(Frame frame, List<Track> tracks) {
+  public void onFrame(Frame frame, List<Track> tracks, ByteTracker tracker) {
     if (appearances != null) {
-      appearances.sample(frame, tracks, this::trackKey, background);
+      appearances.put(tracks, tracker, this::trackKey, frame.captureMillis());
       background.update(frame, tracks.stream().map(Track::box).toList());
     }
   }

@@ -278,6 +278,26 @@ public final class ByteTracker {
     return swapsRepaired;
   }
 
+  /** A copy of what confirmed track {@code id}'s person looks like, or null when not known. */
+  public float[] lookOf(long id) {
+    for (KTrack t : confirmed) {
+      if (t.id == id) {
+        return t.look == null ? null : t.look.clone();
+      }
+    }
+    return null;
+  }
+
+  /** Frames the look of confirmed track {@code id} is made of (0 when none). */
+  public int lookSamples(long id) {
+    for (KTrack t : confirmed) {
+      if (t.id == id) {
+        return t.look == null ? 0 : t.lookSamples;
+      }
+    }
+    return 0;
+  }
+
   /** Tracks removed so far (lost for too long). */
   public long removedTracks() {
     return removedCount;

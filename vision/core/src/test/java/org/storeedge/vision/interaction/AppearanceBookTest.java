@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.storeedge.vision.BoundingBox;
+import org.storeedge.vision.Detection;
 import org.storeedge.vision.Frame;
 import org.storeedge.vision.track.Appearance;
+import org.storeedge.vision.track.ByteTracker;
 import org.storeedge.vision.track.Track;
 
 class AppearanceBookTest {
@@ -21,24 +23,26 @@ class AppearanceBookTest {
     return new Frame("cam", 0, at, 100, 80, bgr);
   }
 
-  private static Track track(long id, BoundingBox box) {
-    return new Track(id, box, 0.9f, Track.State.TRACKED, 0, 0, box);
-  }
-
   @Test
-  void aTracksLookIsAveragedOverItsFrames() {
+  void aTrackHasTheLookItsTrackerKeeps() {
     AppearanceBook book = new AppearanceBook();
-    Track alone = track(1, new BoundingBox(5, 5, 20, 40));
+    ByteTracker tracker = new ByteTracker();
+    BoundingBox box = new BoundingBox(5, 5, 20, 40);
+    List<Track> tracks = List.of();
     for (int i = 0; i < 5; i++) {
-      book.sample(plain(200, 30, 30, i * 200L), List.of(alone), id -> "cam:" + id);
+      Frame f = plain(200, 30, 30, i * 200L);
+      tracks = tracker.update(List.of(new Detection(Detection.PERSON, 0.9f, box)),
+          AppearanceBook.looksApart(f, List.of(box), null), f.captureMillis());
+      book.put(tracks, tracker, id -> "cam:" + id, f.captureMillis());
     }
-    assertThat(book.samples("cam:1")).isEqualTo(5);
-    float[] red = Appearance.of(plain(200, 30, 30, 0), alone.box());
-    assertThat(Appearance.similarity(book.of("cam:1"), red)).isGreaterThan(0.99);
-    // the track's look moves towards what it shows now, not at once
-    book.sample(plain(30, 30, 200, 1000), List.of(alone), id -> "cam:" + id);
-    float[] blue = Appearance.of(plain(30, 30, 200, 0), alone.box());
-    assertThat(Appearance.similarity(book.of("cam:1"), red)).isGreaterThan(Appearance.similarity(book.of("cam:1"), blue));
+    assertThat(tracks).hasSize(1);
+    String key = "cam:" + tracks.get(0).id();
+    assertThat(book.samples(key)).isEqualTo(tracker.lookSamples(tracks.get(0).id())).isPositive();
+    float[] red = Appearance.of(plain(200, 30, 30, 0), box);
+    assertThat(Appearance.similarity(book.of(key), red)).isGreaterThan(0.99);
+    // a copy: changing it changes nothing held
+    book.of(key)[0] = 1;
+    assertThat(Appearance.similarity(book.of(key), red)).isGreaterThan(0.99);
   }
 
   /** Red left of x = 60, blue from there on. */
@@ -56,31 +60,27 @@ class AppearanceBookTest {
 
   @Test
   void whereTwoBoxesOverlapNeitherLookTakesThosePixelsAndABoxMostlyOverAnotherIsLeftOut() {
-    AppearanceBook book = new AppearanceBook();
     // a red shopper's box reaches 10 px into the blue area, where a blue shopper's box is
-    Track red = track(1, new BoundingBox(40, 5, 30, 40));
-    Track blue = track(2, new BoundingBox(60, 5, 30, 40));
-    book.sample(redThenBlue(), List.of(red, blue), id -> "cam:" + id);
-    float[] pureRed = Appearance.of(plain(200, 30, 30, 0), red.box());
-    float[] pureBlue = Appearance.of(plain(30, 30, 200, 0), blue.box());
-    assertThat(Appearance.similarity(book.of("cam:1"), pureRed)).isGreaterThan(0.99);
-    assertThat(Appearance.similarity(book.of("cam:2"), pureBlue)).isGreaterThan(0.99);
+    BoundingBox red = new BoundingBox(40, 5, 30, 40);
+    BoundingBox blue = new BoundingBox(60, 5, 30, 40);
+    List<float[]> looks = AppearanceBook.looksApart(redThenBlue(), List.of(red, blue), null);
+    float[] pureRed = Appearance.of(plain(200, 30, 30, 0), red);
+    float[] pureBlue = Appearance.of(plain(30, 30, 200, 0), blue);
+    assertThat(Appearance.similarity(looks.get(0), pureRed)).isGreaterThan(0.99);
+    assertThat(Appearance.similarity(looks.get(1), pureBlue)).isGreaterThan(0.99);
     // the whole box would have been partly blue
-    assertThat(Appearance.similarity(Appearance.of(redThenBlue(), red.box()), pureRed)).isLessThan(0.9);
+    assertThat(Appearance.similarity(Appearance.of(redThenBlue(), red), pureRed)).isLessThan(0.9);
     // a box lying mostly over another one's is not read at all
-    Track over = track(3, new BoundingBox(43, 6, 30, 40));
-    AppearanceBook crowded = new AppearanceBook();
-    crowded.sample(redThenBlue(), List.of(red, over), id -> "cam:" + id);
-    assertThat(crowded.samples("cam:1")).isZero();
-    assertThat(crowded.samples("cam:3")).isZero();
+    BoundingBox over = new BoundingBox(43, 6, 30, 40);
+    assertThat(AppearanceBook.looksApart(redThenBlue(), List.of(red, over), null)).containsExactly(null, null);
   }
 
   @Test
-  void aTrackNotSampledForAMinuteIsForgotten() {
+  void aTrackNotSeenForAMinuteIsForgotten() {
     AppearanceBook book = new AppearanceBook();
-    book.sample(plain(200, 30, 30, 0), List.of(track(1, new BoundingBox(5, 5, 20, 40))), id -> "cam:" + id);
+    book.put("cam:1", Appearance.of(plain(200, 30, 30, 0), new BoundingBox(5, 5, 20, 40)), 1, 0);
     assertThat(book.size()).isEqualTo(1);
-    book.add("cam:9", new float[Appearance.SIZE], AppearanceBook.FORGET_MILLIS + 1);
+    book.put("cam:9", new float[Appearance.SIZE], 1, AppearanceBook.FORGET_MILLIS + 1);
     assertThat(book.of("cam:1")).isNull();
     assertThat(book.size()).isEqualTo(1);
   }

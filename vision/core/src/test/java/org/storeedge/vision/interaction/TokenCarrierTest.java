@@ -136,11 +136,9 @@ class TokenCarrierTest {
   private static final int RED = 50;
   private static final int BLUE = 20;
 
-  /** Three frames of a track with this look, so that it counts. */
+  /** A track with this look, averaged over enough frames to count. */
   private static void looks(AppearanceBook book, String track, int bin, long at) {
-    for (int i = 0; i < TokenCarrier.LOOK_MIN_SAMPLES; i++) {
-      book.add(track, look(bin), at + i);
-    }
+    book.put(track, look(bin), TokenCarrier.LOOK_MIN_SAMPLES, at);
   }
 
   /**
@@ -189,17 +187,13 @@ class TokenCarrierTest {
     looks(book, "cam-1:4", RED, 1000);
     assertThat(c.carry(seen("cam-1:4", null, 2.0, 2.1, 1100)).customerToken()).isEqualTo("tok-red");
     // the camera's tracker carries its id over to a shopper in blue
-    for (int i = 0; i < 10; i++) {
-      book.add("cam-1:4", look(BLUE), 1200 + i);
-    }
+    book.put("cam-1:4", look(BLUE), 13, 1210);
     ShopperObservation o = c.carry(seen("cam-1:4", null, 2.4, 2.1, 1300));
     assertThat(o.customerToken()).isNull();
     assertThat(c.tokenOf("cam-1:4")).isNull();
     assertThat(c.lostLook()).isEqualTo(1);
     // the gate's own track does the same: the binder's token is no longer passed on
-    for (int i = 0; i < 10; i++) {
-      book.add("cam-0:1", look(BLUE), 1400 + i);
-    }
+    book.put("cam-0:1", look(BLUE), 13, 1410);
     assertThat(c.carry(seen("cam-0:1", "tok-red", 2.4, 2.1, 1500)).customerToken()).isNull();
     assertThat(c.carry(seen("cam-0:1", "tok-red", 2.4, 2.1, 1700)).customerToken()).isNull();
     assertThat(c.lostLook()).isEqualTo(2);
@@ -214,9 +208,7 @@ class TokenCarrierTest {
     for (int i = 0; i < half.length; i++) {
       half[i] = 0.5f * half[i] + 0.5f * look(BLUE)[i];
     }
-    for (int i = 0; i < 3; i++) {
-      book.add("cam-1:1", half, 1100 + i);
-    }
+    book.put("cam-1:1", half, 3, 1102);
     assertThat(c.carry(seen("cam-1:1", null, 2.2, 2.0, 1200)).customerToken()).isEqualTo("tok-red");
     looks(book, "cam-2:1", RED, 1200);
     assertThat(c.carry(seen("cam-2:1", null, 2.3, 2.0, 1300)).customerToken()).isEqualTo("tok-red");
