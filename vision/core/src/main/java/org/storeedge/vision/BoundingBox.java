@@ -42,14 +42,19 @@ public record BoundingBox(float x, float y, float w, float h) {
     return (double) w * h;
   }
 
-  /** Intersection over union in [0, 1]; 0 when either box is empty. */
-  public double iou(BoundingBox o) {
+  /** Area the two boxes share (square pixels); 0 when they do not overlap. */
+  public double sharedArea(BoundingBox o) {
     double ix = Math.min(right(), o.right()) - Math.max(x, o.x);
     double iy = Math.min(bottom(), o.bottom()) - Math.max(y, o.y);
-    if (ix <= 0 || iy <= 0) {
+    return ix <= 0 || iy <= 0 ? 0 : ix * iy;
+  }
+
+  /** Intersection over union in [0, 1]; 0 when either box is empty. */
+  public double iou(BoundingBox o) {
+    double inter = sharedArea(o);
+    if (inter <= 0) {
       return 0;
     }
-    double inter = ix * iy;
     double union = area() + o.area() - inter;
     return union <= 0 ? 0 : inter / union;
   }

@@ -88,7 +88,7 @@ public final class AppearanceBook {
       List<BoundingBox> overlapping = new java.util.ArrayList<>();
       boolean mostlyOver = false;
       for (int j = 0; j < boxes.size() && !mostlyOver; j++) {
-        double shared = j == i ? 0 : sharedArea(box, boxes.get(j));
+        double shared = j == i ? 0 : box.sharedArea(boxes.get(j));
         mostlyOver = shared > MAX_SHARED * box.area();
         if (shared > 0) {
           overlapping.add(boxes.get(j));
@@ -98,11 +98,4 @@ public final class AppearanceBook {
     }
     return out;
   }
-
-  private static double sharedArea(BoundingBox a, BoundingBox b) {
-    double w = Math.min(a.right(), b.right()) - Math.max(a.x(), b.x());
-    double h = Math.min(a.bottom(), b.bottom()) - Math.max(a.y(), b.y());
-    return w > 0 && h > 0 ? w * h : 0;
-  }
-
 }

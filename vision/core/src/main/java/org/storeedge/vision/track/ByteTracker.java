@@ -255,9 +255,7 @@ public final class ByteTracker {
 
   /** Whether two boxes share more than {@link #MEET_SHARE} of the smaller one. */
   private static boolean sharesMuch(BoundingBox a, BoundingBox b) {
-    double w = Math.min(a.right(), b.right()) - Math.max(a.x(), b.x());
-    double h = Math.min(a.bottom(), b.bottom()) - Math.max(a.y(), b.y());
-    return w > 0 && h > 0 && w * h > MEET_SHARE * Math.min(a.area(), b.area());
+    return a.sharedArea(b) > MEET_SHARE * Math.min(a.area(), b.area());
   }
 
   /** Boxes sharing more than this fraction of the smaller one have met. */

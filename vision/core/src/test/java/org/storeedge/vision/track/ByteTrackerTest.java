@@ -222,15 +222,19 @@ class ByteTrackerTest {
     assertThat(boxesOnly[3]).isEqualTo(boxesOnly[0]);
   }
 
+  /** A look of {@code red} red (bin 50) and the rest blue (bin 20). */
+  private static float[] mix(float red) {
+    float[] h = new float[Appearance.SIZE];
+    h[50] = red;
+    h[20] = 1 - red;
+    return h;
+  }
+
   @Test
   void twoShoppersInAlikeClothesWhoMeetAndPartAreGivenBackTheirIdsByTheirLooks() {
     // alike enough that no look forbids a match (similarity 0.6), unlike enough to tell apart
-    float[] mostlyRed = new float[Appearance.SIZE];
-    mostlyRed[50] = 0.9f;
-    mostlyRed[20] = 0.1f;
-    float[] mostlyBlue = new float[Appearance.SIZE];
-    mostlyBlue[50] = 0.1f;
-    mostlyBlue[20] = 0.9f;
+    float[] mostlyRed = mix(0.9f);
+    float[] mostlyBlue = mix(0.1f);
     assertThat(Appearance.similarity(mostlyRed, mostlyBlue)).isBetween(0.55, 0.65);
     long[] ids = walkUpAndStop(true, mostlyRed, mostlyBlue, null);
     assertThat(ids[0]).isNotEqualTo(ids[1]).isPositive();
@@ -240,18 +244,9 @@ class ByteTrackerTest {
 
   @Test
   void whileTheirBoxesOverlapTheTracksKeepTheLooksFromBeforeTheyMet() {
-    float[] mostlyRed = new float[Appearance.SIZE];
-    mostlyRed[50] = 0.9f;
-    mostlyRed[20] = 0.1f;
-    float[] mostlyBlue = new float[Appearance.SIZE];
-    mostlyBlue[50] = 0.1f;
-    mostlyBlue[20] = 0.9f;
     // where the boxes overlap each reads as half of each person: averaged in, that would leave
     // both tracks looking alike when they part, and nothing to tell them apart by
-    float[] half = new float[Appearance.SIZE];
-    half[50] = 0.5f;
-    half[20] = 0.5f;
-    long[] ids = walkUpAndStop(true, mostlyRed, mostlyBlue, half);
+    long[] ids = walkUpAndStop(true, mix(0.9f), mix(0.1f), mix(0.5f));
     assertThat(ids[2]).as("the walker's track").isEqualTo(ids[0]);
     assertThat(ids[3]).as("the stander's track").isEqualTo(ids[1]);
   }
