@@ -36,11 +36,12 @@ public final class AppearanceBook {
    * The looks the camera's tracker keeps for the visible {@code tracks} of the frame captured at
    * {@code atMillis}; {@code keyOf} names a tracker id as the carrier does.
    */
-  public void put(List<Track> tracks, ByteTracker tracker, LongFunction<String> keyOf, long atMillis) {
+  public synchronized void put(List<Track> tracks, ByteTracker tracker, LongFunction<String> keyOf, long atMillis) {
+    prune(atMillis);
     for (Track t : tracks) {
-      float[] look = t.visible() ? tracker.lookOf(t.id()) : null;
+      float[] look = t.visible() ? tracker.lookOf(t.id()) : null; // a copy already
       if (look != null) {
-        put(keyOf.apply(t.id()), look, tracker.lookSamples(t.id()), atMillis);
+        byTrack.put(keyOf.apply(t.id()), new Entry(look, tracker.lookSamples(t.id()), atMillis));
       }
     }
   }

@@ -90,7 +90,7 @@ public final class InteractionDetector {
   private AppearanceBook appearances;
   private final StaticBackground background = new StaticBackground();
 
-  /** Also samples what each track looks like into {@code book} (see {@link AppearanceBook}). Returns this. */
+  /** Also reads what each person looks like, for the tracker and into {@code book} (see {@link AppearanceBook}). Returns this. */
   public InteractionDetector withAppearances(AppearanceBook book) {
     this.appearances = book;
     return this;

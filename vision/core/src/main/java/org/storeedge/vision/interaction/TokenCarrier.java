@@ -165,7 +165,7 @@ public final class TokenCarrier {
       missReason = "lostConflict";
     }
     if (token == null) {
-      withoutToken.merge(missReason == null ? "other" : missReason, 1L, Long::sum);
+      withoutToken.merge(missReason, 1L, Long::sum);
       return o.customerToken() == null ? o : new ShopperObservation(o.trackId(), null, o.x(), o.y(), o.atMillis());
     }
     tokenOfTrack.put(o.trackId(), token);
