@@ -88,10 +88,7 @@ public final class CheckoutEngine {
   private final Set<Session> doubtedAfterEmit = new LinkedHashSet<>();
   private static final long KEEP_CLOSED_MILLIS = 10 * 60_000;
   private long amendments;
-  /**
-   * Recent positions per track and token ({@link #sighting}; a group shares a token but every
-   * member has its own track).
-   */
+  /** Recent positions per track (a group shares a token but every member has its own track). */
   private final Map<String, Deque<ShopperObservation>> presence = new HashMap<>();
   private final Map<String, Set<String>> tracksOfToken = new HashMap<>();
   private final Set<String> faultyLanes = new LinkedHashSet<>();
@@ -191,9 +188,9 @@ public final class CheckoutEngine {
       }
       return;
     }
-    Deque<ShopperObservation> h = presence.computeIfAbsent(sighting(o), k -> new ArrayDeque<>());
+    Deque<ShopperObservation> h = presence.computeIfAbsent(o.trackId(), k -> new ArrayDeque<>());
     tokenOfTrack.put(o.trackId(), o.customerToken());
-    tracksOfToken.computeIfAbsent(o.customerToken(), k -> new LinkedHashSet<>()).add(sighting(o));
+    tracksOfToken.computeIfAbsent(o.customerToken(), k -> new LinkedHashSet<>()).add(o.trackId());
     h.addLast(o);
     while (!h.isEmpty() && o.atMillis() - h.peekFirst().atMillis() > PRESENCE_KEEP_MILLIS) {
       h.removeFirst();
@@ -494,22 +491,9 @@ public final class CheckoutEngine {
     return false;
   }
 
-  /**
-   * The key of a track's history while it carries one token: a track that carried one shopper's
-   * token and then another's (a wrong hand-over let go, a slip) is two histories, so what it saw
-   * while it was one shopper never places the other.
-   */
-  private static String sighting(ShopperObservation o) {
-    return sighting(o.trackId(), o.customerToken());
-  }
-
-  private static String sighting(String trackId, String token) {
-    return trackId + '\n' + token;
-  }
-
   /** Moved less than half a metre over the last second (a walking shopper moves ~1 m/s). */
   private boolean standingStill(ShopperObservation o) {
-    Deque<ShopperObservation> h = presence.get(sighting(o));
+    Deque<ShopperObservation> h = presence.get(o.trackId());
     if (h == null) {
       return false;
     }
@@ -982,7 +966,7 @@ public final class CheckoutEngine {
         || now - e.getValue().peekLast().atMillis() > PRESENCE_KEEP_MILLIS);
     tracksOfToken.values().forEach(ts -> ts.removeIf(t -> !presence.containsKey(t)));
     tracksOfToken.values().removeIf(Set::isEmpty);
-    tokenOfTrack.entrySet().removeIf(e -> !presence.containsKey(sighting(e.getKey(), e.getValue())));
+    tokenOfTrack.keySet().removeIf(t -> !presence.containsKey(t));
     handsByLane.values().forEach(d -> d.removeIf(h -> now - h.toMillis > PRESENCE_KEEP_MILLIS));
     handsByLane.values().removeIf(Deque::isEmpty);
   }

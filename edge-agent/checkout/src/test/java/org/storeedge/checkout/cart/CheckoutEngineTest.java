@@ -53,8 +53,6 @@ class CheckoutEngineTest {
   private final Map<String, Double> leaning = new HashMap<>();
   /** Identity confidence the cameras give each shopper's track (1 unless set). */
   private final Map<String, Double> identity = new HashMap<>();
-  /** Tracks of a second camera: track id -> the token it carries now and where it is. */
-  private final Map<String, Map.Entry<String, double[]>> secondCamera = new HashMap<>();
   private final java.util.Set<String> faulty = new java.util.HashSet<>();
   private final Random rnd = new Random(3);
   private long t = 1_700_000_000_000L;
@@ -81,8 +79,6 @@ class CheckoutEngineTest {
       if (t % 200 < 12) {
         where.forEach((token, p) -> engine().onObservation(new ShopperObservation("trk-" + token, token,
             p[0] + jitter(token), p[1] + jitter(token), t, identity.getOrDefault(token, 1.0))));
-        secondCamera.forEach((trk, v) -> engine().onObservation(
-            new ShopperObservation(trk, v.getKey(), v.getValue()[0], v.getValue()[1], t)));
         engine().poll(t);
       }
       t += 12;
@@ -342,32 +338,6 @@ class CheckoutEngineTest {
     exit("kim");
     assertThat(receipts).hasSize(2).allSatisfy(r -> assertThat(r.reviewReasons()).extracting(ReviewReason::code)
         .contains("possible-hand-off"));
-  }
-
-  @Test
-  void aTrackThatCarriedOneShoppersTokenAndThenAnothersPlacesEachOnlyWhereItCarriedTheirs() {
-    run(3000, null);
-    enter("jo");
-    enter("kim");
-    where.put("jo", offLane("l1", 0.5, 0));
-    where.put("kim", new double[] {3.0, 3.5});
-    // a second camera follows jo at the can lane
-    secondCamera.put("cam-1:7", Map.entry("jo", offLane("l1", 0.5, 0)));
-    run(1000, null);
-    run(800, "l1");
-    level.merge("l1", -352.4, Double::sum);
-    run(200, "l1");
-    // as the can leaves the shelf, that track is given kim's token and follows her from then on
-    // (a wrong hand-over): what it saw before was jo, not kim
-    secondCamera.put("cam-1:7", Map.entry("kim", new double[] {3.0, 3.5}));
-    run(400, "l1");
-    run(4000, null);
-    secondCamera.clear();
-    exit("jo");
-    exit("kim");
-    assertThat(receiptOf("jo").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
-    assertThat(receiptOf("jo").needsReview()).isFalse();
-    assertThat(receiptOf("kim").items()).isEmpty();
   }
 
   @Test
