@@ -220,7 +220,7 @@ public final class ByteTracker {
   private void repairSwaps(long now) {
     for (KTrack a : confirmed) {
       for (KTrack b : confirmed) {
-        if (a != b && a.id < b.id && sharesMuch(a.filter.box(), b.filter.box())) {
+        if (a.id < b.id && sharesMuch(a.filter.box(), b.filter.box())) {
           a.meets.put(b, now);
           b.meets.put(a, now);
         }
@@ -278,22 +278,23 @@ public final class ByteTracker {
 
   /** A copy of what confirmed track {@code id}'s person looks like, or null when not known. */
   public float[] lookOf(long id) {
-    for (KTrack t : confirmed) {
-      if (t.id == id) {
-        return t.look == null ? null : t.look.clone();
-      }
-    }
-    return null;
+    KTrack t = confirmedTrack(id);
+    return t == null || t.look == null ? null : t.look.clone();
   }
 
   /** Frames the look of confirmed track {@code id} is made of (0 when none). */
   public int lookSamples(long id) {
+    KTrack t = confirmedTrack(id);
+    return t == null || t.look == null ? 0 : t.lookSamples;
+  }
+
+  private KTrack confirmedTrack(long id) {
     for (KTrack t : confirmed) {
       if (t.id == id) {
-        return t.look == null ? 0 : t.lookSamples;
+        return t;
       }
     }
-    return 0;
+    return null;
   }
 
   /** Tracks removed so far (lost for too long). */
