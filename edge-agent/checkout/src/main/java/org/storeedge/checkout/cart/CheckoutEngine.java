@@ -1186,6 +1186,52 @@ public final class CheckoutEngine {
         flagAll(List.of(charged, there), msg, evidence(e, b, who, cands));
       }
     }
+    oneShopperTwoLanes(e, byLane, picks);
+  }
+
+  /**
+   * The other side of {@link #oneMovementAcrossLanes}: two lanes that lost items at overlapping
+   * times, both charged surely to one shopper, who would have had a hand in each at once. A second
+   * shopper who stood still within reach of one of them while it was active, with no hand of their
+   * own charged elsewhere then, may have been the one who took from it (one who squeezed in half a
+   * step back reads as far, and unlikely, beside one who stands on the spot): that line is flagged,
+   * both shoppers named.
+   */
+  private void oneShopperTwoLanes(ShelfEvent e, Map<String, List<Assoc>> byLane, List<ShelfEvent.LaneChange> picks) {
+    for (ShelfEvent.LaneChange b : picks) {
+      List<Assoc> who = byLane.get(b.laneId());
+      Assoc charged = who.get(0);
+      StoreConfig.Lane lane = lanes.get(b.laneId());
+      if (lane == null || charged.session.staff || charged.hand >= SPLIT_HAND_CONFIDENCE
+          || charged.probability < settings.reviewThreshold()) {
+        continue;
+      }
+      boolean twoAtOnce = picks.stream().anyMatch(a -> a != b && byLane.get(a.laneId()).get(0).session == charged.session
+          && e.startOf(a) <= e.endOf(b) && e.startOf(b) <= e.endOf(a));
+      if (!twoAtOnce) {
+        continue;
+      }
+      long start = e.startOf(b);
+      long end = e.endOf(b);
+      StoreConfig.Position p = spots.spot(lane).orElse(lane.position());
+      for (Session s : openAndRecentlyClosed()) {
+        boolean busyElsewhere = picks.stream().anyMatch(a -> a != b && byLane.get(a.laneId()).get(0).session == s
+            && e.startOf(a) <= end && start <= e.endOf(a));
+        if (s == charged.session || s.staff || busyElsewhere || (s.exitAt >= 0 && s.exitAt < start)) {
+          continue;
+        }
+        Assoc other = who.stream().filter(w -> w.session == s).findFirst().orElseGet(() -> new Assoc(s, Double.NaN, 0, -1));
+        boolean mayHave = charged.hand >= 0 ? other.hand < 0.5 && alsoHadHand(charged, other) >= UNSEEN_HAND_MIN_PROBABILITY
+            : stoodWithinReach(s, p, start, end);
+        if (!mayHave) {
+          continue;
+        }
+        var cands = e.candidates().stream().filter(c -> c.laneId().equals(b.laneId())).toList();
+        flagAll(List.of(charged, other), "lane " + b.laneId() + " charged to " + charged.session.token
+            + " (probability " + Json.round(charged.probability, 3) + "), who would have taken from another lane at "
+            + "the same time, while " + s.token + " stood still within reach of it", evidence(e, b, who, cands));
+      }
+    }
   }
 
   /** See {@link #oneMovementAcrossLanes}. */

@@ -427,6 +427,47 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aShopperChargedForTwoLanesAtOnceIsDoubtedWhenAnotherStoodStillWithinReachOfOne() {
+    run(3000, null);
+    enter("kim");
+    // kim alone takes a bar and a candy at once, one hand in each lane: nobody else could have
+    twoLanesAtOnce("kim");
+    exit("kim");
+    assertThat(receiptOf("kim").items()).hasSize(2);
+    assertThat(receiptOf("kim").needsReview()).isFalse();
+    receipts.clear();
+    enter("kim");
+    enter("jo");
+    // now jo, finding the candy lane's spot taken, stands half a step back, 0.98 m from it: kim is
+    // nearer both lanes, but jo may have been the one who took the candy
+    where.put("jo", offLane("l2", 0.9, -0.4));
+    twoLanesAtOnce("kim");
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).hasSize(2);
+    for (String token : List.of("kim", "jo")) {
+      assertThat(receiptOf(token).reviewReasons()).anySatisfy(r -> {
+        assertThat(r.code()).isEqualTo("ambiguous-shopper");
+        assertThat(r.message()).startsWith("lane l2 charged to kim").contains("another lane at the same time");
+      });
+    }
+  }
+
+  /** {@code token} stands by the bar lane and takes a candy and a bar in one movement, a hand in each. */
+  private void twoLanesAtOnce(String token) {
+    where.put(token, offLane("l3", 0.45, -0.2));
+    run(1500, null);
+    alsoHands.add("l2");
+    run(800, "l3");
+    level.merge("l2", -55.0, Double::sum);
+    run(300, "l3");
+    level.merge("l3", -43.0, Double::sum);
+    run(600, "l3");
+    alsoHands.remove("l2");
+    run(4000, null);
+  }
+
+  @Test
   void whereTheTakerPaysNeitherStandingTogetherNorHandsMeetingFlagsAnything() {
     settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.TAKER_PAYS));
     joWithACanStandsBesideKim();
