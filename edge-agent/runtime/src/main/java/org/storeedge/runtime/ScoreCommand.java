@@ -143,8 +143,9 @@ final class ScoreCommand implements Callable<Integer> {
         + " for review");
     out.printf("wrong units no review reason points at (silent ones, and those on receipts flagged only about other"
         + " products): %d%n", all.unnamed);
-    out.printf("exit to receipt over 2 s (store time): %d of %d receipts; amendments (later evidence, sent apart): %d%n",
-        all.latency.stream().filter(x -> x > 2000).count(), all.latency.size(), all.amendments);
+    out.printf("exit to receipt over 2 s (store time): %d of %d receipts; amendments (later evidence, sent apart): %d, "
+        + "and %d re-sent without the doubt of shelf activity unresolved at the exit once it resolved%n",
+        all.latency.stream().filter(x -> x > 2000).count(), all.latency.size(), all.amendments, all.settled);
     if (!all.reasons.isEmpty()) {
       out.println("receipts flagged, by review reason (a receipt may have several): " + all.reasons);
       out.println("  of them right as they stood (needless reviews), by reason: " + all.reasonsOnExact);
@@ -204,7 +205,10 @@ final class ScoreCommand implements Callable<Integer> {
     List<Long> lat = new ArrayList<>(r.exitToReceiptMillis());
     lat.sort(null);
     all.latency.addAll(lat);
-    all.amendments += r.receipts().stream().filter(x -> x.amends() != null).count();
+    // an amendment for what later evidence changed or doubted says so (reason "amended"); one that
+    // only takes back the doubt of shelf activity unresolved at the exit does not
+    all.amendments += r.receipts().stream().filter(x -> x.amends() != null && isAmended(x)).count();
+    all.settled += r.receipts().stream().filter(x -> x.amends() != null && !isAmended(x)).count();
     out.printf("%-36s %5d %6d %7.4f %7.4f %7.4f %6.3f %6.3f %6d %6.3f %6.3f %7.4f %7.4f %7d %7d%n", trim(name),
         s.customers(), s.truthUnits(), s.precision(), s.recall(), s.f1(), s.exactRate(), s.reviewRate(),
         s.silentWrongUnits(), e.precision(), e.recall(), e.skuCountPrecision(), e.skuCountRecall(), pct(lat, 0.5),
@@ -227,6 +231,10 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   /** A row name in 36 columns: a long scenario name is shortened in the middle, its #seed kept. */
+  private static boolean isAmended(org.storeedge.checkout.cart.Receipt r) {
+    return r.reviewReasons().stream().anyMatch(x -> x.code().equals("amended"));
+  }
+
   static String trim(String s) {
     if (s.length() <= 36) {
       return s;
@@ -249,6 +257,7 @@ final class ScoreCommand implements Callable<Integer> {
     int failed;
     final List<Long> latency = new ArrayList<>();
     long amendments;
+    long settled;
     final Map<String, Integer> reasons = new java.util.TreeMap<>();
     final Map<String, Integer> reasonsOnExact = new java.util.TreeMap<>();
 

@@ -151,7 +151,8 @@ public final class CheckoutEngine {
           // back in before the earlier visit's receipt closed: that visit is finished now
           open.remove(s.token);
           if (isBusyAtExit(s)) {
-            s.reasons.add(unsettledAtExit(s));
+            s.unsettled = unsettledAtExit(s);
+            s.reasons.add(s.unsettled);
           }
           finish(s, e.atMillis());
         }
@@ -709,7 +710,8 @@ public final class CheckoutEngine {
       boolean busy = isBusyAtExit(s);
       if (!busy || nowMillis - s.exitAt >= settings.exitSettleMaxMillis()) {
         if (busy) {
-          s.reasons.add(unsettledAtExit(s));
+          s.unsettled = unsettledAtExit(s);
+          s.reasons.add(s.unsettled);
         }
         it.remove();
         done.add(s);
@@ -718,6 +720,29 @@ public final class CheckoutEngine {
     for (Session s : done) {
       finish(s, nowMillis);
     }
+    for (Session s : recentlyClosed) {
+      if (s.unsettled != null && !isBusyAtExit(s)) {
+        settledAfterExit(s);
+      }
+    }
+  }
+
+  /**
+   * The shelf activity that kept {@code s}'s receipt in doubt at its exit has resolved. If it
+   * changed nothing of the receipt and added no doubt of its own (the shelf event charged others,
+   * or nobody), the doubt is taken back: an amendment states the same receipt without it.
+   * Otherwise the receipt stays as sent (or as amended for what changed), flagged.
+   */
+  private void settledAfterExit(Session s) {
+    ReviewReason doubt = s.unsettled;
+    s.unsettled = null;
+    if (s.changedSinceEmit || s.emitted != 1 || s.reasons.isEmpty() || s.reasons.get(s.reasons.size() - 1) != doubt
+        || s.reasonsAtEmit != s.reasons.size()) {
+      return;
+    }
+    s.reasons.remove(s.reasons.size() - 1);
+    settledAfterExit++;
+    emit(s, s.exitAt);
   }
 
   /** Shelf activity begun before the exit at a lane this shopper was at is not resolved yet. */
@@ -1033,6 +1058,16 @@ public final class CheckoutEngine {
   public long amendments() {
     return amendments;
   }
+
+  /**
+   * Receipts re-sent without the doubt of shelf activity unresolved at the exit, once it resolved
+   * without changing them (not counted in {@link #amendments}).
+   */
+  public long settledAfterExit() {
+    return settledAfterExit;
+  }
+
+  private long settledAfterExit;
 
   // --- picks and put-backs ---
 
@@ -2485,6 +2520,7 @@ public final class CheckoutEngine {
       receiptsClosed++;
     }
     s.emitted++;
+    s.reasonsAtEmit = s.reasons.size();
     receipts.accept(new Receipt(id, store.id(), store.gatewayId(), s.token, Instant.ofEpochMilli(s.enteredAt),
         Instant.ofEpochMilli(exitAt), items, total, store.currency(), !reasons.isEmpty(), reasons, amends));
   }
@@ -2523,6 +2559,10 @@ public final class CheckoutEngine {
     boolean closed;
     boolean changedSinceEmit;
     int emitted;
+    /** Review reasons the last receipt sent carried. */
+    int reasonsAtEmit;
+    /** The doubt of shelf activity unresolved at the exit, while it is (see settledAfterExit). */
+    ReviewReason unsettled;
     /** A member of staff (see {@code checkout.staffTokenPrefixes}): restocks and removals, no receipt. */
     boolean staff;
     final Map<String, Integer> restocked = new LinkedHashMap<>();

@@ -1102,6 +1102,38 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aReceiptInDoubtOnlyForANeighboursActivityAtItsExitIsReSentWithoutTheDoubtOnceThatResolvesAsTheNeighbours() {
+    run(3000, null);
+    enter("kim");
+    enter("lou");
+    where.put("kim", offLane("l2", 0.5, 0));
+    where.put("lou", offLane("l2", 0.6, 0.5)); // lou waits beside kim, who reaches into the candy lane
+    run(1000, null);
+    run(600, "l2");
+    // lou gives up and walks out while kim's hand is still in the lane
+    where.put("lou", new double[] {0, 4});
+    run(400, "l2");
+    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "lou", t));
+    where.remove("lou");
+    run(2500, "l2");
+    level.merge("l2", -55.0, Double::sum);
+    run(600, "l2");
+    run(4000, null);
+    exit("kim");
+    List<Receipt> lous = receipts.stream().filter(r -> r.customerToken().equals("lou")).toList();
+    assertThat(lous).hasSize(2);
+    assertThat(lous.get(0).items()).isEmpty();
+    assertThat(lous.get(0).reviewReasons()).extracting(ReviewReason::code).containsExactly("unsettled-at-exit");
+    // kim took the candy: lou's receipt is sent again, as it was but no longer in doubt
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(lous.get(1).amends()).isEqualTo(lous.get(0).receiptId());
+    assertThat(lous.get(1).items()).isEmpty();
+    assertThat(lous.get(1).needsReview()).isFalse();
+    assertThat(engine().settledAfterExit()).isEqualTo(1);
+    assertThat(engine().amendments()).isZero();
+  }
+
+  @Test
   void aSecondGrabOfTheSameLaneWhileTheShelfIsStillBusyIsItsOwnEventAndCountedOnce() {
     run(3000, null);
     enter("max");
