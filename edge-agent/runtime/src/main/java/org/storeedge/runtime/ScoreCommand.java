@@ -230,11 +230,12 @@ final class ScoreCommand implements Callable<Integer> {
     return SimulationRun.percentile(sorted, q);
   }
 
-  /** A row name in 36 columns: a long scenario name is shortened in the middle, its #seed kept. */
+  /** An amendment for what later evidence changed or doubted (not one that only takes a doubt back). */
   private static boolean isAmended(org.storeedge.checkout.cart.Receipt r) {
     return r.reviewReasons().stream().anyMatch(x -> x.code().equals("amended"));
   }
 
+  /** A row name in 36 columns: a long scenario name is shortened in the middle, its #seed kept. */
   static String trim(String s) {
     if (s.length() <= 36) {
       return s;
