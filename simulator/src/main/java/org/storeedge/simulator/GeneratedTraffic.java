@@ -1,8 +1,11 @@
 package org.storeedge.simulator;
 
+import java.util.Optional;
+
 /**
  * Generated shoppers: Poisson arrivals at {@code shoppersPerHour} during {@code durationSeconds}
- * of virtual time (starting after the last scripted shopper has left). Each takes on average
+ * of virtual time (starting after the last scripted shopper has left), with optional {@link
+ * Bursts} of arrivals on top. Each takes on average
  * {@code meanItems} items (at least one) from lanes that still hold stock, sometimes puts one
  * back, and leaves; {@code hardCases} mixes in the situations that confuse attribution.
  *
@@ -17,10 +20,12 @@ package org.storeedge.simulator;
  * @param restockEverySeconds 0 for none; else a member of staff (a token with the store's first
  *     {@code checkout.staffTokenPrefixes}) comes in this often and restocks the lanes that have
  *     run low, while the shoppers shop
+ * @param bursts empty for none; else crowds arriving at once on top of the {@code
+ *     shoppersPerHour} background (a train at a station kiosk, the bell at a school shop)
  */
 public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems,
     double putBackProbability, boolean overlap, int maxInside, HardCases hardCases, double browseSeconds,
-    double restockEverySeconds) {
+    double restockEverySeconds, Optional<Bursts> bursts) {
 
   public static final double DEFAULT_MEAN_ITEMS = 2.5;
   public static final double DEFAULT_PUT_BACK_PROBABILITY = 0.1;
@@ -62,6 +67,40 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
     }
   }
 
+  /**
+   * Crowds arriving together: a burst every {@code everySeconds}, the first at a random offset
+   * within the first period (drawn from the seed, so runs of one seed agree and different seeds
+   * do not all start with a train at the same second). Each brings Poisson({@code meanShoppers})
+   * shoppers arriving at uniformly random instants within {@code withinSeconds} of its start, as
+   * commuters file in off a platform. A real crowd does not arrive as a constant rate: it is the
+   * bursts that fill a small store to its {@code maxInside} and stack shoppers at one shelf.
+   *
+   * @param everySeconds time from one burst's start to the next, 10..86400
+   * @param meanShoppers mean shoppers per burst, &gt; 0 and at most 100 (a Poisson count: some
+   *     bursts bring fewer, some more, a few none)
+   * @param withinSeconds the arrivals of one burst spread over this long, &gt; 0 and at most
+   *     {@code everySeconds} (bursts do not run into each other)
+   */
+  public record Bursts(double everySeconds, double meanShoppers, double withinSeconds) {
+    public static final double MIN_EVERY_SECONDS = 10;
+    public static final double MAX_EVERY_SECONDS = 86_400;
+    /** Beyond this a burst is no longer a crowd at a door but a flood; it also keeps the Poisson draw exact. */
+    public static final double MAX_MEAN_SHOPPERS = 100;
+
+    public Bursts {
+      if (!(everySeconds >= MIN_EVERY_SECONDS && everySeconds <= MAX_EVERY_SECONDS)) {
+        throw new IllegalArgumentException("bursts.everySeconds must be in 10..86400 (got: " + everySeconds + ")");
+      }
+      if (!(meanShoppers > 0 && meanShoppers <= MAX_MEAN_SHOPPERS)) {
+        throw new IllegalArgumentException("bursts.meanShoppers must be > 0 and <= 100 (got: " + meanShoppers + ")");
+      }
+      if (!(withinSeconds > 0 && withinSeconds <= everySeconds)) {
+        throw new IllegalArgumentException("bursts.withinSeconds must be > 0 and <= everySeconds " + everySeconds
+            + " (got: " + withinSeconds + ")");
+      }
+    }
+  }
+
   public GeneratedTraffic {
     if (!(shoppersPerHour > 0) || Double.isInfinite(shoppersPerHour)) {
       throw new IllegalArgumentException("shoppersPerHour must be > 0 (got: " + shoppersPerHour + ")");
@@ -87,6 +126,16 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
     if (!(restockEverySeconds == 0 || (restockEverySeconds >= 60 && restockEverySeconds <= 86_400))) {
       throw new IllegalArgumentException("restockEverySeconds must be 0 or 60..86400 (got: " + restockEverySeconds + ")");
     }
+    if (bursts == null) {
+      throw new IllegalArgumentException("bursts must be given (Optional.empty() for none)");
+    }
+  }
+
+  /** No bursts. */
+  public GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems, double putBackProbability,
+      boolean overlap, int maxInside, HardCases hardCases, double browseSeconds, double restockEverySeconds) {
+    this(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, browseSeconds,
+        restockEverySeconds, Optional.empty());
   }
 
   /** No restocking. */
@@ -107,21 +156,26 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
 
   public GeneratedTraffic withMaxInside(int n) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, n, hardCases, browseSeconds,
-        restockEverySeconds);
+        restockEverySeconds, bursts);
   }
 
   public GeneratedTraffic withHardCases(HardCases h) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, h, browseSeconds,
-        restockEverySeconds);
+        restockEverySeconds, bursts);
   }
 
   public GeneratedTraffic withBrowseSeconds(double s) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, s,
-        restockEverySeconds);
+        restockEverySeconds, bursts);
   }
 
   public GeneratedTraffic withRestockEverySeconds(double s) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, s);
+        browseSeconds, s, bursts);
+  }
+
+  public GeneratedTraffic withBursts(Bursts b) {
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
+        browseSeconds, restockEverySeconds, Optional.of(b));
   }
 }

@@ -55,7 +55,8 @@ public final class ScenarioLoader {
   private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "give");
   private static final Set<String> GRAB_PART = Set.of("lane", "qty", "sku");
   private static final Set<String> GENERATED = Set.of("shoppersPerHour", "durationSeconds", "meanItems",
-      "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds", "restockEverySeconds");
+      "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds", "restockEverySeconds", "bursts");
+  private static final Set<String> BURSTS = Set.of("everySeconds", "meanShoppers", "withinSeconds");
   private static final Set<String> HARD_CASES = Set.of("reach", "handOff", "lean", "wrongLaneReturn", "multiGrab", "group");
 
   private ScenarioLoader() {}
@@ -411,11 +412,35 @@ public final class ScenarioLoader {
             or(h.number("group", false, 0, 1, "a share in 0..1"), 0));
       }
     }
-    if (tree.problems.size() > before || rate == null || duration == null || maxInside == null || restock == null) {
+    Optional<GeneratedTraffic.Bursts> bursts = f.has("bursts") ? readBursts(tree, f.values.get("bursts")) : Optional.empty();
+    if (tree.problems.size() > before || rate == null || duration == null || maxInside == null || restock == null
+        || bursts == null) {
       return null;
     }
     return new GeneratedTraffic(rate, duration, mean, pb, overlap != null && overlap,
-        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock);
+        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock, bursts);
+  }
+
+  /** {@code generated.bursts}; null when it has a problem (recorded). */
+  private static Optional<GeneratedTraffic.Bursts> readBursts(YamlTree tree, Node n) {
+    YamlTree.Fields b = tree.fields(n, "generated.bursts", BURSTS);
+    if (b == null) {
+      return null;
+    }
+    int before = tree.problems.size();
+    Double every = b.number("everySeconds", true, GeneratedTraffic.Bursts.MIN_EVERY_SECONDS,
+        GeneratedTraffic.Bursts.MAX_EVERY_SECONDS, "in 10..86400");
+    Double mean = b.number("meanShoppers", true, 1e-9, GeneratedTraffic.Bursts.MAX_MEAN_SHOPPERS, "> 0 and <= 100");
+    Double within = b.number("withinSeconds", true, 1e-9, GeneratedTraffic.Bursts.MAX_EVERY_SECONDS,
+        "> 0 and <= everySeconds");
+    if (every != null && within != null && within > every) {
+      tree.problem(b.values.get("withinSeconds"), "generated.bursts.withinSeconds", "must be <= everySeconds "
+          + YamlTree.fmt(every) + ": one burst would run into the next (got: " + YamlTree.fmt(within) + ")");
+    }
+    if (tree.problems.size() > before || every == null || mean == null || within == null) {
+      return null;
+    }
+    return Optional.of(new GeneratedTraffic.Bursts(every, mean, within));
   }
 
   private static double or(Double v, double dflt) {

@@ -19,7 +19,9 @@ import org.storeedge.config.StoreConfig.Position;
  * tracked on its own and taken again by at most one later shopper.
  *
  * <p>The hard cases draw from their own random stream, so traffic without them is the same as
- * it always was for a seed.
+ * it always was for a seed. Bursts draw their times from their own stream too and are merged
+ * with the background arrivals in time order; each arrival, background or burst, then waits at
+ * the door for {@code overlap} and {@code maxInside} alike.
  */
 final class TrafficGenerator {
   private TrafficGenerator() {}
@@ -111,7 +113,17 @@ final class TrafficGenerator {
     List<StoreConfig.Lane> lanes = store.lanes();
     double ratePerSecond = g.shoppersPerHour() / 3600.0;
     double end = begin + g.durationSeconds();
-    double arrival = begin;
+    List<Double> burstArrivals = new ArrayList<>();
+    if (g.bursts().isPresent()) {
+      bursts(g.bursts().get(), seed, begin, end).forEach(b -> burstArrivals.addAll(b.arrivals()));
+      burstArrivals.sort(null);
+    }
+    int nextBurstArrival = 0;
+    // the next background (Poisson) arrival, drawn when the one before it has come in: without
+    // bursts exactly the draws, in the order, of the generator before bursts existed
+    double background = begin;
+    boolean backgroundDrawn = false;
+    double arrival;
     double previousExit = Double.NEGATIVE_INFINITY;
     double previousEnter = Double.NEGATIVE_INFINITY;
     List<ShopperScript> out = new ArrayList<>();
@@ -124,8 +136,16 @@ final class TrafficGenerator {
     List<ShopperScript> staff = new ArrayList<>();
     List<Restocked> restocked = new ArrayList<>(); // units put on lanes, counted for later arrivals
     while (true) {
-      arrival += -Math.log(1 - r.nextDouble()) / ratePerSecond;
-      if (arrival > end) {
+      if (!backgroundDrawn) {
+        background += -Math.log(1 - r.nextDouble()) / ratePerSecond;
+        backgroundDrawn = true;
+      }
+      if (nextBurstArrival < burstArrivals.size() && burstArrivals.get(nextBurstArrival) < background) {
+        arrival = burstArrivals.get(nextBurstArrival++);
+      } else if (background <= end) {
+        arrival = background;
+        backgroundDrawn = false;
+      } else {
         break;
       }
       while (staffPrefix != null && nextRestock <= arrival) {
@@ -307,6 +327,40 @@ final class TrafficGenerator {
       previousExit = script.exitOf(group);
     }
     out.addAll(staff);
+    return out;
+  }
+
+  /** One burst: when it starts and when each of its shoppers arrives, in order (scenario seconds). */
+  record Burst(double start, List<Double> arrivals) {
+    Burst {
+      arrivals = List.copyOf(arrivals);
+    }
+  }
+
+  /**
+   * The bursts of a run starting in [{@code begin}, {@code end}]: the first at a random offset
+   * within one period, then one every {@code everySeconds}; each brings Poisson({@code
+   * meanShoppers}) arrivals uniform over its {@code withinSeconds}. Arrivals after {@code end}
+   * are dropped, as background arrivals are. Drawn from a stream of their own, so that traffic
+   * without bursts takes not one draw more from the traffic stream than it always did.
+   */
+  static List<Burst> bursts(GeneratedTraffic.Bursts b, long seed, double begin, double end) {
+    Random r = Seeds.random(seed, "generated-bursts");
+    double first = begin + r.nextDouble() * b.everySeconds();
+    List<Burst> out = new ArrayList<>();
+    for (int k = 0; first + k * b.everySeconds() <= end; k++) {
+      double start = first + k * b.everySeconds();
+      int n = poisson(r, b.meanShoppers());
+      List<Double> arrivals = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        double at = start + r.nextDouble() * b.withinSeconds();
+        if (at <= end) {
+          arrivals.add(at);
+        }
+      }
+      arrivals.sort(null);
+      out.add(new Burst(start, arrivals));
+    }
     return out;
   }
 

@@ -114,6 +114,70 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void burstsAreReadOnTopOfTheBackgroundRate() throws Exception {
+    Scenario s = ScenarioLoader.parse("s.yaml", """
+        seed: 1
+        generated:
+          shoppersPerHour: 60
+          durationSeconds: 1200
+          overlap: true
+          maxInside: 10
+          bursts:
+            everySeconds: 300
+            meanShoppers: 12
+            withinSeconds: 40
+        """, store);
+    assertThat(s.generated()).contains(new GeneratedTraffic(60, 1200, 2.5, 0.1, true).withMaxInside(10)
+        .withBursts(new GeneratedTraffic.Bursts(300, 12, 40)));
+    // without the block: no bursts, and the traffic is the one it always was
+    assertThat(ScenarioLoader.parse("s.yaml", "seed: 1\ngenerated: { shoppersPerHour: 60, durationSeconds: 1200 }\n", store)
+        .generated().orElseThrow().bursts()).isEmpty();
+  }
+
+  @Test
+  void badBurstsAreReportedWithTheirLocations() {
+    assertThat(problems("""
+        seed: 1
+        generated:
+          shoppersPerHour: 60
+          durationSeconds: 1200
+          bursts:
+            everySeconds: -300
+            meanShoppers: 0
+            withinSeconds: 0
+            trains: 3
+        """)).containsExactly(
+        "s.yaml:6:19: generated.bursts.everySeconds: must be in 10..86400 (got: -300)",
+        "s.yaml:7:19: generated.bursts.meanShoppers: must be > 0 and <= 100 (got: 0)",
+        "s.yaml:8:20: generated.bursts.withinSeconds: must be > 0 and <= everySeconds (got: 0)",
+        "s.yaml:9:5: generated.bursts.trains: unknown key (known: everySeconds, meanShoppers, withinSeconds)");
+    assertThat(problems("""
+        seed: 1
+        generated:
+          shoppersPerHour: 60
+          durationSeconds: 1200
+          bursts: { everySeconds: 300, withinSeconds: 400, meanShoppers: 101 }
+        """)).containsExactly(
+        "s.yaml:5:47: generated.bursts.withinSeconds: must be <= everySeconds 300: one burst would run into the next (got: 400)",
+        "s.yaml:5:66: generated.bursts.meanShoppers: must be > 0 and <= 100 (got: 101)");
+    assertThat(problems("""
+        seed: 1
+        generated: { shoppersPerHour: 60, durationSeconds: 1200, bursts: { everySeconds: 300 } }
+        """)).containsExactly(
+        "s.yaml:2:66: generated.bursts.meanShoppers: is required",
+        "s.yaml:2:66: generated.bursts.withinSeconds: is required");
+    assertThat(problems("""
+        seed: 1
+        generated: { shoppersPerHour: 60, durationSeconds: 1200, bursts: 12 }
+        """)).containsExactly("s.yaml:2:66: generated.bursts: must be a mapping (got: '12')");
+    assertThat(problems("""
+        seed: 1
+        generated: { shoppersPerHour: 60, durationSeconds: 1200, burst: { everySeconds: 300 } }
+        """)).containsExactly("s.yaml:2:58: generated.burst: unknown key (known: browseSeconds, bursts, durationSeconds,"
+            + " hardCases, maxInside, meanItems, overlap, putBackProbability, restockEverySeconds, shoppersPerHour)");
+  }
+
+  @Test
   void missingRequiredKeysAreReported() {
     assertThat(problems("""
         shoppers:
