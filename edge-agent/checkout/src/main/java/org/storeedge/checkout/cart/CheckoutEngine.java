@@ -151,8 +151,7 @@ public final class CheckoutEngine {
           // back in before the earlier visit's receipt closed: that visit is finished now
           open.remove(s.token);
           if (isBusyAtExit(s)) {
-            s.unsettled = unsettledAtExit(s);
-            s.reasons.add(s.unsettled);
+            markUnsettled(s);
           }
           finish(s, e.atMillis());
         }
@@ -576,7 +575,10 @@ public final class CheckoutEngine {
           + "movements a load cell saw as one change; charged to " + (m.who.isEmpty() ? "nobody" : m.who.get(0).session.token)
           + " by where shoppers stood at its moment", evidence(m.event, m.change, m.who, cands));
     }
-    oneMovementAcrossLanes(e, byLane);
+    List<ShelfEvent.LaneChange> picks = e.lanes().stream()
+        .filter(lc -> lc.deltaGrams() < 0 && !e.netless(lc) && !byLane.get(lc.laneId()).isEmpty()).toList();
+    oneMovementAcrossLanes(e, byLane, picks);
+    oneShopperTwoLanes(e, byLane, picks);
     // later evidence changed a receipt already sent: publish an amendment that references it
     amendDoubted(involved, Map.of("eventId", e.eventId()),
         "shelf activity resolved after the receipt was sent changed it or cast doubt on it");
@@ -710,8 +712,7 @@ public final class CheckoutEngine {
       boolean busy = isBusyAtExit(s);
       if (!busy || nowMillis - s.exitAt >= settings.exitSettleMaxMillis()) {
         if (busy) {
-          s.unsettled = unsettledAtExit(s);
-          s.reasons.add(s.unsettled);
+          markUnsettled(s);
         }
         it.remove();
         done.add(s);
@@ -752,10 +753,12 @@ public final class CheckoutEngine {
         .anyMatch(b -> wasNear(s, b.getKey(), b.getValue(), s.exitAt));
   }
 
-  private static ReviewReason unsettledAtExit(Session s) {
-    return new ReviewReason("unsettled-at-exit",
+  /** Flags {@code s} {@code unsettled-at-exit}, a doubt taken back if the activity resolves without it (see settledAfterExit). */
+  private static void markUnsettled(Session s) {
+    s.unsettled = new ReviewReason("unsettled-at-exit",
         "shelf activity begun before the exit was still unresolved when the receipt closed",
         Map.of("exitAt", Instant.ofEpochMilli(s.exitAt).toString()));
+    s.reasons.add(s.unsettled);
   }
 
   /** A visit that has left (and been taken out of {@code open}): its receipt, or a staff visit's notice. */
@@ -1196,9 +1199,7 @@ public final class CheckoutEngine {
    * are still weighed one by one: jointly, "each took from the lane in front" becomes confident and
    * wrong when two shoppers reach past each other.
    */
-  private void oneMovementAcrossLanes(ShelfEvent e, Map<String, List<Assoc>> byLane) {
-    List<ShelfEvent.LaneChange> picks = e.lanes().stream()
-        .filter(lc -> lc.deltaGrams() < 0 && !e.netless(lc) && !byLane.get(lc.laneId()).isEmpty()).toList();
+  private void oneMovementAcrossLanes(ShelfEvent e, Map<String, List<Assoc>> byLane, List<ShelfEvent.LaneChange> picks) {
     for (ShelfEvent.LaneChange a : picks) {
       Assoc other = byLane.get(a.laneId()).get(0);
       for (ShelfEvent.LaneChange b : picks) {
@@ -1221,7 +1222,6 @@ public final class CheckoutEngine {
         flagAll(List.of(charged, there), msg, evidence(e, b, who, cands));
       }
     }
-    oneShopperTwoLanes(e, byLane, picks);
   }
 
   /**
@@ -1241,18 +1241,15 @@ public final class CheckoutEngine {
           || charged.probability < settings.reviewThreshold()) {
         continue;
       }
-      boolean twoAtOnce = picks.stream().anyMatch(a -> a != b && byLane.get(a.laneId()).get(0).session == charged.session
-          && e.startOf(a) <= e.endOf(b) && e.startOf(b) <= e.endOf(a));
-      if (!twoAtOnce) {
+      if (!chargedElsewhereMeanwhile(charged.session, b, e, byLane, picks)) {
         continue;
       }
       long start = e.startOf(b);
       long end = e.endOf(b);
       StoreConfig.Position p = spots.spot(lane).orElse(lane.position());
       for (Session s : openAndRecentlyClosed()) {
-        boolean busyElsewhere = picks.stream().anyMatch(a -> a != b && byLane.get(a.laneId()).get(0).session == s
-            && e.startOf(a) <= end && start <= e.endOf(a));
-        if (s == charged.session || s.staff || busyElsewhere || (s.exitAt >= 0 && s.exitAt < start)) {
+        if (s == charged.session || s.staff || (s.exitAt >= 0 && s.exitAt < start)
+            || chargedElsewhereMeanwhile(s, b, e, byLane, picks)) {
           continue;
         }
         Assoc other = who.stream().filter(w -> w.session == s).findFirst().orElseGet(() -> new Assoc(s, Double.NaN, 0, -1));
@@ -1267,6 +1264,13 @@ public final class CheckoutEngine {
             + "the same time, while " + s.token + " stood still within reach of it", evidence(e, b, who, cands));
       }
     }
+  }
+
+  /** Whether {@code s} is charged for another of the event's {@code picks} while lane change {@code b} was active. */
+  private static boolean chargedElsewhereMeanwhile(Session s, ShelfEvent.LaneChange b, ShelfEvent e,
+      Map<String, List<Assoc>> byLane, List<ShelfEvent.LaneChange> picks) {
+    return picks.stream().anyMatch(a -> a != b && byLane.get(a.laneId()).get(0).session == s
+        && e.startOf(a) <= e.endOf(b) && e.startOf(b) <= e.endOf(a));
   }
 
   /** See {@link #oneMovementAcrossLanes}. */
