@@ -667,14 +667,16 @@ public final class CheckoutEngine {
 
   /**
    * Publishes an amendment for every closed visit among {@code involved} and those doubted since
-   * ({@link #doubtedAfterEmit}) whose receipt changed after it was sent.
+   * ({@link #doubtedAfterEmit}) whose receipt changed after it was sent: its cart, or a doubt added
+   * to it (a receipt in review for a reason the cloud never saw would be reviewed for the wrong one,
+   * or not at all).
    */
   private void amendDoubted(java.util.Collection<Session> involved, Map<String, Object> evidence, String message) {
     Set<Session> all = new LinkedHashSet<>(involved);
     all.addAll(doubtedAfterEmit);
     doubtedAfterEmit.clear();
     for (Session s : all) {
-      if (s.closed && s.changedSinceEmit) {
+      if (s.closed && (s.changedSinceEmit || s.reasons.size() > s.reasonsAtEmit)) {
         amendments++;
         s.reasons.add(new ReviewReason("amended", message, evidence));
         emit(s, s.exitAt);

@@ -1134,6 +1134,40 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aReceiptAlreadySentIsAmendedWhenALaterShelfEventCastsDoubtOnItWithoutChangingItsCart() {
+    run(3000, null);
+    enter("kim");
+    enter("lou");
+    where.put("kim", offLane("l2", 0.5, -0.1));
+    where.put("lou", offLane("l2", 0.5, 0.1)); // side by side at the candy lane, as near as each other
+    run(1000, null);
+    run(1600, "l2");
+    // lou walks out while a hand is still in the lane
+    where.put("lou", new double[] {0, 4});
+    run(400, "l2");
+    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "lou", t));
+    where.remove("lou");
+    run(2500, "l2");
+    level.merge("l2", -55.0, Double::sum);
+    run(600, "l2");
+    run(4000, null);
+    exit("kim");
+    List<Receipt> lous = receipts.stream().filter(r -> r.customerToken().equals("lou")).toList();
+    List<Receipt> kims = receipts.stream().filter(r -> r.customerToken().equals("kim")).toList();
+    // whoever the candy was charged to, the other may have taken it: a receipt already out says so
+    // in an amendment even though its cart did not change
+    Receipt charged = kims.get(kims.size() - 1).items().isEmpty() ? lous.get(lous.size() - 1) : kims.get(kims.size() - 1);
+    assertThat(charged.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
+    assertThat(charged.reviewReasons()).extracting(ReviewReason::code).contains("ambiguous-shopper");
+    assertThat(lous.get(0).reviewReasons()).extracting(ReviewReason::code).doesNotContain("ambiguous-shopper");
+    Receipt lastLou = lous.get(lous.size() - 1);
+    assertThat(lous).hasSizeGreaterThan(1);
+    assertThat(lastLou.amends()).isEqualTo(lous.get(0).receiptId());
+    assertThat(lastLou.needsReview()).isTrue();
+    assertThat(lastLou.reviewReasons()).extracting(ReviewReason::code).contains("ambiguous-shopper", "amended");
+  }
+
+  @Test
   void aSecondGrabOfTheSameLaneWhileTheShelfIsStillBusyIsItsOwnEventAndCountedOnce() {
     run(3000, null);
     enter("max");
