@@ -88,6 +88,16 @@ final class HandTransient {
     return new HandTransient(onNanos, offNanos, amplitude, f, phase, 0, 0, 0, 1.0, depth, trend, ramp, 0.05);
   }
 
+  /**
+   * Something set down on the lane over [on, off] that weighs {@code grams} and lies still (a
+   * basket, a bag): set down and lifted off over 0.2-0.5 s each, with a brief settling sway and 0.2 %
+   * noise while it lies there.
+   */
+  static HandTransient still(Random r, long onNanos, long offNanos, double grams) {
+    double ramp = Math.min(Seeds.uniform(r, 0.2, 0.5), (offNanos - onNanos) / 2e9);
+    return new HandTransient(onNanos, offNanos, grams, 0, 0, 0, 0, 0, 1.0, 0, 0, ramp, 0.002);
+  }
+
   /** Grams this hand adds at {@code atNanos}; {@code r} supplies the hand noise. */
   double grams(long atNanos, Random r) {
     if (atNanos <= onNanos || atNanos >= offNanos || amplitude == 0 && pressGrams == 0) {

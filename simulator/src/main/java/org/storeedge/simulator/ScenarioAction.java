@@ -12,6 +12,10 @@ import java.util.Optional;
  *       interaction (a mixed grab).
  *   <li>{@code LEAN}: a hand or an elbow rests on {@link #laneId()} for {@link #seconds()} with a
  *       load of about {@link #grams()}; nothing moves.
+ *   <li>{@code SET_DOWN}: the shopper sets something that is not for sale (a basket, a bag) on
+ *       {@link #laneId()} and lifts it off again {@link #seconds()} later; it weighs
+ *       {@link #grams()} and lies still; nothing of the lane's moves. Like a lean, the shopper stays
+ *       and may take or put back within reach meanwhile.
  *   <li>{@code GIVE}: the shopper hands {@link #qty()} x {@link #sku()} to the shopper with token
  *       {@link #to()}; no shelf is involved and {@link #laneId()} is empty.
  * </ul>
@@ -22,8 +26,8 @@ import java.util.Optional;
  *     with an empty lane id and the sku given
  * @param from the lane whose standing point the shopper stands at, when it reaches past it to
  *     another lane (crossing hands); empty: in front of the lane(s) acted on
- * @param seconds how long a lean lasts; 0 for other kinds
- * @param grams typical load of a lean, grams; 0 for other kinds
+ * @param seconds how long a lean lasts, or a set-down thing lies on the lane; 0 for other kinds
+ * @param grams typical load of a lean, or what a set-down thing weighs, grams; 0 for other kinds
  * @param to receiver's token of a {@code GIVE}
  * @param member which member of a group does it, 1-based; 1 for a single shopper
  */
@@ -34,6 +38,7 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
     TAKE,
     PUT_BACK,
     LEAN,
+    SET_DOWN,
     GIVE
   }
 
@@ -47,6 +52,9 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
 
   public static final double DEFAULT_LEAN_SECONDS = 5;
   public static final double DEFAULT_LEAN_GRAMS = 80;
+  /** A shopping basket with a few things in it, left on the shelf while its owner looks around. */
+  public static final double DEFAULT_SET_DOWN_SECONDS = 20;
+  public static final double DEFAULT_SET_DOWN_GRAMS = 1200;
 
   public ScenarioAction {
     parts = List.copyOf(parts);
@@ -73,6 +81,11 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
   /** Sku of the first part. */
   public Optional<String> sku() {
     return parts.get(0).sku();
+  }
+
+  /** A lean or a set-down thing: a load on a lane for {@link #seconds()}, the shopper staying near it. */
+  boolean rests() {
+    return kind == Kind.LEAN || kind == Kind.SET_DOWN;
   }
 
   boolean movesUnits() {
@@ -110,6 +123,11 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
   public static ScenarioAction lean(double at, String laneId, double seconds, double grams) {
     return new ScenarioAction(at, Kind.LEAN, List.of(new Part(laneId, 0, Optional.empty())), Optional.empty(), seconds, grams,
         Optional.empty(), 1, Origin.of("action"));
+  }
+
+  public static ScenarioAction setDown(double at, String laneId, double seconds, double grams) {
+    return new ScenarioAction(at, Kind.SET_DOWN, List.of(new Part(laneId, 0, Optional.empty())), Optional.empty(), seconds,
+        grams, Optional.empty(), 1, Origin.of("action"));
   }
 
   public static ScenarioAction give(double at, String sku, int qty, String toToken) {

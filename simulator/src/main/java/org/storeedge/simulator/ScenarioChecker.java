@@ -29,6 +29,8 @@ final class ScenarioChecker {
   static final double MAX_LEAN_SECONDS = 600;
   static final double MIN_LEAN_GRAMS = 1;
   static final double MAX_LEAN_GRAMS = 2000;
+  /** Heaviest thing a shopper sets down on a shelf, grams (a full basket). */
+  static final double MAX_SET_DOWN_GRAMS = 8000;
   static final int MAX_GRAB_LANES = 4;
   /**
    * Fastest a scripted shopper may have to walk between two places, m/s (people walk at about
@@ -41,7 +43,7 @@ final class ScenarioChecker {
   /** How long an action keeps its shopper busy from {@code at}, seconds. */
   static double busySeconds(ScenarioAction a) {
     return switch (a.kind()) {
-      case LEAN -> a.seconds() + AFTER_LEAN_SECONDS;
+      case LEAN, SET_DOWN -> a.seconds() + AFTER_LEAN_SECONDS;
       case GIVE -> MIN_ACTION_GAP_SECONDS;
       case TAKE, PUT_BACK -> MIN_ACTION_GAP_SECONDS + GRAB_EXTRA_SECONDS * (a.parts().size() - 1);
     };
@@ -53,7 +55,7 @@ final class ScenarioChecker {
 
   /** The YAML key an action named its lanes (or hand-off) with, for problem locations. */
   static String mainKey(ScenarioAction a) {
-    for (String k : List.of("take", "putBack", "grab", "lean", "give")) {
+    for (String k : List.of("take", "putBack", "grab", "lean", "setDown", "give")) {
       if (a.origin().keys().containsKey(k)) {
         return k;
       }
@@ -62,6 +64,7 @@ final class ScenarioChecker {
       case TAKE -> "take";
       case PUT_BACK -> "putBack";
       case LEAN -> "lean";
+      case SET_DOWN -> "setDown";
       case GIVE -> "give";
     };
   }
@@ -122,16 +125,16 @@ final class ScenarioChecker {
         final int si = s;
         Person me = people.stream().filter(p -> p.scriptIndex() == si && p.number() == a.member()).findFirst().orElseThrow();
         int before = problems.size();
-        double end = a.at() + (a.kind() == ScenarioAction.Kind.LEAN ? a.seconds() : 0);
+        double end = a.at() + (a.rests() ? a.seconds() : 0);
         String who = sh.group() > 1 ? "member " + a.member() + "'s visit " : "the shopper's visit ";
         if (a.at() < me.enter() || end > me.exit()) {
-          problems.add(ao.problem(a.kind() == ScenarioAction.Kind.LEAN && a.at() >= me.enter() && a.at() <= me.exit() ? "seconds" : "at",
+          problems.add(ao.problem(a.rests() && a.at() >= me.enter() && a.at() <= me.exit() ? "seconds" : "at",
               "must be within " + who + YamlTree.fmt(me.enter()) + ".." + YamlTree.fmt(me.exit()) + " (got: "
                   + YamlTree.fmt(a.at()) + (end > a.at() ? ".." + YamlTree.fmt(end) : "") + ")"));
         }
         boolean ok = switch (a.kind()) {
           case TAKE, PUT_BACK -> checkShelfAction(a, store, geo, problems);
-          case LEAN -> checkLean(a, store, geo, problems);
+          case LEAN, SET_DOWN -> checkLean(a, store, geo, problems);
           case GIVE -> checkGive(a, sh, store, allTokens, problems);
         };
         Person receiver = null;
@@ -153,7 +156,7 @@ final class ScenarioChecker {
           if (a.kind() == ScenarioAction.Kind.GIVE) {
             gives.add(new Give(me, receiver, a));
           } else {
-            double until = a.kind() == ScenarioAction.Kind.LEAN ? a.at() + a.seconds() : a.at() + busySeconds(a) - 0.2;
+            double until = a.rests() ? a.at() + a.seconds() : a.at() + busySeconds(a) - 0.2;
             spots.get(me).add(new Spot(a.at(), until, geo.standFor(a), "lane " + StoreGeometry.standingLane(a), a));
           }
         }
@@ -260,7 +263,7 @@ final class ScenarioChecker {
     String who = p.script().group() > 1 ? "member " + p.number() + " of " + p.token() : "shopper " + p.token();
     Spot previous = null;
     for (Spot s : list) {
-      if (previous != null && previous.a().kind() == ScenarioAction.Kind.LEAN && s.start() < previous.end()) {
+      if (previous != null && previous.a().rests() && s.start() < previous.end()) {
         free = Math.max(free, s.end()); // during its own lean it stays where it leans
         continue;
       }
@@ -338,7 +341,7 @@ final class ScenarioChecker {
     Origin ao = a.origin();
     boolean ok = true;
     if (store.lane(a.laneId()).isEmpty()) {
-      problems.add(ao.problem("lean", "unknown lane '" + a.laneId() + "'"));
+      problems.add(ao.problem(mainKey(a), "unknown lane '" + a.laneId() + "'"));
       ok = false;
     }
     if (!(a.seconds() >= MIN_LEAN_SECONDS && a.seconds() <= MAX_LEAN_SECONDS)) {
@@ -346,8 +349,9 @@ final class ScenarioChecker {
           + " (got: " + YamlTree.fmt(a.seconds()) + ")"));
       ok = false;
     }
-    if (!(a.grams() >= MIN_LEAN_GRAMS && a.grams() <= MAX_LEAN_GRAMS)) {
-      problems.add(ao.problem("grams", "must be in " + YamlTree.fmt(MIN_LEAN_GRAMS) + ".." + YamlTree.fmt(MAX_LEAN_GRAMS)
+    double maxGrams = a.kind() == ScenarioAction.Kind.SET_DOWN ? MAX_SET_DOWN_GRAMS : MAX_LEAN_GRAMS;
+    if (!(a.grams() >= MIN_LEAN_GRAMS && a.grams() <= maxGrams)) {
+      problems.add(ao.problem("grams", "must be in " + YamlTree.fmt(MIN_LEAN_GRAMS) + ".." + YamlTree.fmt(maxGrams)
           + " (got: " + YamlTree.fmt(a.grams()) + ")"));
       ok = false;
     }
@@ -439,12 +443,13 @@ final class ScenarioChecker {
         if (b.start() >= a.end()) {
           continue;
         }
-        if (a.a().kind() == ScenarioAction.Kind.LEAN && !a.received() && !b.received() && b.a().movesUnits()
+        if (a.a().rests() && !a.received() && !b.received() && b.a().movesUnits()
             && b.start() < a.start() + a.a().seconds() && withinReach(a.a(), b.a(), store, geo)) {
           continue;
         }
         String prev = a.received() ? "a hand-off it receives from " + a.giver() + " at " + YamlTree.fmt(a.start())
-            : a.a().kind() == ScenarioAction.Kind.LEAN ? "its lean from " + YamlTree.fmt(a.start()) + " to "
+            : a.a().rests() ? (a.a().kind() == ScenarioAction.Kind.LEAN ? "its lean from " : "what it set down from ")
+                + YamlTree.fmt(a.start()) + " to "
                 + YamlTree.fmt(a.start() + a.a().seconds()) : null;
         if (b.received()) {
           problems.add(b.a().origin().problem("at", "the receiver " + p.token() + " is busy then (with "
@@ -455,7 +460,8 @@ final class ScenarioChecker {
               + YamlTree.fmt(a.start()) + " (got: " + YamlTree.fmt(b.start()) + ")"));
         } else {
           problems.add(b.a().origin().problem("at", "overlaps " + prev + " (got: " + YamlTree.fmt(b.start()) + ")"
-              + (a.a().kind() == ScenarioAction.Kind.LEAN ? "; during a lean only a take or put-back within reach is possible" : "")));
+              + (a.a().kind() == ScenarioAction.Kind.LEAN ? "; during a lean only a take or put-back within reach is possible"
+                  : a.a().rests() ? "; while it lies there only a take or put-back within reach is possible" : "")));
         }
         break;
       }

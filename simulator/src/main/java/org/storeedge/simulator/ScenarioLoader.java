@@ -41,7 +41,7 @@ public final class ScenarioLoader {
    * {@code loadResource("suite/" + name, store)}.
    */
   public static final List<String> SUITE = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
-      "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "crowd-of-four",
+      "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "basket-on-the-shelf", "crowd-of-four",
       "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "generated-busy",
       "generated-adversarial");
 
@@ -50,9 +50,9 @@ public final class ScenarioLoader {
   private static final Set<String> NOISE = Set.of("electricalGrams", "handTransientGrams", "driftGramsPerHour",
       "creepFraction", "creepTimeConstantSeconds", "offCentreFraction", "vibrationGrams", "touchProbability");
   private static final Set<String> SHOPPER = Set.of("token", "enterAt", "exitAt", "actions", "group");
-  private static final Set<String> ACTION = Set.of("at", "take", "putBack", "grab", "lean", "give", "qty", "sku", "from",
+  private static final Set<String> ACTION = Set.of("at", "take", "putBack", "grab", "lean", "setDown", "give", "qty", "sku", "from",
       "seconds", "grams", "to", "member");
-  private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "give");
+  private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "setDown", "give");
   private static final Set<String> GRAB_PART = Set.of("lane", "qty", "sku");
   private static final Set<String> GENERATED = Set.of("shoppersPerHour", "durationSeconds", "meanItems",
       "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds", "restockEverySeconds", "bursts");
@@ -227,15 +227,15 @@ public final class ScenarioLoader {
     }
     List<String> kinds = ACTION_KINDS.stream().filter(f::has).toList();
     if (kinds.size() != 1) {
-      tree.problem(n, path, "needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE' or 'give: SKU'"
+      tree.problem(n, path, "needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE', 'setDown: LANE' or 'give: SKU'"
           + (kinds.isEmpty() ? "" : " (got: " + String.join(", ", kinds) + ")"));
       return null;
     }
     String kind = kinds.get(0);
     int before = tree.problems.size();
     // keys that belong to other kinds of action
-    Map<String, List<String>> onlyWith = Map.of("seconds", List.of("lean"), "grams", List.of("lean"), "to", List.of("give"),
-        "from", List.of("take", "putBack", "grab", "lean"), "qty", List.of("take", "putBack", "give"),
+    Map<String, List<String>> onlyWith = Map.of("seconds", List.of("lean", "setDown"), "grams", List.of("lean", "setDown"), "to",
+        List.of("give"), "from", List.of("take", "putBack", "grab", "lean", "setDown"), "qty", List.of("take", "putBack", "give"),
         "sku", List.of("take", "putBack"));
     onlyWith.forEach((key, kindsAllowed) -> {
       if (f.has(key) && !kindsAllowed.contains(kind)) {
@@ -305,6 +305,15 @@ public final class ScenarioLoader {
         }
         seconds = or(f.number("seconds", false), ScenarioAction.DEFAULT_LEAN_SECONDS);
         grams = or(f.number("grams", false), ScenarioAction.DEFAULT_LEAN_GRAMS);
+      }
+      case "setDown" -> {
+        k = ScenarioAction.Kind.SET_DOWN;
+        String lane = f.string("setDown", false);
+        if (lane != null) {
+          parts.add(new ScenarioAction.Part(lane, 0, Optional.empty()));
+        }
+        seconds = or(f.number("seconds", false), ScenarioAction.DEFAULT_SET_DOWN_SECONDS);
+        grams = or(f.number("grams", false), ScenarioAction.DEFAULT_SET_DOWN_GRAMS);
       }
       default -> {
         k = ScenarioAction.Kind.GIVE;

@@ -454,9 +454,10 @@ public final class SimulatedStore {
                 instant(tOn), instant(tOn), instant(tOff), List.of(), StoreGeometry.standingLane(a)));
           }
         }
-        case LEAN -> {
+        case LEAN, SET_DOWN -> {
           long off = on + Seeds.nanos(a.seconds());
-          HandTransient h = HandTransient.lean(r, on, off, a.grams());
+          HandTransient h = a.kind() == ScenarioAction.Kind.LEAN ? HandTransient.lean(r, on, off, a.grams())
+              : HandTransient.still(r, on, off, a.grams());
           SimulatedLane lane = lanes.get(a.laneId());
           steps.add(new Step(on, () -> lane.handOn(h)));
           steps.add(new Step(off, () -> lane.handOff(h)));

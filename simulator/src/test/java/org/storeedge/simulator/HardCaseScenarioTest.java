@@ -158,6 +158,38 @@ class HardCaseScenarioTest {
   }
 
   @Test
+  void somethingSetDownIsCheckedLikeALeanWithItsOwnWeightLimit() {
+    List<String> p = problems("""
+        seed: 1
+        shoppers:
+          - token: a
+            enterAt: 0
+            exitAt: 100
+            actions:
+              - { at: 5, setDown: a9, seconds: 10 }
+              - { at: 20, setDown: a2, grams: 9000 }
+              - { at: 30, setDown: a3, seconds: 20, grams: 1200 }
+              - { at: 35, take: d1 }
+              - { at: 40, take: a2 }
+        """);
+    assertThat(p).containsExactlyInAnyOrder(
+        "s.yaml:7:18: shoppers[0].actions[0].setDown: unknown lane 'a9'",
+        "s.yaml:8:32: shoppers[0].actions[1].grams: must be in 1..8000 (got: 9000)",
+        // a2's basket lies there 20 s by default: setting another down is not a take within reach
+        "s.yaml:9:11: shoppers[0].actions[2].at: overlaps what it set down from 20 to 40 (got: 30); while it lies there"
+            + " only a take or put-back within reach is possible",
+        "s.yaml:10:11: shoppers[0].actions[3].at: overlaps what it set down from 30 to 50 (got: 35); while it lies there"
+            + " only a take or put-back within reach is possible",
+        "s.yaml:11:11: shoppers[0].actions[4].at: overlaps what it set down from 20 to 40 (got: 40); while it lies there"
+            + " only a take or put-back within reach is possible");
+    assertThat(problems("""
+        seed: 1
+        shoppers:
+          - { token: a, enterAt: 0, exitAt: 100, actions: [ { at: 5, setDown: a2, qty: 1 } ] }
+        """)).containsExactly("s.yaml:3:80: shoppers[0].actions[0].qty: does not go with 'setDown'");
+  }
+
+  @Test
   void handOffsNeedTheGoodsAndAFreeReceiver() {
     List<String> p = problems("""
         seed: 1

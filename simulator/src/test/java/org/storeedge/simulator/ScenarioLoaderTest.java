@@ -104,11 +104,11 @@ class ScenarioLoaderTest {
             + "handTransientGrams, offCentreFraction, touchProbability, vibrationGrams)",
         "s.yaml:7:13: shoppers[0].exitAt: must be a number (got: 'soon')",
         "s.yaml:9:37: shoppers[0].actions[0].colour: unknown key (known: at, from, give, grab, grams, lean, member, putBack,"
-            + " qty, seconds, sku, take, to)",
+            + " qty, seconds, setDown, sku, take, to)",
         "s.yaml:10:9: shoppers[0].actions[1]: needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE'"
-            + " or 'give: SKU'",
+            + ", 'setDown: LANE' or 'give: SKU'",
         "s.yaml:11:9: shoppers[0].actions[2]: needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE'"
-            + " or 'give: SKU' (got: take, putBack)",
+            + ", 'setDown: LANE' or 'give: SKU' (got: take, putBack)",
         "s.yaml:12:31: generated.shoppersPerHour: must be > 0 (got: -5)",
         "s.yaml:12:65: generated.overlap: must be true or false (got: 'maybe')");
   }

@@ -34,7 +34,7 @@ import org.storeedge.core.time.VirtualScheduler;
 class SuiteScenariosTest {
   private static final Path SUITE = Path.of("scenarios/suite");
   private static final List<String> EXPECTED = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
-      "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "crowd-of-four",
+      "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "basket-on-the-shelf", "crowd-of-four",
       "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "generated-busy",
       "generated-adversarial");
 
@@ -288,6 +288,32 @@ class SuiteScenariosTest {
     Position a4front = p.where("cust-hold", p.at(16));
     assertThat(stand.distanceTo(a4front)).isLessThan(1e-9);
     assertThat(mean(p, "a4", p.at(16), p.at(34)) - mean(p, "a4", p.at(8), p.at(13))).isBetween(100.0, 600.0);
+  }
+
+  @Test
+  void aBasketSetDownOnALaneWeighsOnItStillUntilLiftedOffAndLeavesNothingChanged() throws Exception {
+    Played p = play("basket-on-the-shelf");
+    assertThat(p.cart("cust-basket")).isEqualTo(cart("WATR-500", 1));
+    assertThat(p.cart("cust-next")).isEqualTo(cart("OJ-1000", 1));
+    assertThat(p.cart("cust-bag")).isEqualTo(cart("YOGH-500", 1));
+    GroundTruth.Action basket = p.truth().shopper("cust-basket").orElseThrow().actions().get(0);
+    assertThat(basket.kind()).isEqualTo(GroundTruth.Kind.TOUCH);
+    assertThat(basket.laneId()).isEqualTo("a4");
+    assertThat(basket.signedQty()).isZero();
+    assertThat(Duration.between(basket.handOn(), basket.handOff())).isEqualTo(Duration.ofSeconds(30));
+    // the bag: exactly its weight while it lies there, still (unlike a lean), and nothing after
+    double before = mean(p, "c3", p.at(14), p.at(19));
+    assertThat(mean(p, "c3", p.at(21), p.at(31)) - before).isCloseTo(640.0, org.assertj.core.api.Assertions.within(3.0));
+    List<Double> lying = p.readings().get("c3").stream()
+        .filter(r -> r.atMillis() >= p.at(21).toEpochMilli() && r.atMillis() <= p.at(31).toEpochMilli())
+        .map(WeightReading::grams).toList();
+    double sd = Math.sqrt(lying.stream().mapToDouble(g -> g * g).average().orElseThrow()
+        - Math.pow(lying.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), 2));
+    assertThat(sd).isLessThan(10.0);
+    assertThat(mean(p, "c3", p.at(34), p.at(40)) - before).isBetween(-1.5, 1.5);
+    // the juice taken from under the basket: the lane ends one juice lighter
+    assertThat(mean(p, "a4", p.at(45), p.at(50)) - mean(p, "a4", p.at(5), p.at(9))).isCloseTo(-1068.0,
+        org.assertj.core.api.Assertions.within(25.0));
   }
 
   @Test
