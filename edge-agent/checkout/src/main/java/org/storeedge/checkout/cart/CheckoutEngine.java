@@ -965,6 +965,30 @@ public final class CheckoutEngine {
    */
   private final Map<String, Map<String, Object>> unknownOnLane = new HashMap<>();
 
+  /**
+   * Something nobody's cart explained, put on a lane ({@code grams}, {@code sigma}): it may be no
+   * product at all but a basket or a bag set down while its owner looks around. The doubts it
+   * raised, by the session they went to, are taken back when one of the shoppers who were there
+   * ({@code there}) lifts the same weight off the lane again (see {@link #liftedOff}).
+   */
+  private record SetDown(String eventId, long atMillis, double grams, double sigma, Set<Session> there,
+      Map<Session, List<ReviewReason>> doubts) {}
+
+  private final Map<String, SetDown> setDown = new HashMap<>();
+
+  /**
+   * A pick within this many standard deviations of what was set down on the lane (both changes'
+   * uncertainties) is that thing lifted off again.
+   */
+  static final double LIFT_OFF_SIGMAS = 3;
+
+  private long liftedOff;
+
+  /** Things set down on a lane and lifted off again by a shopper who was there (no charge, no doubt). */
+  public long liftedOff() {
+    return liftedOff;
+  }
+
   /** Whether any of the session's tracks was within reach of the lane between {@code from} and {@code t}. */
   private boolean wasNear(Session s, String laneId, long from, long t) {
     StoreConfig.Lane lane = lanes.get(laneId);
@@ -1078,6 +1102,9 @@ public final class CheckoutEngine {
 
   private void onPick(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who) {
     List<ShelfEvent.Candidate> cands = e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).toList();
+    if (liftedOff(e, lc, who, cands)) {
+      return;
+    }
     if (cands.isEmpty()) {
       notices.accept(new Notice("unexplained-weight-change", e.endMillis(), evidence(e, lc, who, cands)));
       if (!who.isEmpty()) {
@@ -1170,8 +1197,13 @@ public final class CheckoutEngine {
       // the lane took something unexplained before: this may be that unit, whatever it weighs like
       Map<String, Object> ev = new LinkedHashMap<>(evidence(e, lc, who, cands));
       ev.putAll(unknown);
-      a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " charged as "
-          + best.count() + " x " + best.sku() + ", but " + unknown.get("note") + ": it may be that one", ev));
+      ReviewReason r = new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " charged as "
+          + best.count() + " x " + best.sku() + ", but " + unknown.get("note") + ": it may be that one", ev);
+      a.session.reasons.add(r);
+      SetDown d = setDown.get(lc.laneId());
+      if (d != null && d.eventId().equals(unknown.get("doubtfulEventId"))) {
+        d.doubts().computeIfAbsent(a.session, k -> new ArrayList<>()).add(r); // taken back if it is lifted off
+      }
     }
     if (!expected) {
       a.session.reasons.add(new ReviewReason("unexpected-product", "pick at lane " + lc.laneId() + " weighs like "
@@ -1702,12 +1734,17 @@ public final class CheckoutEngine {
       // lane is flagged, not only the likeliest -- one who stopped, took and walked on scores
       // low on position over the whole window. Such put-backs are rare; a missed taker is silent
       List<Assoc> flagged = who.stream().filter(w -> w == who.get(0) || !w.session.staff).toList();
+      Map<Session, List<ReviewReason>> doubts = new LinkedHashMap<>();
       for (Assoc w : flagged) {
-        w.session.reasons.add(new ReviewReason("unexplained-put-back", "an item was put on lane " + lc.laneId()
-            + " that matches nothing in the carts of the shoppers there", evidence(e, lc, who, shown)));
+        ReviewReason r = new ReviewReason("unexplained-put-back", "an item was put on lane " + lc.laneId()
+            + " that matches nothing in the carts of the shoppers there", evidence(e, lc, who, shown));
+        w.session.reasons.add(r);
+        doubts.computeIfAbsent(w.session, k -> new ArrayList<>()).add(r);
       }
       notices.accept(new Notice("unexplained-put-back", e.endMillis(), evidence(e, lc, who, shown)));
-      doubtEarlierTakers(e, lc, flagged, who, shown);
+      doubtEarlierTakers(e, lc, flagged, who, shown, doubts);
+      setDown.put(lc.laneId(), new SetDown(e.eventId(), e.endOf(lc), lc.deltaGrams(), lc.sigmaGrams(),
+          flagged.stream().map(w -> w.session).collect(java.util.stream.Collectors.toUnmodifiableSet()), doubts));
       unknownOnLane.put(lc.laneId(), laneDoubt(e, lc, "an item nobody's cart explained was put on this lane at "
           + Instant.ofEpochMilli(e.endOf(lc)), lc.deltaGrams()));
       return;
@@ -1748,6 +1785,44 @@ public final class CheckoutEngine {
     }
   }
 
+  /**
+   * A pick that lifts off what was set down on the lane (see {@link SetDown}): the same weight,
+   * within {@link #LIFT_OFF_SIGMAS}, taken by one of the shoppers who were there when it was put
+   * down, still inside. Nothing is charged and the doubts the set-down raised are taken back from
+   * receipts not yet sent (one already sent keeps them: the cautious side). Any other pick there is
+   * resolved as usual, still in doubt of the unexplained thing.
+   */
+  private boolean liftedOff(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> who, List<ShelfEvent.Candidate> cands) {
+    SetDown d = setDown.get(lc.laneId());
+    if (d == null || who.isEmpty()) {
+      return false;
+    }
+    double sd = Math.sqrt(d.sigma() * d.sigma() + lc.sigmaGrams() * lc.sigmaGrams());
+    if (Math.abs(Math.abs(lc.deltaGrams()) - d.grams()) > LIFT_OFF_SIGMAS * sd) {
+      return false;
+    }
+    Assoc lifter = who.stream().filter(w -> !w.session.closed && d.there().contains(w.session)
+        && (w == who.get(0) || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY)).findFirst().orElse(null);
+    if (lifter == null) {
+      return false;
+    }
+    setDown.remove(lc.laneId());
+    unknownOnLane.remove(lc.laneId());
+    d.doubts().forEach((s, rs) -> {
+      if (!s.closed) {
+        rs.forEach(r -> s.reasons.remove(r));
+      }
+    });
+    liftedOff++;
+    Map<String, Object> ev = new LinkedHashMap<>(evidence(e, lc, who, cands));
+    ev.put("setDownEventId", d.eventId());
+    ev.put("setDownAt", Instant.ofEpochMilli(d.atMillis()).toString());
+    ev.put("setDownGrams", Json.round(d.grams(), 1));
+    ev.put("liftedBy", lifter.session.token);
+    notices.accept(new Notice("set-down-lifted", e.endMillis(), ev));
+    return true;
+  }
+
   /** Why the next pick at a lane is in doubt, as evidence for its `unexpected-product` flag. */
   private static Map<String, Object> laneDoubt(ShelfEvent e, ShelfEvent.LaneChange lc, String note, double grams) {
     return Map.of("note", note, "doubtfulEventId", e.eventId(), "doubtfulAt",
@@ -1761,7 +1836,7 @@ public final class CheckoutEngine {
    * and holds a product the returned item could be is flagged: its line may be the other's.
    */
   private void doubtEarlierTakers(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> flagged, List<Assoc> who,
-      List<ShelfEvent.Candidate> shown) {
+      List<ShelfEvent.Candidate> shown, Map<Session, List<ReviewReason>> doubts) {
     long start = e.startOf(lc);
     Set<String> skus = new HashSet<>();
     e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).limit(3).forEach(c -> skus.add(c.sku()));
@@ -1784,10 +1859,12 @@ public final class CheckoutEngine {
           CartLine l = taker.cart.get(k);
           return l != null && l.qty > 0;
         }) && doubted.add(token)) {
-          taker.reasons.add(new ReviewReason("ambiguous-shopper", "an item was put on lane " + lc.laneId() + " by "
+          ReviewReason r = new ReviewReason("ambiguous-shopper", "an item was put on lane " + lc.laneId() + " by "
               + who.get(0).session.token + ", who was charged for nothing it could be; the pick at that lane charged to "
               + token + " at " + Instant.ofEpochMilli(p.atMillis()) + " may have been theirs",
-              evidence(e, lc, who, shown)));
+              evidence(e, lc, who, shown));
+          taker.reasons.add(r);
+          doubts.computeIfAbsent(taker, k -> new ArrayList<>()).add(r);
           if (taker.closed) {
             // its receipt is out: an amendment carries the doubt
             taker.changedSinceEmit = true;

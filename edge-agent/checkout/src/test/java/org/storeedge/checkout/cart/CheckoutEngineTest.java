@@ -1168,6 +1168,54 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aBasketSetDownOnALaneAndLiftedOffByItsOwnerIsNeitherChargedNorDoubted() {
+    run(3000, null);
+    enter("ann");
+    where.put("ann", offLane("l1", 0.5, 0));
+    run(1000, null);
+    handMoves("l1", 1060); // her basket, as heavy as three colas, on the cola lane
+    run(4000, null);
+    handMoves("l1", -352.4); // a cola from beside it
+    run(4000, null);
+    handMoves("l1", -1060); // the basket lifted off again
+    run(4000, null);
+    exit("ann");
+    Receipt r = receiptOf("ann");
+    assertThat(r.items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("COLA");
+      assertThat(x.qty()).isEqualTo(1);
+    });
+    assertThat(r.needsReview()).as("%s", r.reviewReasons()).isFalse();
+    assertThat(engine().liftedOff()).isEqualTo(1);
+    assertThat(notices).extracting(CheckoutEngine.Notice::kind).contains("unexplained-put-back", "set-down-lifted");
+    assertThat(inventory.count("l1", "COLA")).isEqualTo(11);
+  }
+
+  @Test
+  void whatOneShopperSetDownAndAnotherTookOffIsChargedAndDoubtedAsBefore() {
+    run(3000, null);
+    enter("ann");
+    enter("bob");
+    where.put("ann", offLane("l1", 0.5, 0));
+    run(1000, null);
+    handMoves("l1", 1060); // nobody's cart explains it: it may be products from elsewhere
+    run(1000, null);
+    where.put("ann", offLane("l3", 0.5, 0));
+    where.put("bob", offLane("l1", 0.5, 0));
+    run(3000, null);
+    handMoves("l1", -1060); // bob, who was not there, takes that weight off
+    run(4000, null);
+    exit("bob");
+    exit("ann");
+    assertThat(engine().liftedOff()).isZero();
+    Receipt bobs = receiptOf("bob");
+    assertThat(bobs.items()).isNotEmpty();
+    assertThat(bobs.needsReview()).isTrue();
+    assertThat(bobs.reviewReasons()).extracting(ReviewReason::code).contains("unexpected-product");
+    assertThat(receiptOf("ann").reviewReasons()).extracting(ReviewReason::code).contains("unexplained-put-back");
+  }
+
+  @Test
   void aSecondGrabOfTheSameLaneWhileTheShelfIsStillBusyIsItsOwnEventAndCountedOnce() {
     run(3000, null);
     enter("max");
