@@ -1742,9 +1742,12 @@ public final class CheckoutEngine {
         doubts.computeIfAbsent(w.session, k -> new ArrayList<>()).add(r);
       }
       notices.accept(new Notice("unexplained-put-back", e.endMillis(), evidence(e, lc, who, shown)));
-      doubtEarlierTakers(e, lc, flagged, who, shown, doubts);
-      setDown.put(lc.laneId(), new SetDown(e.eventId(), e.endOf(lc), lc.deltaGrams(), lc.sigmaGrams(),
-          flagged.stream().map(w -> w.session).collect(java.util.stream.Collectors.toUnmodifiableSet()), doubts));
+      if (!doubtEarlierTakers(e, lc, flagged, who, shown)) {
+        // unless it may be an item just taken from this lane (then whoever takes that weight off
+        // again is charged for it as before), it may be a thing set down
+        setDown.put(lc.laneId(), new SetDown(e.eventId(), e.endOf(lc), lc.deltaGrams(), lc.sigmaGrams(),
+            flagged.stream().map(w -> w.session).collect(java.util.stream.Collectors.toUnmodifiableSet()), doubts));
+      }
       unknownOnLane.put(lc.laneId(), laneDoubt(e, lc, "an item nobody's cart explained was put on this lane at "
           + Instant.ofEpochMilli(e.endOf(lc)), lc.deltaGrams()));
       return;
@@ -1834,9 +1837,11 @@ public final class CheckoutEngine {
    * that shopper took it there a moment ago and the pick was charged to another. Every shopper
    * still inside who was charged for a pick at that lane in the last {@link #PUT_BACK_LOOKBACK_MILLIS}
    * and holds a product the returned item could be is flagged: its line may be the other's.
+   *
+   * @return whether anyone was
    */
-  private void doubtEarlierTakers(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> flagged, List<Assoc> who,
-      List<ShelfEvent.Candidate> shown, Map<Session, List<ReviewReason>> doubts) {
+  private boolean doubtEarlierTakers(ShelfEvent e, ShelfEvent.LaneChange lc, List<Assoc> flagged, List<Assoc> who,
+      List<ShelfEvent.Candidate> shown) {
     long start = e.startOf(lc);
     Set<String> skus = new HashSet<>();
     e.candidates().stream().filter(c -> c.laneId().equals(lc.laneId())).limit(3).forEach(c -> skus.add(c.sku()));
@@ -1859,12 +1864,10 @@ public final class CheckoutEngine {
           CartLine l = taker.cart.get(k);
           return l != null && l.qty > 0;
         }) && doubted.add(token)) {
-          ReviewReason r = new ReviewReason("ambiguous-shopper", "an item was put on lane " + lc.laneId() + " by "
+          taker.reasons.add(new ReviewReason("ambiguous-shopper", "an item was put on lane " + lc.laneId() + " by "
               + who.get(0).session.token + ", who was charged for nothing it could be; the pick at that lane charged to "
               + token + " at " + Instant.ofEpochMilli(p.atMillis()) + " may have been theirs",
-              evidence(e, lc, who, shown));
-          taker.reasons.add(r);
-          doubts.computeIfAbsent(taker, k -> new ArrayList<>()).add(r);
+              evidence(e, lc, who, shown)));
           if (taker.closed) {
             // its receipt is out: an amendment carries the doubt
             taker.changedSinceEmit = true;
@@ -1873,6 +1876,7 @@ public final class CheckoutEngine {
         }
       }
     }
+    return !doubted.isEmpty();
   }
 
   /** Most units of a restock when the lane's capacity is unknown. */

@@ -1216,6 +1216,27 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void whatWasPutOnALaneJustPickedFromIsNotTakenForAThingSetDownWhenItComesOffAgain() {
+    run(3000, null);
+    enter("ann");
+    enter("bob");
+    interact("ann", "l1", -3 * 352.4); // ann takes three colas and walks off across the store
+    where.put("ann", new double[] {6, 6});
+    where.put("bob", offLane("l1", 0.5, 0));
+    run(3000, null);
+    handMoves("l1", 3 * 352.4); // bob, charged for nothing, puts three colas' weight there: ann's may be his
+    run(4000, null);
+    handMoves("l1", -3 * 352.4); // and takes it off again
+    run(4000, null);
+    exit("bob");
+    exit("ann");
+    assertThat(engine().liftedOff()).isZero();
+    assertThat(receiptOf("bob").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    assertThat(receiptOf("bob").needsReview()).isTrue();
+    assertThat(receiptOf("ann").reviewReasons()).extracting(ReviewReason::code).contains("ambiguous-shopper");
+  }
+
+  @Test
   void aSecondGrabOfTheSameLaneWhileTheShelfIsStillBusyIsItsOwnEventAndCountedOnce() {
     run(3000, null);
     enter("max");
