@@ -297,23 +297,15 @@ public final class ScenarioLoader {
           }
         }
       }
-      case "lean" -> {
-        k = ScenarioAction.Kind.LEAN;
-        String lane = f.string("lean", false);
+      case "lean", "setDown" -> {
+        boolean lean = kind.equals("lean");
+        k = lean ? ScenarioAction.Kind.LEAN : ScenarioAction.Kind.SET_DOWN;
+        String lane = f.string(kind, false);
         if (lane != null) {
           parts.add(new ScenarioAction.Part(lane, 0, Optional.empty()));
         }
-        seconds = or(f.number("seconds", false), ScenarioAction.DEFAULT_LEAN_SECONDS);
-        grams = or(f.number("grams", false), ScenarioAction.DEFAULT_LEAN_GRAMS);
-      }
-      case "setDown" -> {
-        k = ScenarioAction.Kind.SET_DOWN;
-        String lane = f.string("setDown", false);
-        if (lane != null) {
-          parts.add(new ScenarioAction.Part(lane, 0, Optional.empty()));
-        }
-        seconds = or(f.number("seconds", false), ScenarioAction.DEFAULT_SET_DOWN_SECONDS);
-        grams = or(f.number("grams", false), ScenarioAction.DEFAULT_SET_DOWN_GRAMS);
+        seconds = or(f.number("seconds", false), lean ? ScenarioAction.DEFAULT_LEAN_SECONDS : ScenarioAction.DEFAULT_SET_DOWN_SECONDS);
+        grams = or(f.number("grams", false), lean ? ScenarioAction.DEFAULT_LEAN_GRAMS : ScenarioAction.DEFAULT_SET_DOWN_GRAMS);
       }
       default -> {
         k = ScenarioAction.Kind.GIVE;

@@ -1101,16 +1101,19 @@ class CheckoutEngineTest {
     assertThat(amended.toJson()).contains("\"type\":\"receipt-amendment\"").contains("\"amends\":\"" + first.receiptId());
   }
 
-  @Test
-  void aReceiptInDoubtOnlyForANeighboursActivityAtItsExitIsReSentWithoutTheDoubtOnceThatResolvesAsTheNeighbours() {
+  /**
+   * kim and lou stand at {@code kimAt} and {@code louAt}; a hand goes into the candy lane, and
+   * after {@code handMillis} lou walks out (through the gate 0.4 s later) while it is still there;
+   * 2.5 s later a caramel bar leaves the lane, and kim leaves after.
+   */
+  private void louLeavesWhileAHandIsInTheCandyLane(double[] kimAt, double[] louAt, long handMillis) {
     run(3000, null);
     enter("kim");
     enter("lou");
-    where.put("kim", offLane("l2", 0.5, 0));
-    where.put("lou", offLane("l2", 0.6, 0.5)); // lou waits beside kim, who reaches into the candy lane
+    where.put("kim", kimAt);
+    where.put("lou", louAt);
     run(1000, null);
-    run(600, "l2");
-    // lou gives up and walks out while kim's hand is still in the lane
+    run(handMillis, "l2");
     where.put("lou", new double[] {0, 4});
     run(400, "l2");
     engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "lou", t));
@@ -1120,6 +1123,13 @@ class CheckoutEngineTest {
     run(600, "l2");
     run(4000, null);
     exit("kim");
+  }
+
+  @Test
+  void aReceiptInDoubtOnlyForANeighboursActivityAtItsExitIsReSentWithoutTheDoubtOnceThatResolvesAsTheNeighbours() {
+    // lou waits beside kim, who reaches into the candy lane, and gives up and walks out while
+    // kim's hand is still in the lane
+    louLeavesWhileAHandIsInTheCandyLane(offLane("l2", 0.5, 0), offLane("l2", 0.6, 0.5), 600);
     List<Receipt> lous = receipts.stream().filter(r -> r.customerToken().equals("lou")).toList();
     assertThat(lous).hasSize(2);
     assertThat(lous.get(0).items()).isEmpty();
@@ -1135,23 +1145,8 @@ class CheckoutEngineTest {
 
   @Test
   void aReceiptAlreadySentIsAmendedWhenALaterShelfEventCastsDoubtOnItWithoutChangingItsCart() {
-    run(3000, null);
-    enter("kim");
-    enter("lou");
-    where.put("kim", offLane("l2", 0.5, -0.1));
-    where.put("lou", offLane("l2", 0.5, 0.1)); // side by side at the candy lane, as near as each other
-    run(1000, null);
-    run(1600, "l2");
-    // lou walks out while a hand is still in the lane
-    where.put("lou", new double[] {0, 4});
-    run(400, "l2");
-    engine().onGate(new GateEvent("door", GateEvent.Direction.EXIT, "lou", t));
-    where.remove("lou");
-    run(2500, "l2");
-    level.merge("l2", -55.0, Double::sum);
-    run(600, "l2");
-    run(4000, null);
-    exit("kim");
+    // side by side at the candy lane, as near as each other; lou walks out while a hand is still in the lane
+    louLeavesWhileAHandIsInTheCandyLane(offLane("l2", 0.5, -0.1), offLane("l2", 0.5, 0.1), 1600);
     List<Receipt> lous = receipts.stream().filter(r -> r.customerToken().equals("lou")).toList();
     List<Receipt> kims = receipts.stream().filter(r -> r.customerToken().equals("kim")).toList();
     // whoever the candy was charged to, the other may have taken it: a receipt already out says so
