@@ -336,7 +336,6 @@ public final class CheckoutEngine {
           other.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
           if (other.closed) {
             // the other left first and its receipt went out without this: amend it
-            other.changedSinceEmit = true;
             doubtedAfterEmit.add(other);
           }
           break;
@@ -941,7 +940,6 @@ public final class CheckoutEngine {
         + " as the person the cameras were following as " + x + " (track " + otherTrack + "); picks charged to "
         + "either may be the other's", ev));
     if (xs.closed) {
-      xs.changedSinceEmit = true;
       doubtedAfterEmit.add(xs);
     }
   }
@@ -1870,7 +1868,6 @@ public final class CheckoutEngine {
               evidence(e, lc, who, shown)));
           if (taker.closed) {
             // its receipt is out: an amendment carries the doubt
-            taker.changedSinceEmit = true;
             doubtedAfterEmit.add(taker);
           }
         }
@@ -2644,6 +2641,7 @@ public final class CheckoutEngine {
     long lastSeenAt;
     final List<long[]> unseen = new ArrayList<>();
     boolean closed;
+    /** The cart changed since the last receipt sent (a doubt added since shows against {@link #reasonsAtEmit}). */
     boolean changedSinceEmit;
     int emitted;
     /** Review reasons the last receipt sent carried. */
