@@ -67,7 +67,7 @@ public final class WeightPipeline {
           .orElse(Double.POSITIVE_INFINITY);
       for (StoreConfig.Lane lane : shelf.lanes()) {
         double min = Math.max(settings.floorChangeGrams(), Math.min(settings.minChangeGrams(), 0.4 * lightest));
-        LaneDetector d = new LaneDetector(lane.id(), settings, min, TWO_WAY_GRAMS, capacity, this::onLaneChange);
+        LaneDetector d = new LaneDetector(lane.id(), settings, min, NETLESS_TWO_WAY_GRAMS, capacity, this::onLaneChange);
         minChange.put(lane.id(), min);
         detectors.put(lane.id(), d);
         shelfOfLane.put(lane.id(), shelf.id());
@@ -273,7 +273,7 @@ public final class WeightPipeline {
       end = Math.max(end, c.endMillis());
       delta += c.deltaGrams();
       var += c.sigmaGrams() * c.sigmaGrams();
-      double overshoot = c.overshootGrams() >= TWO_WAY_GRAMS ? c.signedOvershootGrams() : 0;
+      double overshoot = twoWay(c) ? c.signedOvershootGrams() : 0;
       lanes.add(new ShelfEvent.LaneChange(c.laneId(), c.deltaGrams(), c.sigmaGrams(), c.startMillis(), c.endMillis(),
           overshoot, c.stepMillis(), c.plateau()));
       if (Math.abs(c.deltaGrams()) < minChange.get(c.laneId())) {
@@ -297,14 +297,26 @@ public final class WeightPipeline {
 
   /**
    * The changes worth an event: a net change of at least the lane's minimum, or an item's weight
-   * that went on and another that came off in between ({@link #TWO_WAY_GRAMS}).
+   * that went on and another that came off in between ({@link #twoWay}).
    */
   private List<LaneChange> reportable(List<LaneChange> changes) {
     return changes.stream()
-        .filter(c -> Math.abs(c.deltaGrams()) >= minChange.get(c.laneId()) || c.overshootGrams() >= TWO_WAY_GRAMS)
+        .filter(c -> Math.abs(c.deltaGrams()) >= minChange.get(c.laneId()) || twoWay(c))
         .toList();
   }
 
+
+  /**
+   * Whether {@code c} went far enough past its levels before and after for an item put on and
+   * another taken off (or the other way round) in one activity: {@link #TWO_WAY_GRAMS}, or
+   * {@link #NETLESS_TWO_WAY_GRAMS} when the net is under the lane's minimum, so that the
+   * excursion is all there is to see.
+   */
+  private boolean twoWay(LaneChange c) {
+    double over = c.overshootGrams();
+    return over >= TWO_WAY_GRAMS
+        || over >= NETLESS_TWO_WAY_GRAMS && Math.abs(c.deltaGrams()) < minChange.get(c.laneId());
+  }
 
   /**
    * Prior over skus for a change on a lane. A pick takes what the lane holds, in proportion to the
@@ -342,6 +354,15 @@ public final class WeightPipeline {
    * A hand's wobble and press stay under it (tens of grams; a press of up to about 100 g).
    */
   static final double TWO_WAY_GRAMS = 100;
+
+  /**
+   * {@link #TWO_WAY_GRAMS} for a change with no net worth an event: a light item put on a lane of a
+   * look-alike while one is taken off (a 48 g phone case on the lane of 50 g ones, with a hand of
+   * 20 g on it). A hand's wobble stays under it; a hard press can pass it, and the checkout then
+   * weighs a swap against nothing having moved, as it does above 100 g. A change with a net is left at
+   * {@link #TWO_WAY_GRAMS}, where two takes with hands overlapping go past the levels too.
+   */
+  static final double NETLESS_TWO_WAY_GRAMS = 70;
 
   /**
    * Prior weight of one unit of another product left on a lane, against the lane's own product's

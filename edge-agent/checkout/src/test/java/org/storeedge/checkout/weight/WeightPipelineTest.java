@@ -30,6 +30,15 @@ class WeightPipelineTest {
     }
   }
 
+  /** {@code ms} of lane {@code lane} at {@code level} g with a hand of 0 to 2x {@code hand} g on it. */
+  private void run(long ms, String lane, double level, double hand) {
+    long end = t + ms;
+    while (t < end) {
+      pipeline.accept(WeightReading.ok(lane, t, level + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
+      t += 12;
+    }
+  }
+
   /** Lane {@code lane} of {@code p} at {@code level} g: quiet 3 s, a hand 0.7 s, {@code grams} leave, the hand 0.7 s more, quiet 3 s. */
   private void take(WeightPipeline p, String lane, double level, double grams) {
     for (int phase = 0; phase < 4; phase++) {
@@ -59,6 +68,32 @@ class WeightPipelineTest {
           org.assertj.core.api.Assertions.within(0.5)));
       assertThat(e.candidates()).anyMatch(c -> c.sku().equals("PENCIL"));
     });
+  }
+
+  @Test
+  void aLightItemPutOnALaneWhileAnotherIsTakenIsSeenThoughItsWeightAndTheHandsStayUnder100Grams() {
+    // one shopper puts back a 55 g caramel bar and another takes one 0.5 s later, a hand of up to
+    // 40 g on the lane throughout: no net change, and the load went about 80 g past its level,
+    // which a hand alone does not hold
+    double level = 30 * 55.0;
+    run(3000, "l2", level, 0);
+    run(600, "l2", level, 20);
+    run(500, "l2", level + 55, 20);
+    run(600, "l2", level, 20);
+    run(4000, "l2", level, 0);
+    assertThat(events).singleElement().satisfies(e -> assertThat(e.lanes()).singleElement().satisfies(lc -> {
+      assertThat(lc.deltaGrams()).isCloseTo(0, org.assertj.core.api.Assertions.within(1.0));
+      assertThat(lc.overshootGrams()).isCloseTo(55 + 20, org.assertj.core.api.Assertions.within(25.0));
+    }));
+  }
+
+  @Test
+  void aHandPressingOnALaneIsNoTwoWayActivity() {
+    double level = 30 * 55.0;
+    run(3000, "l2", level, 0);
+    run(1200, "l2", level, 30); // a hand pressing up to 60 g, nothing moved
+    run(4000, "l2", level, 0);
+    assertThat(events).isEmpty();
   }
 
   @Test
