@@ -32,9 +32,13 @@ class WeightPipelineTest {
 
   /** {@code ms} of lane {@code lane} at {@code level} g with a hand of 0 to 2x {@code hand} g on it. */
   private void run(long ms, String lane, double level, double hand) {
+    feed(pipeline, ms, lane, level, hand);
+  }
+
+  private void feed(WeightPipeline p, long ms, String lane, double level, double hand) {
     long end = t + ms;
     while (t < end) {
-      pipeline.accept(WeightReading.ok(lane, t, level + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
+      p.accept(WeightReading.ok(lane, t, level + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
       t += 12;
     }
   }
@@ -42,15 +46,10 @@ class WeightPipelineTest {
   /** Lane {@code lane} of {@code p} at {@code level} g: quiet 3 s, a hand 0.7 s, {@code grams} leave, the hand 0.7 s more, quiet 3 s. */
   private void take(WeightPipeline p, String lane, double level, double grams) {
     for (int phase = 0; phase < 4; phase++) {
-      double hand = phase == 1 || phase == 2 ? 25 : 0;
       if (phase == 2) {
         level -= grams;
       }
-      long end = t + (phase == 0 || phase == 3 ? 3000 : 700);
-      while (t < end) {
-        p.accept(WeightReading.ok(lane, t, level + hand * Math.sin(t / 70.0) + hand + rnd.nextGaussian() * 0.1));
-        t += 12;
-      }
+      feed(p, phase == 0 || phase == 3 ? 3000 : 700, lane, level, phase == 1 || phase == 2 ? 25 : 0);
     }
   }
 
