@@ -790,7 +790,8 @@ public final class CheckoutEngine {
     List<CheckoutSnapshot.Visit> visits = new ArrayList<>();
     for (Session s : open.values()) {
       List<CheckoutSnapshot.Line> lines = new ArrayList<>();
-      s.cart.forEach((sku, l) -> lines.add(new CheckoutSnapshot.Line(sku, l.qty, l.confidence, l.unitGrams)));
+      s.cart.forEach((sku, l) -> lines.add(new CheckoutSnapshot.Line(sku, l.qty, l.confidence, l.unitGrams,
+          l.evidence)));
       visits.add(new CheckoutSnapshot.Visit(s.token, s.enteredAt, s.exitAt, s.members, s.exited, s.emitted, lines,
           s.reasons));
     }
@@ -829,6 +830,7 @@ public final class CheckoutEngine {
         line.qty = l.qty();
         line.confidence = l.confidence();
         line.unitGrams.addAll(l.unitGrams());
+        line.evidence.addAll(l.evidence());
         s.cart.put(l.sku(), line);
       }
       if (!s.cartEmpty()) {
@@ -1075,9 +1077,21 @@ public final class CheckoutEngine {
       hands += before - d.size();
     }
     out.put("hands", hands);
-    for (Session other : open.values()) {
+    int mentions = 0;
+    for (Session other : openAndRecentlyClosed()) {
       other.meetings.remove(token);
+      for (CartLine l : other.cart.values()) {
+        for (int i = 0; i < l.evidence.size(); i++) {
+          LineEvidence m = l.evidence.get(i);
+          LineEvidence scrubbed = m.without(token);
+          if (scrubbed.others().size() != m.others().size()) {
+            l.evidence.set(i, scrubbed);
+            mentions++;
+          }
+        }
+      }
     }
+    out.put("mentionsInOtherCarts", mentions);
     return out;
   }
 
@@ -1137,7 +1151,7 @@ public final class CheckoutEngine {
         Assoc t = hands.get(i);
         int n = (left + (takers - i) - 1) / (takers - i);
         left -= n;
-        t.session.add(best.sku(), n, best.likelihood() * t.probability);
+        t.session.add(best.sku(), n, movement(e, lc, n, "shared-out", best.likelihood(), t, t.probability, who));
         t.session.tookAt(e.startOf(lc));
         t.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), n);
         t.session.touched.add(lc.laneId());
@@ -1181,7 +1195,8 @@ public final class CheckoutEngine {
     }
     double conf = best.likelihood() * a.probability;
     List<Assoc> shared = expected && best.count() > 1 ? sharedGrab(who, lc, e) : List.of();
-    a.session.add(best.sku(), best.count(), conf);
+    a.session.add(best.sku(), best.count(), movement(e, lc, best.count(), "pick", best.likelihood(), a, a.probability,
+        who));
     a.session.tookAt(e.startOf(lc));
     a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
     a.session.touched.add(lc.laneId());
@@ -1392,7 +1407,7 @@ public final class CheckoutEngine {
     Assoc holder = who.stream().filter(w -> w.session.token.equals(best.holder())).findFirst().orElseThrow();
     Assoc taker = shoppers.get(0);
     if (holder.session.staff) {
-      return restockAndTake(e, lc, best, holder, taker, named, ev, netless);
+      return restockAndTake(e, lc, best, holder, taker, who, named, ev, netless);
     }
     if (holder == taker && best.putSku().equals(best.takeSku()) && best.putCount() == best.takeCount()) {
       // taken and put straight back by the same shopper: nothing changed hands, unless another
@@ -1417,11 +1432,12 @@ public final class CheckoutEngine {
         }
       }
     }
-    holder.session.add(best.putSku(), -best.putCount(), putConf);
+    holder.session.add(best.putSku(), -best.putCount(), movement(e, lc, -best.putCount(), "swap-put",
+        best.probability(), holder, 1.0, who));
     holder.session.returned(best.putSku(), products.get(best.putSku()).unitWeightGrams(), best.putCount());
     holder.session.touched.add(lc.laneId());
     inventory.apply(lc.laneId(), best.putSku(), best.putCount());
-    chargeTake(e, lc, best, taker, takeConf);
+    chargeTake(e, lc, best, taker, who);
     notices.accept(new Notice("two-way-activity", e.endMillis(), ev));
     if (Math.min(putConf, takeConf) < settings.reviewThreshold()) {
       String msg = best.putCount() + " x " + best.putSku() + " put on lane " + lc.laneId() + " (credited to "
@@ -1441,9 +1457,10 @@ public final class CheckoutEngine {
   }
 
   /** The take of a booked swap: off the lane's stock, onto the taker's cart, as a pick at the lane. */
-  private void chargeTake(ShelfEvent e, ShelfEvent.LaneChange lc, TwoWayActivity.Swap best, Assoc taker, double conf) {
+  private void chargeTake(ShelfEvent e, ShelfEvent.LaneChange lc, TwoWayActivity.Swap best, Assoc taker, List<Assoc> who) {
     inventory.apply(lc.laneId(), best.takeSku(), -best.takeCount());
-    taker.session.add(best.takeSku(), best.takeCount(), conf);
+    taker.session.add(best.takeSku(), best.takeCount(), movement(e, lc, best.takeCount(), "swap-take",
+        best.probability(), taker, taker.probability, who));
     taker.session.tookAt(e.startOf(lc));
     taker.session.touched.add(lc.laneId());
     recordPick(new Pick(e.startOf(lc), lc.laneId(), Set.of(taker.session.token)));
@@ -1463,11 +1480,11 @@ public final class CheckoutEngine {
    * everyone at the lane) unless near certain.
    */
   private boolean restockAndTake(ShelfEvent e, ShelfEvent.LaneChange lc, TwoWayActivity.Swap best, Assoc staff,
-      Assoc taker, List<Assoc> named, Map<String, Object> ev, boolean netless) {
+      Assoc taker, List<Assoc> who, List<Assoc> named, Map<String, Object> ev, boolean netless) {
     staff.session.restocked.merge(best.putSku(), best.putCount(), Integer::sum);
     inventory.apply(lc.laneId(), best.putSku(), best.putCount());
     double conf = best.probability() * taker.probability;
-    chargeTake(e, lc, best, taker, conf);
+    chargeTake(e, lc, best, taker, who);
     if (netless && taker.session.activity.size() < MAX_ACTIVITY) {
       taker.session.activity.add(new long[] {e.startOf(lc), e.endOf(lc)});
     }
@@ -1753,7 +1770,8 @@ public final class CheckoutEngine {
     // likelihoods are normalised per shopper (outlier included) and shopper probabilities sum to
     // one, so the best joint score is already the probability of this explanation
     double conf = bestScore;
-    bestA.session.add(bestC.sku(), -bestC.count(), conf);
+    bestA.session.add(bestC.sku(), -bestC.count(), movement(e, lc, -bestC.count(), "put-back", bestC.likelihood(),
+        bestA, bestA.probability, who));
     bestA.session.returned(bestC.sku(), lc.deltaGrams() / bestC.count(), bestC.count());
     bestA.session.touched.add(lc.laneId());
     inventory.apply(lc.laneId(), bestC.sku(), bestC.count(), lc.deltaGrams() / bestC.count());
@@ -2556,6 +2574,21 @@ public final class CheckoutEngine {
     return m;
   }
 
+  /** Other shoppers named in a line's evidence, at most. */
+  private static final int MAX_OTHERS_SHOWN = 3;
+
+  /**
+   * The evidence of one movement on a cart line: {@code charged} is credited {@code qty} units,
+   * the shoppers of {@code who} but them are the others who could have moved it.
+   */
+  private static LineEvidence movement(ShelfEvent e, ShelfEvent.LaneChange lc, int qty, String basis,
+      double productProbability, Assoc charged, double shopperProbability, List<Assoc> who) {
+    List<LineEvidence.Other> others = who.stream().filter(w -> w.session != charged.session).limit(MAX_OTHERS_SHOWN)
+        .map(w -> new LineEvidence.Other(w.session.token, w.probability, w.distance)).toList();
+    return new LineEvidence(e.eventId(), e.startOf(lc), e.endOf(lc), lc.laneId(), qty, lc.deltaGrams(), basis,
+        productProbability, shopperProbability, charged.hand, others);
+  }
+
   // --- sessions and receipts ---
 
   /** A member of staff left: what they restocked and removed is reported, no receipt. */
@@ -2593,7 +2626,8 @@ public final class CheckoutEngine {
       }
       long lineTotal = line.qty * p.priceMinor();
       total += lineTotal;
-      items.add(new ReceiptLine(p.sku(), p.name(), line.qty, p.priceMinor(), lineTotal, line.confidence));
+      items.add(new ReceiptLine(p.sku(), p.name(), line.qty, p.priceMinor(), lineTotal, line.confidence,
+          line.evidence));
     }
     String id = receiptId(s);
     String amends = null;
@@ -2619,6 +2653,8 @@ public final class CheckoutEngine {
     double confidence = 1.0;
     /** Measured weight of each unit taken and still held, grams. */
     final List<Double> unitGrams = new ArrayList<>();
+    /** The movements that made the line, oldest first. */
+    final List<LineEvidence> evidence = new ArrayList<>();
   }
 
   private static final class Session {
@@ -2691,11 +2727,12 @@ public final class CheckoutEngine {
       return cart.values().stream().allMatch(l -> l.qty <= 0);
     }
 
-    void add(String sku, int signedQty, double confidence) {
+    void add(String sku, int signedQty, LineEvidence movement) {
       changedSinceEmit = true;
       CartLine l = cart.computeIfAbsent(sku, k -> new CartLine());
       l.qty += signedQty;
-      l.confidence = Math.min(l.confidence, confidence);
+      l.confidence = Math.min(l.confidence, movement.confidence());
+      l.evidence.add(movement);
     }
   }
 }

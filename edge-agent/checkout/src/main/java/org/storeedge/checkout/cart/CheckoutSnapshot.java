@@ -48,10 +48,19 @@ public record CheckoutSnapshot(long takenAtMillis, List<Visit> visits, Map<Strin
     }
   }
 
-  /** One cart line: units held (negative after more returns than takes), its confidence, the weighed units. */
-  public record Line(String sku, int qty, double confidence, List<Double> unitGrams) {
+  /**
+   * One cart line: units held (negative after more returns than takes), its confidence, the
+   * weighed units, and the movements that made it (see {@link LineEvidence}).
+   */
+  public record Line(String sku, int qty, double confidence, List<Double> unitGrams, List<LineEvidence> evidence) {
     public Line {
       unitGrams = List.copyOf(unitGrams);
+      evidence = List.copyOf(evidence);
+    }
+
+    /** A line whose movements are not on record (a state written before they were kept). */
+    public Line(String sku, int qty, double confidence, List<Double> unitGrams) {
+      this(sku, qty, confidence, unitGrams, List.of());
     }
   }
 }

@@ -133,6 +133,58 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void everyLineCarriesTheMovementsThatMadeIt() {
+    run(3000, null);
+    enter("alice");
+    interact("alice", "l1", -2 * 352.4);
+    interact("alice", "l1", +352.4);
+    exit("alice");
+    Receipt r = receipts.get(0);
+    assertThat(r.needsReview()).isFalse();
+    ReceiptLine cola = r.items().get(0);
+    assertThat(cola.qty()).isEqualTo(1);
+    assertThat(cola.evidence()).extracting(LineEvidence::basis, LineEvidence::qty, LineEvidence::laneId)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("pick", 2, "l1"),
+            org.assertj.core.groups.Tuple.tuple("put-back", -1, "l1"));
+    assertThat(cola.evidence()).extracting(LineEvidence::eventId)
+        .containsExactlyElementsOf(events.stream().map(ShelfEvent::eventId).toList());
+    LineEvidence pick = cola.evidence().get(0);
+    assertThat(pick.deltaGrams()).isCloseTo(-704.8, org.assertj.core.data.Offset.offset(5.0));
+    assertThat(pick.startMillis()).isLessThan(pick.endMillis());
+    assertThat(pick.others()).isEmpty();
+    assertThat(pick.handInLane()).isEqualTo(-1); // no hand source
+    // the line is as sure as its least sure movement
+    assertThat(cola.confidence()).isEqualTo(cola.evidence().stream().mapToDouble(LineEvidence::confidence).min()
+        .orElseThrow());
+    assertThat(r.toJson()).contains("\"evidence\":[{\"eventId\":\"" + pick.eventId() + "\"")
+        .contains("\"basis\":\"put-back\"");
+  }
+
+  @Test
+  void anUnflaggedLineNamesTheOtherShopperWhoCouldHaveTakenIt() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane("l1", 0.45, 0));
+    where.put("jo", offLane("l1", 1.15, 0.5)); // passing a step behind
+    run(1500, null);
+    handMoves("l1", -352.4);
+    run(3000, null);
+    exit("kim");
+    exit("jo");
+    Receipt kim = receiptOf("kim");
+    assertThat(kim.needsReview()).isFalse();
+    LineEvidence pick = kim.items().get(0).evidence().get(0);
+    assertThat(pick.shopperProbability()).isGreaterThanOrEqualTo(0.8);
+    assertThat(pick.others()).singleElement().satisfies(o -> {
+      assertThat(o.customerToken()).isEqualTo("jo");
+      assertThat(o.probability()).isLessThan(1 - pick.shopperProbability() + 1e-9);
+      assertThat(o.distanceMeters()).isGreaterThan(1.0);
+    });
+    assertThat(receiptOf("jo").items()).isEmpty();
+  }
+
+  @Test
   void aPickByAShopperWhoseTrackIdentityIsInDoubtIsFlagged() {
     run(3000, null);
     enter("alice");
@@ -1348,6 +1400,24 @@ class CheckoutEngineTest {
     run(3000, null);
     assertThat(receipts).isEmpty();
     assertThat(engine().openSessions()).isZero();
+  }
+
+  @Test
+  void forgettingACustomerTakesThemOutOfTheEvidenceOfOthersLines() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane("l1", 0.45, 0));
+    where.put("jo", offLane("l1", 1.15, 0.5));
+    run(1500, null);
+    handMoves("l1", -352.4);
+    run(3000, null);
+    assertThat(engine().forget("jo")).containsEntry("mentionsInOtherCarts", 1);
+    where.remove("jo");
+    exit("kim");
+    assertThat(receiptOf("kim").items().get(0).evidence()).singleElement()
+        .satisfies(m -> assertThat(m.others()).isEmpty());
+    assertThat(receiptOf("kim").toJson()).doesNotContain("\"jo\"");
   }
 
   // --- hands (a camera that sees hands or arms) ---

@@ -60,6 +60,8 @@ class CheckoutSnapshotTest {
       assertThat(r.receiptId()).isEqualTo(expectedId);
       assertThat(r.items()).extracting(ReceiptLine::sku, ReceiptLine::qty)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("COLA", 1));
+      // the pick made before the restart is still the line's evidence
+      assertThat(r.items().get(0).evidence()).extracting(LineEvidence::eventId).containsExactly("e-" + (T0 + 5000));
       assertThat(r.reviewReasons()).extracting(ReviewReason::code).containsExactly("agent-restarted");
     });
   }

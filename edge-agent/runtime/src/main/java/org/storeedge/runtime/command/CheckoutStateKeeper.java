@@ -3,6 +3,7 @@ package org.storeedge.runtime.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.storeedge.checkout.cart.CheckoutSnapshot;
+import org.storeedge.checkout.cart.LineEvidence;
 import org.storeedge.checkout.cart.ReviewReason;
 import org.storeedge.checkout.weight.LaneInventory;
 import org.storeedge.core.json.Json;
@@ -133,7 +135,8 @@ public final class CheckoutStateKeeper implements AutoCloseable {
       vm.put("emitted", v.emitted());
       List<Object> lines = new ArrayList<>();
       for (CheckoutSnapshot.Line l : v.cart()) {
-        lines.add(Map.of("sku", l.sku(), "qty", l.qty(), "confidence", l.confidence(), "unitGrams", l.unitGrams()));
+        lines.add(Map.of("sku", l.sku(), "qty", l.qty(), "confidence", l.confidence(), "unitGrams", l.unitGrams(),
+            "evidence", l.evidence()));
       }
       vm.put("cart", lines);
       vm.put("reasons", v.reasons());
@@ -162,8 +165,12 @@ public final class CheckoutStateKeeper implements AutoCloseable {
       for (JsonNode l : v.path("cart")) {
         List<Double> grams = new ArrayList<>();
         l.path("unitGrams").forEach(g -> grams.add(g.asDouble()));
+        List<LineEvidence> movements = new ArrayList<>();
+        for (JsonNode m : l.path("evidence")) { // absent in a state written before movements were kept
+          movement(m).ifPresent(movements::add);
+        }
         lines.add(new CheckoutSnapshot.Line(text(l, "sku"), l.path("qty").asInt(), l.path("confidence").asDouble(1),
-            grams));
+            grams, movements));
       }
       List<ReviewReason> reasons = new ArrayList<>();
       for (JsonNode r : v.path("reasons")) {
@@ -194,6 +201,27 @@ public final class CheckoutStateKeeper implements AutoCloseable {
     n.path("spots").fields().forEachRemaining(sp -> spots.put(sp.getKey(), new CheckoutSnapshot.Spot(
         sp.getValue().path("samples").asInt(), sp.getValue().path("dx").asDouble(), sp.getValue().path("dy").asDouble())));
     return new CheckoutSnapshot(n.path("takenAtMillis").asLong(), visits, lanes, grams, spots);
+  }
+
+  /**
+   * One movement of a cart line's evidence; a damaged one is left out (logged) rather than the
+   * cart: the line and its charge stand without it.
+   */
+  private static Optional<LineEvidence> movement(JsonNode m) {
+    try {
+      List<LineEvidence.Other> others = new ArrayList<>();
+      for (JsonNode o : m.path("others")) {
+        others.add(new LineEvidence.Other(text(o, "customerToken"), o.path("probability").asDouble(),
+            o.path("distanceMeters").asDouble()));
+      }
+      return Optional.of(new LineEvidence(text(m, "eventId"), Instant.parse(text(m, "start")).toEpochMilli(),
+          Instant.parse(text(m, "end")).toEpochMilli(), text(m, "laneId"), m.path("qty").asInt(),
+          m.path("deltaGrams").asDouble(), text(m, "basis"), m.path("productProbability").asDouble(),
+          m.path("shopperProbability").asDouble(), m.path("handInLane").asDouble(-1), others));
+    } catch (IOException | java.time.format.DateTimeParseException e) {
+      LOG.warn("a cart line's evidence in the checkout state is damaged and left out: {} ({})", m, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private static String text(JsonNode n, String field) throws IOException {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.checkout.cart.CheckoutSnapshot;
+import org.storeedge.checkout.cart.LineEvidence;
 import org.storeedge.checkout.cart.Receipt;
 import org.storeedge.checkout.cart.ReviewReason;
 import org.storeedge.checkout.weight.LaneInventory;
@@ -113,12 +114,35 @@ class CheckoutStateAcrossRestartsTest {
   void theSnapshotFormatKeepsCartsReasonsAndLanes() throws Exception {
     CheckoutSnapshot snap = new CheckoutSnapshot(1234L,
         List.of(new CheckoutSnapshot.Visit("c-9", 1000L, -1L, 2, 1, 0,
-            List.of(new CheckoutSnapshot.Line("COLA-330", 2, 0.93, List.of(351.5, 353.0))),
+            List.of(new CheckoutSnapshot.Line("COLA-330", 2, 0.93, List.of(351.5, 353.0), List.of(
+                new LineEvidence("ev-17", 1100L, 2350L, "a1", 2, -704.5, "pick", 0.998, 0.93, -1,
+                    List.of(new LineEvidence.Other("c-4", 0.07, 1.12))),
+                new LineEvidence("ev-21", 2900L, 3600L, "a1", -1, 352.0, "put-back", 0.97, 1.0, 0.82, List.of()))),
+                new CheckoutSnapshot.Line("ENRG-250", 1, 1.0, List.of(275.5))),
             List.of(new ReviewReason("ambiguous-shopper", "pick of 1 x COLA-330",
                 Map.of("laneId", "a1", "shoppers", List.of(Map.of("customerToken", "c-9", "probability", 0.6))))))),
         Map.of("a1", new LaneInventory.Contents("COLA-330", Map.of("COLA-330", 10, "ENRG-250", 1),
             Map.of("ENRG-250", List.of(275.5)))), Map.of("a1", 3795.25, "a2", 3312.0),
         Map.of("shelf-a", new CheckoutSnapshot.Spot(37, 0.48, -0.05)));
     assertThat(CheckoutStateKeeper.fromJson(CheckoutStateKeeper.toJson(snap))).isEqualTo(snap);
+  }
+
+  @Test
+  void aDamagedMovementIsLeftOutButTheCartLineStands() throws Exception {
+    CheckoutSnapshot snap = new CheckoutSnapshot(1234L,
+        List.of(new CheckoutSnapshot.Visit("c-9", 1000L, -1L, 1, 0, 0,
+            List.of(new CheckoutSnapshot.Line("COLA-330", 1, 0.9, List.of(351.5), List.of(
+                new LineEvidence("ev-17", 1100L, 2350L, "a1", 1, -351.5, "pick", 1.0, 0.9, -1, List.of()),
+                new LineEvidence("ev-18", 2400L, 2950L, "a1", 1, -351.5, "pick", 1.0, 0.95, -1, List.of())))),
+            List.of())),
+        Map.of(), Map.of(), Map.of());
+    String damaged = CheckoutStateKeeper.toJson(snap).replace("\"ev-18\"", "\"\"");
+    CheckoutSnapshot.Line line = CheckoutStateKeeper.fromJson(damaged).visits().get(0).cart().get(0);
+    assertThat(line.qty()).isEqualTo(1);
+    assertThat(line.evidence()).extracting(LineEvidence::eventId).containsExactly("ev-17");
+    // a state written before movements were kept reads as lines without them
+    String older = "{\"format\":" + CheckoutStateKeeper.FORMAT + ",\"takenAtMillis\":1,\"visits\":[{\"token\":\"c-1\","
+        + "\"enteredAtMillis\":0,\"cart\":[{\"sku\":\"COLA-330\",\"qty\":1,\"confidence\":1.0,\"unitGrams\":[]}]}]}";
+    assertThat(CheckoutStateKeeper.fromJson(older).visits().get(0).cart().get(0).evidence()).isEmpty();
   }
 }
