@@ -14,6 +14,7 @@ import org.storeedge.config.ConfigException;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.core.json.Json;
+import org.storeedge.runtime.sim.ChargeCalibration;
 import org.storeedge.runtime.sim.EventScorer;
 import org.storeedge.runtime.sim.Scorer;
 import org.storeedge.runtime.sim.SimulationRun;
@@ -150,13 +151,14 @@ final class ScoreCommand implements Callable<Integer> {
       out.println("receipts flagged, by review reason (a receipt may have several): " + all.reasons);
       out.println("  of them right as they stood (needless reviews), by reason: " + all.reasonsOnExact);
     }
+    out.println(all.calibration.summary());
     if (json != null) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("runs", rows);
       m.put("overall", Map.of("customers", all.customers, "precision", Json.round(all.precision(), 5), "recall",
           Json.round(all.recall(), 5), "f1", Json.round(all.f1(), 5), "exactRate", Json.round(all.exactRate(), 5),
           "reviewRate", Json.round(all.reviewRate(), 5), "silentWrongUnits", all.silent, "unnamedWrongUnits",
-          all.unnamed));
+          all.unnamed, "calibration", all.calibration));
       Files.writeString(json, Json.write(m));
     }
     if (all.failed > 0) {
@@ -192,6 +194,9 @@ final class ScoreCommand implements Callable<Integer> {
     Scorer.Score s = r.score();
     EventScorer.Score e = r.events();
     all.add(s);
+    ChargeCalibration calibration = new ChargeCalibration();
+    calibration.add(r.receipts(), r.truth());
+    all.calibration.add(calibration);
     if (reports != null) {
       try {
         Files.createDirectories(reports);
@@ -220,6 +225,7 @@ final class ScoreCommand implements Callable<Integer> {
     m.put("noise", sc.noise().toString());
     m.put("score", s);
     m.put("events", e);
+    m.put("calibration", calibration);
     m.put("stats", r.stats());
     m.put("exitToReceiptMillis", Map.of("p50", pct(lat, 0.5), "p95", pct(lat, 0.95), "p99", pct(lat, 0.99), "max",
         lat.isEmpty() ? 0 : lat.get(lat.size() - 1), "over2s", lat.stream().filter(x -> x > 2000).count()));
@@ -261,6 +267,7 @@ final class ScoreCommand implements Callable<Integer> {
     long settled;
     final Map<String, Integer> reasons = new java.util.TreeMap<>();
     final Map<String, Integer> reasonsOnExact = new java.util.TreeMap<>();
+    final ChargeCalibration calibration = new ChargeCalibration();
 
     void add(Scorer.Score s) {
       customers += s.customers();

@@ -44,6 +44,12 @@ class ScoreCommandTest {
       assertThat(h.has(field)).as(field).isTrue();
     }
     assertThat(Instant.parse(h.path("from").asText())).isBeforeOrEqualTo(Instant.parse(h.path("to").asText()));
+    // every line names the shelf movements it was charged on, and the run says how often the stated
+    // probability of who took was right
+    JsonNode line = r.path("receipts").get(0).path("items").get(0);
+    assertThat(line.path("evidence").size()).isPositive();
+    assertThat(line.path("evidence").get(0).path("basis").asText()).isEqualTo("pick");
+    assertThat(cli.out.toString()).contains("charged shopper is the taker, by stated probability");
   }
 
   @Test

@@ -1,0 +1,153 @@
+package org.storeedge.runtime.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.storeedge.checkout.cart.LineEvidence;
+import org.storeedge.checkout.cart.Receipt;
+import org.storeedge.checkout.cart.ReceiptLine;
+import org.storeedge.core.json.Json;
+import org.storeedge.simulator.GroundTruth;
+
+/**
+ * Is the stated shopper probability right? Every take on a final receipt (its line evidence) is
+ * matched to the simulator's true takes at that lane within the movement; where exactly one
+ * shopper truly took there, the charge is right when that shopper is the one charged. Counted by
+ * the stated {@code shopperProbability}, separately for takes with other shoppers there (the
+ * contested ones, where the probability does the work) and takes with the shopper alone.
+ */
+public final class ChargeCalibration implements Json.JsonValue {
+  /** Bin edges of the stated probability; the last bin takes 1.0. */
+  static final double[] EDGES = {0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0};
+
+  /** How far outside a movement a true item move still belongs to it, ms (as {@link EventScorer}). */
+  private static final long TOLERANCE_MILLIS = 1500;
+
+  private static final Set<String> TAKES = Set.of("pick", "shared-out", "swap-take");
+
+  private final long[] contested = new long[EDGES.length - 1];
+  private final long[] contestedRight = new long[EDGES.length - 1];
+  private long alone;
+  private long aloneRight;
+  /** Takes whose lane saw no true take, or several shoppers' takes, within the movement. */
+  private long unmatched;
+
+  /** Adds one run: its receipts (amendments apply to the receipt they amend) and its ground truth. */
+  public void add(List<Receipt> receipts, GroundTruth truth) {
+    Map<String, Receipt> last = new LinkedHashMap<>();
+    for (Receipt r : receipts) {
+      last.put(r.amends() == null ? r.receiptId() : r.amends(), r);
+    }
+    Map<String, List<GroundTruth.Action>> takesByLane = truth.actions().stream()
+        .filter(a -> a.kind() == GroundTruth.Kind.TAKE)
+        .collect(Collectors.groupingBy(GroundTruth.Action::laneId));
+    for (Receipt r : last.values()) {
+      for (ReceiptLine line : r.items()) {
+        for (LineEvidence m : line.evidence()) {
+          if (m.qty() > 0 && TAKES.contains(m.basis())) {
+            add(m, r.customerToken(), takesByLane.getOrDefault(m.laneId(), List.of()));
+          }
+        }
+      }
+    }
+  }
+
+  private void add(LineEvidence m, String charged, List<GroundTruth.Action> takes) {
+    Set<String> takers = takes.stream()
+        .filter(a -> a.itemMove().toEpochMilli() >= m.startMillis() - TOLERANCE_MILLIS
+            && a.itemMove().toEpochMilli() <= m.endMillis() + TOLERANCE_MILLIS)
+        .map(GroundTruth.Action::token).collect(Collectors.toSet());
+    if (takers.size() != 1) {
+      unmatched++;
+      return;
+    }
+    boolean right = takers.contains(charged);
+    if (m.others().isEmpty()) {
+      alone++;
+      aloneRight += right ? 1 : 0;
+      return;
+    }
+    int bin = bin(m.shopperProbability());
+    contested[bin]++;
+    contestedRight[bin] += right ? 1 : 0;
+  }
+
+  static int bin(double p) {
+    for (int i = EDGES.length - 2; i > 0; i--) {
+      if (p >= EDGES[i]) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  /** Adds another tally to this one. */
+  public void add(ChargeCalibration o) {
+    for (int i = 0; i < contested.length; i++) {
+      contested[i] += o.contested[i];
+      contestedRight[i] += o.contestedRight[i];
+    }
+    alone += o.alone;
+    aloneRight += o.aloneRight;
+    unmatched += o.unmatched;
+  }
+
+  public long contested() {
+    return java.util.Arrays.stream(contested).sum();
+  }
+
+  /** Contested takes stated in bin {@code i} (see {@link #EDGES}), and how many of them were right. */
+  public long contested(int i) {
+    return contested[i];
+  }
+
+  public long contestedRight(int i) {
+    return contestedRight[i];
+  }
+
+  public long alone() {
+    return alone;
+  }
+
+  public long aloneRight() {
+    return aloneRight;
+  }
+
+  public long unmatched() {
+    return unmatched;
+  }
+
+  private static String label(int i) {
+    return i == EDGES.length - 2 ? EDGES[i] + "+" : EDGES[i] + "-" + EDGES[i + 1];
+  }
+
+  /** One line: right share per stated probability, contested takes; then those alone at the lane. */
+  public String summary() {
+    List<String> bins = new ArrayList<>();
+    for (int i = 0; i < contested.length; i++) {
+      if (contested[i] > 0) {
+        bins.add(String.format("%s %.1f %% of %d", label(i), 100.0 * contestedRight[i] / contested[i], contested[i]));
+      }
+    }
+    return String.format("charged shopper is the taker, by stated probability, takes with other shoppers there (%d): "
+        + "%s; alone at the lane: %s of %d; not matched to one true taker: %d", contested(),
+        bins.isEmpty() ? "none" : String.join(", ", bins),
+        alone == 0 ? "-" : String.format("%.2f %%", 100.0 * aloneRight / alone), alone, unmatched);
+  }
+
+  @Override
+  public void writeJson(StringBuilder out) {
+    List<Object> bins = new ArrayList<>();
+    for (int i = 0; i < contested.length; i++) {
+      bins.add(Map.of("from", EDGES[i], "to", EDGES[i + 1], "takes", contested[i], "right", contestedRight[i]));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("contested", bins);
+    m.put("alone", Map.of("takes", alone, "right", aloneRight));
+    m.put("unmatched", unmatched);
+    Json.write(out, m);
+  }
+}
