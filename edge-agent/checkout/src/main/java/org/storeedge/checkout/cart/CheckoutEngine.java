@@ -1151,7 +1151,7 @@ public final class CheckoutEngine {
         Assoc t = hands.get(i);
         int n = (left + (takers - i) - 1) / (takers - i);
         left -= n;
-        t.session.add(best.sku(), n, movement(e, lc, n, "shared-out", best.likelihood(), t, t.probability, who));
+        t.session.add(best.sku(), n, movement(e, lc, n, "shared-out", best, cands, t, t.probability, who));
         t.session.tookAt(e.startOf(lc));
         t.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), n);
         t.session.touched.add(lc.laneId());
@@ -1195,7 +1195,7 @@ public final class CheckoutEngine {
     }
     double conf = best.likelihood() * a.probability;
     List<Assoc> shared = expected && best.count() > 1 ? sharedGrab(who, lc, e) : List.of();
-    a.session.add(best.sku(), best.count(), movement(e, lc, best.count(), "pick", best.likelihood(), a, a.probability,
+    a.session.add(best.sku(), best.count(), movement(e, lc, best.count(), "pick", best, cands, a, a.probability,
         who));
     a.session.tookAt(e.startOf(lc));
     a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
@@ -1433,7 +1433,7 @@ public final class CheckoutEngine {
       }
     }
     holder.session.add(best.putSku(), -best.putCount(), movement(e, lc, -best.putCount(), "swap-put",
-        best.probability(), holder, 1.0, who));
+        best.probability(), List.of(), holder, 1.0, who));
     holder.session.returned(best.putSku(), products.get(best.putSku()).unitWeightGrams(), best.putCount());
     holder.session.touched.add(lc.laneId());
     inventory.apply(lc.laneId(), best.putSku(), best.putCount());
@@ -1460,7 +1460,7 @@ public final class CheckoutEngine {
   private void chargeTake(ShelfEvent e, ShelfEvent.LaneChange lc, TwoWayActivity.Swap best, Assoc taker, List<Assoc> who) {
     inventory.apply(lc.laneId(), best.takeSku(), -best.takeCount());
     taker.session.add(best.takeSku(), best.takeCount(), movement(e, lc, best.takeCount(), "swap-take",
-        best.probability(), taker, taker.probability, who));
+        best.probability(), List.of(), taker, taker.probability, who));
     taker.session.tookAt(e.startOf(lc));
     taker.session.touched.add(lc.laneId());
     recordPick(new Pick(e.startOf(lc), lc.laneId(), Set.of(taker.session.token)));
@@ -1770,7 +1770,7 @@ public final class CheckoutEngine {
     // likelihoods are normalised per shopper (outlier included) and shopper probabilities sum to
     // one, so the best joint score is already the probability of this explanation
     double conf = bestScore;
-    bestA.session.add(bestC.sku(), -bestC.count(), movement(e, lc, -bestC.count(), "put-back", bestC.likelihood(),
+    bestA.session.add(bestC.sku(), -bestC.count(), movement(e, lc, -bestC.count(), "put-back", bestC, shown,
         bestA, bestA.probability, who));
     bestA.session.returned(bestC.sku(), lc.deltaGrams() / bestC.count(), bestC.count());
     bestA.session.touched.add(lc.laneId());
@@ -2574,19 +2574,36 @@ public final class CheckoutEngine {
     return m;
   }
 
-  /** Other shoppers named in a line's evidence, at most. */
+  /** Other shoppers (and other products) named in a line's evidence, at most. */
   private static final int MAX_OTHERS_SHOWN = 3;
+  /** A product explanation less likely than this is not named as an alternative. */
+  private static final double MIN_ALTERNATIVE_SHOWN = 0.001;
 
   /**
    * The evidence of one movement on a cart line: {@code charged} is credited {@code qty} units,
    * the shoppers of {@code who} but them are the others who could have moved it.
    */
   private static LineEvidence movement(ShelfEvent e, ShelfEvent.LaneChange lc, int qty, String basis,
-      double productProbability, Assoc charged, double shopperProbability, List<Assoc> who) {
+      double productProbability, List<LineEvidence.Product> otherProducts, Assoc charged, double shopperProbability,
+      List<Assoc> who) {
     List<LineEvidence.Other> others = who.stream().filter(w -> w.session != charged.session).limit(MAX_OTHERS_SHOWN)
         .map(w -> new LineEvidence.Other(w.session.token, w.probability, w.distance)).toList();
     return new LineEvidence(e.eventId(), e.startOf(lc), e.endOf(lc), lc.laneId(), qty, lc.deltaGrams(), basis,
-        productProbability, shopperProbability, charged.hand, others);
+        productProbability, shopperProbability, charged.hand, others, otherProducts);
+  }
+
+  /** A movement read as {@code chosen} among {@code candidates} (the other explanations kept as alternatives). */
+  private static LineEvidence movement(ShelfEvent e, ShelfEvent.LaneChange lc, int qty, String basis,
+      ShelfEvent.Candidate chosen, List<ShelfEvent.Candidate> candidates, Assoc charged, double shopperProbability,
+      List<Assoc> who) {
+    Map<String, LineEvidence.Product> alternatives = new LinkedHashMap<>();
+    candidates.stream().filter(c -> !(c.sku().equals(chosen.sku()) && c.count() == chosen.count())
+            && c.likelihood() >= MIN_ALTERNATIVE_SHOWN)
+        .sorted(Comparator.comparingDouble(ShelfEvent.Candidate::likelihood).reversed())
+        .forEach(c -> alternatives.putIfAbsent(c.sku() + "|" + c.count(),
+            new LineEvidence.Product(c.sku(), c.count(), c.likelihood())));
+    return movement(e, lc, qty, basis, chosen.likelihood(),
+        alternatives.values().stream().limit(MAX_OTHERS_SHOWN).toList(), charged, shopperProbability, who);
   }
 
   // --- sessions and receipts ---

@@ -27,13 +27,15 @@ import org.storeedge.core.json.Json;
  * @param handInLane how sure the hand source was that this shopper's hand was in the lane; -1 when
  *     no hand source spoke for this movement
  * @param others the other shoppers who could have moved it, likeliest first
+ * @param otherProducts other explanations of the weight change, likeliest first
  */
 public record LineEvidence(String eventId, long startMillis, long endMillis, String laneId, int qty,
     double deltaGrams, String basis, double productProbability, double shopperProbability, double handInLane,
-    List<Other> others) implements Json.JsonValue {
+    List<Other> others, List<Product> otherProducts) implements Json.JsonValue {
 
   public LineEvidence {
     others = List.copyOf(others);
+    otherProducts = List.copyOf(otherProducts);
   }
 
   /** The confidence this movement gave the line. */
@@ -44,11 +46,15 @@ public record LineEvidence(String eventId, long startMillis, long endMillis, Str
   /** The same movement without one shopper among the others (that shopper's data was erased). */
   public LineEvidence without(String customerToken) {
     return new LineEvidence(eventId, startMillis, endMillis, laneId, qty, deltaGrams, basis, productProbability,
-        shopperProbability, handInLane, others.stream().filter(o -> !o.customerToken().equals(customerToken)).toList());
+        shopperProbability, handInLane, others.stream().filter(o -> !o.customerToken().equals(customerToken)).toList(),
+        otherProducts);
   }
 
   /** Another shopper who could have moved the item, with the probability they did and their distance, metres. */
   public record Other(String customerToken, double probability, double distanceMeters) {}
+
+  /** Another product and count the weight change could have been, with its probability. */
+  public record Product(String sku, int count, double probability) {}
 
   @Override
   public void writeJson(StringBuilder out) {
@@ -70,6 +76,13 @@ public record LineEvidence(String eventId, long startMillis, long endMillis, Str
       x.put("customerToken", o.customerToken());
       x.put("probability", Json.round(o.probability(), 4));
       x.put("distanceMeters", Json.round(o.distanceMeters(), 2));
+      return x;
+    }).toList());
+    m.put("otherProducts", otherProducts.stream().map(o -> {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("sku", o.sku());
+      x.put("count", o.count());
+      x.put("probability", Json.round(o.probability(), 4));
       return x;
     }).toList());
     Json.write(out, m);

@@ -153,6 +153,11 @@ class CheckoutEngineTest {
     assertThat(pick.startMillis()).isLessThan(pick.endMillis());
     assertThat(pick.others()).isEmpty();
     assertThat(pick.handInLane()).isEqualTo(-1); // no hand source
+    // other readings of the weight are kept, less likely than the one charged, never the charged one
+    assertThat(pick.otherProducts()).allSatisfy(o -> {
+      assertThat(o.probability()).isLessThan(pick.productProbability()).isGreaterThanOrEqualTo(0.001);
+      assertThat(o.sku() + " x " + o.count()).isNotEqualTo("COLA x 2");
+    });
     // the line is as sure as its least sure movement
     assertThat(cola.confidence()).isEqualTo(cola.evidence().stream().mapToDouble(LineEvidence::confidence).min()
         .orElseThrow());

@@ -214,10 +214,14 @@ public final class CheckoutStateKeeper implements AutoCloseable {
         others.add(new LineEvidence.Other(text(o, "customerToken"), o.path("probability").asDouble(),
             o.path("distanceMeters").asDouble()));
       }
+      List<LineEvidence.Product> products = new ArrayList<>();
+      for (JsonNode o : m.path("otherProducts")) {
+        products.add(new LineEvidence.Product(text(o, "sku"), o.path("count").asInt(), o.path("probability").asDouble()));
+      }
       return Optional.of(new LineEvidence(text(m, "eventId"), Instant.parse(text(m, "start")).toEpochMilli(),
           Instant.parse(text(m, "end")).toEpochMilli(), text(m, "laneId"), m.path("qty").asInt(),
           m.path("deltaGrams").asDouble(), text(m, "basis"), m.path("productProbability").asDouble(),
-          m.path("shopperProbability").asDouble(), m.path("handInLane").asDouble(-1), others));
+          m.path("shopperProbability").asDouble(), m.path("handInLane").asDouble(-1), others, products));
     } catch (IOException | java.time.format.DateTimeParseException e) {
       LOG.warn("a cart line's evidence in the checkout state is damaged and left out: {} ({})", m, e.getMessage());
       return Optional.empty();

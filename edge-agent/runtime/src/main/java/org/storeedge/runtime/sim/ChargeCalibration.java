@@ -17,7 +17,9 @@ import org.storeedge.simulator.GroundTruth;
  * matched to the simulator's true takes at that lane within the movement; where exactly one
  * shopper truly took there, the charge is right when that shopper is the one charged. Counted by
  * the stated {@code shopperProbability}, separately for takes with other shoppers there (the
- * contested ones, where the probability does the work) and takes with the shopper alone.
+ * contested ones, where the probability does the work) and takes with the shopper alone. The same
+ * takes also say whether the product and count charged were what left the lane, by the stated
+ * {@code productProbability}.
  */
 public final class ChargeCalibration implements Json.JsonValue {
   /** Bin edges of the stated probability; the last bin takes 1.0. */
@@ -30,6 +32,8 @@ public final class ChargeCalibration implements Json.JsonValue {
 
   private final long[] contested = new long[EDGES.length - 1];
   private final long[] contestedRight = new long[EDGES.length - 1];
+  private final long[] product = new long[EDGES.length - 1];
+  private final long[] productRight = new long[EDGES.length - 1];
   private long alone;
   private long aloneRight;
   /** Takes whose lane saw no true take, or several shoppers' takes, within the movement. */
@@ -48,22 +52,27 @@ public final class ChargeCalibration implements Json.JsonValue {
       for (ReceiptLine line : r.items()) {
         for (LineEvidence m : line.evidence()) {
           if (m.qty() > 0 && TAKES.contains(m.basis())) {
-            add(m, r.customerToken(), takesByLane.getOrDefault(m.laneId(), List.of()));
+            add(m, line.sku(), r.customerToken(), takesByLane.getOrDefault(m.laneId(), List.of()));
           }
         }
       }
     }
   }
 
-  private void add(LineEvidence m, String charged, List<GroundTruth.Action> takes) {
-    Set<String> takers = takes.stream()
+  private void add(LineEvidence m, String sku, String charged, List<GroundTruth.Action> takes) {
+    List<GroundTruth.Action> within = takes.stream()
         .filter(a -> a.itemMove().toEpochMilli() >= m.startMillis() - TOLERANCE_MILLIS
-            && a.itemMove().toEpochMilli() <= m.endMillis() + TOLERANCE_MILLIS)
-        .map(GroundTruth.Action::token).collect(Collectors.toSet());
+            && a.itemMove().toEpochMilli() <= m.endMillis() + TOLERANCE_MILLIS).toList();
+    Set<String> takers = within.stream().map(GroundTruth.Action::token).collect(Collectors.toSet());
     if (takers.size() != 1) {
       unmatched++;
       return;
     }
+    Map<String, Integer> left = new java.util.TreeMap<>();
+    within.forEach(a -> left.merge(a.sku(), -a.signedQty(), Integer::sum));
+    int pb = bin(m.productProbability());
+    product[pb]++;
+    productRight[pb] += left.equals(Map.of(sku, m.qty())) ? 1 : 0;
     boolean right = takers.contains(charged);
     if (m.others().isEmpty()) {
       alone++;
@@ -90,6 +99,10 @@ public final class ChargeCalibration implements Json.JsonValue {
       contested[i] += o.contested[i];
       contestedRight[i] += o.contestedRight[i];
     }
+    for (int i = 0; i < product.length; i++) {
+      product[i] += o.product[i];
+      productRight[i] += o.productRight[i];
+    }
     alone += o.alone;
     aloneRight += o.aloneRight;
     unmatched += o.unmatched;
@@ -108,6 +121,15 @@ public final class ChargeCalibration implements Json.JsonValue {
     return contestedRight[i];
   }
 
+  /** Matched takes whose product was stated in bin {@code i}, and how many were the product and count that left. */
+  public long product(int i) {
+    return product[i];
+  }
+
+  public long productRight(int i) {
+    return productRight[i];
+  }
+
   public long alone() {
     return alone;
   }
@@ -124,18 +146,26 @@ public final class ChargeCalibration implements Json.JsonValue {
     return i == EDGES.length - 2 ? EDGES[i] + "+" : EDGES[i] + "-" + EDGES[i + 1];
   }
 
-  /** One line: right share per stated probability, contested takes; then those alone at the lane. */
+  /**
+   * Two lines: who (right share per stated probability for contested takes, then those alone at
+   * the lane) and what (right product and count per stated probability).
+   */
   public String summary() {
+    return String.format("charged shopper is the taker, by stated probability, takes with other shoppers there (%d): "
+        + "%s; alone at the lane: %s of %d; not matched to one true taker: %d%n"
+        + "charged product and count are what left the lane, by stated probability (%d): %s", contested(),
+        bins(contested, contestedRight), alone == 0 ? "-" : String.format("%.2f %%", 100.0 * aloneRight / alone), alone,
+        unmatched, java.util.Arrays.stream(product).sum(), bins(product, productRight));
+  }
+
+  private static String bins(long[] n, long[] right) {
     List<String> bins = new ArrayList<>();
-    for (int i = 0; i < contested.length; i++) {
-      if (contested[i] > 0) {
-        bins.add(String.format("%s %.1f %% of %d", label(i), 100.0 * contestedRight[i] / contested[i], contested[i]));
+    for (int i = 0; i < n.length; i++) {
+      if (n[i] > 0) {
+        bins.add(String.format("%s %.1f %% of %d", label(i), 100.0 * right[i] / n[i], n[i]));
       }
     }
-    return String.format("charged shopper is the taker, by stated probability, takes with other shoppers there (%d): "
-        + "%s; alone at the lane: %s of %d; not matched to one true taker: %d", contested(),
-        bins.isEmpty() ? "none" : String.join(", ", bins),
-        alone == 0 ? "-" : String.format("%.2f %%", 100.0 * aloneRight / alone), alone, unmatched);
+    return bins.isEmpty() ? "none" : String.join(", ", bins);
   }
 
   @Override
@@ -147,6 +177,11 @@ public final class ChargeCalibration implements Json.JsonValue {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("contested", bins);
     m.put("alone", Map.of("takes", alone, "right", aloneRight));
+    List<Object> products = new ArrayList<>();
+    for (int i = 0; i < product.length; i++) {
+      products.add(Map.of("from", EDGES[i], "to", EDGES[i + 1], "takes", product[i], "right", productRight[i]));
+    }
+    m.put("product", products);
     m.put("unmatched", unmatched);
     Json.write(out, m);
   }

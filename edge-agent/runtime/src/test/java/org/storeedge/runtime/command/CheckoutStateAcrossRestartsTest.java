@@ -116,8 +116,9 @@ class CheckoutStateAcrossRestartsTest {
         List.of(new CheckoutSnapshot.Visit("c-9", 1000L, -1L, 2, 1, 0,
             List.of(new CheckoutSnapshot.Line("COLA-330", 2, 0.93, List.of(351.5, 353.0), List.of(
                 new LineEvidence("ev-17", 1100L, 2350L, "a1", 2, -704.5, "pick", 0.998, 0.93, -1,
-                    List.of(new LineEvidence.Other("c-4", 0.07, 1.12))),
-                new LineEvidence("ev-21", 2900L, 3600L, "a1", -1, 352.0, "put-back", 0.97, 1.0, 0.82, List.of()))),
+                    List.of(new LineEvidence.Other("c-4", 0.07, 1.12)),
+                    List.of(new LineEvidence.Product("ENRG-250", 3, 0.002))),
+                new LineEvidence("ev-21", 2900L, 3600L, "a1", -1, 352.0, "put-back", 0.97, 1.0, 0.82, List.of(), List.of()))),
                 new CheckoutSnapshot.Line("ENRG-250", 1, 1.0, List.of(275.5))),
             List.of(new ReviewReason("ambiguous-shopper", "pick of 1 x COLA-330",
                 Map.of("laneId", "a1", "shoppers", List.of(Map.of("customerToken", "c-9", "probability", 0.6))))))),
@@ -132,8 +133,8 @@ class CheckoutStateAcrossRestartsTest {
     CheckoutSnapshot snap = new CheckoutSnapshot(1234L,
         List.of(new CheckoutSnapshot.Visit("c-9", 1000L, -1L, 1, 0, 0,
             List.of(new CheckoutSnapshot.Line("COLA-330", 1, 0.9, List.of(351.5), List.of(
-                new LineEvidence("ev-17", 1100L, 2350L, "a1", 1, -351.5, "pick", 1.0, 0.9, -1, List.of()),
-                new LineEvidence("ev-18", 2400L, 2950L, "a1", 1, -351.5, "pick", 1.0, 0.95, -1, List.of())))),
+                new LineEvidence("ev-17", 1100L, 2350L, "a1", 1, -351.5, "pick", 1.0, 0.9, -1, List.of(), List.of()),
+                new LineEvidence("ev-18", 2400L, 2950L, "a1", 1, -351.5, "pick", 1.0, 0.95, -1, List.of(), List.of())))),
             List.of())),
         Map.of(), Map.of(), Map.of());
     String damaged = CheckoutStateKeeper.toJson(snap).replace("\"ev-18\"", "\"\"");

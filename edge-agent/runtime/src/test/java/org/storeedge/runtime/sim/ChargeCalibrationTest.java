@@ -29,7 +29,7 @@ class ChargeCalibrationTest {
   private static LineEvidence pick(String lane, int atSeconds, double p, boolean contested) {
     long at = T0.plusSeconds(atSeconds).toEpochMilli();
     return new LineEvidence("e-" + atSeconds, at - 700, at + 900, lane, 1, -352, "pick", 1.0, p, -1,
-        contested ? List.of(new LineEvidence.Other("other", 1 - p, 1.0)) : List.of());
+        contested ? List.of(new LineEvidence.Other("other", 1 - p, 1.0)) : List.of(), List.of());
   }
 
   private static Receipt receipt(String id, String amends, String token, LineEvidence... movements) {
@@ -63,6 +63,24 @@ class ChargeCalibrationTest {
     assertThat(c.contested()).isEqualTo(3);
     assertThat(c.summary()).contains("(3)").contains("0.95+ 100.0 % of 1").contains("0.8-0.85 0.0 % of 1")
         .contains("not matched to one true taker: 2");
+    // what: every matched take was one COLA, charged as one COLA (stated 1.0)
+    assertThat(c.product(ChargeCalibration.bin(1.0))).isEqualTo(4);
+    assertThat(c.productRight(ChargeCalibration.bin(1.0))).isEqualTo(4);
+  }
+
+  @Test
+  void aTakeChargedAsTheWrongCountIsAWrongProductAtItsStatedProbability() {
+    GroundTruth truth = new GroundTruth(List.of(shopper("ann", take("ann", "a1", 10), take("ann", "a1", 11))));
+    long at = T0.plusSeconds(10).toEpochMilli();
+    LineEvidence one = new LineEvidence("e-1", at - 700, at + 1200, "a1", 1, -704, "pick", 0.62, 1.0, -1, List.of(),
+        List.of(new LineEvidence.Product("COLA", 2, 0.38)));
+    ChargeCalibration c = new ChargeCalibration();
+    c.add(List.of(receipt("r-ann", null, "ann", one)), truth);
+    assertThat(c.product(ChargeCalibration.bin(0.62))).isEqualTo(1);
+    assertThat(c.productRight(ChargeCalibration.bin(0.62))).isZero();
+    assertThat(c.alone()).isEqualTo(1);
+    assertThat(c.summary()).contains("charged product and count are what left the lane, by stated probability (1): "
+        + "0.6-0.7 0.0 % of 1");
   }
 
   @Test
