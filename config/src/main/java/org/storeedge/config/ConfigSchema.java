@@ -223,9 +223,12 @@ public final class ConfigSchema {
       optional("reviewThreshold", "number", "0.8", "0.5 to 0.99",
           "A receipt line charged with a lower probability (who took it, what, how many) flags the receipt for review. "
           + "Higher: more reviews, fewer wrong charges nobody looked at; lower: the reverse."),
-      optional("handOffs", "string", "review", "`review` or `taker-pays`",
+      optional("handOffs", "string", "review", "`review`, `review-meetings` or `taker-pays`",
           "`review`: two shoppers who may have passed an item over (standing side by side, or hands meeting) get both "
-          + "receipts flagged; the item stays with whoever took it from the shelf until a reviewer moves it. "
+          + "receipts flagged; the item stays with whoever took it from the shelf until a reviewer moves it. With cameras "
+          + "that see hands, only hands seen meeting count. `review-meetings`: as `review`, and standing side by side "
+          + "counts with cameras that see hands too (they miss some contacts): more reviews, fewer silent wrong charges "
+          + "(measured in docs/benchmarks.md). "
           + "`taker-pays`: whoever takes an item from a shelf pays for it, whoever walks out with it (say so at the door); "
           + "hand-offs flag nothing."),
       optional("staffTokenPrefixes", "list of strings", "[]", "each not blank",

@@ -1105,7 +1105,7 @@ public final class StoreConfigLoader {
       if (handOffs.ok()) {
         policy = StoreConfig.HandOffPolicy.fromYaml(handOffs.get()).orElse(null);
         if (policy == null) {
-          handOffs.reject("must be review or taker-pays");
+          handOffs.reject("must be review, review-meetings or taker-pays");
         }
       }
       Val<List<Item>> staff = o.list("staffTokenPrefixes");

@@ -600,13 +600,15 @@ class StoreConfigLoaderProblemsTest {
     assertThat(h.checkout().handHitRate()).isEqualTo(0.97);
     assertThat(h.checkout().handFalseRate()).isEqualTo(0.01);
     assertThat(c.checkout().handHitRate()).isEqualTo(StoreConfig.Checkout.DEFAULT_HAND_HIT_RATE);
+    assertThat(loader.parse("s.yaml", Stores.MINIMAL + "checkout: { handOffs: review-meetings }\n", dir).checkout()
+        .handOffs()).isEqualTo(StoreConfig.HandOffPolicy.REVIEW_MEETINGS);
   }
 
   @Test
   void checkoutPolicyProblemsAreReportedWithTheirPlace() {
     assertThat(problems(Stores.MINIMAL + "checkout: { reviewThreshold: 0.3, handOffs: giver-pays }\n")).containsExactly(
         "store.yaml:13:30: checkout.reviewThreshold: must be 0.5 to 0.99 (the probability below which a receipt line goes to review) (got: 0.3)",
-        "store.yaml:13:45: checkout.handOffs: must be review or taker-pays (got: giver-pays)");
+        "store.yaml:13:45: checkout.handOffs: must be review, review-meetings or taker-pays (got: giver-pays)");
     assertThat(problems(Stores.MINIMAL + "checkout: { reviewThreshold: high, handoffs: review }\n")).containsExactly(
         "store.yaml:13:30: checkout.reviewThreshold: must be a number (got: high)",
         "store.yaml:13:36: checkout.handoffs: unknown key (expected one of: reviewThreshold, handOffs, staffTokenPrefixes, handHitRate, handFalseRate)");

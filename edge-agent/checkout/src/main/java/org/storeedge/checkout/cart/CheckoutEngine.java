@@ -226,7 +226,8 @@ public final class CheckoutEngine {
    */
   private void watchForHandOff(ShopperObservation o) {
     Session me = open.get(o.customerToken());
-    if (me == null || handsLive(o.atMillis()) || settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS) {
+    if (me == null || settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS
+        || (handsLive(o.atMillis()) && settings.handOffs() != StoreConfig.HandOffPolicy.REVIEW_MEETINGS)) {
       return; // a live hand source reports contacts itself (onHandContact): proximity is too coarse
     }
     for (Session other : open.values()) {

@@ -1543,6 +1543,28 @@ class CheckoutEngineTest {
     assertThat(receiptOf("jo").items()).isEmpty();
   }
 
+  @ParameterizedTest
+  @CsvSource({"review, false", "review-meetings, true"})
+  void withALiveHandSourceStandingTogetherIsAHandOffOnlyWhenTheStoreAsksForMeetings(String policy, boolean flagged) {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8,
+        StoreConfig.HandOffPolicy.fromYaml(policy).orElseThrow()));
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    handSourceIsLive();
+    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+    where.remove("nobody-else");
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    run(3000, null); // no contact reported: the camera may have missed it
+    handSourceIsLive();
+    exit("jo");
+    exit("kim");
+    assertThat(codes(receiptOf("jo")).contains("possible-hand-off")).isEqualTo(flagged);
+    assertThat(codes(receiptOf("kim")).contains("possible-hand-off")).isEqualTo(flagged);
+    assertThat(receiptOf("jo").items()).singleElement().satisfies(l -> assertThat(l.sku()).isEqualTo("COLA"));
+  }
+
   @Test
   void withALiveHandSourceStandingTogetherIsNoHandOffButHandsMeetingIs() {
     run(3000, null);
