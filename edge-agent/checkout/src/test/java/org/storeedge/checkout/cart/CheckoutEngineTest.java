@@ -165,16 +165,21 @@ class CheckoutEngineTest {
         .contains("\"basis\":\"put-back\"");
   }
 
-  @Test
-  void anUnflaggedLineNamesTheOtherShopperWhoCouldHaveTakenIt() {
+  /** kim, in front of the cola lane, takes a can while jo passes a step behind her. */
+  private void kimTakesAColaWithJoAStepBehind() {
     run(3000, null);
     enter("kim");
     enter("jo");
     where.put("kim", offLane("l1", 0.45, 0));
-    where.put("jo", offLane("l1", 1.15, 0.5)); // passing a step behind
+    where.put("jo", offLane("l1", 1.15, 0.5));
     run(1500, null);
     handMoves("l1", -352.4);
     run(3000, null);
+  }
+
+  @Test
+  void anUnflaggedLineNamesTheOtherShopperWhoCouldHaveTakenIt() {
+    kimTakesAColaWithJoAStepBehind();
     exit("kim");
     exit("jo");
     Receipt kim = receiptOf("kim");
@@ -1409,14 +1414,7 @@ class CheckoutEngineTest {
 
   @Test
   void forgettingACustomerTakesThemOutOfTheEvidenceOfOthersLines() {
-    run(3000, null);
-    enter("kim");
-    enter("jo");
-    where.put("kim", offLane("l1", 0.45, 0));
-    where.put("jo", offLane("l1", 1.15, 0.5));
-    run(1500, null);
-    handMoves("l1", -352.4);
-    run(3000, null);
+    kimTakesAColaWithJoAStepBehind();
     assertThat(engine().forget("jo")).containsEntry("mentionsInOtherCarts", 1);
     where.remove("jo");
     exit("kim");
