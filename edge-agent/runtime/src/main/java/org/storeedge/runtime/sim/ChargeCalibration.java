@@ -25,9 +25,6 @@ public final class ChargeCalibration implements Json.JsonValue {
   /** Bin edges of the stated probability; the last bin takes 1.0. */
   static final double[] EDGES = {0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0};
 
-  /** How far outside a movement a true item move still belongs to it, ms (as {@link EventScorer}). */
-  private static final long TOLERANCE_MILLIS = 1500;
-
   private static final Set<String> TAKES = Set.of("pick", "shared-out", "swap-take");
 
   private final long[] contested = new long[EDGES.length - 1];
@@ -61,8 +58,8 @@ public final class ChargeCalibration implements Json.JsonValue {
 
   private void add(LineEvidence m, String sku, String charged, List<GroundTruth.Action> takes) {
     List<GroundTruth.Action> within = takes.stream()
-        .filter(a -> a.itemMove().toEpochMilli() >= m.startMillis() - TOLERANCE_MILLIS
-            && a.itemMove().toEpochMilli() <= m.endMillis() + TOLERANCE_MILLIS).toList();
+        .filter(a -> a.itemMove().toEpochMilli() >= m.startMillis() - EventScorer.TOLERANCE_MILLIS
+            && a.itemMove().toEpochMilli() <= m.endMillis() + EventScorer.TOLERANCE_MILLIS).toList();
     Set<String> takers = within.stream().map(GroundTruth.Action::token).collect(Collectors.toSet());
     if (takers.size() != 1) {
       unmatched++;
@@ -170,19 +167,19 @@ public final class ChargeCalibration implements Json.JsonValue {
 
   @Override
   public void writeJson(StringBuilder out) {
-    List<Object> bins = new ArrayList<>();
-    for (int i = 0; i < contested.length; i++) {
-      bins.add(Map.of("from", EDGES[i], "to", EDGES[i + 1], "takes", contested[i], "right", contestedRight[i]));
-    }
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("contested", bins);
+    m.put("contested", binsJson(contested, contestedRight));
     m.put("alone", Map.of("takes", alone, "right", aloneRight));
-    List<Object> products = new ArrayList<>();
-    for (int i = 0; i < product.length; i++) {
-      products.add(Map.of("from", EDGES[i], "to", EDGES[i + 1], "takes", product[i], "right", productRight[i]));
-    }
-    m.put("product", products);
+    m.put("product", binsJson(product, productRight));
     m.put("unmatched", unmatched);
     Json.write(out, m);
+  }
+
+  private static List<Object> binsJson(long[] n, long[] right) {
+    List<Object> bins = new ArrayList<>();
+    for (int i = 0; i < n.length; i++) {
+      bins.add(Map.of("from", EDGES[i], "to", EDGES[i + 1], "takes", n[i], "right", right[i]));
+    }
+    return bins;
   }
 }

@@ -15,7 +15,8 @@ import org.storeedge.simulator.GroundTruth;
  * (sku, count) using the event's best candidate. Touches (no net change) must produce no event.
  */
 public final class EventScorer {
-  private static final long TOLERANCE_MILLIS = 1500;
+  /** How far outside an event's window a true item move still belongs to it, ms. */
+  static final long TOLERANCE_MILLIS = 1500;
 
   private EventScorer() {}
 
