@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -518,6 +519,44 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     unInFlight(seqs);
   }
 
+  /**
+   * Replaces the payloads of entries the caller holds in flight (taken by {@link #nextBatch}, not
+   * yet sent), keeping their seq, stream, topic and key; blocks until committed and returns how
+   * many were replaced (an entry expired meanwhile is not). Used to take an erased customer's token
+   * out of other people's messages before they are sent. Hand the entries back afterwards.
+   *
+   * @throws IllegalArgumentException an entry is not in flight
+   * @throws OutboxStorageException the write failed or the outbox is closed
+   */
+  public int rewrite(Map<Long, byte[]> payloads) {
+    if (payloads.isEmpty()) {
+      return 0;
+    }
+    Map<Long, byte[]> copy = new LinkedHashMap<>();
+    Rewrite op = new Rewrite(copy, new CompletableFuture<>());
+    synchronized (state) {
+      if (closed) {
+        throw new OutboxStorageException("outbox " + file + " is closed", null);
+      }
+      payloads.forEach((seq, p) -> {
+        if (!inFlight.containsKey(seq)) {
+          throw new IllegalArgumentException("entry " + seq + " is not in flight: take it with nextBatch first");
+        }
+        copy.put(seq, p.clone());
+      });
+      ops.add(op);
+    }
+    try {
+      return op.result.get(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OutboxStorageException("interrupted rewriting entries of " + file, e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      throw new OutboxStorageException("rewriting entries of outbox " + file + " failed: " + c.getMessage(), c);
+    }
+  }
+
   private List<Long> unInFlight(Collection<Long> seqs) {
     if (seqs.isEmpty()) {
       return List.of();
@@ -757,7 +796,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
 
   // ------------------------------------------------------------------ writer thread
 
-  private sealed interface Op permits Append, Deliver, Release, Sweep, Ack, Close {}
+  private sealed interface Op permits Append, Deliver, Release, Rewrite, Sweep, Ack, Close {}
 
   private record Append(Stream stream, String topic, String key, byte[] payload, CompletableFuture<Long> result) implements Op {
     long size() {
@@ -769,6 +808,8 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
   private record Deliver(List<Long> seqs) implements Op {}
 
   private record Release(List<Long> seqs) implements Op {}
+
+  private record Rewrite(Map<Long, byte[]> payloads, CompletableFuture<Integer> result) implements Op {}
 
   private record Sweep(CompletableFuture<Long> result) implements Op {}
 
@@ -815,6 +856,8 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
         s.result.completeExceptionally(closedEx);
       } else if (op instanceof Ack a) {
         a.result.completeExceptionally(closedEx);
+      } else if (op instanceof Rewrite w) {
+        w.result.completeExceptionally(closedEx);
       }
     }
   }
@@ -844,6 +887,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     final Map<Append, Exception> refusals = new HashMap<>();
     final List<Sweep> sweeps = new ArrayList<>();
     final List<Ack> acks = new ArrayList<>();
+    final Map<Rewrite, Integer> rewrites = new HashMap<>();
     long expiredTotal;
     boolean acknowledgedSalvage;
     PreparedStatement insert;
@@ -919,6 +963,8 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
             acked.addAll(d.seqs());
           } else if (op instanceof Release r) {
             released.addAll(r.seqs());
+          } else if (op instanceof Rewrite w) {
+            changed |= applyRewrite(tx, w);
           } else if (op instanceof Ack a) {
             try (Statement s = writeConn.createStatement()) {
               s.executeUpdate("UPDATE salvage_log SET acknowledged=1 WHERE acknowledged=0");
@@ -966,6 +1012,8 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
           s.result.completeExceptionally(ex);
         } else if (op instanceof Ack a) {
           a.result.completeExceptionally(ex);
+        } else if (op instanceof Rewrite w) {
+          w.result.completeExceptionally(ex);
         }
       }
       return;
@@ -1002,6 +1050,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
     tx.refusals.forEach((a, ex) -> a.result.completeExceptionally(ex));
     tx.sweeps.forEach(s -> s.result.complete(tx.expiredTotal));
     tx.acks.forEach(a -> a.result.complete(null));
+    tx.rewrites.forEach((w, n) -> w.result.complete(n));
     if (changed) {
       for (Runnable l : listeners) {
         try {
@@ -1109,6 +1158,33 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
       }
     }
     return any;
+  }
+
+  private boolean applyRewrite(Tx tx, Rewrite w) throws SQLException {
+    int n = 0;
+    try (PreparedStatement find = writeConn.prepareStatement("SELECT stream, size, topic, key FROM entries WHERE seq=?");
+        PreparedStatement update = writeConn.prepareStatement("UPDATE entries SET payload=?, size=? WHERE seq=?")) {
+      for (Map.Entry<Long, byte[]> en : w.payloads().entrySet()) {
+        find.setLong(1, en.getKey());
+        try (ResultSet rs = find.executeQuery()) {
+          if (!rs.next()) {
+            continue; // expired meanwhile
+          }
+          Stream st = parseStream(rs.getString(1));
+          long oldSize = rs.getLong(2);
+          long newSize = en.getValue().length + rs.getString(3).getBytes(StandardCharsets.UTF_8).length
+              + rs.getString(4).getBytes(StandardCharsets.UTF_8).length + ROW_OVERHEAD_BYTES;
+          update.setBytes(1, en.getValue());
+          update.setLong(2, newSize);
+          update.setLong(3, en.getKey());
+          update.executeUpdate();
+          tx.bytes[st.ordinal()] += newSize - oldSize;
+          n++;
+        }
+      }
+    }
+    tx.rewrites.put(w, n);
+    return false; // the pending set is the same
   }
 
   private static String jsonArray(List<Long> seqs) {

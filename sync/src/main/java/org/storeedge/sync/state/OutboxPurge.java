@@ -8,11 +8,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.storeedge.core.json.Erasure;
 import org.storeedge.core.json.Json;
 import org.storeedge.core.outbox.Stream;
 import org.storeedge.sync.outbox.OutboxEntry;
@@ -21,12 +23,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes not-yet-sent outbox entries that carry a customer token (a "forget customer" request).
+ * Takes a customer token out of not-yet-sent outbox entries (a "forget customer" request): the
+ * customer's own messages (those whose outermost {@code customerToken} is theirs: their receipts
+ * and amendments) are deleted; other messages that merely name them (another shopper's receipt
+ * listing them among the candidates of a pick, an alert about a shelf event they stood at) are
+ * kept and sent, with the token replaced by {@link Erasure#PLACEHOLDER}. Another customer's
+ * receipt is never lost to someone else's erasure.
  *
- * <p>How: a read-only query on the outbox file finds the entries whose JSON payload holds the
- * token as a string value; only if there are any, pending entries are taken through the outbox's
- * own delivery bookkeeping ({@link SqliteOutbox#nextBatch}) up to the last match, the matches are
- * deleted with {@link SqliteOutbox#markDelivered} and everything else is {@link
+ * <p>How: a read-only query on the outbox file finds the entries whose payload holds the token
+ * (as a string or inside one); only if there are any, pending entries are taken through the
+ * outbox's own delivery bookkeeping ({@link SqliteOutbox#nextBatch}) up to the last match, the
+ * customer's own are deleted with {@link SqliteOutbox#markDelivered}, the others that name them
+ * are rewritten ({@link SqliteOutbox#rewrite}, committed before anything is handed back) and
+ * everything else is {@link
  * SqliteOutbox#release}d at once, back ahead of newer entries of their stream (if the uplink
  * sent newer entries during the scan, those went first: consumers key on the idempotency key, not
  * on order). Entries
@@ -42,10 +51,11 @@ public final class OutboxPurge {
   private static final int PAGE = 512;
 
   /**
-   * @param purged entries deleted, by stream
-   * @param inFlight matching entries being sent right now (not purged)
+   * @param purged the customer's own entries deleted, by stream
+   * @param redacted other entries that named the customer, kept with the token replaced, by stream
+   * @param inFlight matching entries being sent right now (neither purged nor rewritten)
    */
-  public record Result(Map<Stream, Integer> purged, int inFlight) {
+  public record Result(Map<Stream, Integer> purged, Map<Stream, Integer> redacted, int inFlight) {
     public int totalPurged() {
       return purged.values().stream().mapToInt(Integer::intValue).sum();
     }
@@ -57,39 +67,34 @@ public final class OutboxPurge {
     this.outbox = outbox;
   }
 
-  /** The JSON string literal of {@code token} as the agent writes it, e.g. {@code "cust-7"} with quotes. */
+  /**
+   * The token as it appears in the agent's JSON: its string literal without the quotes (it is
+   * found as a whole value and inside messages).
+   */
   static byte[] needle(String token) {
     StringBuilder b = new StringBuilder();
     Json.writeString(b, token);
-    return b.toString().getBytes(StandardCharsets.UTF_8);
+    return b.substring(1, b.length() - 1).getBytes(StandardCharsets.UTF_8);
   }
 
-  static boolean carries(byte[] payload, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= payload.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (payload[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  /** Purges pending entries carrying {@code customerToken}; entries appended meanwhile are not seen. */
+  /**
+   * Forgets {@code customerToken} in pending entries: deletes theirs, rewrites the others that name
+   * them; entries appended meanwhile are not seen.
+   */
   public Result purge(String customerToken) {
     if (customerToken == null || customerToken.isBlank()) {
       throw new IllegalArgumentException("customerToken must be non-blank");
     }
-    byte[] needle = needle(customerToken);
-    Set<Long> targets = findCandidates(needle);
+    Set<Long> targets = findCandidates(needle(customerToken));
     Map<Stream, Integer> purged = new LinkedHashMap<>();
+    Map<Stream, Integer> redacted = new LinkedHashMap<>();
     if (targets.isEmpty()) {
-      return new Result(purged, 0);
+      return new Result(purged, redacted, 0);
     }
     List<Long> keep = new ArrayList<>();
     List<Long> delete = new ArrayList<>();
+    Map<Long, byte[]> rewrite = new LinkedHashMap<>();
+    Map<Long, Stream> streamOf = new HashMap<>();
     Set<Long> remaining = new HashSet<>(targets);
     try {
       while (!remaining.isEmpty()) {
@@ -98,21 +103,31 @@ public final class OutboxPurge {
           break; // the rest are in flight with the uplink (or were delivered meanwhile)
         }
         for (OutboxEntry e : page) {
-          if (remaining.remove(e.seq()) && carries(e.payload(), needle)) {
+          if (!remaining.remove(e.seq())) {
+            keep.add(e.seq());
+          } else if (customerToken.equals(Erasure.topLevelString(e.payload(), "customerToken"))) {
             delete.add(e.seq());
             purged.merge(e.stream(), 1, Integer::sum);
           } else {
             keep.add(e.seq());
+            byte[] erased = Erasure.inJson(e.payload(), customerToken);
+            if (erased != e.payload()) { // else the bytes only looked alike (e.g. inside a longer token)
+              rewrite.put(e.seq(), erased);
+              streamOf.put(e.seq(), e.stream());
+            }
           }
         }
       }
+      outbox.rewrite(rewrite);
+      rewrite.keySet().forEach(seq -> redacted.merge(streamOf.get(seq), 1, Integer::sum));
     } finally {
       outbox.release(keep);
       outbox.markDelivered(delete);
     }
     int inFlight = remaining.size();
-    log.info("purged {} outbox entries of a forgotten customer ({} in flight, not purged)", delete.size(), inFlight);
-    return new Result(purged, inFlight);
+    log.info("forgot a customer in the outbox: {} of their entries purged, {} others that named them rewritten "
+        + "({} in flight, untouched)", delete.size(), rewrite.size(), inFlight);
+    return new Result(purged, redacted, inFlight);
   }
 
   /** Seqs of entries whose payload contains the token literal, by a read-only query on the file. */

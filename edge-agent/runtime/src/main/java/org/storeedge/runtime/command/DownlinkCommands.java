@@ -43,8 +43,9 @@ import org.storeedge.sync.state.UpdateLedger;
  * <table>
  * <tr><th>name</th><th>payload</th><th>does</th></tr>
  * <tr><td>outbox-status</td><td>any</td><td>pending per stream, oldest age, outbox/uplink/command counters</td></tr>
- * <tr><td>forget-customer</td><td>{customerToken}</td><td>purges the customer's unsent outbox entries (and the
- *     open cart where the checkout supports it); the reply says what was purged</td></tr>
+ * <tr><td>forget-customer</td><td>{customerToken}</td><td>purges the customer's unsent outbox entries, takes
+ *     their token out of unsent entries of others that name them (and purges the open cart where the checkout
+ *     supports it); the reply says what was purged and rewritten</td></tr>
  * <tr><td>calibrate</td><td>{laneId, step: tare|span, knownGrams}</td><td>measures the lane, stores and applies
  *     the calibration</td></tr>
  * <tr><td>config-update</td><td>{@link SignedUpdate} of the store YAML (plus an optional, unsigned
@@ -321,6 +322,9 @@ public final class DownlinkCommands implements AutoCloseable {
     Map<String, Object> purged = new LinkedHashMap<>();
     r.purged().forEach((st, c) -> purged.put(st.name().toLowerCase(java.util.Locale.ROOT), c));
     m.put("outboxPurged", purged);
+    Map<String, Object> redacted = new LinkedHashMap<>();
+    r.redacted().forEach((st, c) -> redacted.put(st.name().toLowerCase(java.util.Locale.ROOT), c));
+    m.put("outboxRedacted", redacted);
     m.put("outboxInFlightNotPurged", r.inFlight());
     Function<String, Map<String, Object>> f = localForget;
     m.put("local", f != null ? f.apply(token) : Map.of("purged", false,

@@ -6,7 +6,7 @@
  *                      '-- OK readings per device (health)
  *  broker --cmd/{name}--> MqttUplink --> DownlinkCommands --reply--> cmd-reply
  *     outbox-status     outbox and uplink counters, oldest age per stream, free disk
- *     forget-customer   OutboxPurge of unsent entries carrying the token
+ *     forget-customer   OutboxPurge: unsent entries of the customer deleted, others naming them rewritten
  *     calibrate         LaneCalibrator.tare/span -> CalibrationStore (state database)
  *     config-update     SignedUpdate.verify -> UpdateLedger (replay) -> StoreConfigLoader (all problems)
  *     planogram-update    -> AtomicFiles.replace (FILE.previous kept) -> AgentHost.restart

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.core.outbox.Stream;
 import org.storeedge.runtime.Main;
+import org.storeedge.sync.outbox.OutboxEntry;
 import org.storeedge.sync.testing.MosquittoBroker;
 import org.storeedge.sync.testing.OutsideSubscriber;
 import org.storeedge.sync.testing.Poll;
@@ -359,13 +360,22 @@ class DownlinkCommandsTest {
     gw.outbox().append(Stream.RECEIPTS, "receipts", "r-1",
         "{\"receiptId\":\"r-1\",\"customerToken\":\"cust-42\"}".getBytes(StandardCharsets.UTF_8));
     gw.outbox().append(Stream.RECEIPTS, "receipts", "r-2",
-        "{\"receiptId\":\"r-2\",\"customerToken\":\"cust-43\"}".getBytes(StandardCharsets.UTF_8));
+        ("{\"receiptId\":\"r-2\",\"customerToken\":\"cust-43\",\"items\":[{\"evidence\":[{\"others\":"
+            + "[{\"customerToken\":\"cust-42\",\"probability\":0.1}]}]}]}").getBytes(StandardCharsets.UTF_8));
     JsonNode b = JSON.readTree(gw.commands().handle("forget-customer",
         "{\"customerToken\":\"cust-42\"}".getBytes(StandardCharsets.UTF_8)));
     assertThat(b.path("outboxPurged").path("receipts").asInt()).isEqualTo(1);
+    // another shopper's receipt that named them is kept, without their token
+    assertThat(b.path("outboxRedacted").path("receipts").asInt()).as(b.toString()).isEqualTo(1);
     // the checkout was asked too: it held no open cart for this token
     assertThat(b.path("local").has("openSession")).as(b.toString()).isTrue();
     assertThat(b.path("local").path("openSession").asBoolean()).isFalse();
     Poll.until(Duration.ofSeconds(30), () -> gw.outbox().pendingCount() == 1, "one receipt left");
+    List<OutboxEntry> left = gw.outbox().nextBatch(10);
+    assertThat(left).extracting(OutboxEntry::key).containsExactly("r-2");
+    JsonNode kept = JSON.readTree(left.get(0).payload());
+    assertThat(kept.path("customerToken").asText()).isEqualTo("cust-43");
+    assertThat(kept.at("/items/0/evidence/0/others/0/customerToken").asText()).isEqualTo("erased-customer");
+    gw.outbox().giveBack(left.stream().map(OutboxEntry::seq).toList());
   }
 }
