@@ -27,6 +27,7 @@ import org.storeedge.core.event.HandContact;
 import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.event.ShelfEvent;
 import org.storeedge.core.event.ShopperObservation;
+import org.storeedge.core.json.Erasure;
 import org.storeedge.core.json.Json;
 
 /**
@@ -1044,21 +1045,30 @@ public final class CheckoutEngine {
 
   /**
    * Purges everything this engine holds about a customer token: an open session and its cart (no
-   * receipt is produced), recently closed sessions kept for amendments, and the positions of the
-   * tracks bound to it. Returns what was purged.
+   * receipt is produced), recently closed sessions kept for amendments (none is amended any more),
+   * the positions of the tracks bound to it and their hands, and the picks charged to it. Where
+   * other shoppers' carts and doubts name the token (a line's other candidates, a review reason's
+   * message and evidence), it is replaced by {@link Erasure#PLACEHOLDER}. Returns what was purged.
    */
   public Map<String, Object> forget(String token) {
     Map<String, Object> out = new LinkedHashMap<>();
+    Set<Session> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     Session s = open.remove(token);
+    if (s != null) {
+      gone.add(s);
+    }
     out.put("openSession", s != null);
     out.put("cartLines", s == null ? 0 : s.cart.size());
     int closed = 0;
     for (Iterator<Session> it = recentlyClosed.iterator(); it.hasNext(); ) {
-      if (it.next().token.equals(token)) {
+      Session c = it.next();
+      if (c.token.equals(token)) {
         it.remove();
+        gone.add(c);
         closed++;
       }
     }
+    doubtedAfterEmit.removeIf(gone::contains);
     out.put("closedSessions", closed);
     Set<String> tracks = tracksOfToken.remove(token);
     int n = 0;
@@ -1078,22 +1088,70 @@ public final class CheckoutEngine {
       hands += before - d.size();
     }
     out.put("hands", hands);
+    List<Pick> picks = new ArrayList<>(recentPicks);
+    recentPicks.clear();
+    for (Pick p : picks) {
+      recentPicks.addLast(!p.chargedTo().contains(token) ? p : new Pick(p.atMillis(), p.laneId(),
+          p.chargedTo().stream().filter(t -> !t.equals(token)).collect(java.util.stream.Collectors.toUnmodifiableSet())));
+    }
     int mentions = 0;
+    int reasons = 0;
+    // one erased copy per reason: a reason shared by several carts (and a set-down's doubts) stays one
+    Map<ReviewReason, ReviewReason> erased = new java.util.IdentityHashMap<>();
+    java.util.function.UnaryOperator<ReviewReason> erase = r -> erased.computeIfAbsent(r, x -> erased(x, token));
     for (Session other : openAndRecentlyClosed()) {
       other.meetings.remove(token);
       for (CartLine l : other.cart.values()) {
         for (int i = 0; i < l.evidence.size(); i++) {
           LineEvidence m = l.evidence.get(i);
-          LineEvidence scrubbed = m.without(token);
-          if (scrubbed.others().size() != m.others().size()) {
+          LineEvidence scrubbed = m.erasing(token);
+          if (scrubbed != m) {
             l.evidence.set(i, scrubbed);
             mentions++;
           }
         }
       }
+      for (int i = 0; i < other.reasons.size(); i++) {
+        ReviewReason r = other.reasons.get(i);
+        ReviewReason e = erase.apply(r);
+        if (e != r) {
+          other.reasons.set(i, e);
+          reasons++;
+        }
+      }
+      if (other.unsettled != null) {
+        other.unsettled = erase.apply(other.unsettled);
+      }
     }
+    setDown.replaceAll((lane, d) -> {
+      Map<Session, List<ReviewReason>> doubts = new HashMap<>();
+      d.doubts().forEach((who, rs) -> {
+        if (!gone.contains(who)) {
+          doubts.put(who, new ArrayList<>(rs.stream().map(erase).toList()));
+        }
+      });
+      return new SetDown(d.eventId(), d.atMillis(), d.grams(), d.sigma(),
+          d.there().stream().filter(w -> !gone.contains(w)).collect(java.util.stream.Collectors.toUnmodifiableSet()), doubts);
+    });
+    unknownOnLane.replaceAll((lane, doubt) -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> e = (Map<String, Object>) Erasure.inValue(doubt, token);
+      return e;
+    });
     out.put("mentionsInOtherCarts", mentions);
+    out.put("reviewReasonsInOtherCarts", reasons);
     return out;
+  }
+
+  /** {@code r} with {@code token} erased from its message and evidence; {@code r} itself when it does not name it. */
+  @SuppressWarnings("unchecked")
+  private static ReviewReason erased(ReviewReason r, String token) {
+    String message = Erasure.inText(r.message(), token);
+    Object evidence = Erasure.inValue(r.evidence(), token);
+    if (message == r.message() && evidence == r.evidence()) {
+      return r;
+    }
+    return new ReviewReason(r.code(), message, (Map<String, Object>) evidence);
   }
 
   /** Receipts re-sent as amendments after later evidence changed them. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.storeedge.core.json.Erasure;
 import org.storeedge.core.json.Json;
 
 /**
@@ -43,11 +44,18 @@ public record LineEvidence(String eventId, long startMillis, long endMillis, Str
     return productProbability * shopperProbability;
   }
 
-  /** The same movement without one shopper among the others (that shopper's data was erased). */
-  public LineEvidence without(String customerToken) {
+  /**
+   * The same movement with one shopper among the others no longer named (that shopper's data was
+   * erased): their token becomes {@link Erasure#PLACEHOLDER}, their probability and distance stay.
+   * This instance when they are not among the others.
+   */
+  public LineEvidence erasing(String customerToken) {
+    if (others.stream().noneMatch(o -> o.customerToken().equals(customerToken))) {
+      return this;
+    }
     return new LineEvidence(eventId, startMillis, endMillis, laneId, qty, deltaGrams, basis, productProbability,
-        shopperProbability, handInLane, others.stream().filter(o -> !o.customerToken().equals(customerToken)).toList(),
-        otherProducts);
+        shopperProbability, handInLane, others.stream().map(o -> !o.customerToken().equals(customerToken) ? o
+            : new Other(Erasure.PLACEHOLDER, o.probability(), o.distanceMeters())).toList(), otherProducts);
   }
 
   /** Another shopper who could have moved the item, with the probability they did and their distance, metres. */

@@ -1418,9 +1418,33 @@ class CheckoutEngineTest {
     assertThat(engine().forget("jo")).containsEntry("mentionsInOtherCarts", 1);
     where.remove("jo");
     exit("kim");
+    // someone else stood there, with the same odds, but it no longer says who
     assertThat(receiptOf("kim").items().get(0).evidence()).singleElement()
-        .satisfies(m -> assertThat(m.others()).isEmpty());
+        .satisfies(m -> assertThat(m.others()).singleElement().satisfies(o -> {
+          assertThat(o.customerToken()).isEqualTo("erased-customer");
+          assertThat(o.probability()).isPositive();
+        }));
     assertThat(receiptOf("kim").toJson()).doesNotContain("\"jo\"");
+  }
+
+  @Test
+  void forgettingACustomerTakesThemOutOfTheReviewReasonsOfOthersAndTheDoubtStays() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    handSourceIsLive();
+    crowdedGrab("kim", "jo", "l2", -55.0);
+    run(1000, null);
+    Map<String, Object> purged = engine().forget("jo");
+    assertThat(purged).containsEntry("openSession", true);
+    assertThat((Integer) purged.get("reviewReasonsInOtherCarts")).isPositive();
+    where.remove("jo");
+    exit("kim");
+    Receipt kim = receiptOf("kim");
+    assertThat(codes(kim)).contains("ambiguous-shopper");
+    String json = kim.toJson();
+    assertThat(json).doesNotContain("\"jo\"").doesNotContainPattern("\\bjo\\b").contains("erased-customer");
+    assertThat(receipts).extracting(Receipt::customerToken).containsOnly("kim");
   }
 
   // --- hands (a camera that sees hands or arms) ---
