@@ -29,8 +29,11 @@ public final class ChargeCalibration implements Json.JsonValue {
 
   private final long[] contested = new long[EDGES.length - 1];
   private final long[] contestedRight = new long[EDGES.length - 1];
+  /** Sum of the stated probabilities in each bin: what the bin says should be right. */
+  private final double[] contestedStated = new double[EDGES.length - 1];
   private final long[] product = new long[EDGES.length - 1];
   private final long[] productRight = new long[EDGES.length - 1];
+  private final double[] productStated = new double[EDGES.length - 1];
   private long alone;
   private long aloneRight;
   /** Takes whose lane saw no true take, or several shoppers' takes, within the movement. */
@@ -69,6 +72,7 @@ public final class ChargeCalibration implements Json.JsonValue {
     within.forEach(a -> left.merge(a.sku(), -a.signedQty(), Integer::sum));
     int pb = bin(m.productProbability());
     product[pb]++;
+    productStated[pb] += m.productProbability();
     productRight[pb] += left.equals(Map.of(sku, m.qty())) ? 1 : 0;
     boolean right = takers.contains(charged);
     if (m.others().isEmpty()) {
@@ -78,6 +82,7 @@ public final class ChargeCalibration implements Json.JsonValue {
     }
     int bin = bin(m.shopperProbability());
     contested[bin]++;
+    contestedStated[bin] += m.shopperProbability();
     contestedRight[bin] += right ? 1 : 0;
   }
 
@@ -95,10 +100,12 @@ public final class ChargeCalibration implements Json.JsonValue {
     for (int i = 0; i < contested.length; i++) {
       contested[i] += o.contested[i];
       contestedRight[i] += o.contestedRight[i];
+      contestedStated[i] += o.contestedStated[i];
     }
     for (int i = 0; i < product.length; i++) {
       product[i] += o.product[i];
       productRight[i] += o.productRight[i];
+      productStated[i] += o.productStated[i];
     }
     alone += o.alone;
     aloneRight += o.aloneRight;
@@ -116,6 +123,11 @@ public final class ChargeCalibration implements Json.JsonValue {
 
   public long contestedRight(int i) {
     return contestedRight[i];
+  }
+
+  /** The mean stated shopper probability of the contested takes in bin {@code i} (NaN if none). */
+  public double contestedStated(int i) {
+    return contestedStated[i] / contested[i];
   }
 
   /** Matched takes whose product was stated in bin {@code i}, and how many were the product and count that left. */
@@ -145,21 +157,23 @@ public final class ChargeCalibration implements Json.JsonValue {
 
   /**
    * Two lines: who (right share per stated probability for contested takes, then those alone at
-   * the lane) and what (right product and count per stated probability).
+   * the lane) and what (right product and count per stated probability). Each bin shows the share
+   * right, its count and, in brackets, the mean stated probability: calibrated when they agree.
    */
   public String summary() {
     return String.format("charged shopper is the taker, by stated probability, takes with other shoppers there (%d): "
         + "%s; alone at the lane: %s of %d; not matched to one true taker: %d%n"
         + "charged product and count are what left the lane, by stated probability (%d): %s", contested(),
-        bins(contested, contestedRight), alone == 0 ? "-" : String.format("%.2f %%", 100.0 * aloneRight / alone), alone,
-        unmatched, java.util.Arrays.stream(product).sum(), bins(product, productRight));
+        bins(contested, contestedRight, contestedStated), alone == 0 ? "-" : String.format("%.2f %%", 100.0 * aloneRight / alone), alone,
+        unmatched, java.util.Arrays.stream(product).sum(), bins(product, productRight, productStated));
   }
 
-  private static String bins(long[] n, long[] right) {
+  private static String bins(long[] n, long[] right, double[] stated) {
     List<String> bins = new ArrayList<>();
     for (int i = 0; i < n.length; i++) {
       if (n[i] > 0) {
-        bins.add(String.format("%s %.1f %% of %d", label(i), 100.0 * right[i] / n[i], n[i]));
+        bins.add(String.format("%s %.1f %% of %d (stated %.1f)", label(i), 100.0 * right[i] / n[i], n[i],
+            100.0 * stated[i] / n[i]));
       }
     }
     return bins.isEmpty() ? "none" : String.join(", ", bins);
@@ -168,17 +182,23 @@ public final class ChargeCalibration implements Json.JsonValue {
   @Override
   public void writeJson(StringBuilder out) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("contested", binsJson(contested, contestedRight));
+    m.put("contested", binsJson(contested, contestedRight, contestedStated));
     m.put("alone", Map.of("takes", alone, "right", aloneRight));
-    m.put("product", binsJson(product, productRight));
+    m.put("product", binsJson(product, productRight, productStated));
     m.put("unmatched", unmatched);
     Json.write(out, m);
   }
 
-  private static List<Object> binsJson(long[] n, long[] right) {
+  private static List<Object> binsJson(long[] n, long[] right, double[] stated) {
     List<Object> bins = new ArrayList<>();
     for (int i = 0; i < n.length; i++) {
-      bins.add(Map.of("from", EDGES[i], "to", EDGES[i + 1], "takes", n[i], "right", right[i]));
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("from", EDGES[i]);
+      b.put("to", EDGES[i + 1]);
+      b.put("takes", n[i]);
+      b.put("right", right[i]);
+      b.put("meanStated", n[i] == 0 ? null : Json.round(stated[i] / n[i], 4));
+      bins.add(b);
     }
     return bins;
   }

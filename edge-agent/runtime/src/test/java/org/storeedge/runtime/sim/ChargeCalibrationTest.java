@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.storeedge.checkout.cart.LineEvidence;
 import org.storeedge.checkout.cart.Receipt;
 import org.storeedge.checkout.cart.ReceiptLine;
+import org.storeedge.core.json.Json;
 import org.storeedge.simulator.GroundTruth;
 
 class ChargeCalibrationTest {
@@ -61,8 +62,10 @@ class ChargeCalibrationTest {
     // bob and cy both took at a3 at 90 s; the a4 pick has no true take
     assertThat(c.unmatched()).isEqualTo(2);
     assertThat(c.contested()).isEqualTo(3);
-    assertThat(c.summary()).contains("(3)").contains("0.95+ 100.0 % of 1").contains("0.8-0.85 0.0 % of 1")
-        .contains("not matched to one true taker: 2");
+    assertThat(c.summary()).contains("(3)").contains("0.95+ 100.0 % of 1 (stated 97.0)")
+        .contains("0.8-0.85 0.0 % of 1 (stated 82.0)").contains("not matched to one true taker: 2");
+    assertThat(c.contestedStated(ChargeCalibration.bin(0.77))).isCloseTo(0.77, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Json.write(c)).contains("\"takes\":1,\"right\":0,\"meanStated\":0.82");
     // what: every matched take was one COLA, charged as one COLA (stated 1.0)
     assertThat(c.product(ChargeCalibration.bin(1.0))).isEqualTo(4);
     assertThat(c.productRight(ChargeCalibration.bin(1.0))).isEqualTo(4);
