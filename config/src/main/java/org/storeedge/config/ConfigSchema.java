@@ -240,7 +240,9 @@ public final class ConfigSchema {
           + "standing beside a taker whose hand was not seen is less often flagged as maybe having had a hand in too."),
       optional("handFalseRate", "number", "0.05", "above 0, below `handHitRate`",
           "Only with cameras that see hands: the share of bystanders' hands seen in a lane they did not change "
-          + "(browsing, touching, a hand given to the wrong body).")),
+          + "(browsing, touching, a hand given to the wrong body). Also taken as the chance that a hand is joined to the "
+          + "wrong one of two people within 0.8 m of each other: a hand seen on one of them then counts about "
+          + "(1 - false) / false against the other, not as if the other's hand had simply been missed.")),
       Map.of());
 
   /** Largest pixel coordinate accepted in a camera calibration. */

@@ -284,7 +284,8 @@ public record StoreConfig(
    *     cameras that see hands): the chance that the hand of the shopper who moved an item is seen
    *     in that lane
    * @param handFalseRate the chance that the hand of a shopper near the lane who did not move the
-   *     item is seen in it (browsing, touching, a hand given to the wrong body)
+   *     item is seen in it (browsing, touching, a hand given to the wrong body); also the chance that a
+   *     hand is joined to the wrong one of two people at arm's length of each other
    */
   public record Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes,
       double handHitRate, double handFalseRate) {

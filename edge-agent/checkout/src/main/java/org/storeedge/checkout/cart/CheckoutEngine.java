@@ -1641,12 +1641,12 @@ public final class CheckoutEngine {
    * unseen hand unlikely, a weak one leaves it open.
    */
   private double alsoHadHand(Assoc charged, Assoc other) {
-    double hc = handFactor(charged.hand);
+    double hc = handFactor(charged.hand) + charged.swapped;
     double ho = handFactor(other.hand);
     if (!(charged.probability > 0) || !(hc > 0) || !(ho > 0)) {
       return 1;
     }
-    double positionOdds = (other.probability / ho) / (charged.probability / hc);
+    double positionOdds = (other.probability / (ho + other.swapped)) / (charged.probability / hc);
     double odds = positionOdds * ho;
     return odds / (1 + odds);
   }
@@ -1972,17 +1972,27 @@ public final class CheckoutEngine {
    *     shopper (see {@link ShopperObservation#identityConfidence()})
    */
   private record Assoc(Session session, double distance, double probability, double hand, double identity,
-      double speed, boolean walkedOff) {
+      double speed, boolean walkedOff, double swapped) {
     Assoc(Session session, double distance, double probability, double hand) {
-      this(session, distance, probability, hand, 1, Double.NaN, false);
+      this(session, distance, probability, hand, 1, Double.NaN, false, 0);
+    }
+
+    Assoc(Session session, double distance, double probability, double hand, double identity, double speed,
+        boolean walkedOff) {
+      this(session, distance, probability, hand, identity, speed, walkedOff, 0);
     }
 
     Assoc withProbability(double p) {
-      return new Assoc(session, distance, p, hand, identity, speed, walkedOff);
+      return new Assoc(session, distance, p, hand, identity, speed, walkedOff, swapped);
     }
 
     Assoc withProbability(double p, double h) {
-      return new Assoc(session, distance, p, h, identity, speed, walkedOff);
+      return new Assoc(session, distance, p, h, identity, speed, walkedOff, 0);
+    }
+
+    /** With {@code sw} added to the hand factor its probability was weighed by (see swappedHand). */
+    Assoc withSwapped(double sw) {
+      return new Assoc(session, distance, probability, hand, identity, speed, walkedOff, sw);
     }
   }
 
@@ -2239,6 +2249,35 @@ public final class CheckoutEngine {
     return c * (h / f) + (1 - c) * ((1 - h) / (1 - f));
   }
 
+  /**
+   * The chance, relative to {@link #handFactor}, that a hand seen on another candidate standing
+   * within {@link #SWAP_METERS} of {@code raw[i]} was {@code raw[i]}'s own, joined to the wrong body
+   * (the camera's hand zones share a hand between two people's boxes): {@code (1 - c_i) * hit * c}
+   * for the other's hand seen with confidence {@code c}, the most of them. The rate of such swaps
+   * is taken as the store's handFalseRate, so it cancels against the false-hand rate in the other's
+   * factor: a hand on the neighbour counts about (1 - false) / false against the unseen one, not
+   * hit / false over miss / not-false as if the two were independent.
+   */
+  private double swappedHand(List<Assoc> raw, List<double[]> where, int i) {
+    Assoc me = raw.get(i);
+    double[] p = where.get(i);
+    if (me.hand < 0 || me.hand >= 1 || p == null || Double.isNaN(p[0])) {
+      return 0;
+    }
+    double best = 0;
+    for (int j = 0; j < raw.size(); j++) {
+      double[] q = where.get(j);
+      if (j != i && raw.get(j).hand > 0 && q != null && !Double.isNaN(q[0])
+          && Math.hypot(p[0] - q[0], p[1] - q[1]) <= SWAP_METERS) {
+        best = Math.max(best, raw.get(j).hand);
+      }
+    }
+    return (1 - me.hand) * settings.handHitRate() * best;
+  }
+
+  /** Two people closer than this can have a hand joined to the wrong body. */
+  private static final double SWAP_METERS = 0.8;
+
   /** Farthest a standing shopper takes something from: a lane beyond this is out of reach. */
   private static final double REACH_METERS = 1.0;
   /** Who-took-it from positions alone, when a live hand source saw no hand: never charged unreviewed. */
@@ -2253,6 +2292,7 @@ public final class CheckoutEngine {
   private List<Assoc> associate(ShelfEvent e, StoreConfig.Lane lane, long start, long end, long from, long to,
       double radius, double maxProbability, Map<String, Double> hands, long step, long settled) {
     List<Assoc> raw = new ArrayList<>();
+    List<double[]> where = new ArrayList<>();
     double total = 0;
     int standing = 0;
     List<Session> candidates = openAndRecentlyClosed();
@@ -2270,6 +2310,7 @@ public final class CheckoutEngine {
       double speed = Double.NaN;
       double ahead = Double.NaN;
       boolean walkedOff = false;
+      double[] at = null;
       for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
         Deque<ShopperObservation> h = presence.get(track);
         if (h != null) {
@@ -2277,6 +2318,8 @@ public final class CheckoutEngine {
           double dt = trackDistance(h, lane.position(), from, to, start, end);
           if (dt < d) {
             d = dt;
+            at = new double[] {whileActive(h, lane.position(), from, to, start, end, ShopperObservation::x, Double.NaN),
+                whileActive(h, lane.position(), from, to, start, end, ShopperObservation::y, Double.NaN)};
             fromSpot = spot.isPresent() ? trackDistance(h, spot.get(), from, to, start, end) : dt;
             identity = h.peekLast().identityConfidence();
             speed = speedAround(h, start, end);
@@ -2290,6 +2333,7 @@ public final class CheckoutEngine {
             * (walkedOff ? WALKED_OFF_FACTOR : 1);
         raw.add(new Assoc(s, d, w, hands.isEmpty() ? -1 : hands.getOrDefault(s.token, 0.0), identity, speed,
             walkedOff));
+        where.add(at);
         if (fromSpot <= REACH_METERS && !(speed > STANDING_SPEED)) {
           standing++;
         }
@@ -2300,8 +2344,9 @@ public final class CheckoutEngine {
     double tau = standing >= 2 ? CROWDED_POSITION_WEIGHT : 1;
     for (int i = 0; i < raw.size(); i++) {
       Assoc a = raw.get(i);
-      double w = Math.pow(a.probability, tau) * handFactor(hands, a.session.token);
-      raw.set(i, a.withProbability(w));
+      double sw = hands.isEmpty() ? 0 : swappedHand(raw, where, i);
+      double w = Math.pow(a.probability, tau) * (handFactor(hands, a.session.token) + sw);
+      raw.set(i, a.withProbability(w).withSwapped(sw));
       total += w;
     }
     final double norm = total;

@@ -1538,6 +1538,33 @@ class CheckoutEngineTest {
     }
   }
 
+  /**
+   * The camera joins a hand to a body; with two people within arm's length of each other it can
+   * join it to the wrong one. jo and kim stand equally far from the lane, the hand is seen on jo's
+   * body only: jo is charged, near-certainly when kim stands apart, less surely when kim stands at
+   * jo's elbow (the hand may be kim's).
+   */
+  @ParameterizedTest(name = "{0} m apart")
+  @CsvSource({"0.9, 0.99, 1.0", "0.5, 0.9, 0.97"})
+  void aHandSeenOnOneOfTwoPeopleAtArmsLengthMayBeTheOthers(double apart, double atLeast, double below) {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane("l1", 0.5, -apart / 2));
+    where.put("jo", offLane("l1", 0.5, apart / 2));
+    run(1000, null);
+    long handIn = t;
+    handMoves("l1", -352.0);
+    engine().onHandInLane(new HandInLane("trk-jo", "jo", "l1", handIn, t, 0.9));
+    run(4000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).isEmpty();
+    LineEvidence m = receiptOf("jo").items().get(0).evidence().get(0);
+    assertThat(m.shopperProbability()).as("%s", m).isGreaterThanOrEqualTo(atLeast).isLessThan(below);
+    assertThat(m.others()).extracting(LineEvidence.Other::customerToken).containsExactly("kim");
+  }
+
   @ParameterizedTest(name = "belief hit {0}, false {1}")
   @CsvSource({"0.9, 0.05, true", "0.99, 0.01, false"})
   void anUnseenHandBesideAMultiUnitGrabIsDoubtedAsMuchAsTheStoreBelievesItsHandSource(double hit, double falseRate,
