@@ -412,13 +412,19 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
       }
       ops.add(op);
     }
+    return await(op.result, "expiry");
+  }
+
+  /** Waits (at most 5 minutes) for an operation the writer thread completes; {@code what} names it in errors. */
+  private <T> T await(CompletableFuture<T> result, String what) {
     try {
-      return op.result.get(5, TimeUnit.MINUTES);
+      return result.get(5, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OutboxStorageException("interrupted waiting for expiry on " + file, e);
+      throw new OutboxStorageException("interrupted waiting for " + what + " on " + file, e);
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new OutboxStorageException("expiry on outbox " + file + " failed: " + e, e);
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      throw new OutboxStorageException(what + " on outbox " + file + " failed: " + c.getMessage(), c);
     }
   }
 
@@ -546,15 +552,7 @@ public final class SqliteOutbox implements Outbox, AutoCloseable {
       });
       ops.add(op);
     }
-    try {
-      return op.result.get(5, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OutboxStorageException("interrupted rewriting entries of " + file, e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      Throwable c = e.getCause() != null ? e.getCause() : e;
-      throw new OutboxStorageException("rewriting entries of outbox " + file + " failed: " + c.getMessage(), c);
-    }
+    return await(op.result, "rewriting entries");
   }
 
   private List<Long> unInFlight(Collection<Long> seqs) {

@@ -1102,23 +1102,9 @@ public final class CheckoutEngine {
     for (Session other : openAndRecentlyClosed()) {
       other.meetings.remove(token);
       for (CartLine l : other.cart.values()) {
-        for (int i = 0; i < l.evidence.size(); i++) {
-          LineEvidence m = l.evidence.get(i);
-          LineEvidence scrubbed = m.erasing(token);
-          if (scrubbed != m) {
-            l.evidence.set(i, scrubbed);
-            mentions++;
-          }
-        }
+        mentions += replaceChanged(l.evidence, m -> m.erasing(token));
       }
-      for (int i = 0; i < other.reasons.size(); i++) {
-        ReviewReason r = other.reasons.get(i);
-        ReviewReason e = erase.apply(r);
-        if (e != r) {
-          other.reasons.set(i, e);
-          reasons++;
-        }
-      }
+      reasons += replaceChanged(other.reasons, erase);
       if (other.unsettled != null) {
         other.unsettled = erase.apply(other.unsettled);
       }
@@ -1141,6 +1127,20 @@ public final class CheckoutEngine {
     out.put("mentionsInOtherCarts", mentions);
     out.put("reviewReasonsInOtherCarts", reasons);
     return out;
+  }
+
+  /** Replaces each element of {@code list} by {@code f} of it; returns how many came back as another instance. */
+  private static <T> int replaceChanged(List<T> list, java.util.function.UnaryOperator<T> f) {
+    int n = 0;
+    for (int i = 0; i < list.size(); i++) {
+      T before = list.get(i);
+      T after = f.apply(before);
+      if (after != before) {
+        list.set(i, after);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** {@code r} with {@code token} erased from its message and evidence; {@code r} itself when it does not name it. */
