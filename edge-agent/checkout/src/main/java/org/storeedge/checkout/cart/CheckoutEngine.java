@@ -2318,7 +2318,9 @@ public final class CheckoutEngine {
           double dt = trackDistance(h, lane.position(), from, to, start, end);
           if (dt < d) {
             d = dt;
-            at = new double[] {whileActive(h, lane.position(), from, to, start, end, ShopperObservation::x, Double.NaN),
+            // where they stood matters only beside a seen hand (see swappedHand)
+            at = hands.isEmpty() ? null : new double[] {
+                whileActive(h, lane.position(), from, to, start, end, ShopperObservation::x, Double.NaN),
                 whileActive(h, lane.position(), from, to, start, end, ShopperObservation::y, Double.NaN)};
             fromSpot = spot.isPresent() ? trackDistance(h, spot.get(), from, to, start, end) : dt;
             identity = h.peekLast().identityConfidence();
