@@ -81,7 +81,10 @@ public final class MqttUplink implements Lifecycle {
   public static final String BATCH = "batch";
   /** MQTT 5 user property naming the payload compression ({@code gzip}); absent when none. */
   public static final String CONTENT_ENCODING = "content-encoding";
-  /** Largest downlink command: a signed store file of 1 MiB, base64 encoded, plus its envelope. */
+  /**
+   * Largest downlink command unless its handler was registered with a larger limit: a signed store
+   * file of 1 MiB, base64 encoded, plus its envelope.
+   */
   public static final int MAX_COMMAND_BYTES = 1_500_000;
   static final byte[] ONLINE = "{\"state\":\"online\"}".getBytes(StandardCharsets.UTF_8);
   static final byte[] OFFLINE = "{\"state\":\"offline\"}".getBytes(StandardCharsets.UTF_8);
@@ -100,6 +103,9 @@ public final class MqttUplink implements Lifecycle {
   private final Scheduler scheduler;
   private final Backoff backoff;
   private final Map<String, CommandHandler> handlers = new ConcurrentHashMap<>();
+  private final Map<String, Integer> commandLimits = new ConcurrentHashMap<>();
+  /** Commands over {@link #MAX_COMMAND_BYTES} queued or running: at most one at a time (memory). */
+  private final java.util.concurrent.atomic.AtomicInteger largeCommands = new java.util.concurrent.atomic.AtomicInteger();
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
   private final AtomicBoolean wakeQueued = new AtomicBoolean();
   private final Runnable outboxListener = this::wake;
@@ -167,10 +173,23 @@ public final class MqttUplink implements Lifecycle {
    * start, from any thread.
    */
   public void onCommand(String name, CommandHandler handler) {
+    onCommand(name, handler, MAX_COMMAND_BYTES);
+  }
+
+  /**
+   * As {@link #onCommand(String, CommandHandler)}, taking payloads up to {@code maxBytes} (e.g. a
+   * signed model). Payloads over {@link #MAX_COMMAND_BYTES} are held one at a time: another that
+   * arrives meanwhile is refused as busy.
+   */
+  public void onCommand(String name, CommandHandler handler, int maxBytes) {
     if (name == null || name.isEmpty() || name.contains("/") || name.contains("+") || name.contains("#")) {
       throw new IllegalArgumentException("command name must be one topic level without wildcards (got: " + name + ")");
     }
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes must be > 0 (got: " + maxBytes + ")");
+    }
     handlers.put(name, Objects.requireNonNull(handler, "handler"));
+    commandLimits.put(name, maxBytes);
   }
 
   /** Starts the uplink thread and the first connection attempt; does not wait for the broker. */
@@ -834,9 +853,28 @@ public final class MqttUplink implements Lifecycle {
     byte[] payload = msg.getPayload();
     MqttProperties props = msg.getProperties();
     byte[] correlation = props == null ? null : props.getCorrelationData();
+    boolean large = payload.length > MAX_COMMAND_BYTES && payload.length <= commandLimits.getOrDefault(name, 0);
+    if (large && !largeCommands.compareAndSet(0, 1)) {
+      commandErrors.incrementAndGet();
+      log.warn("command {} of {} bytes refused: another large command is being handled", name, payload.length);
+      post(() -> enqueueControl(reply(name, correlation, false, errorJson(name,
+          "busy: another large command is being handled; send it again when it is answered"))));
+      return;
+    }
     try {
-      commandExecutor.execute(() -> runCommand(name, payload, correlation));
+      commandExecutor.execute(() -> {
+        try {
+          runCommand(name, payload, correlation);
+        } finally {
+          if (large) {
+            largeCommands.set(0);
+          }
+        }
+      });
     } catch (RejectedExecutionException e) {
+      if (large) {
+        largeCommands.set(0);
+      }
       commandErrors.incrementAndGet();
       log.warn("command {} refused: too many commands queued", name);
       post(() -> enqueueControl(reply(name, correlation, false, errorJson(name, "busy: too many commands queued"))));
@@ -848,8 +886,9 @@ public final class MqttUplink implements Lifecycle {
     byte[] body;
     boolean ok = false;
     CommandHandler h = handlers.get(name);
-    if (payload.length > MAX_COMMAND_BYTES) {
-      body = errorJson(name, "payload too large: " + payload.length + " bytes (max " + MAX_COMMAND_BYTES + ")");
+    int max = commandLimits.getOrDefault(name, MAX_COMMAND_BYTES);
+    if (payload.length > max) {
+      body = errorJson(name, "payload too large: " + payload.length + " bytes (max " + max + ")");
     } else if (h == null) {
       body = errorJson(name, "unknown command");
     } else {

@@ -214,6 +214,9 @@ class MqttUplinkTest {
       }
       return "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
     });
+    // a command that takes more than the usual limit (a signed model)
+    uplink.onCommand("model-update", (name, payload) -> ("{\"bytes\":" + payload.length + "}")
+        .getBytes(StandardCharsets.UTF_8), 4 << 20);
     uplink.start();
     Poll.until(LONG, () -> uplink.stats().connected(), "uplink connected");
     // the uplink subscribes right after connecting; a retained-free request before that is lost,
@@ -236,13 +239,19 @@ class MqttUplinkTest {
     cloud.publish(PREFIX + "cmd/self-destruct", "{}".getBytes(StandardCharsets.UTF_8), "c-3".getBytes(StandardCharsets.UTF_8));
     assertThat(awaitReply(cloud, "c-3").text()).contains("unknown command");
 
+    byte[] large = new byte[MqttUplink.MAX_COMMAND_BYTES + 500_000];
+    cloud.publish(PREFIX + "cmd/calibrate", large, "c-4".getBytes(StandardCharsets.UTF_8));
+    assertThat(awaitReply(cloud, "c-4").text()).contains("payload too large").contains("max " + MqttUplink.MAX_COMMAND_BYTES);
+    cloud.publish(PREFIX + "cmd/model-update", large, "c-5".getBytes(StandardCharsets.UTF_8));
+    assertThat(awaitReply(cloud, "c-5").text()).isEqualTo("{\"bytes\":" + large.length + "}");
+
     // still running: a receipt goes out
     outbox.append(Stream.RECEIPTS, "receipts", "after-bad-commands", receipt("after-bad-commands"));
     assertThat(uplink.awaitDrained(LONG)).isTrue();
     Poll.until(LONG, () -> !cloud.on(PREFIX + "receipts").isEmpty(), "receipt after bad commands");
     UplinkStats s = uplink.stats();
-    assertThat(s.commandsHandled()).isEqualTo(1);
-    assertThat(s.commandErrors()).isEqualTo(2);
+    assertThat(s.commandsHandled()).isEqualTo(2);
+    assertThat(s.commandErrors()).isEqualTo(3);
     assertThat(s.connected()).isTrue();
     assertThat(s.connectionLosses()).isZero();
   }

@@ -1,5 +1,6 @@
 package org.storeedge.runtime.command;
 
+import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -36,6 +37,10 @@ import org.storeedge.sync.outbox.SqliteOutbox;
 import org.storeedge.sync.state.LaneCalibration;
 import org.storeedge.sync.state.OutboxPurge;
 import org.storeedge.sync.state.UpdateLedger;
+import org.storeedge.vision.Frame;
+import org.storeedge.vision.onnx.DetectorConfig;
+import org.storeedge.vision.onnx.ModelRegistry;
+import org.storeedge.vision.onnx.OnnxDetector;
 
 /**
  * The agent's downlink commands ({@code {prefix}cmd/{name}}, replies on {@code {prefix}cmd-reply}):
@@ -57,6 +62,11 @@ import org.storeedge.sync.state.UpdateLedger;
  *     {@code {cameraId, disarm: true}}</td><td>arms (or disarms) the camera's {@link
  *     org.storeedge.vision.DebugSnapshots}: blurred frames written under the gateway's data
  *     directory, never published</td></tr>
+ * <tr><td>model-update</td><td>{@link SignedUpdate} of a {@link ModelPackage} (plus an optional, unsigned
+ *     {@code maxWaitSeconds})</td><td>unpack, load and run the model on each camera's last frame before
+ *     anything changes; install it as a new version ({@link InstalledModels}); restart the cameras that use
+ *     it; roll back unless each runs frames through it without a failure within the health timeout; held
+ *     while shoppers are inside when a camera uses it</td></tr>
  * </table>
  *
  * <p>Every refusal is a {@link CommandRejected} (the reply's {@code error} names its reason code
@@ -69,7 +79,9 @@ public final class DownlinkCommands implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DownlinkCommands.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final List<String> NAMES = List.of("outbox-status", "forget-customer", "calibrate", "config-update",
-      "planogram-update", "debug-snapshot");
+      "planogram-update", "debug-snapshot", "model-update");
+  /** Frames each camera using an updated model must run through it, without a failure, to count as healthy. */
+  static final int MODEL_HEALTH_FRAMES = 3;
   /** {@code cameraId} of a debug-snapshot command that means every running camera. */
   public static final String ALL_CAMERAS = "*";
 
@@ -110,7 +122,7 @@ public final class DownlinkCommands implements AutoCloseable {
     this.pending = new PendingUpdates(settings.storeFile(), UPDATES);
   }
 
-  private static final List<String> UPDATES = List.of("config-update", "planogram-update");
+  private static final List<String> UPDATES = List.of("config-update", "planogram-update", "model-update");
   /** How long an update waits for an empty store unless its payload says otherwise ({@code maxWaitSeconds}). */
   public static final long DEFAULT_MAX_WAIT_SECONDS = 3600;
   /** Longest wait a payload may ask for: a week. */
@@ -173,7 +185,8 @@ public final class DownlinkCommands implements AutoCloseable {
   public void register(MqttUplink up) {
     this.uplink = up;
     for (String name : NAMES) {
-      up.onCommand(name, this::handle);
+      up.onCommand(name, this::handle, name.equals("model-update") ? SignedUpdate.MAX_MODEL_PAYLOAD_BYTES
+          : MqttUplink.MAX_COMMAND_BYTES);
     }
   }
 
@@ -184,7 +197,7 @@ public final class DownlinkCommands implements AutoCloseable {
         case "outbox-status" -> outboxStatus();
         case "forget-customer" -> forgetCustomer(payload);
         case "calibrate" -> calibrate(payload);
-        case "config-update", "planogram-update" -> update(name, payload, false);
+        case "config-update", "planogram-update", "model-update" -> update(name, payload, false);
         case "debug-snapshot" -> debugSnapshot(payload);
         default -> throw new CommandRejected("unknown", "unknown command " + name);
       };
@@ -294,6 +307,14 @@ public final class DownlinkCommands implements AutoCloseable {
         "receivedAt", java.time.Instant.ofEpochMilli(p.receivedMillis()).toString(),
         "applyBy", java.time.Instant.ofEpochMilli(p.applyByMillis()).toString())).toList());
     m.put("commands", cm);
+    GatewayCameras cams = cameras;
+    if (cams != null && !cams.configuredCameraIds().isEmpty()) {
+      Map<String, Object> running = new LinkedHashMap<>();
+      for (String id : cams.configuredCameraIds()) {
+        running.put(id, cams.modelsOf(id)); // empty: not running
+      }
+      m.put("cameraModels", running);
+    }
     return Json.write(m);
   }
 
@@ -385,7 +406,11 @@ public final class DownlinkCommands implements AutoCloseable {
   private String update(String name, byte[] payload, boolean due) throws CommandRejected, IOException,
       InterruptedException {
     synchronized (updateLock) {
-      return name.equals("config-update") ? configUpdate(payload, due) : planogramUpdate(payload, due);
+      return switch (name) {
+        case "config-update" -> configUpdate(payload, due);
+        case "model-update" -> modelUpdate(payload, due);
+        default -> planogramUpdate(payload, due);
+      };
     }
   }
 
@@ -455,6 +480,126 @@ public final class DownlinkCommands implements AutoCloseable {
     Path overlay = Planogram.fileFor(file);
     AtomicFiles.replace(overlay, u.body());
     return applyOrRollBack("planogram-update", u, previous, planned, () -> AtomicFiles.restore(overlay));
+  }
+
+  // ------------------------------------------------------------------ model-update
+
+  /**
+   * A new version of a detector model. Nothing changes until the model has been unpacked, loaded
+   * by ONNX Runtime and run on the last frame of every camera that uses it (a grey frame of the
+   * model's input size when a camera has none): a model that fails any of that is refused as
+   * {@code invalid} and its files are deleted. Then, unless held while shoppers are inside, it is
+   * put in use, the cameras using it are restarted, and each must run {@link #MODEL_HEALTH_FRAMES}
+   * frames through it without a failure within the health timeout; otherwise the version before it
+   * (or the shipped model) is put back and the cameras restarted again ({@code rolled-back}). A
+   * model no camera uses is installed at once, for a later store file to name.
+   */
+  private String modelUpdate(byte[] payload, boolean due) throws CommandRejected, IOException,
+      InterruptedException {
+    SignedUpdate u = SignedUpdate.verify("model", payload, settings.keys());
+    long maxWait = maxWaitSeconds(payload);
+    checkNotReplayed(u);
+    ModelPackage pkg = ModelPackage.read(u.body());
+    GatewayCameras cams = cameras;
+    if (cams == null) {
+      throw new CommandRejected("failed", "this agent runs no camera set-up to install models for");
+    }
+    InstalledModels store = cams.installedModels();
+    String version = u.sequence() + "-" + pkg.sha256().substring(0, 12);
+    List<String> using = cams.camerasUsing(pkg.name());
+    Path dir = store.write(pkg, version);
+    List<String> problems = tryModel(pkg.name(), dir, using, cams);
+    if (!problems.isEmpty()) {
+      InstalledModels.deleteTree(dir);
+      throw new CommandRejected("invalid", "model " + pkg.name() + " does not run on this gateway", problems);
+    }
+    String held = using.isEmpty() ? null : holdWhileBusy("model-update", u, payload, maxWait, due);
+    if (held != null) {
+      InstalledModels.deleteTree(dir); // written again when it is applied
+      return held;
+    }
+    consume(u);
+    pending.removeUpTo("model-update", u.sequence());
+    String before = store.currentVersion(pkg.name()).orElse("shipped");
+    store.use(pkg.name(), version);
+    if (!using.isEmpty()) {
+      Map<String, String> wrong = restartAndCheck(cams, using);
+      if (!wrong.isEmpty()) {
+        LOG.error("model-update sequence {} ({} version {}) left camera(s) unhealthy {}; rolling back", u.sequence(),
+            pkg.name(), version, wrong);
+        store.rollBack(pkg.name());
+        Map<String, String> back = restartAndCheck(cams, using);
+        store.prune(pkg.name());
+        rolledBack.incrementAndGet();
+        List<String> details = new ArrayList<>();
+        wrong.forEach((cam, why) -> details.add("camera " + cam + " with version " + version + ": " + why));
+        details.add("after rolling back to " + before + ": "
+            + (back.isEmpty() ? "every camera healthy" : "still unhealthy " + back));
+        throw new CommandRejected("rolled-back", "model-update sequence " + u.sequence() + " (" + pkg.name()
+            + ") was applied and rolled back", details);
+      }
+    }
+    store.prune(pkg.name());
+    applied.incrementAndGet();
+    LOG.info("model-update sequence {}: {} version {} in use (was {}), camera(s) restarted {}", u.sequence(),
+        pkg.name(), version, before, using);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", "model-update");
+    m.put("ok", true);
+    m.put("applied", true);
+    m.put("model", pkg.name());
+    m.put("version", version);
+    m.put("sha256", pkg.sha256());
+    m.put("bytes", pkg.bytes());
+    m.put("previousVersion", before);
+    m.put("camerasRestarted", using);
+    m.put("healthy", true);
+    m.put("sequence", u.sequence());
+    m.put("keyId", u.keyId());
+    return Json.write(m);
+  }
+
+  private Map<String, String> restartAndCheck(GatewayCameras cams, List<String> ids) throws InterruptedException {
+    Map<String, String> failed = cams.restart(ids);
+    Map<String, String> wrong = new LinkedHashMap<>(failed);
+    List<String> started = ids.stream().filter(id -> !failed.containsKey(id)).toList();
+    wrong.putAll(cams.awaitDetecting(started, MODEL_HEALTH_FRAMES, settings.healthTimeout()));
+    return wrong;
+  }
+
+  /** Loads the model written at {@code dir} and runs it on each camera's last frame; every problem found. */
+  private static List<String> tryModel(String name, Path dir, List<String> using, GatewayCameras cams) {
+    DetectorConfig config;
+    try {
+      config = ModelRegistry.load(dir, name);
+    } catch (IllegalArgumentException e) {
+      return List.of(e.getMessage().replace(dir.toString(), name));
+    }
+    List<String> problems = new ArrayList<>();
+    try (OnnxDetector d = OnnxDetector.open(config)) {
+      List<Frame> frames = new ArrayList<>();
+      for (String id : using) {
+        cams.lastFrame(id).ifPresent(frames::add);
+      }
+      if (frames.isEmpty()) {
+        byte[] grey = new byte[config.inputWidth() * config.inputHeight() * 3];
+        java.util.Arrays.fill(grey, (byte) 114);
+        frames.add(new Frame("model-check", 0, 0, config.inputWidth(), config.inputHeight(), grey));
+      }
+      for (Frame f : frames) {
+        try {
+          d.detect(f);
+        } catch (RuntimeException e) {
+          problems.add("running it on a " + f.width() + "x" + f.height() + " frame of " + f.cameraId() + " failed: "
+              + e.getMessage());
+        }
+      }
+    } catch (OrtException e) {
+      problems.add("ONNX Runtime cannot load it: " + e.getMessage());
+    } catch (RuntimeException e) {
+      problems.add("it does not match its model.properties: " + e.getMessage());
+    }
+    return problems;
   }
 
   // ------------------------------------------------------------------ debug-snapshot

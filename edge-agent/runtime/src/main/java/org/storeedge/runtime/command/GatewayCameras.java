@@ -90,12 +90,13 @@ public final class GatewayCameras implements AutoCloseable {
   private final AgentHost host;
   private final Outbox outbox;
   private final Path modelsDir;
+  private final InstalledModels installed;
   private final TokenBinder binder;
   /** What each camera's tracks look like (clothing colours, in memory only): weighed at token hand-overs. */
   private final AppearanceBook appearances = new AppearanceBook();
   private final TokenCarrier carrier = TokenCarrier.defaults().withAppearances(appearances);
-  private final List<VisionPipeline> pipelines = new ArrayList<>();
-  private final List<OnnxDetector> detectors = new ArrayList<>();
+  /** Running cameras by id, in the order they started. */
+  private final Map<String, Running> running = new LinkedHashMap<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final Map<String, DebugSnapshots> snapshots = new ConcurrentHashMap<>();
   private final Path snapshotRoot;
@@ -110,6 +111,7 @@ public final class GatewayCameras implements AutoCloseable {
     this.host = host;
     this.outbox = outbox;
     this.modelsDir = modelsDir;
+    this.installed = new InstalledModels(InstalledModels.rootFor(config.storage().database()));
     this.binder = new TokenBinder(config.gates());
     Path db = config.storage().database().toAbsolutePath();
     this.snapshotRoot = (db.getParent() == null ? db : db.getParent()).resolve("debug-snapshots");
@@ -120,30 +122,170 @@ public final class GatewayCameras implements AutoCloseable {
     return Path.of(System.getProperty("storeedge.home", "."), "vision", "models");
   }
 
+  /** A running camera: its pipeline, the detectors it opened, and the last frame its detector saw. */
+  private record Running(VisionPipeline pipeline, List<OnnxDetector> detectors, SnapshotTap tap,
+      Map<String, String> models) {}
+
+  /**
+   * The models a running camera runs, each with its installed version ({@link InstalledModels}) or
+   * {@code shipped}; empty for a camera that is not running.
+   */
+  public synchronized Map<String, String> modelsOf(String cameraId) {
+    Running r = running.get(cameraId);
+    return r == null ? Map.of() : r.models();
+  }
+
+  private String versionOf(String model) {
+    try {
+      return installed.current(model).isPresent() ? installed.currentVersion(model).orElseThrow() : "shipped";
+    } catch (java.io.IOException e) {
+      return "unreadable: " + e.getMessage();
+    }
+  }
+
+  /** The models installed on this gateway by {@code model-update}, used in place of shipped ones of the same name. */
+  public InstalledModels installedModels() {
+    return installed;
+  }
+
   /** Sets up and starts every configured camera; never throws for a camera that fails. */
   public synchronized void start() {
     if (config.cameras().isEmpty()) {
       return;
     }
+    for (StoreConfig.Camera cam : config.cameras()) {
+      tryStart(cam, factories(), new ModelRegistry(modelsDir));
+    }
+    LOG.info("vision: {} of {} camera(s) running", running.size(), config.cameras().size());
+  }
+
+  private static Map<String, FrameSourceFactory> factories() {
     Map<String, FrameSourceFactory> factories = new LinkedHashMap<>();
     for (FrameSourceFactory f : ServiceLoader.load(FrameSourceFactory.class)) {
       factories.putIfAbsent(f.type(), f);
     }
+    return factories;
+  }
+
+  /** Starts one camera; a failure is logged and recorded as a fault, and returned as its reason. */
+  private Optional<String> tryStart(StoreConfig.Camera cam, Map<String, FrameSourceFactory> factories,
+      ModelRegistry models) {
+    try {
+      startCamera(cam, factories, models);
+      return Optional.empty();
+    } catch (Exception | LinkageError e) {
+      String reason = e instanceof InterruptedException ? "interrupted while starting" : e.getMessage() == null
+          ? e.toString() : e.getMessage();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.error("camera {} ({} {}) not running: {}", cam.id(), cam.type(), cam.source(), reason);
+      fault(new Fault(cam.id(), "FAILED", reason, scheduler.millis()));
+      return Optional.of(reason);
+    }
+  }
+
+  /** Ids of the configured cameras that run {@code model}, as their detector or their hand model. */
+  public List<String> camerasUsing(String model) {
+    return config.cameras().stream().filter(c -> c.model().equals(model)
+        || (c.hands() != null && model.equals(c.hands().model()))).map(StoreConfig.Camera::id).toList();
+  }
+
+  /**
+   * Stops the given cameras (those running) and starts them again, resolving their models afresh
+   * (a model just installed is picked up). Tracks restart; a camera that fails to start is recorded
+   * as a fault. Returns each camera that did not start, with the reason.
+   */
+  public synchronized Map<String, String> restart(List<String> cameraIds) {
+    Map<String, String> failed = new LinkedHashMap<>();
+    Map<String, FrameSourceFactory> factories = factories();
     ModelRegistry models = new ModelRegistry(modelsDir);
     for (StoreConfig.Camera cam : config.cameras()) {
-      try {
-        startCamera(cam, factories, models);
-      } catch (Exception | LinkageError e) {
-        String reason = e instanceof InterruptedException ? "interrupted while starting" : e.getMessage() == null
-            ? e.toString() : e.getMessage();
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
+      if (!cameraIds.contains(cam.id())) {
+        continue;
+      }
+      stopCamera(cam.id());
+      tryStart(cam, factories, models).ifPresent(r -> failed.put(cam.id(), r));
+    }
+    return failed;
+  }
+
+  /**
+   * Waits (wall time, at most {@code timeout}) until each of the given cameras has run {@code
+   * frames} frames through its detector with no detector failure. Returns the cameras that did
+   * not, with what was wrong (not running, failures, too few frames); empty when all did.
+   */
+  public Map<String, String> awaitDetecting(List<String> cameraIds, int frames, java.time.Duration timeout)
+      throws InterruptedException {
+    Map<String, VisionPipeline.Counters> from = new LinkedHashMap<>();
+    for (String id : cameraIds) {
+      pipeline(id).ifPresent(p -> from.put(id, p.counters()));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<String, String> wrong = new LinkedHashMap<>();
+      for (String id : cameraIds) {
+        Optional<VisionPipeline> p = pipeline(id);
+        VisionPipeline.Counters start = from.get(id);
+        if (p.isEmpty() || start == null) {
+          wrong.put(id, "not running");
+          continue;
         }
-        LOG.error("camera {} ({} {}) not running: {}", cam.id(), cam.type(), cam.source(), reason);
-        fault(new Fault(cam.id(), "FAILED", reason, scheduler.millis()));
+        VisionPipeline.Counters now = p.get().counters();
+        long failures = now.detectorFailures() - start.detectorFailures();
+        long processed = now.processed() - start.processed();
+        if (failures > 0) {
+          wrong.put(id, "the detector failed on " + failures + " frame(s)");
+        } else if (processed < frames) {
+          wrong.put(id, "ran " + processed + " of " + frames + " frames");
+        }
+      }
+      boolean settled = wrong.values().stream().allMatch(w -> w.equals("not running") || w.startsWith("the detector"));
+      if (wrong.isEmpty() || settled || System.nanoTime() >= deadline) {
+        return wrong;
+      }
+      synchronized (healthPoll) {
+        TimeUnit.MILLISECONDS.timedWait(healthPoll, 50); // pipelines signal nothing: look again shortly
       }
     }
-    LOG.info("vision: {} of {} camera(s) running", pipelines.size(), config.cameras().size());
+  }
+
+  private final Object healthPoll = new Object();
+
+  /** The last frame a running camera's detector saw, if any. */
+  public Optional<Frame> lastFrame(String cameraId) {
+    Running r;
+    synchronized (this) {
+      r = running.get(cameraId);
+    }
+    return r == null ? Optional.empty() : Optional.ofNullable(r.tap().last);
+  }
+
+  private void stopCamera(String id) {
+    Running r = running.remove(id);
+    if (r == null) {
+      return;
+    }
+    try {
+      r.pipeline().stop();
+    } catch (RuntimeException e) {
+      LOG.warn("camera {} failed to stop: {}", id, e.toString());
+    }
+    DebugSnapshots s = snapshots.remove(id);
+    if (s != null) {
+      s.disarm();
+    }
+    closeAll(r.detectors());
+  }
+
+  private static void closeAll(List<OnnxDetector> detectors) {
+    for (OnnxDetector d : detectors) {
+      try {
+        d.close();
+      } catch (RuntimeException e) {
+        LOG.warn("detector failed to close: {}", e.toString());
+      }
+    }
   }
 
   private void startCamera(StoreConfig.Camera cam, Map<String, FrameSourceFactory> factories, ModelRegistry models)
@@ -180,8 +322,10 @@ public final class GatewayCameras implements AutoCloseable {
       throw e;
     }
     VisionPipeline pipeline;
+    List<OnnxDetector> detectors = new ArrayList<>();
+    SnapshotTap tap;
     try {
-      OnnxDetector detector = OnnxDetector.open(models.resolve(cam.model()));
+      OnnxDetector detector = OnnxDetector.open(installed.resolve(cam.model(), models));
       detectors.add(detector);
       Detector detect = detector;
       PipelineSettings ps = PipelineSettings.defaults();
@@ -200,18 +344,20 @@ public final class GatewayCameras implements AutoCloseable {
         List<Zone> faces = cam.hands().shelfFaces().stream()
             .map(f -> new Zone(f.laneId(), points(f.points()))).toList();
         if (cam.hands().model() != null) {
-          OnnxDetector handModel = OnnxDetector.open(models.resolve(cam.hands().model()));
+          OnnxDetector handModel = OnnxDetector.open(installed.resolve(cam.hands().model(), models));
           detectors.add(handModel);
           detect = new ShelfFaceHands(detector, handModel, cam.hands().label(), ps.personLabel(), faces);
         }
         zones.withHands(new HandZones(cam.hands().label(), cam.hands().minScore(), faces,
             InteractionSettings.defaults().exitGraceMillis(), listener));
       }
-      pipeline = new VisionPipeline(source, slot, new SnapshotTap(detect, snaps, ps.personLabel()), new ByteTracker(),
+      tap = new SnapshotTap(detect, snaps, ps.personLabel());
+      pipeline = new VisionPipeline(source, slot, tap, new ByteTracker(),
           zones, scheduler, ps.withFps(cam.fps(), Math.min(cam.fps(), ps.idleFps())), listener);
       snapshots.put(cam.id(), snaps);
     } catch (Exception | LinkageError e) {
       source.stop();
+      closeAll(detectors);
       throw e;
     }
     try {
@@ -219,9 +365,15 @@ public final class GatewayCameras implements AutoCloseable {
     } catch (Exception e) {
       snapshots.remove(cam.id());
       pipeline.stop();
+      closeAll(detectors);
       throw e;
     }
-    pipelines.add(pipeline);
+    Map<String, String> versions = new LinkedHashMap<>();
+    versions.put(cam.model(), versionOf(cam.model()));
+    if (cam.hands() != null && cam.hands().model() != null) {
+      versions.put(cam.hands().model(), versionOf(cam.hands().model()));
+    }
+    running.put(cam.id(), new Running(pipeline, detectors, tap, Map.copyOf(versions)));
     LOG.info("camera {} running: {} {} {}x{}, model {}{}, {} fps", cam.id(), cam.type(), cam.source(), frame.width(),
         frame.height(), cam.model(), cam.hands() != null && cam.hands().model() != null
             ? " + hands " + cam.hands().model() + " on " + cam.hands().shelfFaces().size() + " shelf face(s)" : "",
@@ -258,7 +410,7 @@ public final class GatewayCameras implements AutoCloseable {
   }
 
   public synchronized List<VisionPipeline> pipelines() {
-    return List.copyOf(pipelines);
+    return running.values().stream().map(Running::pipeline).toList();
   }
 
   public Optional<VisionPipeline> pipeline(String cameraId) {
@@ -357,6 +509,8 @@ public final class GatewayCameras implements AutoCloseable {
     private final Detector detector;
     private final DebugSnapshots snapshots;
     private final String personLabel;
+    /** The last frame seen (a model update tries its new model on it before putting it in use). */
+    volatile Frame last;
 
     SnapshotTap(Detector detector, DebugSnapshots snapshots, String personLabel) {
       this.detector = detector;
@@ -366,6 +520,7 @@ public final class GatewayCameras implements AutoCloseable {
 
     @Override
     public List<Detection> detect(Frame frame) {
+      last = frame;
       List<Detection> found = detector.detect(frame);
       if (snapshots.armed()) {
         try {
@@ -387,23 +542,10 @@ public final class GatewayCameras implements AutoCloseable {
   /** Stops every pipeline (and its camera), then closes the detectors. */
   @Override
   public synchronized void close() {
-    for (int i = pipelines.size() - 1; i >= 0; i--) {
-      try {
-        pipelines.get(i).stop();
-      } catch (RuntimeException e) {
-        LOG.warn("camera {} failed to stop: {}", pipelines.get(i).cameraId(), e.toString());
-      }
-    }
-    pipelines.clear();
+    List<String> ids = new ArrayList<>(running.keySet());
+    java.util.Collections.reverse(ids);
+    ids.forEach(this::stopCamera);
     snapshots.values().forEach(DebugSnapshots::disarm);
     snapshots.clear();
-    for (OnnxDetector d : detectors) {
-      try {
-        d.close();
-      } catch (RuntimeException e) {
-        LOG.warn("detector failed to close: {}", e.toString());
-      }
-    }
-    detectors.clear();
   }
 }

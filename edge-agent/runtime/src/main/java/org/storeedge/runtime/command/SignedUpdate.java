@@ -16,7 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A signed command ({@code config-update}, {@code planogram-update}, {@code debug-snapshot}):
+ * A signed command ({@code config-update}, {@code planogram-update}, {@code debug-snapshot},
+ * {@code model-update}):
  *
  * <pre>
  * {"body": base64(new file), "signature": base64(Ed25519 signature), "keyId": "16 hex digits",
@@ -26,17 +27,31 @@ import java.util.Map;
  * <p>The signature covers the body <em>and</em> the fields that decide whether it applies, so none
  * of them can be changed without the key: it is over the UTF-8 bytes of
  * {@code "storeedge-signed-update/v1\n" + kind + "\n" + keyId + "\n" + sequence + "\n" + issuedAt + "\n"}
- * followed by the decoded body bytes, where {@code kind} is {@code config}, {@code planogram} or
- * {@code debug-snapshot}
+ * followed by the decoded body bytes, where {@code kind} is {@code config}, {@code planogram},
+ * {@code debug-snapshot} or {@code model} (a {@link ModelPackage} archive, up to {@link
+ * #MAX_MODEL_BODY_BYTES})
  * and {@code issuedAt} is the exact string of the payload. {@link #sign} produces it.
  *
  * @param body the decoded new file
  */
 public record SignedUpdate(String kind, byte[] body, String keyId, String issuedAt, long sequence) {
-  /** Largest accepted body, bytes (decoded). */
+  /** Largest accepted body, bytes (decoded), of every kind but {@code model}. */
   public static final int MAX_BODY_BYTES = 1 << 20;
   /** Largest accepted command payload: a maximal body in base64 plus the envelope. */
-  public static final int MAX_PAYLOAD_BYTES = MAX_BODY_BYTES / 3 * 4 + 8 * 1024;
+  public static final int MAX_PAYLOAD_BYTES = payloadFor(MAX_BODY_BYTES);
+  /** Largest accepted body of kind {@code model} (a model archive), bytes. */
+  public static final int MAX_MODEL_BODY_BYTES = 24 << 20;
+  /** Largest accepted {@code model-update} payload. */
+  public static final int MAX_MODEL_PAYLOAD_BYTES = payloadFor(MAX_MODEL_BODY_BYTES);
+
+  private static int payloadFor(int body) {
+    return (body + 2) / 3 * 4 + 8 * 1024;
+  }
+
+  /** Largest accepted body of {@code kind}, bytes. */
+  public static int maxBodyBytes(String kind) {
+    return kind.equals("model") ? MAX_MODEL_BODY_BYTES : MAX_BODY_BYTES;
+  }
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DOMAIN = "storeedge-signed-update/v1\n";
 
@@ -47,8 +62,10 @@ public record SignedUpdate(String kind, byte[] body, String keyId, String issued
    * @throws CommandRejected oversized, malformed, unsigned, unknown-key or bad-signature
    */
   public static SignedUpdate verify(String kind, byte[] payload, TrustedKeys keys) throws CommandRejected {
-    if (payload.length > MAX_PAYLOAD_BYTES) {
-      throw new CommandRejected("oversized", "payload is " + payload.length + " bytes (max " + MAX_PAYLOAD_BYTES + ")");
+    int maxBody = maxBodyBytes(kind);
+    int maxPayload = payloadFor(maxBody);
+    if (payload.length > maxPayload) {
+      throw new CommandRejected("oversized", "payload is " + payload.length + " bytes (max " + maxPayload + ")");
     }
     JsonNode n;
     try {
@@ -96,8 +113,8 @@ public record SignedUpdate(String kind, byte[] body, String keyId, String issued
     } catch (IllegalArgumentException e) {
       throw new CommandRejected("malformed", "body and signature must be base64: " + e.getMessage());
     }
-    if (body.length > MAX_BODY_BYTES) {
-      throw new CommandRejected("oversized", "body is " + body.length + " bytes (max " + MAX_BODY_BYTES + ")");
+    if (body.length > maxBody) {
+      throw new CommandRejected("oversized", "body is " + body.length + " bytes (max " + maxBody + ")");
     }
     long sequence = seqNode.asLong();
     PublicKey key = keys.key(keyId).orElseThrow(() -> new CommandRejected("unknown-key",

@@ -98,6 +98,11 @@ public final class ModelRegistry {
 
   /** Reads {@code dir/model.properties} and the labels; checks that the model file exists. */
   public static DetectorConfig load(Path dir) {
+    return load(dir, dir.toAbsolutePath().normalize().getFileName().toString());
+  }
+
+  /** As {@link #load(Path)}, for a model called {@code name} whatever its directory is called (an installed version). */
+  public static DetectorConfig load(Path dir, String name) {
     Path propsFile = dir.resolve(PROPERTIES);
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(propsFile, StandardCharsets.UTF_8)) {
@@ -111,7 +116,6 @@ public final class ModelRegistry {
         throw props.bad(key, "unknown key");
       }
     }
-    String name = dir.toAbsolutePath().normalize().getFileName().toString();
     Path modelFile = dir.resolve(props.string("file", "model.onnx"));
     if (!Files.isRegularFile(modelFile)) {
       throw new IllegalArgumentException("model '" + name + "': model file " + modelFile

@@ -1,0 +1,252 @@
+package org.storeedge.runtime.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.storeedge.config.StoreConfigLoader;
+import org.storeedge.runtime.ProjectModels;
+import org.storeedge.simulator.camera.RenderedFrame;
+import org.storeedge.sync.testing.MosquittoBroker;
+import org.storeedge.sync.testing.OutsideSubscriber;
+import org.storeedge.sync.testing.Poll;
+import org.storeedge.vision.VisionPipeline;
+import org.storeedge.vision.onnx.ModelRegistry;
+
+/**
+ * The signed {@code model-update} command end to end: a real Mosquitto, the gateway runtime with an
+ * opencv camera on a still image the simulator rendered, running the shipped sim-person model, and
+ * the cloud as an outside MQTT client sending new versions of that model.
+ */
+class ModelUpdateCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant ISSUED = Instant.parse("2026-11-27T10:00:00Z");
+  private static String previousHome;
+
+  @TempDir
+  Path dir;
+
+  private MosquittoBroker broker;
+  private KeyPair signing;
+  private GatewayRuntime gw;
+  private OutsideSubscriber cloud;
+  private Path still;
+  private Path installed;
+
+  @BeforeAll
+  static void pointAtModels() {
+    previousHome = ProjectModels.use();
+  }
+
+  @AfterAll
+  static void restore() {
+    ProjectModels.restore(previousHome);
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    broker = MosquittoBroker.create(dir.resolve("mosquitto"), false, List.of("max_queued_messages 0")).startProcess();
+    signing = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String yaml = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "ENRG-250");
+    Path storeFile = TestGateway.write(dir, yaml);
+    RenderedAisle aisle = new RenderedAisle(new StoreConfigLoader(TestGateway.drivers()).load(storeFile));
+    RenderedFrame shot = aisle.render(true, 0);
+    still = RenderedAisle.png(shot.frame(), dir.resolve("aisle.png"));
+    TestGateway.write(dir, yaml + aisle.camerasYaml(still.toString(), "sim-person", false));
+    cloud = new OutsideSubscriber(broker.uri(), "cloud", TestGateway.PREFIX + "#");
+    gw = TestGateway.start(storeFile, TrustedKeys.of(List.of(signing.getPublic())), Duration.ofSeconds(20));
+    assertThat(gw.cameras().faults()).isEmpty();
+    installed = dir.resolve("data").resolve("models").toAbsolutePath();
+    Poll.until(Duration.ofSeconds(60), () -> cloud.on(TestGateway.PREFIX + "status").stream()
+        .anyMatch(r -> r.text().contains("online")), "the agent online (subscribed to its commands)");
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (gw != null) {
+      gw.close();
+    }
+    if (cloud != null) {
+      cloud.close();
+    }
+    broker.close();
+  }
+
+  /** A copy of the shipped sim-person model, its model.properties edited by {@code edit}, archived. */
+  private byte[] simPerson(String name, java.util.function.UnaryOperator<String> edit, byte[] onnx) throws Exception {
+    Path shipped = Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person");
+    Path copy = Files.createDirectories(dir.resolve("build-" + System.nanoTime()).resolve(name));
+    for (String f : List.of("labels.txt", "MODEL.md")) {
+      Files.copy(shipped.resolve(f), copy.resolve(f));
+    }
+    Files.write(copy.resolve("model.onnx"), onnx != null ? onnx : Files.readAllBytes(shipped.resolve("model.onnx")));
+    Files.writeString(copy.resolve("model.properties"),
+        edit.apply(Files.readString(shipped.resolve("model.properties"), StandardCharsets.UTF_8)));
+    return ModelPackage.zip(copy);
+  }
+
+  private byte[] signed(long seq, byte[] archive) throws Exception {
+    return SignedUpdate.sign(signing.getPrivate(), signing.getPublic(), "model", seq, ISSUED, archive);
+  }
+
+  private static JsonNode body(OutsideSubscriber.Received r) throws Exception {
+    return JSON.readTree(r.payload());
+  }
+
+  private void awaitProcessed(int n) {
+    VisionPipeline p = gw.cameras().pipeline("cam-1").orElseThrow();
+    long from = p.counters().processed();
+    Poll.until(Duration.ofSeconds(90), () -> p.counters().processed() >= from + n, () -> "frames processed: " + p.counters());
+  }
+
+  private List<String> versionsOnDisk(String model) throws Exception {
+    Path d = installed.resolve(model);
+    if (!Files.isDirectory(d)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(d)) {
+      return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aSignedModelIsTriedInstalledAndTheCameraRunsItAfterARestart() throws Exception {
+    assertThat(gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", "shipped"));
+    byte[] archive = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.45"), null);
+
+    OutsideSubscriber.Received r = TestGateway.command(cloud, "model-update", signed(1, archive));
+
+    assertThat(r.property("status")).as(r.text()).contains("ok");
+    JsonNode b = body(r);
+    String version = "1-" + ModelPackage.sha256(archive).substring(0, 12);
+    assertThat(b.path("applied").asBoolean()).isTrue();
+    assertThat(b.path("model").asText()).isEqualTo("sim-person");
+    assertThat(b.path("version").asText()).isEqualTo(version);
+    assertThat(b.path("previousVersion").asText()).isEqualTo("shipped");
+    assertThat(b.path("camerasRestarted").toString()).isEqualTo("[\"cam-1\"]");
+    // installed under the data directory, apart from the shipped model, which is left as it was
+    assertThat(Files.readString(installed.resolve("sim-person").resolve("current")).strip()).isEqualTo(version);
+    Path v = installed.resolve("sim-person").resolve(version);
+    assertThat(ModelRegistry.load(v, "sim-person").scoreThreshold()).isEqualTo(0.45f);
+    assertThat(Files.readString(Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person",
+        "model.properties"))).contains("threshold.score=0.4\n");
+    // the camera was restarted on it and runs frames through it
+    assertThat(gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", version));
+    awaitProcessed(3);
+    assertThat(gw.cameras().pipeline("cam-1").orElseThrow().counters().detectorFailures()).isZero();
+    assertThat(gw.commands().appliedUpdates()).isEqualTo(1);
+    JsonNode status = body(TestGateway.command(cloud, "outbox-status", "{}"));
+    assertThat(status.path("cameraModels").path("cam-1").path("sim-person").asText()).isEqualTo(version);
+
+    // the same command again is a replay; a second version replaces the first, which is kept as the previous one
+    assertThat(TestGateway.command(cloud, "model-update", signed(1, archive)).text()).contains("replayed");
+    byte[] second = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.5"), null);
+    JsonNode b2 = body(TestGateway.command(cloud, "model-update", signed(2, second)));
+    String version2 = "2-" + ModelPackage.sha256(second).substring(0, 12);
+    assertThat(b2.path("version").asText()).as(b2.toString()).isEqualTo(version2);
+    assertThat(b2.path("previousVersion").asText()).isEqualTo(version);
+    assertThat(versionsOnDisk("sim-person")).containsExactlyInAnyOrder(version, version2);
+    // a third: only the current and the previous version stay on disk
+    byte[] third = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.55"), null);
+    String version3 = body(TestGateway.command(cloud, "model-update", signed(3, third))).path("version").asText();
+    assertThat(versionsOnDisk("sim-person")).containsExactlyInAnyOrder(version2, version3);
+  }
+
+  @Test
+  void aModelThatDoesNotLoadOrRunIsRefusedAndTheCameraKeepsItsModel() throws Exception {
+    // not an ONNX graph at all
+    byte[] garbage = simPerson("sim-person", p -> p, "not a model".getBytes(StandardCharsets.UTF_8));
+    OutsideSubscriber.Received r = TestGateway.command(cloud, "model-update", signed(1, garbage));
+    assertThat(r.property("status")).contains("error");
+    assertThat(r.text()).contains("invalid").contains("ONNX Runtime cannot load it");
+    // an input size the graph does not have
+    byte[] wrongSize = simPerson("sim-person", p -> p.replace("input.width=192", "input.width=200"), null);
+    OutsideSubscriber.Received r2 = TestGateway.command(cloud, "model-update", signed(2, wrongSize));
+    assertThat(r2.text()).contains("invalid").contains("does not match its model.properties").contains("has shape");
+    // a typo in model.properties: named with the key
+    byte[] typo = simPerson("sim-person", p -> p + "threshold.scroe=0.3\n", null);
+    OutsideSubscriber.Received r3 = TestGateway.command(cloud, "model-update", signed(3, typo));
+    assertThat(r3.text()).contains("invalid").contains("threshold.scroe: unknown key");
+    // entries outside one model directory
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+      out.putNextEntry(new java.util.zip.ZipEntry("sim-person/../../evil.sh"));
+      out.write(1);
+      out.closeEntry();
+    }
+    OutsideSubscriber.Received r4 = TestGateway.command(cloud, "model-update", signed(4, zip.toByteArray()));
+    assertThat(r4.text()).contains("invalid").contains("sim-person/../../evil.sh");
+    assertThat(Files.exists(dir.resolve("evil.sh"))).isFalse();
+
+    assertThat(gw.commands().rejectedCounts()).containsEntry("invalid", 4L);
+    assertThat(gw.commands().appliedUpdates()).isZero();
+    // nothing installed, no version left behind; the camera was never restarted and runs on
+    assertThat(versionsOnDisk("sim-person")).isEmpty();
+    assertThat(Files.exists(installed.resolve("sim-person").resolve("current"))).isFalse();
+    assertThat(gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", "shipped"));
+    awaitProcessed(2);
+    // a refused update does not use its sequence up
+    byte[] good = simPerson("sim-person", p -> p, null);
+    assertThat(TestGateway.command(cloud, "model-update", signed(1, good)).property("status")).contains("ok");
+  }
+
+  @Test
+  void aCameraThatDoesNotComeBackOnTheNewModelRollsItBack() throws Exception {
+    byte[] first = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.45"), null);
+    String version1 = body(TestGateway.command(cloud, "model-update", signed(1, first))).path("version").asText();
+    assertThat(gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", version1));
+
+    // the camera's image goes away: the camera cannot start again on the next version
+    Files.delete(still);
+    byte[] second = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.5"), null);
+    OutsideSubscriber.Received r = TestGateway.command(cloud, "model-update", signed(2, second));
+
+    assertThat(r.property("status")).contains("error");
+    assertThat(r.text()).contains("rolled-back").contains("camera cam-1 with version 2-")
+        .contains("after rolling back to " + version1);
+    assertThat(gw.commands().rolledBackUpdates()).isEqualTo(1);
+    // the version before it is in use again; the failed one is deleted
+    assertThat(Files.readString(installed.resolve("sim-person").resolve("current")).strip()).isEqualTo(version1);
+    assertThat(versionsOnDisk("sim-person")).containsExactly(version1);
+    // its sequence is used up (it was applied)
+    assertThat(TestGateway.command(cloud, "model-update", signed(2, second)).text()).contains("replayed");
+  }
+
+  @Test
+  void aModelUpdateWaitsWhileShoppersAreInsideAndIsAppliedWhenTheStoreEmpties() throws Exception {
+    TestGateway.command(cloud, "gate", "{\"gateId\":\"entrance\",\"direction\":\"enter\",\"customerToken\":\"c-1\"}");
+    Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().checkout().openSessions() == 1, "one open visit");
+    byte[] archive = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.45"), null);
+
+    JsonNode b = body(TestGateway.command(cloud, "model-update", signed(7, archive)));
+
+    assertThat(b.path("pending").asBoolean()).as(b.toString()).isTrue();
+    assertThat(b.path("shoppersInside").asInt()).isEqualTo(1);
+    assertThat(gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", "shipped"));
+    assertThat(versionsOnDisk("sim-person")).isEmpty();
+
+    TestGateway.command(cloud, "gate", "{\"gateId\":\"exit\",\"direction\":\"exit\",\"customerToken\":\"c-1\"}");
+    String version = "7-" + ModelPackage.sha256(archive).substring(0, 12);
+    Poll.until(Duration.ofSeconds(60), () -> version.equals(gw.cameras().modelsOf("cam-1").get("sim-person")),
+        () -> "the held model in use once the store emptied: " + gw.cameras().modelsOf("cam-1"));
+    Poll.until(Duration.ofSeconds(60), () -> TestGateway.entries(cloud, "events").stream()
+        .anyMatch(n -> n.path("type").asText().equals("update-applied")
+            && n.path("command").asText().equals("model-update")), "the outcome on events");
+  }
+}
