@@ -256,7 +256,8 @@ public final class ConfigSchema {
       required("type", "string", "a camera type known to the agent", "Frame source that reads the camera, e.g. `opencv`."),
       required("source", "string", "not blank", "Where frames come from: a device (`/dev/video0` or an index), a video or image file, or a stream URL; used as written."),
       optional("fps", "number", "5", "> 0", "Most frames per second the pipeline processes."),
-      optional("model", "string", "ssd-mobilenetv2-oidv4", "a model in the agent's models directory", "Detector model that finds persons in the frames."),
+      optional("model", "string", "ssd-mobilenetv2-oidv4", "a model in the agent's models directory", "Detector model that finds persons in the frames. A version installed on the gateway by the signed "
+          + "`model-update` command is used in place of the shipped model of that name."),
       required("calibration", "map", "see `cameras[].calibration`", "Reference points that map the image to the store floor."),
       derived("hands", "map", "none", "see `cameras[].hands`", "Where hands inside a lane's shelf face count as that lane's interactions: found by the camera's own "
           + "model (a hand class) or by a hand model of their own (`hands.model`)."),

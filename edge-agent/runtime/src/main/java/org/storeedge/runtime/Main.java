@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     scope = CommandLine.ScopeType.INHERIT, // every subcommand takes --help/-h and --version/-V too
     description = "Edge runtime for smart stores: weight shelves, grab-and-go checkout, durable MQTT sync.",
     subcommands = {DemoCommand.class, RunCommand.class, ValidateCommand.class, SimulateCommand.class,
-        ScoreCommand.class, CalibrateCommand.class, DetectCommand.class, DebugSnapshotCommand.class,
+        ScoreCommand.class, CalibrateCommand.class, DetectCommand.class, DebugSnapshotCommand.class, ModelUpdateCommand.class,
         org.storeedge.runtime.bench.TrackingHarness.class})
 public final class Main implements Callable<Integer> {
   public static final int OK = 0;

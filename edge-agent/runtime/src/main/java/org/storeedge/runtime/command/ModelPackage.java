@@ -138,13 +138,14 @@ public record ModelPackage(String name, Map<String, byte[]> files, String sha256
 
   /**
    * Archives the plain files of a model directory as {@link #read} takes them (the directory's
-   * name is the model's). For tooling and tests.
+   * name is the model's); hidden files are left out. For tooling and tests.
    */
   public static byte[] zip(Path modelDir) throws IOException {
     String name = modelDir.toAbsolutePath().normalize().getFileName().toString();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream out = new ZipOutputStream(bytes); Stream<Path> list = Files.list(modelDir)) {
-      for (Path f : list.filter(Files::isRegularFile).sorted().toList()) {
+      for (Path f : list.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+          .sorted().toList()) {
         out.putNextEntry(new ZipEntry(name + "/" + f.getFileName()));
         out.write(Files.readAllBytes(f));
         out.closeEntry();

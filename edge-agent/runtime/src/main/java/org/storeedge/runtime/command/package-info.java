@@ -13,6 +13,10 @@
  *                          -> healthy within --health-timeout? else AtomicFiles.restore + restart
  *     debug-snapshot    SignedUpdate.verify -> UpdateLedger (replay) -> GatewayCameras' DebugSnapshots.arm
  *                          (blurred PPMs in <data dir>/debug-snapshots/<camera>/, never published)
+ *     model-update      SignedUpdate.verify -> UpdateLedger (replay) -> ModelPackage.read (ZIP, limits)
+ *                          -> InstalledModels.write (a version, not in use) -> loaded and run on each
+ *                          camera's last frame -> InstalledModels.use -> GatewayCameras.restart
+ *                          -> every camera ran 3 frames through it? else InstalledModels.rollBack + restart
  * </pre>
  *
  * <p>Trust: update signatures (and those of {@code debug-snapshot}, which makes the gateway write

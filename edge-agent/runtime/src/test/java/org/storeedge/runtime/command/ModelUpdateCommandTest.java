@@ -229,6 +229,34 @@ class ModelUpdateCommandTest {
   }
 
   @Test
+  void aTechnicianSendsAModelDirectoryFromTheCommandLine() throws Exception {
+    Path key = dir.resolve("signing-key.pem");
+    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+        .encodeToString(signing.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+    Path shipped = Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = org.storeedge.runtime.Main.run(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8), "model-update", "--config",
+        dir.resolve("store.yaml").toString(), "--model", shipped.toString(), "--signing-key", key.toString(),
+        "--sequence", "5");
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    JsonNode reply = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(reply.path("applied").asBoolean()).isTrue();
+    assertThat(reply.path("version").asText()).startsWith("5-");
+    assertThat(gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", reply.path("version").asText()));
+
+    // a directory that is not a model never reaches the agent
+    java.io.ByteArrayOutputStream err2 = new java.io.ByteArrayOutputStream();
+    int bad = org.storeedge.runtime.Main.run(new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), new java.io.PrintStream(err2, true, StandardCharsets.UTF_8), "model-update",
+        "--config", dir.resolve("store.yaml").toString(), "--model", dir.toString(), "--signing-key", key.toString());
+    assertThat(bad).isEqualTo(org.storeedge.runtime.Main.BAD_INPUT);
+    assertThat(err2.toString(StandardCharsets.UTF_8)).contains("model.properties");
+    assertThat(gw.commands().appliedUpdates()).isEqualTo(1);
+  }
+
+  @Test
   void aModelUpdateWaitsWhileShoppersAreInsideAndIsAppliedWhenTheStoreEmpties() throws Exception {
     TestGateway.command(cloud, "gate", "{\"gateId\":\"entrance\",\"direction\":\"enter\",\"customerToken\":\"c-1\"}");
     Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().checkout().openSessions() == 1, "one open visit");
