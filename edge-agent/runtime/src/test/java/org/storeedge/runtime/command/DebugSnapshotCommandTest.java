@@ -24,10 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.runtime.Main;
 import org.storeedge.runtime.ProjectModels;
-import org.storeedge.simulator.camera.RenderedFrame;
 import org.storeedge.sync.testing.MosquittoBroker;
 import org.storeedge.sync.testing.OutsideSubscriber;
 import org.storeedge.sync.testing.Poll;
@@ -49,6 +47,7 @@ class DebugSnapshotCommandTest {
   @TempDir
   Path dir;
 
+  private StillCameraGateway g;
   private MosquittoBroker broker;
   private KeyPair signing;
   private GatewayRuntime gw;
@@ -70,34 +69,22 @@ class DebugSnapshotCommandTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    broker = MosquittoBroker.create(dir.resolve("mosquitto"), false, List.of("max_queued_messages 0")).startProcess();
-    signing = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    String yaml = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "ENRG-250");
-    storeFile = TestGateway.write(dir, yaml);
-    RenderedAisle aisle = new RenderedAisle(new StoreConfigLoader(TestGateway.drivers()).load(storeFile));
-    RenderedFrame shot = aisle.render(true, 0);
-    assertThat(shot.clearlyVisible()).as("the rendered shopper is in view").hasSize(1);
-    original = shot.frame();
-    person = shot.clearlyVisible().get(0).box();
-    Path still = RenderedAisle.png(original, dir.resolve("aisle.png"));
-    TestGateway.write(dir, yaml + aisle.camerasYaml(still.toString(), "sim-person", false));
-    cloud = new OutsideSubscriber(broker.uri(), "cloud", TestGateway.PREFIX + "#");
-    gw = TestGateway.start(storeFile, TrustedKeys.of(List.of(signing.getPublic())), Duration.ofSeconds(20));
-    assertThat(gw.cameras().faults()).isEmpty();
+    g = StillCameraGateway.start(dir);
+    broker = g.broker;
+    signing = g.signing;
+    gw = g.gw;
+    cloud = g.cloud;
+    storeFile = g.storeFile;
+    original = g.shot.frame();
+    person = g.shot.clearlyVisible().get(0).box();
     snapshots = gw.cameras().snapshotDir("cam-1");
-    Poll.until(Duration.ofSeconds(60), () -> cloud.on(TestGateway.PREFIX + "status").stream()
-        .anyMatch(r -> r.text().contains("online")), "the agent online (subscribed to its commands)");
   }
 
   @AfterEach
   void tearDown() {
-    if (gw != null) {
-      gw.close();
+    if (g != null) {
+      g.close();
     }
-    if (cloud != null) {
-      cloud.close();
-    }
-    broker.close();
   }
 
   private byte[] signed(long seq, String body) throws Exception {

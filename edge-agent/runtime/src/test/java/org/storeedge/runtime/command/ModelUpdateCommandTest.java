@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,10 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.runtime.ProjectModels;
-import org.storeedge.simulator.camera.RenderedFrame;
-import org.storeedge.sync.testing.MosquittoBroker;
 import org.storeedge.sync.testing.OutsideSubscriber;
 import org.storeedge.sync.testing.Poll;
 import org.storeedge.vision.VisionPipeline;
@@ -42,7 +38,7 @@ class ModelUpdateCommandTest {
   @TempDir
   Path dir;
 
-  private MosquittoBroker broker;
+  private StillCameraGateway g;
   private KeyPair signing;
   private GatewayRuntime gw;
   private OutsideSubscriber cloud;
@@ -61,31 +57,19 @@ class ModelUpdateCommandTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    broker = MosquittoBroker.create(dir.resolve("mosquitto"), false, List.of("max_queued_messages 0")).startProcess();
-    signing = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    String yaml = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "ENRG-250");
-    Path storeFile = TestGateway.write(dir, yaml);
-    RenderedAisle aisle = new RenderedAisle(new StoreConfigLoader(TestGateway.drivers()).load(storeFile));
-    RenderedFrame shot = aisle.render(true, 0);
-    still = RenderedAisle.png(shot.frame(), dir.resolve("aisle.png"));
-    TestGateway.write(dir, yaml + aisle.camerasYaml(still.toString(), "sim-person", false));
-    cloud = new OutsideSubscriber(broker.uri(), "cloud", TestGateway.PREFIX + "#");
-    gw = TestGateway.start(storeFile, TrustedKeys.of(List.of(signing.getPublic())), Duration.ofSeconds(20));
-    assertThat(gw.cameras().faults()).isEmpty();
+    g = StillCameraGateway.start(dir);
+    signing = g.signing;
+    gw = g.gw;
+    cloud = g.cloud;
+    still = g.still;
     installed = dir.resolve("data").resolve("models").toAbsolutePath();
-    Poll.until(Duration.ofSeconds(60), () -> cloud.on(TestGateway.PREFIX + "status").stream()
-        .anyMatch(r -> r.text().contains("online")), "the agent online (subscribed to its commands)");
   }
 
   @AfterEach
   void tearDown() {
-    if (gw != null) {
-      gw.close();
+    if (g != null) {
+      g.close();
     }
-    if (cloud != null) {
-      cloud.close();
-    }
-    broker.close();
   }
 
   /** A copy of the shipped sim-person model, its model.properties edited by {@code edit}, archived. */

@@ -1,0 +1,82 @@
+package org.storeedge.runtime.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.List;
+import org.storeedge.config.StoreConfigLoader;
+import org.storeedge.simulator.camera.RenderedFrame;
+import org.storeedge.sync.testing.MosquittoBroker;
+import org.storeedge.sync.testing.OutsideSubscriber;
+import org.storeedge.sync.testing.Poll;
+
+/**
+ * A real Mosquitto, the gateway runtime with one opencv camera ({@code cam-1}, sim-person) on a
+ * still image the simulator rendered (a shopper in lane a1's zone), an Ed25519 key it pins, and
+ * the cloud as an outside MQTT client. Needs {@code storeedge.home} at the project
+ * ({@link org.storeedge.runtime.ProjectModels}).
+ */
+final class StillCameraGateway implements AutoCloseable {
+  final MosquittoBroker broker;
+  final KeyPair signing;
+  final Path storeFile;
+  final RenderedFrame shot;
+  final Path still;
+  final OutsideSubscriber cloud;
+  final GatewayRuntime gw;
+
+  private StillCameraGateway(MosquittoBroker broker, KeyPair signing, Path storeFile, RenderedFrame shot, Path still,
+      OutsideSubscriber cloud, GatewayRuntime gw) {
+    this.broker = broker;
+    this.signing = signing;
+    this.storeFile = storeFile;
+    this.shot = shot;
+    this.still = still;
+    this.cloud = cloud;
+    this.gw = gw;
+  }
+
+  /** Starts it all in {@code dir}; returns once the agent is online and its camera running. */
+  static StillCameraGateway start(Path dir) throws Exception {
+    MosquittoBroker broker = MosquittoBroker.create(dir.resolve("mosquitto"), false, List.of("max_queued_messages 0"))
+        .startProcess();
+    OutsideSubscriber cloud = null;
+    GatewayRuntime gw = null;
+    try {
+      KeyPair signing = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+      String yaml = TestGateway.yaml(broker.uri(), "{ scale: 1.0 }", "ENRG-250");
+      Path storeFile = TestGateway.write(dir, yaml);
+      RenderedAisle aisle = new RenderedAisle(new StoreConfigLoader(TestGateway.drivers()).load(storeFile));
+      RenderedFrame shot = aisle.render(true, 0);
+      assertThat(shot.clearlyVisible()).as("the rendered shopper is in view").hasSize(1);
+      Path still = RenderedAisle.png(shot.frame(), dir.resolve("aisle.png"));
+      TestGateway.write(dir, yaml + aisle.camerasYaml(still.toString(), "sim-person", false));
+      cloud = new OutsideSubscriber(broker.uri(), "cloud", TestGateway.PREFIX + "#");
+      gw = TestGateway.start(storeFile, TrustedKeys.of(List.of(signing.getPublic())), Duration.ofSeconds(20));
+      assertThat(gw.cameras().faults()).isEmpty();
+      OutsideSubscriber c = cloud;
+      Poll.until(Duration.ofSeconds(60), () -> c.on(TestGateway.PREFIX + "status").stream()
+          .anyMatch(r -> r.text().contains("online")), "the agent online (subscribed to its commands)");
+      return new StillCameraGateway(broker, signing, storeFile, shot, still, cloud, gw);
+    } catch (Exception | AssertionError e) {
+      if (gw != null) {
+        gw.close();
+      }
+      if (cloud != null) {
+        cloud.close();
+      }
+      broker.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    gw.close();
+    cloud.close();
+    broker.close();
+  }
+}
