@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--trust-key", paramLabel = "PEM",
-      description = "Ed25519 public key (PEM) whose signatures config-update, planogram-update and debug-snapshot "
+      description = "Ed25519 public key (PEM) whose signatures config-update, planogram-update, model-update and debug-snapshot "
           + "accept; repeat for several keys. Without one, signed commands are refused.")
   List<Path> trustKeys = new ArrayList<>();
 

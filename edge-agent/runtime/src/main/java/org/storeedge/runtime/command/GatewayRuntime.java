@@ -161,7 +161,7 @@ public final class GatewayRuntime implements AutoCloseable {
         LOG.warn("no sync.brokers configured: receipts and events stay in {} until a broker is configured", db);
       }
       if (o.keys().isEmpty()) {
-        LOG.warn("no --trust-key given: config-update, planogram-update and debug-snapshot commands will be refused");
+        LOG.warn("no --trust-key given: config-update, planogram-update, model-update and debug-snapshot commands will be refused");
       }
       opened.add(host);
       host.start(cfg);
