@@ -507,8 +507,10 @@ public final class DownlinkCommands implements AutoCloseable {
     InstalledModels store = cams.installedModels();
     String version = u.sequence() + "-" + pkg.sha256().substring(0, 12);
     List<String> using = cams.camerasUsing(pkg.name());
+    long t0 = clock.millis();
     Path dir = store.write(pkg, version);
     List<String> problems = tryModel(pkg.name(), dir, using, cams);
+    long tried = clock.millis() - t0;
     if (!problems.isEmpty()) {
       InstalledModels.deleteTree(dir);
       throw new CommandRejected("invalid", "model " + pkg.name() + " does not run on this gateway", problems);
@@ -522,6 +524,7 @@ public final class DownlinkCommands implements AutoCloseable {
     pending.removeUpTo("model-update", u.sequence());
     String before = store.currentVersion(pkg.name()).orElse("shipped");
     store.use(pkg.name(), version);
+    long t1 = clock.millis();
     if (!using.isEmpty()) {
       Map<String, String> wrong = restartAndCheck(cams, using);
       if (!wrong.isEmpty()) {
@@ -554,6 +557,8 @@ public final class DownlinkCommands implements AutoCloseable {
     m.put("previousVersion", before);
     m.put("camerasRestarted", using);
     m.put("healthy", true);
+    m.put("triedMillis", tried); // written and run on the cameras' last frames, before anything changed
+    m.put("restartMillis", clock.millis() - t1); // cameras restarted and each ran its health frames
     m.put("sequence", u.sequence());
     m.put("keyId", u.keyId());
     return Json.write(m);

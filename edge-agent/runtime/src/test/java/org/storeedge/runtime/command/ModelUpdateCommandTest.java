@@ -124,6 +124,8 @@ class ModelUpdateCommandTest {
     assertThat(b.path("version").asText()).isEqualTo(version);
     assertThat(b.path("previousVersion").asText()).isEqualTo("shipped");
     assertThat(b.path("camerasRestarted").toString()).isEqualTo("[\"cam-1\"]");
+    System.out.println("model-update of sim-person: tried in " + b.path("triedMillis") + " ms, cameras back in "
+        + b.path("restartMillis") + " ms");
     // installed under the data directory, apart from the shipped model, which is left as it was
     assertThat(Files.readString(installed.resolve("sim-person").resolve("current")).strip()).isEqualTo(version);
     Path v = installed.resolve("sim-person").resolve(version);
