@@ -153,8 +153,10 @@ public final class GatewayCameras implements AutoCloseable {
     if (config.cameras().isEmpty()) {
       return;
     }
+    Map<String, FrameSourceFactory> factories = factories();
+    ModelRegistry models = new ModelRegistry(modelsDir);
     for (StoreConfig.Camera cam : config.cameras()) {
-      tryStart(cam, factories(), new ModelRegistry(modelsDir));
+      tryStart(cam, factories, models);
     }
     LOG.info("vision: {} of {} camera(s) running", running.size(), config.cameras().size());
   }
