@@ -137,7 +137,7 @@ public final class GatewayCameras implements AutoCloseable {
 
   private String versionOf(String model) {
     try {
-      return installed.current(model).isPresent() ? installed.currentVersion(model).orElseThrow() : "shipped";
+      return installed.current(model).map(dir -> dir.getFileName().toString()).orElse("shipped"); // the version's directory
     } catch (java.io.IOException e) {
       return "unreadable: " + e.getMessage();
     }

@@ -18,11 +18,10 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.runtime.Main;
 import org.storeedge.runtime.ProjectModels;
@@ -39,10 +38,10 @@ import org.storeedge.vision.VisionPipeline;
  * an opencv camera on a still image the simulator rendered (a shopper in lane a1's zone), the
  * sim-person model, and the cloud as an outside MQTT client.
  */
+@ExtendWith(ProjectModels.Home.class)
 class DebugSnapshotCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant ISSUED = Instant.parse("2026-11-25T10:00:00Z");
-  private static String previousHome;
 
   @TempDir
   Path dir;
@@ -56,16 +55,6 @@ class DebugSnapshotCommandTest {
   private BoundingBox person;
   private Path snapshots;
   private Path storeFile;
-
-  @BeforeAll
-  static void pointAtModels() {
-    previousHome = ProjectModels.use();
-  }
-
-  @AfterAll
-  static void restore() {
-    ProjectModels.restore(previousHome);
-  }
 
   @BeforeEach
   void setUp() throws Exception {

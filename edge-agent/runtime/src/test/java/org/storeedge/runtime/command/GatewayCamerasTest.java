@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.config.StoreConfigLoader;
 import org.storeedge.runtime.ProjectModels;
@@ -32,22 +31,12 @@ import org.storeedge.vision.VisionPipeline;
  * (SSD on a drawn aisle; sim-person on the simulator's rendered aisle, published through a real
  * Mosquitto to an outside subscriber).
  */
+@ExtendWith(ProjectModels.Home.class)
 class GatewayCamerasTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static String previousHome;
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void pointAtModels() {
-    previousHome = ProjectModels.use();
-  }
-
-  @AfterAll
-  static void restore() {
-    ProjectModels.restore(previousHome);
-  }
 
   /** The test store without uplink, plus one opencv camera reading {@code source}. */
   private Path store(String source) throws Exception {

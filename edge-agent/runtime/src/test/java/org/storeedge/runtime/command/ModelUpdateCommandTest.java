@@ -13,11 +13,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.runtime.ProjectModels;
 import org.storeedge.sync.testing.OutsideSubscriber;
@@ -30,10 +29,10 @@ import org.storeedge.vision.onnx.ModelRegistry;
  * opencv camera on a still image the simulator rendered, running the shipped sim-person model, and
  * the cloud as an outside MQTT client sending new versions of that model.
  */
+@ExtendWith(ProjectModels.Home.class)
 class ModelUpdateCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant ISSUED = Instant.parse("2026-11-27T10:00:00Z");
-  private static String previousHome;
 
   @TempDir
   Path dir;
@@ -44,16 +43,6 @@ class ModelUpdateCommandTest {
   private OutsideSubscriber cloud;
   private Path still;
   private Path installed;
-
-  @BeforeAll
-  static void pointAtModels() {
-    previousHome = ProjectModels.use();
-  }
-
-  @AfterAll
-  static void restore() {
-    ProjectModels.restore(previousHome);
-  }
 
   @BeforeEach
   void setUp() throws Exception {

@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.config.DeviceSettingsValidator;
 import org.storeedge.config.StoreConfig;
@@ -25,19 +24,8 @@ import org.storeedge.simulator.ScenarioLoader;
  * The bundled single-shopper scenario with positions from two simulated cameras through the real
  * vision pipeline (sim-person model in ONNX Runtime) instead of the simulator's own positions.
  */
+@ExtendWith(ProjectModels.Home.class)
 class VisionSimulationTest {
-  private static String previousHome;
-
-  @BeforeAll
-  static void pointAtModels() {
-    previousHome = ProjectModels.use();
-  }
-
-  @AfterAll
-  static void restore() {
-    ProjectModels.restore(previousHome);
-  }
-
   @Test
   @SuppressWarnings("unchecked")
   void singleShopperWithVisionGivesEveryShopperAReceipt(@TempDir Path tmp) throws Exception {
