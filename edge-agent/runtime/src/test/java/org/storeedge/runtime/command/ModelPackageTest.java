@@ -22,6 +22,7 @@ class ModelPackageTest {
   @TempDir
   Path dir;
 
+  /** The entries in the map's iteration order. */
   private static byte[] zip(Map<String, byte[]> entries) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (ZipOutputStream out = new ZipOutputStream(b)) {
@@ -66,8 +67,13 @@ class ModelPackageTest {
 
   @Test
   void entriesThatCouldLeaveTheModelsDirectoryOrMixModelsAreRefusedEachNamed() throws Exception {
-    String r = problems(zip(Map.of("tiny/model.properties", bytes(PROPS), "tiny/../x", bytes("x"),
-        "other/labels.txt", bytes("a"), "tiny/sub/model.onnx", bytes("b"))));
+    // in this order in the archive: the first entry's directory names the model
+    Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+    entries.put("tiny/model.properties", bytes(PROPS));
+    entries.put("tiny/../x", bytes("x"));
+    entries.put("other/labels.txt", bytes("a"));
+    entries.put("tiny/sub/model.onnx", bytes("b"));
+    String r = problems(zip(entries));
     assertThat(r).startsWith("invalid").contains("tiny/../x").contains("other/labels.txt: a second top-level directory")
         .contains("tiny/sub/model.onnx");
     assertThat(problems(zip(Map.of("model.properties", bytes(PROPS))))).startsWith("invalid")
