@@ -1,5 +1,21 @@
 package org.storeedge.checkout.cart;
 
+import static org.storeedge.checkout.cart.TrackMotion.ASSOCIATION_SIGMA_METERS;
+import static org.storeedge.checkout.cart.TrackMotion.MIN_SPEED_SAMPLES;
+import static org.storeedge.checkout.cart.TrackMotion.MIN_SPEED_SPAN_MILLIS;
+import static org.storeedge.checkout.cart.TrackMotion.REACH_METERS;
+import static org.storeedge.checkout.cart.TrackMotion.STILL_SPEED;
+import static org.storeedge.checkout.cart.TrackMotion.WALKED_OFF_FACTOR;
+import static org.storeedge.checkout.cart.TrackMotion.dist;
+import static org.storeedge.checkout.cart.TrackMotion.median;
+import static org.storeedge.checkout.cart.TrackMotion.positionWeight;
+import static org.storeedge.checkout.cart.TrackMotion.speedAround;
+import static org.storeedge.checkout.cart.TrackMotion.trackAhead;
+import static org.storeedge.checkout.cart.TrackMotion.trackDistance;
+import static org.storeedge.checkout.cart.TrackMotion.trackSpeed;
+import static org.storeedge.checkout.cart.TrackMotion.walkedOff;
+import static org.storeedge.checkout.cart.TrackMotion.whileActive;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -90,19 +106,11 @@ public final class CheckoutEngine {
   private static final long KEEP_CLOSED_MILLIS = 10 * 60_000;
   private long amendments;
   /** Recent positions per track (a group shares a token but every member has its own track). */
-  private final Map<String, Deque<ShopperObservation>> presence = new HashMap<>();
-  private final Map<String, Set<String>> tracksOfToken = new HashMap<>();
+  private final ShopperTracks tracks = new ShopperTracks(PRESENCE_KEEP_MILLIS);
   private final Set<String> faultyLanes = new LinkedHashSet<>();
-  /** Hands seen in each lane recently, oldest first. */
-  private final Map<String, Deque<Hand>> handsByLane = new HashMap<>();
-  /** The lanes beside each lane on its shelf (configuration order). */
-  private final Map<String, List<String>> neighbours = new HashMap<>();
   /** Which side shoppers take from, for the lanes of shelves whose {@code facing} the store file gives. */
   private final Map<String, ShelfFronts.Front> fronts = new HashMap<>();
-  private final Map<String, String> tokenOfTrack = new HashMap<>();
-  /** Capture time of the newest hand observation, or MIN_VALUE: whether a hand source is live. */
-  private long lastHandMillis = Long.MIN_VALUE;
-  private long handsUsed;
+  private final LaneHands laneHands;
   private long receiptsClosed;
   private long unattributedEvents;
   private long unknownExits;
@@ -113,19 +121,7 @@ public final class CheckoutEngine {
     this.checkoutPolicy = config.checkout();
     this.products = config.productsBySku();
     config.lanes().forEach(l -> lanes.put(l.id(), l));
-    for (StoreConfig.Shelf shelf : config.shelves()) {
-      List<StoreConfig.Lane> ls = shelf.lanes();
-      for (int i = 0; i < ls.size(); i++) {
-        List<String> n = new ArrayList<>();
-        if (i > 0) {
-          n.add(ls.get(i - 1).id());
-        }
-        if (i + 1 < ls.size()) {
-          n.add(ls.get(i + 1).id());
-        }
-        neighbours.put(ls.get(i).id(), n);
-      }
-    }
+    this.laneHands = new LaneHands(config, settings, PRESENCE_KEEP_MILLIS);
     Map<String, ShelfFronts.Front> all = ShelfFronts.of(config);
     config.shelves().stream().filter(sh -> sh.facingDegrees().isPresent())
         .forEach(sh -> sh.lanes().forEach(l -> fronts.put(l.id(), all.get(l.id()))));
@@ -179,22 +175,10 @@ public final class CheckoutEngine {
   }
 
   public void onObservation(ShopperObservation o) {
-    if (o.customerToken() == null) {
+    if (!tracks.add(o)) {
       // someone the cameras cannot put a token on (not yet handed over, or no check-in at all):
       // kept only to know whether anyone else was at a lane (see soleShopper)
-      anonymous.addLast(o);
-      while (!anonymous.isEmpty() && (anonymous.size() > MAX_ANONYMOUS
-          || o.atMillis() - anonymous.peekFirst().atMillis() > PRESENCE_KEEP_MILLIS)) {
-        anonymous.removeFirst();
-      }
       return;
-    }
-    Deque<ShopperObservation> h = presence.computeIfAbsent(o.trackId(), k -> new ArrayDeque<>());
-    tokenOfTrack.put(o.trackId(), o.customerToken());
-    tracksOfToken.computeIfAbsent(o.customerToken(), k -> new LinkedHashSet<>()).add(o.trackId());
-    h.addLast(o);
-    while (!h.isEmpty() && o.atMillis() - h.peekFirst().atMillis() > PRESENCE_KEEP_MILLIS) {
-      h.removeFirst();
     }
     watchForHandOff(o);
     Session seen = open.get(o.customerToken());
@@ -228,7 +212,7 @@ public final class CheckoutEngine {
   private void watchForHandOff(ShopperObservation o) {
     Session me = open.get(o.customerToken());
     if (me == null || settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS
-        || (handsLive(o.atMillis()) && settings.handOffs() != StoreConfig.HandOffPolicy.REVIEW_MEETINGS)) {
+        || (laneHands.live(o.atMillis()) && settings.handOffs() != StoreConfig.HandOffPolicy.REVIEW_MEETINGS)) {
       return; // a live hand source reports contacts itself (onHandContact): proximity is too coarse
     }
     for (Session other : open.values()) {
@@ -238,9 +222,8 @@ public final class CheckoutEngine {
         continue; // staff restocking beside shoppers hand nothing over that a receipt would show
       }
       ShopperObservation last = null;
-      for (String track : tracksOfToken.getOrDefault(other.token, Set.of())) {
-        Deque<ShopperObservation> h = presence.get(track);
-        ShopperObservation l = h == null ? null : h.peekLast();
+      for (Deque<ShopperObservation> h : tracks.of(other.token)) {
+        ShopperObservation l = h.peekLast();
         if (l != null && Math.abs(l.atMillis() - o.atMillis()) <= 400
             && (last == null || dist(l, o) < dist(last, o))) {
           last = l;
@@ -401,17 +384,14 @@ public final class CheckoutEngine {
 
   /**
    * How fast {@code s}'s shopper moved over [from, to]: the slowest of its tracks with enough
-   * observations then (see {@link #trackSpeed}); NaN when none has.
+   * observations then (see {@link TrackMotion#trackSpeed}); NaN when none has.
    */
   private double speedOf(Session s, long from, long to) {
     double best = Double.NaN;
-    for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
-      Deque<ShopperObservation> h = presence.get(track);
-      if (h != null) {
-        double v = trackSpeed(h, from, to);
-        if (!Double.isNaN(v) && !(v >= best)) {
-          best = v;
-        }
+    for (Deque<ShopperObservation> h : tracks.of(s.token)) {
+      double v = trackSpeed(h, from, to);
+      if (!Double.isNaN(v) && !(v >= best)) {
+        best = v;
       }
     }
     return best;
@@ -433,13 +413,8 @@ public final class CheckoutEngine {
       notices.accept(new Notice("hand-rejected", h.toMillis(), Map.of("laneId", h.laneId(), "reason", "unknown lane")));
       return;
     }
-    String token = h.customerToken() != null ? h.customerToken() : tokenOfTrack.get(h.trackId());
-    Deque<Hand> d = handsByLane.computeIfAbsent(h.laneId(), k -> new ArrayDeque<>());
-    d.addLast(new Hand(h.trackId(), token, h.fromMillis(), h.toMillis(), h.confidence()));
-    while (!d.isEmpty() && h.toMillis() - d.peekFirst().toMillis > PRESENCE_KEEP_MILLIS) {
-      d.removeFirst();
-    }
-    lastHandMillis = Math.max(lastHandMillis, h.toMillis());
+    String token = h.customerToken() != null ? h.customerToken() : tracks.tokenOf(h.trackId());
+    laneHands.add(h.laneId(), h.trackId(), token, h.fromMillis(), h.toMillis(), h.confidence());
   }
 
   /**
@@ -447,9 +422,9 @@ public final class CheckoutEngine {
    * cannot tell what changed hands, nor which way).
    */
   public void onHandContact(HandContact c) {
-    lastHandMillis = Math.max(lastHandMillis, c.atMillis());
-    String a = c.customerToken() != null ? c.customerToken() : tokenOfTrack.get(c.trackId());
-    String b = c.otherCustomerToken() != null ? c.otherCustomerToken() : tokenOfTrack.get(c.otherTrackId());
+    laneHands.heard(c.atMillis());
+    String a = c.customerToken() != null ? c.customerToken() : tracks.tokenOf(c.trackId());
+    String b = c.otherCustomerToken() != null ? c.otherCustomerToken() : tracks.tokenOf(c.otherTrackId());
     Session sa = a == null ? null : open.get(a);
     Session sb = b == null ? null : open.get(b);
     if (settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS || sa == null || sb == null || sa == sb
@@ -467,17 +442,8 @@ public final class CheckoutEngine {
 
   /** Hand observations weighed in shelf events so far. */
   public long handsUsed() {
-    return handsUsed;
+    return laneHands.used();
   }
-
-  private boolean handsLive(long atMillis) {
-    return lastHandMillis != Long.MIN_VALUE && atMillis - lastHandMillis <= HANDS_LIVE_MILLIS;
-  }
-
-  /** A hand source silent for this long is treated as absent (cameras down, no hand model). */
-  private static final long HANDS_LIVE_MILLIS = 5 * 60_000;
-
-  private record Hand(String trackId, String token, long fromMillis, long toMillis, double confidence) {}
 
   /** Within arm's reach of each other, side by side, for long enough to pass something over. */
   private static final double HAND_OFF_DISTANCE_METERS = 0.75;
@@ -494,7 +460,7 @@ public final class CheckoutEngine {
 
   /** Moved less than half a metre over the last second (a walking shopper moves ~1 m/s). */
   private boolean standingStill(ShopperObservation o) {
-    Deque<ShopperObservation> h = presence.get(o.trackId());
+    Deque<ShopperObservation> h = tracks.history(o.trackId());
     if (h == null) {
       return false;
     }
@@ -509,10 +475,6 @@ public final class CheckoutEngine {
   }
 
   private static final double GATE_AREA_METERS = 1.5;
-
-  private static double dist(ShopperObservation a, ShopperObservation b) {
-    return Math.hypot(a.x() - b.x(), a.y() - b.y());
-  }
 
   public void onFault(DeviceFault f) {
     if (f.status().ok()) {
@@ -902,7 +864,7 @@ public final class CheckoutEngine {
     String other = null;
     double otherD = Double.POSITIVE_INFINITY;
     String otherTrack = null;
-    for (Deque<ShopperObservation> h : presence.values()) {
+    for (Deque<ShopperObservation> h : tracks.all()) {
       for (Iterator<ShopperObservation> it = h.descendingIterator(); it.hasNext(); ) {
         ShopperObservation o = it.next();
         if (o.atMillis() < from) {
@@ -997,12 +959,11 @@ public final class CheckoutEngine {
     if (lane == null) {
       return false;
     }
-    for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
-      Deque<ShopperObservation> h = presence.get(track);
+    for (Deque<ShopperObservation> h : tracks.of(s.token)) {
       // within arm's reach at some moment: only then can the activity be this shopper's (a
       // shopper passing farther away would get a negligible share; should it still be charged
       // one, the receipt is amended)
-      if (h != null && trackDistance(h, lane.position(), from - settings.presenceWindowBeforeMillis(), t, t, t)
+      if (trackDistance(h, lane.position(), from - settings.presenceWindowBeforeMillis(), t, t, t)
           <= Math.min(settings.associationRadiusMeters(), REACH_METERS)) {
         return true;
       }
@@ -1018,13 +979,8 @@ public final class CheckoutEngine {
       return;
     }
     lastPrune = now;
-    presence.entrySet().removeIf(e -> e.getValue().isEmpty()
-        || now - e.getValue().peekLast().atMillis() > PRESENCE_KEEP_MILLIS);
-    tracksOfToken.values().forEach(ts -> ts.removeIf(t -> !presence.containsKey(t)));
-    tracksOfToken.values().removeIf(Set::isEmpty);
-    tokenOfTrack.keySet().removeIf(t -> !presence.containsKey(t));
-    handsByLane.values().forEach(d -> d.removeIf(h -> now - h.toMillis > PRESENCE_KEEP_MILLIS));
-    handsByLane.values().removeIf(Deque::isEmpty);
+    tracks.prune(now);
+    laneHands.prune(now);
   }
 
   public int openSessions() {
@@ -1070,24 +1026,8 @@ public final class CheckoutEngine {
     }
     doubtedAfterEmit.removeIf(gone::contains);
     out.put("closedSessions", closed);
-    Set<String> tracks = tracksOfToken.remove(token);
-    int n = 0;
-    if (tracks != null) {
-      for (String t : tracks) {
-        if (presence.remove(t) != null) {
-          n++;
-        }
-      }
-    }
-    out.put("tracks", n);
-    tokenOfTrack.values().removeIf(token::equals);
-    int hands = 0;
-    for (Deque<Hand> d : handsByLane.values()) {
-      int before = d.size();
-      d.removeIf(h -> token.equals(h.token));
-      hands += before - d.size();
-    }
-    out.put("hands", hands);
+    out.put("tracks", tracks.forget(token));
+    out.put("hands", laneHands.forget(token));
     List<Pick> picks = new ArrayList<>(recentPicks);
     recentPicks.clear();
     for (Pick p : picks) {
@@ -1641,8 +1581,8 @@ public final class CheckoutEngine {
    * unseen hand unlikely, a weak one leaves it open.
    */
   private double alsoHadHand(Assoc charged, Assoc other) {
-    double hc = handFactor(charged.hand) + charged.swapped;
-    double ho = handFactor(other.hand);
+    double hc = laneHands.factor(charged.hand) + charged.swapped;
+    double ho = laneHands.factor(other.hand);
     if (!(charged.probability > 0) || !(hc > 0) || !(ho > 0)) {
       return 1;
     }
@@ -1657,11 +1597,7 @@ public final class CheckoutEngine {
    * {@code p} for {@link #STOP_MILLIS} somewhere in [from, to].
    */
   private boolean stoodWithinReach(Session s, StoreConfig.Position p, long from, long to) {
-    for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
-      Deque<ShopperObservation> h = presence.get(track);
-      if (h == null) {
-        continue;
-      }
+    for (Deque<ShopperObservation> h : tracks.of(s.token)) {
       List<ShopperObservation> in = new ArrayList<>();
       for (ShopperObservation o : h) {
         if (o.atMillis() >= from && o.atMillis() <= to) {
@@ -1696,11 +1632,11 @@ public final class CheckoutEngine {
 
   /**
    * A second shopper this close to a lane could have reached into it at the same moment: as far as
-   * anyone takes from ({@link #REACH_METERS}). Shoppers who find a lane's spot taken squeeze in half
+   * anyone takes from ({@link TrackMotion#REACH_METERS}). Shoppers who find a lane's spot taken squeeze in half
    * a step back, 0.9-1.0 m from it, and reach from there (0.8 m here left such a second taker of a
    * two-unit change unnamed).
    */
-  private static final double SHARED_GRAB_METERS = CheckoutEngine.REACH_METERS;
+  private static final double SHARED_GRAB_METERS = REACH_METERS;
 
   /**
    * Who took it is in doubt: every plausible shopper's receipt is flagged, so a reviewer sees both
@@ -2011,7 +1947,7 @@ public final class CheckoutEngine {
     // the lane's own active window: the shelf's event may span other shoppers' interactions too
     long start = e.startOf(lc);
     long end = e.endOf(lc);
-    Map<String, Double> hands = handsAt(lc.laneId(), start, end,
+    Map<String, Double> hands = laneHands.at(lc.laneId(), start, end,
         e.lanes().stream().map(ShelfEvent.LaneChange::laneId).collect(java.util.stream.Collectors.toSet()));
     // where shoppers stood is weighed up to shortly after the item moved: a lane kept active long
     // after (an elbow on it, a hand lingering) would otherwise favour whoever stood there for the
@@ -2023,7 +1959,7 @@ public final class CheckoutEngine {
     long step = lc.timed() ? lc.stepMillis() : (start + end) / 2;
     List<Assoc> near = associate(e, lane, start, focusTo, start - settings.presenceWindowBeforeMillis(),
         end + settings.presenceWindowAfterMillis(), settings.associationRadiusMeters(), 1.0, hands, step, end);
-    if (near.size() > 1 && hands.isEmpty() && handsLive(start) && near.get(1).distance <= REACH_METERS) {
+    if (near.size() > 1 && hands.isEmpty() && laneHands.live(start) && near.get(1).distance <= REACH_METERS) {
       // a hand source is live but saw no hand here (occluded, missed): positions alone decide
       // between shoppers within arm's reach, and they are not enough to charge without a look
       double cap = Math.min(near.get(0).probability, UNSEEN_MAX_PROBABILITY);
@@ -2071,7 +2007,7 @@ public final class CheckoutEngine {
     long to = end + settings.presenceWindowAfterMillis();
     Assoc a = fallback.get(0);
     Set<String> checked = new HashSet<>();
-    for (ShopperObservation o : anonymous) {
+    for (ShopperObservation o : tracks.anonymous()) {
       if (o.atMillis() >= from && o.atMillis() <= to && dist(o, lane.position()) <= settings.associationRadiusMeters()
           && checked.add(o.trackId()) && !couldBe(o.trackId(), a.session)) {
         return fallback;
@@ -2088,20 +2024,16 @@ public final class CheckoutEngine {
    * walked in without checking in is not charged to the shopper they walked in with).
    */
   private boolean couldBe(String anonymousTrack, Session s) {
-    String later = tokenOfTrack.get(anonymousTrack);
+    String later = tracks.tokenOf(anonymousTrack);
     if (later != null) {
       return later.equals(s.token);
     }
-    Set<String> own = tracksOfToken.getOrDefault(s.token, Set.of());
-    for (ShopperObservation o : anonymous) {
+    List<Deque<ShopperObservation>> own = tracks.of(s.token);
+    for (ShopperObservation o : tracks.anonymous()) {
       if (!o.trackId().equals(anonymousTrack)) {
         continue;
       }
-      for (String track : own) {
-        Deque<ShopperObservation> h = presence.get(track);
-        if (h == null) {
-          continue;
-        }
+      for (Deque<ShopperObservation> h : own) {
         for (ShopperObservation p : h) {
           if (Math.abs(p.atMillis() - o.atMillis()) <= SAME_MOMENT_MILLIS && dist(p, o) > ELSEWHERE_METERS) {
             return false;
@@ -2117,8 +2049,6 @@ public final class CheckoutEngine {
 
   /** Who took it when the cameras had lost the only shopper inside and saw nobody else there. */
   private static final double SOLE_SHOPPER_PROBABILITY = 0.95;
-  private static final int MAX_ANONYMOUS = 20_000;
-  private final Deque<ShopperObservation> anonymous = new ArrayDeque<>();
 
   /**
    * Last resort when cameras saw nobody near the lane at all: every shopper inside the store whom
@@ -2136,11 +2066,7 @@ public final class CheckoutEngine {
       }
       double d = Double.POSITIVE_INFINITY;
       boolean seenElsewhere = false;
-      for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
-        Deque<ShopperObservation> h = presence.get(track);
-        if (h == null) {
-          continue;
-        }
+      for (Deque<ShopperObservation> h : tracks.of(s.token)) {
         for (ShopperObservation o : h) {
           if (o.atMillis() <= end) {
             d = Math.min(d, dist(o, lane.position()));
@@ -2169,88 +2095,7 @@ public final class CheckoutEngine {
   private static final double LAST_RESORT_SIGMA_METERS = 3.0;
 
   /**
-   * Whose hands were in the lane in [from, to]: customer token (or {@code ?track} when unbound) to
-   * the highest confidence seen. Empty when no hand was seen there: the source is absent, occluded
-   * or missed it, and positions alone decide.
-   */
-  private Map<String, Double> handsAt(String laneId, long start, long end, Set<String> changedLanes) {
-    Map<String, Double> out = new HashMap<>();
-    collectHands(out, laneId, start, end, 1.0);
-    // a camera puts a hand on the wrong side of a lane boundary now and then: a well-timed hand
-    // next door, where no load moved, most likely belongs to this lane (weaker evidence)
-    for (String n : neighbours.getOrDefault(laneId, List.of())) {
-      if (!changedLanes.contains(n)) {
-        collectHands(out, n, start, end, NEIGHBOUR_LANE_WEIGHT);
-      }
-    }
-    if (!out.isEmpty()) {
-      handsUsed++;
-    }
-    return out;
-  }
-
-  private void collectHands(Map<String, Double> out, String laneId, long start, long end, double weight) {
-    Deque<Hand> d = handsByLane.get(laneId);
-    if (d == null) {
-      return;
-    }
-    for (Hand h : d) {
-      if (h.toMillis >= start - HAND_BEFORE_MILLIS && h.fromMillis <= end + HAND_AFTER_MILLIS) {
-        // the hand that moved the item is in the lane while the load is disturbed: it enters
-        // about when the weight starts to move or leaves about when it settles (when two hands
-        // follow each other closely the lane's window spans both: the first hand opens it, the
-        // last one closes it); a hand that browses there at another moment explains little
-        double ds = (h.fromMillis - start) / HAND_START_TOLERANCE_MILLIS;
-        double de = (h.toMillis - end) / HAND_END_TOLERANCE_MILLIS;
-        double aligned = Math.max(Math.exp(-0.5 * ds * ds), Math.exp(-0.5 * de * de));
-        double c = h.confidence * aligned * weight;
-        if (c >= MIN_HAND_CONFIDENCE) {
-          out.merge(h.token != null ? h.token : "?" + h.trackId, c, Math::max);
-        }
-      }
-    }
-  }
-
-  /** How much a hand seen in the next lane of the shelf counts for this one. */
-  private static final double NEIGHBOUR_LANE_WEIGHT = 0.3;
-
-  /**
-   * A hand counts for an event if it was in the lane from a little before the weight began to
-   * move (the hand reaches in first) to a little after it settled.
-   */
-  private static final long HAND_BEFORE_MILLIS = 1000;
-  private static final long HAND_AFTER_MILLIS = 500;
-  /**
-   * How far a hand's entry and exit may lie from the lane's active window and still count in
-   * full (one sigma). Entry is looser: a hand may hover before it lifts the item.
-   */
-  private static final double HAND_START_TOLERANCE_MILLIS = 700;
-  /** A hand this weakly tied to an event (badly timed, unsure) is as good as not seen. */
-  private static final double MIN_HAND_CONFIDENCE = 0.05;
-  private static final double HAND_END_TOLERANCE_MILLIS = 400;
-
-  /**
-   * Likelihood ratio of the hand evidence for "this shopper moved the item": a hand seen in the
-   * lane with confidence c is c * hit/false + (1 - c) * miss/not-false; a shopper whose hand was
-   * not seen while someone's was gets miss/not-false. Shoppers compare by these ratios times
-   * their position likelihood.
-   */
-  private double handFactor(Map<String, Double> hands, String token) {
-    if (hands.isEmpty()) {
-      return 1;
-    }
-    return handFactor(hands.getOrDefault(token, 0.0));
-  }
-
-  /** {@link #handFactor(Map, String)} of a hand seen with confidence {@code c} (0: not seen). */
-  private double handFactor(double c) {
-    double h = settings.handHitRate();
-    double f = settings.handFalseRate();
-    return c * (h / f) + (1 - c) * ((1 - h) / (1 - f));
-  }
-
-  /**
-   * The chance, relative to {@link #handFactor}, that a hand seen on another candidate standing
+   * The chance, relative to {@link LaneHands#factor(double)}, that a hand seen on another candidate standing
    * within {@link #SWAP_METERS} of {@code raw[i]} was {@code raw[i]}'s own, joined to the wrong body
    * (the camera's hand zones share a hand between two people's boxes): {@code (1 - c_i) * hit * c}
    * for the other's hand seen with confidence {@code c}, the most of them. The rate of such swaps
@@ -2278,8 +2123,6 @@ public final class CheckoutEngine {
   /** Two people closer than this can have a hand joined to the wrong body. */
   private static final double SWAP_METERS = 0.8;
 
-  /** Farthest a standing shopper takes something from: a lane beyond this is out of reach. */
-  private static final double REACH_METERS = 1.0;
   /** Who-took-it from positions alone, when a live hand source saw no hand: never charged unreviewed. */
   private static final double UNSEEN_MAX_PROBABILITY = 0.75;
 
@@ -2311,22 +2154,19 @@ public final class CheckoutEngine {
       double ahead = Double.NaN;
       boolean walkedOff = false;
       double[] at = null;
-      for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
-        Deque<ShopperObservation> h = presence.get(track);
-        if (h != null) {
-          walkedOff |= walkedOff(h, lane.position(), step, settled);
-          double dt = trackDistance(h, lane.position(), from, to, start, end);
-          if (dt < d) {
-            d = dt;
-            // where they stood matters only beside a seen hand (see swappedHand)
-            at = hands.isEmpty() ? null : new double[] {
-                whileActive(h, lane.position(), from, to, start, end, ShopperObservation::x, Double.NaN),
-                whileActive(h, lane.position(), from, to, start, end, ShopperObservation::y, Double.NaN)};
-            fromSpot = spot.isPresent() ? trackDistance(h, spot.get(), from, to, start, end) : dt;
-            identity = h.peekLast().identityConfidence();
-            speed = speedAround(h, start, end);
-            ahead = front == null ? Double.NaN : trackAhead(h, lane.position(), front, from, to, start, end);
-          }
+      for (Deque<ShopperObservation> h : tracks.of(s.token)) {
+        walkedOff |= walkedOff(h, lane.position(), step, settled);
+        double dt = trackDistance(h, lane.position(), from, to, start, end);
+        if (dt < d) {
+          d = dt;
+          // where they stood matters only beside a seen hand (see swappedHand)
+          at = hands.isEmpty() ? null : new double[] {
+              whileActive(h, lane.position(), from, to, start, end, ShopperObservation::x, Double.NaN),
+              whileActive(h, lane.position(), from, to, start, end, ShopperObservation::y, Double.NaN)};
+          fromSpot = spot.isPresent() ? trackDistance(h, spot.get(), from, to, start, end) : dt;
+          identity = h.peekLast().identityConfidence();
+          speed = speedAround(h, start, end);
+          ahead = front == null ? Double.NaN : trackAhead(h, lane.position(), front, from, to, start, end);
         }
       }
       // a hand seen in the lane makes its shopper a candidate even if the position is off (a long reach)
@@ -2347,7 +2187,7 @@ public final class CheckoutEngine {
     for (int i = 0; i < raw.size(); i++) {
       Assoc a = raw.get(i);
       double sw = hands.isEmpty() ? 0 : swappedHand(raw, where, i);
-      double w = Math.pow(a.probability, tau) * (handFactor(hands, a.session.token) + sw);
+      double w = Math.pow(a.probability, tau) * (laneHands.factor(hands, a.session.token) + sw);
       raw.set(i, a.withProbability(w).withSwapped(sw));
       total += w;
     }
@@ -2401,49 +2241,12 @@ public final class CheckoutEngine {
   static final double CROWDED_POSITION_WEIGHT = 0.7;
 
   /**
-   * Up to this speed around a lane's active window (m/s, see {@link #speedAround}) a candidate
+   * Up to this speed around a lane's active window (m/s, see {@link TrackMotion#speedAround}) a candidate
    * counts as standing at the shelf for {@link #CROWDED_POSITION_WEIGHT}. Above the noise of a
    * tracked position standing still (medians of 0.07 m noise a second apart read about 0.1 m/s,
-   * one in two standing shoppers above {@link #STILL_SPEED}), below a slow walk (0.5 m/s).
+   * one in two standing shoppers above {@link TrackMotion#STILL_SPEED}), below a slow walk (0.5 m/s).
    */
   static final double STANDING_SPEED = 0.25;
-
-  /** Median distance to {@code p} while the lane was active, else the nearest in the wider window. */
-  private static double trackDistance(Deque<ShopperObservation> h, StoreConfig.Position p, long from, long to,
-      long activeFrom, long activeTo) {
-    return whileActive(h, p, from, to, activeFrom, activeTo, o -> dist(o, p), Double.POSITIVE_INFINITY);
-  }
-
-  /**
-   * The median of {@code value} over the observations of the lane's active window, else its value
-   * at the observation nearest {@code p} in the wider window [from, to], else {@code none}: the
-   * taker stands at the lane for the whole interaction, a passer-by only for a moment.
-   */
-  private static double whileActive(Deque<ShopperObservation> h, StoreConfig.Position p, long from, long to,
-      long activeFrom, long activeTo, java.util.function.ToDoubleFunction<ShopperObservation> value, double none) {
-    List<Double> during = new ArrayList<>();
-    double nearest = Double.POSITIVE_INFINITY;
-    double atNearest = none;
-    for (ShopperObservation o : h) {
-      if (o.atMillis() < from || o.atMillis() > to) {
-        continue;
-      }
-      double v = value.applyAsDouble(o);
-      if (o.atMillis() >= activeFrom && o.atMillis() <= activeTo) {
-        during.add(v);
-      }
-      double d = dist(o, p);
-      if (d < nearest) {
-        nearest = d;
-        atNearest = v;
-      }
-    }
-    if (during.isEmpty()) {
-      return atNearest;
-    }
-    during.sort(null);
-    return during.get(during.size() / 2);
-  }
 
   /**
    * Which side of {@code lane} its takers stand on: the shelf's {@code facing} when the store file
@@ -2466,16 +2269,6 @@ public final class CheckoutEngine {
   private static final double MIN_SPOT_OFFSET_METERS = 0.2;
 
   /**
-   * How far in front of the lane the shopper stood (metres along the shelf's front normal; negative
-   * behind it): the median over the active window, else the observation nearest the lane in the
-   * wider window.
-   */
-  private static double trackAhead(Deque<ShopperObservation> h, StoreConfig.Position lane, ShelfFronts.Front front,
-      long from, long to, long activeFrom, long activeTo) {
-    return whileActive(h, lane, from, to, activeFrom, activeTo, o -> front.ahead(lane, o.x(), o.y()), Double.NaN);
-  }
-
-  /**
    * A shopper standing this far behind a lane's front line (on the other side of the shelf: the
    * far face of a gondola) cannot reach into it.
    */
@@ -2490,11 +2283,7 @@ public final class CheckoutEngine {
     long end = e.endOf(lc);
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
-    for (String track : tracksOfToken.getOrDefault(s.token, Set.of())) {
-      Deque<ShopperObservation> h = presence.get(track);
-      if (h == null) {
-        continue;
-      }
+    for (Deque<ShopperObservation> h : tracks.of(s.token)) {
       for (ShopperObservation o : h) {
         if (o.atMillis() >= start && o.atMillis() <= end && dist(o, lane.position()) <= REACH_METERS) {
           xs.add(o.x());
@@ -2507,143 +2296,6 @@ public final class CheckoutEngine {
       ys.sort(null);
       spots.learn(lane.id(), xs.get(xs.size() / 2) - lane.position().x(), ys.get(ys.size() / 2) - lane.position().y());
     }
-  }
-
-  /**
-   * Whether the shopper stood still within reach of the lane as it changed and had walked off soon
-   * after it settled: the median position over the second before the step (and just after it),
-   * every observation there within {@link #WALK_OFF_METERS} of it, is within {@link #REACH_METERS}
-   * of the lane, and the median position between {@link #WALK_OFF_FROM_MILLIS} and
-   * {@link #WALK_OFF_TO_MILLIS} after the lane settled lies more than {@link #WALK_OFF_METERS}
-   * from it. False without two observations in each window (a lost track). Shelf events reach the
-   * checkout about 2.4 s after their lanes settled (a stable window, the merge gap and the group
-   * gap of the weight pipeline), so most of the window after has been seen by then.
-   */
-  static boolean walkedOff(Iterable<ShopperObservation> h, StoreConfig.Position lane, long step, long settled) {
-    List<ShopperObservation> before = new ArrayList<>();
-    List<ShopperObservation> after = new ArrayList<>();
-    for (ShopperObservation o : h) {
-      if (o.atMillis() >= step - WALK_OFF_BEFORE_MILLIS && o.atMillis() <= step + WALK_OFF_STEP_MILLIS) {
-        before.add(o);
-      } else if (o.atMillis() >= settled + WALK_OFF_FROM_MILLIS && o.atMillis() <= settled + WALK_OFF_TO_MILLIS) {
-        after.add(o);
-      }
-    }
-    if (before.size() < 2 || after.size() < 2) {
-      return false;
-    }
-    double bx = median(before, ShopperObservation::x);
-    double by = median(before, ShopperObservation::y);
-    if (Math.hypot(bx - lane.x(), by - lane.y()) > REACH_METERS) {
-      return false;
-    }
-    for (ShopperObservation o : before) {
-      if (Math.hypot(o.x() - bx, o.y() - by) > WALK_OFF_METERS) {
-        return false; // walking past, not standing at the lane
-      }
-    }
-    return Math.hypot(median(after, ShopperObservation::x) - bx, median(after, ShopperObservation::y) - by)
-        > WALK_OFF_METERS;
-  }
-
-  /**
-   * How much likelier a shopper who walked off right after the change ({@link #walkedOff}) moved
-   * the item than one who stayed. Takers reach, take and go; someone waiting for the shelf, or
-   * browsing it, stays. In the simulator's traffic on five stores, of shoppers standing still
-   * within reach of a lane as it changed, 57-66 % of the takers were gone 3 s after the hand left
-   * and 20-26 % of the others: likelihood ratios 2.2-3.2 gone, 0.44-0.58 stayed
-   * ({@code scripts/WalkOffStats.java}; docs/benchmarks.md, "Who walked off right after").
-   */
-  static final double WALKED_OFF_FACTOR = 4;
-  static final double WALK_OFF_METERS = 0.3;
-  static final long WALK_OFF_BEFORE_MILLIS = 1000;
-  static final long WALK_OFF_STEP_MILLIS = 300;
-  static final long WALK_OFF_FROM_MILLIS = 500;
-  static final long WALK_OFF_TO_MILLIS = 2500;
-
-  /** How well where a shopper stood and how it moved fit taking from a lane {@code d} metres away. */
-  private static double positionWeight(double d, double speed) {
-    return Math.exp(-0.5 * (d / ASSOCIATION_SIGMA_METERS) * (d / ASSOCIATION_SIGMA_METERS)) * stillness(speed);
-  }
-
-  /**
-   * How fast the shopper moved while the lane was active (m/s): the distance between the median
-   * position of the first and of the second half of the observations in the window, over the time
-   * between them. NaN with fewer than {@link #MIN_SPEED_SAMPLES} observations or a window shorter
-   * than {@link #MIN_SPEED_SPAN_MILLIS}. Medians keep a single jumpy detection from looking like a
-   * step.
-   */
-  static double trackSpeed(Iterable<ShopperObservation> h, long activeFrom, long activeTo) {
-    List<ShopperObservation> in = new ArrayList<>();
-    for (ShopperObservation o : h) {
-      if (o.atMillis() >= activeFrom && o.atMillis() <= activeTo) {
-        in.add(o);
-      }
-    }
-    if (in.size() < MIN_SPEED_SAMPLES
-        || in.get(in.size() - 1).atMillis() - in.get(0).atMillis() < MIN_SPEED_SPAN_MILLIS) {
-      return Double.NaN;
-    }
-    int half = in.size() / 2;
-    List<ShopperObservation> a = in.subList(0, half);
-    List<ShopperObservation> b = in.subList(in.size() - half, in.size());
-    double dt = (median(b, ShopperObservation::atMillis) - median(a, ShopperObservation::atMillis)) / 1000.0;
-    if (dt <= 0) {
-      return Double.NaN;
-    }
-    double dx = median(b, ShopperObservation::x) - median(a, ShopperObservation::x);
-    double dy = median(b, ShopperObservation::y) - median(a, ShopperObservation::y);
-    return Math.hypot(dx, dy) / dt;
-  }
-
-  /**
-   * How fast the shopper moved while the lane was active, read over at least
-   * {@link #SPEED_WINDOW_MILLIS} centred on the active window. A grab can keep a lane active for
-   * half a second; over so few observations the position noise of a shopper standing still reads
-   * as a step (a taker who had stood 9 s read 0.28 m/s), which costs it the weight of standing and
-   * its place among those standing at a crowded shelf.
-   */
-  static double speedAround(Iterable<ShopperObservation> h, long activeFrom, long activeTo) {
-    long mid = activeFrom + (activeTo - activeFrom) / 2;
-    long half = SPEED_WINDOW_MILLIS / 2;
-    return trackSpeed(h, Math.min(activeFrom, mid - half), Math.max(activeTo, mid + half));
-  }
-
-  /** Shortest span a candidate's speed at a lane change is read over (see {@link #speedAround}). */
-  static final long SPEED_WINDOW_MILLIS = 2000;
-
-  private static double median(List<ShopperObservation> l, java.util.function.ToDoubleFunction<ShopperObservation> f) {
-    double[] v = l.stream().mapToDouble(f).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  }
-
-  private static final int MIN_SPEED_SAMPLES = 4;
-  private static final long MIN_SPEED_SPAN_MILLIS = 600;
-
-  /**
-   * Weight of a shopper moving at {@code speed} m/s while the lane changed: a hand reaching into a
-   * shelf needs its body to stop for a moment, so a shopper walking on is an unlikely taker. Up to
-   * {@link #STILL_SPEED} (sway, a lean, tracking noise) counts as standing; beyond it the weight
-   * falls as a Gaussian of {@link #STILL_SPEED_SIGMA}, never below {@link #MIN_STILLNESS} (a grab in
-   * passing is rare, not impossible). Unknown speed: 1.
-   */
-  static double stillness(double speed) {
-    if (Double.isNaN(speed) || speed <= STILL_SPEED) {
-      return 1;
-    }
-    double z = (speed - STILL_SPEED) / STILL_SPEED_SIGMA;
-    return Math.max(MIN_STILLNESS, Math.exp(-0.5 * z * z));
-  }
-
-  private static final double STILL_SPEED = 0.1;
-  private static final double STILL_SPEED_SIGMA = 0.15;
-  private static final double MIN_STILLNESS = 0.05;
-
-  /** Spread of a shopper's position around the spot where they stand to reach a lane, metres. */
-  private static final double ASSOCIATION_SIGMA_METERS = 0.35;
-
-  private static double dist(ShopperObservation o, StoreConfig.Position p) {
-    return Math.hypot(o.x() - p.x(), o.y() - p.y());
   }
 
   /** Candidates in a reason's evidence: a pick's five best, or three per shopper of a put-back. */

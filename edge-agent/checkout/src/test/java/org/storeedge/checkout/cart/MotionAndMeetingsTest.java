@@ -30,26 +30,26 @@ class MotionAndMeetingsTest {
     int walkingFast = 0;
     for (int trial = 0; trial < 200; trial++) {
       // 7 cm of noise per axis at 5 Hz over a 1.6 s window, as the simulator's tracked positions
-      double standing = CheckoutEngine.trackSpeed(track(r, 0, 0.07, 9), 0, 1600);
-      double walking = CheckoutEngine.trackSpeed(track(r, 0.8, 0.07, 9), 0, 1600);
+      double standing = TrackMotion.trackSpeed(track(r, 0, 0.07, 9), 0, 1600);
+      double walking = TrackMotion.trackSpeed(track(r, 0.8, 0.07, 9), 0, 1600);
       standingSlow += standing <= 0.2 ? 1 : 0;
       walkingFast += walking >= 0.5 ? 1 : 0;
     }
     assertThat(standingSlow).isGreaterThan(180);
     assertThat(walkingFast).isGreaterThan(190);
     // without noise the estimate is the speed
-    assertThat(CheckoutEngine.trackSpeed(track(r, 0.5, 0, 9), 0, 1600)).isCloseTo(0.5, within(1e-9));
+    assertThat(TrackMotion.trackSpeed(track(r, 0.5, 0, 9), 0, 1600)).isCloseTo(0.5, within(1e-9));
     // too few observations or too short a window: unknown
-    assertThat(CheckoutEngine.trackSpeed(track(r, 0.5, 0, 3), 0, 1600)).isNaN();
-    assertThat(CheckoutEngine.trackSpeed(track(r, 0.5, 0, 9), 0, 400)).isNaN();
+    assertThat(TrackMotion.trackSpeed(track(r, 0.5, 0, 3), 0, 1600)).isNaN();
+    assertThat(TrackMotion.trackSpeed(track(r, 0.5, 0, 9), 0, 400)).isNaN();
   }
 
   @Test
   void stillnessWeighsStandingAsOneAndWalkingDownToItsFloor() {
-    assertThat(CheckoutEngine.stillness(Double.NaN)).isEqualTo(1);
-    assertThat(CheckoutEngine.stillness(0.05)).isEqualTo(1);
-    assertThat(CheckoutEngine.stillness(0.25)).isBetween(0.5, 0.7);
-    assertThat(CheckoutEngine.stillness(1.2)).isEqualTo(0.05);
+    assertThat(TrackMotion.stillness(Double.NaN)).isEqualTo(1);
+    assertThat(TrackMotion.stillness(0.05)).isEqualTo(1);
+    assertThat(TrackMotion.stillness(0.25)).isBetween(0.5, 0.7);
+    assertThat(TrackMotion.stillness(1.2)).isEqualTo(0.05);
   }
 
   @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.storeedge.config.StoreConfig;
 import org.storeedge.core.event.ShopperObservation;
 
-/** {@link CheckoutEngine#walkedOff}: stood still within reach as the lane changed, gone soon after it settled. */
+/** {@link TrackMotion#walkedOff}: stood still within reach as the lane changed, gone soon after it settled. */
 class WalkedOffTest {
   private static final StoreConfig.Position LANE = new StoreConfig.Position(1.0, 1.0);
   private static final long STEP = 10_000;
@@ -27,17 +27,17 @@ class WalkedOffTest {
 
   @Test
   void aShopperWhoStoodAtTheLaneAndLeftRightAfterWalkedOff() {
-    assertThat(CheckoutEngine.walkedOff(track(8_000, 14_000, 1.5, 1.0, 11_400, 3.0, 2.0), LANE, STEP, SETTLED)).isTrue();
+    assertThat(TrackMotion.walkedOff(track(8_000, 14_000, 1.5, 1.0, 11_400, 3.0, 2.0), LANE, STEP, SETTLED)).isTrue();
   }
 
   @Test
   void aShopperWhoStaysDidNot() {
-    assertThat(CheckoutEngine.walkedOff(track(8_000, 14_000, 1.5, 1.0, 99_000, 0, 0), LANE, STEP, SETTLED)).isFalse();
+    assertThat(TrackMotion.walkedOff(track(8_000, 14_000, 1.5, 1.0, 99_000, 0, 0), LANE, STEP, SETTLED)).isFalse();
   }
 
   @Test
   void leavingOnlyAfterTheWindowIsNotWalkingOffRightAfter() {
-    assertThat(CheckoutEngine.walkedOff(track(8_000, 16_000, 1.5, 1.0, SETTLED + CheckoutEngine.WALK_OFF_TO_MILLIS + 200,
+    assertThat(TrackMotion.walkedOff(track(8_000, 16_000, 1.5, 1.0, SETTLED + TrackMotion.WALK_OFF_TO_MILLIS + 200,
         3.0, 2.0), LANE, STEP, SETTLED)).isFalse();
   }
 
@@ -47,12 +47,12 @@ class WalkedOffTest {
     for (long t = 8_000; t <= 14_000; t += 200) {
       walking.add(new ShopperObservation("trk-1", "tok", 1.5, (t - 10_000) / 1000.0 + 1.0, t, 1.0)); // 1 m/s past the lane
     }
-    assertThat(CheckoutEngine.walkedOff(walking, LANE, STEP, SETTLED)).isFalse();
+    assertThat(TrackMotion.walkedOff(walking, LANE, STEP, SETTLED)).isFalse();
   }
 
   @Test
   void someoneOutOfReachOrWithoutPositionsAfterIsNotCounted() {
-    assertThat(CheckoutEngine.walkedOff(track(8_000, 14_000, 2.5, 1.0, 11_400, 4.0, 2.0), LANE, STEP, SETTLED)).isFalse();
-    assertThat(CheckoutEngine.walkedOff(track(8_000, 11_200, 1.5, 1.0, 99_000, 0, 0), LANE, STEP, SETTLED)).isFalse();
+    assertThat(TrackMotion.walkedOff(track(8_000, 14_000, 2.5, 1.0, 11_400, 4.0, 2.0), LANE, STEP, SETTLED)).isFalse();
+    assertThat(TrackMotion.walkedOff(track(8_000, 11_200, 1.5, 1.0, 99_000, 0, 0), LANE, STEP, SETTLED)).isFalse();
   }
 }
