@@ -80,8 +80,11 @@ public final class DownlinkCommands implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final List<String> NAMES = List.of("outbox-status", "forget-customer", "calibrate", "config-update",
       "planogram-update", "debug-snapshot", "model-update");
-  /** Frames each camera using an updated model must run through it, without a failure, to count as healthy. */
-  static final int MODEL_HEALTH_FRAMES = 3;
+  /**
+   * Frames each camera an update restarted (its model, or its set-up in the store file) must run
+   * through its detector, without a failure, to count as healthy.
+   */
+  static final int CAMERA_HEALTH_FRAMES = 3;
   /** {@code cameraId} of a debug-snapshot command that means every running camera. */
   public static final String ALL_CAMERAS = "*";
 
@@ -489,7 +492,7 @@ public final class DownlinkCommands implements AutoCloseable {
    * by ONNX Runtime and run on the last frame of every camera that uses it (a grey frame of the
    * model's input size when a camera has none): a model that fails any of that is refused as
    * {@code invalid} and its files are deleted. Then, unless held while shoppers are inside, it is
-   * put in use, the cameras using it are restarted, and each must run {@link #MODEL_HEALTH_FRAMES}
+   * put in use, the cameras using it are restarted, and each must run {@link #CAMERA_HEALTH_FRAMES}
    * frames through it without a failure within the health timeout; otherwise the version before it
    * (or the shipped model) is put back and the cameras restarted again ({@code rolled-back}). A
    * model no camera uses is installed at once, for a later store file to name.
@@ -564,11 +567,20 @@ public final class DownlinkCommands implements AutoCloseable {
     return Json.write(m);
   }
 
+  /** Cameras a store file (re)started that did not start, or did not run their health frames, with why. */
+  private Map<String, String> checkCameras(GatewayCameras cams, GatewayCameras.Reconfigured rc)
+      throws InterruptedException {
+    Map<String, String> wrong = new LinkedHashMap<>(rc.failed());
+    List<String> started = rc.restarted().stream().filter(id -> !rc.failed().containsKey(id)).toList();
+    wrong.putAll(cams.awaitDetecting(started, CAMERA_HEALTH_FRAMES, settings.healthTimeout()));
+    return wrong;
+  }
+
   private Map<String, String> restartAndCheck(GatewayCameras cams, List<String> ids) throws InterruptedException {
     Map<String, String> failed = cams.restart(ids);
     Map<String, String> wrong = new LinkedHashMap<>(failed);
     List<String> started = ids.stream().filter(id -> !failed.containsKey(id)).toList();
-    wrong.putAll(cams.awaitDetecting(started, MODEL_HEALTH_FRAMES, settings.healthTimeout()));
+    wrong.putAll(cams.awaitDetecting(started, CAMERA_HEALTH_FRAMES, settings.healthTimeout()));
     return wrong;
   }
 
@@ -723,6 +735,30 @@ public final class DownlinkCommands implements AutoCloseable {
           List.of("after applying: " + h.describe() + " within " + settings.healthTimeout().toSeconds() + " s",
               "after rolling back: " + back.describe()));
     }
+    GatewayCameras cams = cameras;
+    GatewayCameras.Reconfigured rc = cams == null ? null : cams.reconfigure(next);
+    Map<String, String> cameraFaults = new LinkedHashMap<>();
+    if (rc != null && !rc.restarted().isEmpty()) {
+      cameraFaults.putAll(checkCameras(cams, rc));
+      // a camera that ran before the update must run after it; one that did not (new, or already
+      // failing) is reported, and does not hold the rest of the store file back
+      List<String> broken = cameraFaults.keySet().stream().filter(rc.wereRunning()::contains).toList();
+      if (!broken.isEmpty()) {
+        LOG.error("{} sequence {} left running camera(s) {} unhealthy ({}); rolling back", name, u.sequence(), broken,
+            cameraFaults);
+        undo.run();
+        host.restart(previous);
+        AgentHost.Health back = host.awaitHealthy(settings.healthTimeout());
+        Map<String, String> camerasBack = checkCameras(cams, cams.reconfigure(previous));
+        rolledBack.incrementAndGet();
+        List<String> details = new ArrayList<>();
+        broken.forEach(id -> details.add("camera " + id + " after applying: " + cameraFaults.get(id)));
+        details.add("after rolling back: " + back.describe() + "; cameras "
+            + (camerasBack.isEmpty() ? "healthy" : "still unhealthy " + camerasBack));
+        throw new CommandRejected("rolled-back", name + " sequence " + u.sequence() + " was applied and rolled back",
+            details);
+      }
+    }
     applied.incrementAndGet();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", name);
@@ -730,6 +766,11 @@ public final class DownlinkCommands implements AutoCloseable {
     m.put("applied", true);
     m.put("sequence", u.sequence());
     m.put("keyId", u.keyId());
+    if (rc != null) {
+      m.put("camerasRestarted", rc.restarted());
+      m.put("camerasRemoved", rc.removed());
+      m.put("cameraFaults", cameraFaults);
+    }
     List<String> restartNeeded = new ArrayList<>();
     if (!previous.sync().equals(next.sync())) {
       restartNeeded.add("sync");

@@ -85,13 +85,14 @@ public final class GatewayCameras implements AutoCloseable {
   /** A camera that failed or stalled ({@code status} {@code FAILED} at start-up, else the watchdog's). */
   public record Fault(String cameraId, String status, String reason, long atMillis) {}
 
-  private final StoreConfig config;
+  /** The store file the cameras run on: replaced by {@link #reconfigure}. */
+  private volatile StoreConfig config;
   private final Scheduler scheduler;
   private final AgentHost host;
   private final Outbox outbox;
   private final Path modelsDir;
   private final InstalledModels installed;
-  private final TokenBinder binder;
+  private volatile TokenBinder binder;
   /** What each camera's tracks look like (clothing colours, in memory only): weighed at token hand-overs. */
   private final AppearanceBook appearances = new AppearanceBook();
   private final TokenCarrier carrier = TokenCarrier.defaults().withAppearances(appearances);
@@ -185,6 +186,114 @@ public final class GatewayCameras implements AutoCloseable {
       fault(new Fault(cam.id(), "FAILED", reason, scheduler.millis()));
       return Optional.of(reason);
     }
+  }
+
+  /**
+   * What {@link #reconfigure} did: the cameras it started (anew or again), those it stopped for good
+   * (gone from the store file), which of the changed ones had been running, and those that did not
+   * start, with the reason.
+   */
+  public record Reconfigured(List<String> restarted, List<String> removed, List<String> wereRunning,
+      Map<String, String> failed) {}
+
+  /**
+   * Puts a new store file's cameras in place: cameras it no longer has are stopped, new ones
+   * started, and changed ones restarted (see {@link #changedCameras}); the others keep running,
+   * with their tracks. The store's storage section is kept as it was (it takes effect at the next
+   * process start, like the agent's). Never throws for a camera that fails: it is returned in
+   * {@code failed} and recorded as a fault.
+   */
+  public synchronized Reconfigured reconfigure(StoreConfig next) {
+    StoreConfig previous = config;
+    List<String> changed = changedCameras(previous, next);
+    if (changed.isEmpty()) {
+      config = next;
+      return new Reconfigured(List.of(), List.of(), List.of(), Map.of());
+    }
+    List<String> wereRunning = new ArrayList<>();
+    for (String id : changed) {
+      if (running.containsKey(id)) {
+        stopCamera(id);
+        wereRunning.add(id);
+      }
+    }
+    config = next;
+    if (!previous.gates().equals(next.gates())) {
+      binder = new TokenBinder(next.gates()); // every camera restarts with the new gates (changedCameras)
+    }
+    Map<String, FrameSourceFactory> factories = factories();
+    ModelRegistry models = new ModelRegistry(modelsDir);
+    List<String> restarted = new ArrayList<>();
+    Map<String, String> failed = new LinkedHashMap<>();
+    for (StoreConfig.Camera cam : next.cameras()) {
+      if (changed.contains(cam.id())) {
+        restarted.add(cam.id());
+        tryStart(cam, factories, models).ifPresent(r -> failed.put(cam.id(), r));
+      }
+    }
+    List<String> removed = changed.stream().filter(id -> !restarted.contains(id)).toList();
+    LOG.info("vision: store file changed camera(s) {}: {} started, {} removed, {} failed", changed, restarted,
+        removed, failed.keySet());
+    return new Reconfigured(List.copyOf(restarted), removed, List.copyOf(wereRunning), Map.copyOf(failed));
+  }
+
+  /**
+   * Ids of the cameras whose set-up differs between two store files, those of {@code next} first:
+   * added, removed or changed in any key but where the file has it (camera ids, models, sources,
+   * settings, calibration points, hands, appearance). Every camera when lanes or gates moved: each
+   * camera's lane zones and token hand-overs are built from them.
+   */
+  static List<String> changedCameras(StoreConfig previous, StoreConfig next) {
+    Map<String, StoreConfig.Camera> before = new LinkedHashMap<>();
+    previous.cameras().forEach(c -> before.put(c.id(), c));
+    boolean all = !previous.gates().equals(next.gates())
+        || !LaneZones.defaults().build(previous).equals(LaneZones.defaults().build(next));
+    List<String> out = new ArrayList<>();
+    for (StoreConfig.Camera c : next.cameras()) {
+      StoreConfig.Camera b = before.remove(c.id());
+      if (all || b == null || !sameSetUp(b, c)) {
+        out.add(c.id());
+      }
+    }
+    out.addAll(before.keySet());
+    return out;
+  }
+
+  private static boolean sameSetUp(StoreConfig.Camera a, StoreConfig.Camera b) {
+    return a.type().equals(b.type()) && a.source().equals(b.source()) && a.fps() == b.fps()
+        && a.model().equals(b.model()) && samePoints(a.imagePoints(), b.imagePoints())
+        && samePoints(a.floorPoints(), b.floorPoints()) && a.settings().values().equals(b.settings().values())
+        && a.clothingColours() == b.clothingColours() && sameHands(a.hands(), b.hands());
+  }
+
+  private static boolean sameHands(StoreConfig.Hands a, StoreConfig.Hands b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    if (!java.util.Objects.equals(a.model(), b.model()) || !java.util.Objects.equals(a.label(), b.label())
+        || a.minScore() != b.minScore() || a.shelfFaces().size() != b.shelfFaces().size()) {
+      return false;
+    }
+    for (int i = 0; i < a.shelfFaces().size(); i++) {
+      StoreConfig.ShelfFace fa = a.shelfFaces().get(i);
+      StoreConfig.ShelfFace fb = b.shelfFaces().get(i);
+      if (!fa.laneId().equals(fb.laneId()) || !samePoints(fa.points(), fb.points())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean samePoints(List<double[]> a, List<double[]> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!java.util.Arrays.equals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Ids of the configured cameras that run {@code model}, as their detector or their hand model. */

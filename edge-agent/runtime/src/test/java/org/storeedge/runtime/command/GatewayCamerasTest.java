@@ -41,18 +41,22 @@ class GatewayCamerasTest {
   /** The test store without uplink, plus one opencv camera reading {@code source}. */
   private Path store(String source) throws Exception {
     String yaml = TestGateway.yaml("tcp://127.0.0.1:1", "{ scale: 1.0 }", "ENRG-250")
-        .replace("brokers: [ \"tcp://127.0.0.1:1\" ]", "brokers: []") + """
-        cameras:
-          - id: cam-1
+        .replace("brokers: [ \"tcp://127.0.0.1:1\" ]", "brokers: []") + "cameras:\n" + camera("cam-1", source);
+    assertThat(yaml).contains("brokers: []");
+    return TestGateway.write(dir, yaml);
+  }
+
+  /** One opencv camera's entry in the {@code cameras} list of a store file. */
+  private static String camera(String id, String source) {
+    return """
+          - id: %s
             type: opencv
             source: "%s"
             fps: 5
             calibration:
               image: [ [0, 240], [320, 240], [320, 0], [0, 0] ]
               floor: [ [0, 0], [10, 0], [10, 5], [0, 5] ]
-        """.formatted(source);
-    assertThat(yaml).contains("brokers: []");
-    return TestGateway.write(dir, yaml);
+        """.formatted(id, source);
   }
 
   private Path floorImage() throws Exception {
@@ -66,6 +70,35 @@ class GatewayCamerasTest {
     Path f = dir.resolve("aisle.png");
     assertThat(ImageIO.write(img, "png", f.toFile())).isTrue();
     return f;
+  }
+
+  private org.storeedge.config.StoreConfig parsed(String yaml) throws Exception {
+    return new StoreConfigLoader(TestGateway.drivers()).parse(dir.resolve("store.yaml").toString(), yaml, dir);
+  }
+
+  @Test
+  void aStoreFileChangesTheCamerasWhoseSetUpDiffersOrAllOfThemWhenLanesOrGatesMoved() throws Exception {
+    String base = Files.readString(store(floorImage().toString()), StandardCharsets.UTF_8)
+        + camera("cam-2", dir.resolve("aisle.png").toString());
+    org.storeedge.config.StoreConfig before = parsed(base);
+    assertThat(before.cameras()).hasSize(2);
+
+    // the same cameras further down the file (other line numbers), and a new price: nothing to restart
+    assertThat(GatewayCameras.changedCameras(before, parsed("\n\n" + base.replace("price: 149", "price: 159"))))
+        .isEmpty();
+    // one calibration point of cam-2 moved (points are arrays: compared by value)
+    String moved = base.substring(0, base.lastIndexOf("[320, 240]")) + "[321, 240]"
+        + base.substring(base.lastIndexOf("[320, 240]") + "[320, 240]".length());
+    assertThat(GatewayCameras.changedCameras(before, parsed(moved))).containsExactly("cam-2");
+    // cam-1 gone, a camera added
+    String swapped = base.replaceFirst("id: cam-1", "id: cam-3");
+    assertThat(GatewayCameras.changedCameras(before, parsed(swapped))).containsExactly("cam-3", "cam-1");
+    // a lane moved: every camera's lane zones change
+    assertThat(GatewayCameras.changedCameras(before, parsed(base.replace("x: 1.0, y: 1.6", "x: 1.2, y: 1.6"))))
+        .containsExactly("cam-1", "cam-2");
+    // a gate moved: every camera hands tokens over from the gates
+    assertThat(GatewayCameras.changedCameras(before, parsed(base.replace("x: 9.5, y: 4.0", "x: 9.0, y: 4.0"))))
+        .containsExactly("cam-1", "cam-2");
   }
 
   @Test
