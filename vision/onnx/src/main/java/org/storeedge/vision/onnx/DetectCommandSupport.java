@@ -25,10 +25,18 @@ public final class DetectCommandSupport {
   /** The model used when none is named. */
   public static final String DEFAULT_MODEL = "ssd-mobilenetv2-oidv4";
 
-  private final ModelRegistry registry;
+  private final java.util.function.Function<String, DetectorConfig> models;
 
   public DetectCommandSupport(ModelRegistry registry) {
-    this.registry = registry;
+    this(registry::resolve);
+  }
+
+  /**
+   * @param models a model's configuration by name or directory; throws IllegalArgumentException
+   *     for one it cannot find or read (e.g. a gateway's installed models before its shipped ones)
+   */
+  public DetectCommandSupport(java.util.function.Function<String, DetectorConfig> models) {
+    this.models = models;
   }
 
   /** A bad image or model argument, or a model that cannot run; the message says which and why. */
@@ -42,7 +50,7 @@ public final class DetectCommandSupport {
 
   /**
    * @param image an image file OpenCV can decode (JPEG, PNG, BMP, ...)
-   * @param model a model name under the registry's directory or a model directory; null for
+   * @param model a model name the models resolve (under the registry's directory) or a model directory; null for
    *     {@link #DEFAULT_MODEL}
    */
   public List<String> detectJsonLines(Path image, String model) throws DetectException {
@@ -52,7 +60,7 @@ public final class DetectCommandSupport {
     }
     DetectorConfig config;
     try {
-      config = registry.resolve(modelName);
+      config = models.apply(modelName);
     } catch (IllegalArgumentException e) {
       throw new DetectException(e.getMessage(), e);
     }
