@@ -22,10 +22,14 @@ import java.util.Optional;
  *     run low, while the shoppers shop
  * @param bursts empty for none; else crowds arriving at once on top of the {@code
  *     shoppersPerHour} background (a train at a station kiosk, the bell at a school shop)
+ * @param popularity 0 for every lane with stock equally likely at each take; else a Zipf exponent
+ *     (up to 3) over the store's products: the product ranked k-th (a ranking drawn from the seed)
+ *     is taken k^popularity times less often than the first, its lanes sharing that. Real sales
+ *     are skewed: a few products sell most, and their lanes draw shoppers together
  */
 public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems,
     double putBackProbability, boolean overlap, int maxInside, HardCases hardCases, double browseSeconds,
-    double restockEverySeconds, Optional<Bursts> bursts) {
+    double restockEverySeconds, Optional<Bursts> bursts, double popularity) {
 
   public static final double DEFAULT_MEAN_ITEMS = 2.5;
   public static final double DEFAULT_PUT_BACK_PROBABILITY = 0.1;
@@ -129,6 +133,20 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
     if (bursts == null) {
       throw new IllegalArgumentException("bursts must be given (Optional.empty() for none)");
     }
+    if (!(popularity >= 0 && popularity <= MAX_POPULARITY)) {
+      throw new IllegalArgumentException("popularity must be in 0.." + MAX_POPULARITY + " (got: " + popularity + ")");
+    }
+  }
+
+  /** Largest {@link #popularity} exponent: beyond it the first product is nearly all that sells. */
+  public static final double MAX_POPULARITY = 3;
+
+  /** Every lane equally popular. */
+  public GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems, double putBackProbability,
+      boolean overlap, int maxInside, HardCases hardCases, double browseSeconds, double restockEverySeconds,
+      Optional<Bursts> bursts) {
+    this(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, browseSeconds,
+        restockEverySeconds, bursts, 0);
   }
 
   /** No bursts. */
@@ -156,26 +174,31 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
 
   public GeneratedTraffic withMaxInside(int n) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, n, hardCases, browseSeconds,
-        restockEverySeconds, bursts);
+        restockEverySeconds, bursts, popularity);
   }
 
   public GeneratedTraffic withHardCases(HardCases h) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, h, browseSeconds,
-        restockEverySeconds, bursts);
+        restockEverySeconds, bursts, popularity);
   }
 
   public GeneratedTraffic withBrowseSeconds(double s) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, s,
-        restockEverySeconds, bursts);
+        restockEverySeconds, bursts, popularity);
   }
 
   public GeneratedTraffic withRestockEverySeconds(double s) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, s, bursts);
+        browseSeconds, s, bursts, popularity);
+  }
+
+  public GeneratedTraffic withPopularity(double p) {
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
+        browseSeconds, restockEverySeconds, bursts, p);
   }
 
   public GeneratedTraffic withBursts(Bursts b) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, restockEverySeconds, Optional.of(b));
+        browseSeconds, restockEverySeconds, Optional.of(b), popularity);
   }
 }

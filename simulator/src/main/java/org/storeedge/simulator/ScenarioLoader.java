@@ -43,7 +43,7 @@ public final class ScenarioLoader {
   public static final List<String> SUITE = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "basket-on-the-shelf", "crowd-of-four",
       "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "generated-busy",
-      "generated-adversarial");
+      "generated-popular", "generated-adversarial");
 
   private static final String RESOURCE_DIR = "/org/storeedge/simulator/scenarios/";
   private static final Set<String> TOP = Set.of("seed", "start", "noise", "shoppers", "generated");
@@ -55,7 +55,8 @@ public final class ScenarioLoader {
   private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "setDown", "give");
   private static final Set<String> GRAB_PART = Set.of("lane", "qty", "sku");
   private static final Set<String> GENERATED = Set.of("shoppersPerHour", "durationSeconds", "meanItems",
-      "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds", "restockEverySeconds", "bursts");
+      "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds", "restockEverySeconds", "bursts",
+      "popularity");
   private static final Set<String> BURSTS = Set.of("everySeconds", "meanShoppers", "withinSeconds");
   private static final Set<String> HARD_CASES = Set.of("reach", "handOff", "lean", "wrongLaneReturn", "multiGrab", "group");
 
@@ -391,6 +392,8 @@ public final class ScenarioLoader {
     double pb = or(f.number("putBackProbability", false, 0, 1, "in 0..1"), GeneratedTraffic.DEFAULT_PUT_BACK_PROBABILITY);
     Boolean overlap = f.bool("overlap");
     double browse = or(f.number("browseSeconds", false, 0, 3600, "in 0..3600"), 0);
+    double popularity = or(f.number("popularity", false, 0, GeneratedTraffic.MAX_POPULARITY,
+        "in 0.." + (int) GeneratedTraffic.MAX_POPULARITY), 0);
     Double restock = f.has("restockEverySeconds") ? f.number("restockEverySeconds", false, 60, 86_400, "in 60..86400") : Double.valueOf(0);
     if (restock != null && restock > 0 && store.checkout().staffTokenPrefixes().isEmpty()) {
       tree.problem(f.values.get("restockEverySeconds"), "generated.restockEverySeconds",
@@ -419,7 +422,7 @@ public final class ScenarioLoader {
       return null;
     }
     return new GeneratedTraffic(rate, duration, mean, pb, overlap != null && overlap,
-        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock, bursts);
+        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock, bursts, popularity);
   }
 
   /** {@code generated.bursts}; null when it has a problem (recorded). */

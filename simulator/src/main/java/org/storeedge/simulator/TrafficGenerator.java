@@ -85,11 +85,48 @@ final class TrafficGenerator {
     }
   }
 
+  /**
+   * How likely a take is to be from each lane ({@link GeneratedTraffic#popularity}): the products
+   * in an order drawn from the seed (its own stream), the k-th weighing k^-exponent, shared
+   * equally by its lanes. Empty for exponent 0 (every lane alike, as the traffic always was).
+   */
+  static Map<String, Double> popularity(double exponent, long seed, List<StoreConfig.Lane> lanes) {
+    if (exponent == 0) {
+      return Map.of();
+    }
+    List<String> skus = new ArrayList<>(lanes.stream().map(StoreConfig.Lane::sku).distinct().toList());
+    java.util.Collections.shuffle(skus, Seeds.random(seed, "generated-popularity"));
+    Map<String, Long> lanesOf = new HashMap<>();
+    lanes.forEach(l -> lanesOf.merge(l.sku(), 1L, Long::sum));
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (StoreConfig.Lane l : lanes) {
+      out.put(l.id(), Math.pow(skus.indexOf(l.sku()) + 1, -exponent) / lanesOf.get(l.sku()));
+    }
+    return out;
+  }
+
+  /** One of {@code open}, each as likely as its weight. */
+  private static StoreConfig.Lane pick(List<StoreConfig.Lane> open, Map<String, Double> weight, Random r) {
+    double total = 0;
+    for (StoreConfig.Lane l : open) {
+      total += weight.get(l.id());
+    }
+    double x = r.nextDouble() * total;
+    for (StoreConfig.Lane l : open) {
+      x -= weight.get(l.id());
+      if (x < 0) {
+        return l;
+      }
+    }
+    return open.get(open.size() - 1);
+  }
+
   static List<ShopperScript> generate(GeneratedTraffic g, long seed, StoreConfig store, StoreGeometry geo,
       List<ShopperScript> scripted) {
     Random r = Seeds.random(seed, "generated-traffic");
     Random hr = Seeds.random(seed, "generated-hard-cases");
     Random br = Seeds.random(seed, "generated-browsing");
+    Random pr = Seeds.random(seed, "generated-popular-picks");
     GeneratedTraffic.HardCases hard = g.hardCases();
     Map<String, Integer> stock = new HashMap<>();
     for (StoreConfig.Lane l : store.lanes()) {
@@ -111,6 +148,7 @@ final class TrafficGenerator {
       }
     }
     List<StoreConfig.Lane> lanes = store.lanes();
+    Map<String, Double> popular = popularity(g.popularity(), seed, lanes);
     double ratePerSecond = g.shoppersPerHour() / 3600.0;
     double end = begin + g.durationSeconds();
     List<Double> burstArrivals = new ArrayList<>();
@@ -214,7 +252,10 @@ final class TrafficGenerator {
         if (open.isEmpty()) {
           break;
         }
-        StoreConfig.Lane lane = open.get(r.nextInt(open.size()));
+        // the uniform draw is made either way: popularity changes which lanes are picked, not what
+        // else the seed draws (arrivals, item counts, quantities)
+        int uniform = r.nextInt(open.size());
+        StoreConfig.Lane lane = popular.isEmpty() ? open.get(uniform) : pick(open, popular, pr);
         int has = stock.get(lane.id());
         int qty = items >= 2 && has >= 2 && r.nextDouble() < 0.3 ? 2 : 1;
         List<ScenarioAction.Part> parts = new ArrayList<>();

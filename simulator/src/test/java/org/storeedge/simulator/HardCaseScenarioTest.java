@@ -51,6 +51,7 @@ class HardCaseScenarioTest {
           overlap: true
           maxInside: 6
           browseSeconds: 20
+          popularity: 1.2
           hardCases: { reach: 0.1, handOff: 0.2, lean: 0.3, wrongLaneReturn: 0.4, multiGrab: 0.5, group: 0.6 }
         """, store);
     ShopperScript fam = s.shoppers().get(0);
@@ -70,7 +71,7 @@ class HardCaseScenarioTest {
     assertThat(s.shoppers().get(1).actions().get(0)).extracting(ScenarioAction::seconds, ScenarioAction::grams)
         .containsExactly(ScenarioAction.DEFAULT_LEAN_SECONDS, ScenarioAction.DEFAULT_LEAN_GRAMS);
     assertThat(s.generated()).contains(new GeneratedTraffic(200, 600, 2.5, 0.1, true, 6,
-        new GeneratedTraffic.HardCases(0.1, 0.2, 0.3, 0.4, 0.5, 0.6), 20));
+        new GeneratedTraffic.HardCases(0.1, 0.2, 0.3, 0.4, 0.5, 0.6), 20).withPopularity(1.2));
   }
 
   @Test

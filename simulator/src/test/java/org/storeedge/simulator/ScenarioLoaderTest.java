@@ -174,7 +174,12 @@ class ScenarioLoaderTest {
         seed: 1
         generated: { shoppersPerHour: 60, durationSeconds: 1200, burst: { everySeconds: 300 } }
         """)).containsExactly("s.yaml:2:58: generated.burst: unknown key (known: browseSeconds, bursts, durationSeconds,"
-            + " hardCases, maxInside, meanItems, overlap, putBackProbability, restockEverySeconds, shoppersPerHour)");
+            + " hardCases, maxInside, meanItems, overlap, popularity, putBackProbability, restockEverySeconds,"
+            + " shoppersPerHour)");
+    assertThat(problems("""
+        seed: 1
+        generated: { shoppersPerHour: 60, durationSeconds: 1200, popularity: 4 }
+        """)).containsExactly("s.yaml:2:70: generated.popularity: must be in 0..3 (got: 4)");
   }
 
   @Test

@@ -36,7 +36,7 @@ class SuiteScenariosTest {
   private static final List<String> EXPECTED = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "basket-on-the-shelf", "crowd-of-four",
       "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "generated-busy",
-      "generated-adversarial");
+      "generated-popular", "generated-adversarial");
 
   private static StoreConfig config;
 
@@ -412,6 +412,22 @@ class SuiteScenariosTest {
     assertThat(t.shoppers().size()).isBetween(45, 95);
     int maxInside = maxInside(p);
     assertThat(maxInside).isBetween(3, 8);
+    assertThat(sameShelfAtOnce(t)).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void popularTrafficTakesMostlyFromAFewProductsWhileStaffRestocksThem() throws Exception {
+    Played p = play("generated-popular");
+    GroundTruth t = p.truth();
+    Map<String, Integer> taken = new TreeMap<>();
+    t.actions().stream().filter(a -> a.kind() == GroundTruth.Kind.TAKE && !a.token().startsWith("staff-"))
+        .forEach(a -> taken.merge(a.sku(), -a.signedQty(), Integer::sum));
+    int all = taken.values().stream().mapToInt(Integer::intValue).sum();
+    int top4 = taken.values().stream().sorted(java.util.Comparator.reverseOrder()).limit(4).mapToInt(Integer::intValue)
+        .sum();
+    // Zipf exponent 1 over 16 products gives the first four 62 % of the picks (uniform: 25 %)
+    assertThat(top4 / (double) all).as("%s", taken).isGreaterThan(0.45);
+    assertThat(t.actions()).as("restocked").anyMatch(a -> a.token().startsWith("staff-") && a.signedQty() > 0);
     assertThat(sameShelfAtOnce(t)).isGreaterThanOrEqualTo(5);
   }
 

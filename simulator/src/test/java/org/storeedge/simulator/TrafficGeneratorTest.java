@@ -46,6 +46,46 @@ class TrafficGeneratorTest {
     }
   }
 
+  /** Units taken per product over the traffic of {@code g} with seed {@code seed}. */
+  private static Map<String, Integer> takenPerSku(StoreConfig config, GeneratedTraffic g, long seed) {
+    SimulatedStore store = new SimulatedStore(config, Scenario.generated(seed, g), new VirtualScheduler(T0));
+    assertStockNeverNegative(config, store);
+    Map<String, Integer> n = new HashMap<>();
+    store.groundTruth().actions().stream().filter(a -> a.kind() == GroundTruth.Kind.TAKE)
+        .forEach(a -> n.merge(a.sku(), -a.signedQty(), Integer::sum));
+    return n;
+  }
+
+  @Test
+  void withPopularityAFewProductsDrawMostTakesAndWhichOnesComesFromTheSeed() {
+    StoreConfig config = TestStores.demo();
+    GeneratedTraffic plain = new GeneratedTraffic(60, 1200, 2.5, 0, false);
+    Map<String, Double> w = TrafficGenerator.popularity(1, 7, config.lanes());
+    assertThat(TrafficGenerator.popularity(0, 7, config.lanes())).isEmpty();
+    assertThat(w.keySet()).containsExactlyElementsOf(config.lanes().stream().map(StoreConfig.Lane::id).toList());
+    // the ranking is the seed's: another seed puts another product first
+    String top = w.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    String top8 = TrafficGenerator.popularity(1, 8, config.lanes()).entrySet().stream()
+        .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    assertThat(top8).isNotEqualTo(top);
+    // the half of the products the seed ranks first draws most takes with popularity, about half without
+    List<String> ranked = config.lanes().stream().sorted((a, b) -> Double.compare(w.get(b.id()), w.get(a.id())))
+        .map(StoreConfig.Lane::sku).distinct().toList();
+    java.util.Set<String> firstHalf = new java.util.HashSet<>(ranked.subList(0, ranked.size() / 2));
+    Map<String, Integer> skewed = takenPerSku(config, plain.withPopularity(1), 7);
+    Map<String, Integer> even = takenPerSku(config, plain, 7);
+    double skewedShare = share(skewed, firstHalf);
+    double evenShare = share(even, firstHalf);
+    assertThat(skewedShare).as("skewed %s, even %s", skewed, even).isGreaterThan(0.7);
+    assertThat(evenShare).isBetween(0.3, 0.7);
+  }
+
+  private static double share(Map<String, Integer> taken, java.util.Set<String> skus) {
+    int all = taken.values().stream().mapToInt(Integer::intValue).sum();
+    return taken.entrySet().stream().filter(e -> skus.contains(e.getKey())).mapToInt(Map.Entry::getValue).sum()
+        / (double) all;
+  }
+
   @Test
   void heavyTrafficOnLittleStockNeverTakesFromAnEmptyLane() {
     StoreConfig config = TestStores.demo(10, 0.2); // 1-6 units per lane
