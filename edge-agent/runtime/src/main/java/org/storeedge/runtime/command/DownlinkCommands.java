@@ -570,14 +570,16 @@ public final class DownlinkCommands implements AutoCloseable {
   /** Cameras a store file (re)started that did not start, or did not run their health frames, with why. */
   private Map<String, String> checkCameras(GatewayCameras cams, GatewayCameras.Reconfigured rc)
       throws InterruptedException {
-    Map<String, String> wrong = new LinkedHashMap<>(rc.failed());
-    List<String> started = rc.restarted().stream().filter(id -> !rc.failed().containsKey(id)).toList();
-    wrong.putAll(cams.awaitDetecting(started, CAMERA_HEALTH_FRAMES, settings.healthTimeout()));
-    return wrong;
+    return checkCameras(cams, rc.restarted(), rc.failed());
   }
 
   private Map<String, String> restartAndCheck(GatewayCameras cams, List<String> ids) throws InterruptedException {
-    Map<String, String> failed = cams.restart(ids);
+    return checkCameras(cams, ids, cams.restart(ids));
+  }
+
+  /** Of the cameras just (re)started, those that {@code failed} to start or did not run their health frames. */
+  private Map<String, String> checkCameras(GatewayCameras cams, List<String> ids, Map<String, String> failed)
+      throws InterruptedException {
     Map<String, String> wrong = new LinkedHashMap<>(failed);
     List<String> started = ids.stream().filter(id -> !failed.containsKey(id)).toList();
     wrong.putAll(cams.awaitDetecting(started, CAMERA_HEALTH_FRAMES, settings.healthTimeout()));
