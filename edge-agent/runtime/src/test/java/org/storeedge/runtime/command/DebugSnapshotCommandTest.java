@@ -31,7 +31,6 @@ import org.storeedge.sync.testing.Poll;
 import org.storeedge.vision.BoundingBox;
 import org.storeedge.vision.DebugSnapshots;
 import org.storeedge.vision.Frame;
-import org.storeedge.vision.VisionPipeline;
 
 /**
  * The signed {@code debug-snapshot} command end to end: a real Mosquitto, the gateway runtime with
@@ -90,11 +89,8 @@ class DebugSnapshotCommandTest {
     }
   }
 
-  /** Waits until the camera has run {@code n} more frames through the detector. */
   private void awaitProcessed(int n) {
-    VisionPipeline p = gw.cameras().pipeline("cam-1").orElseThrow();
-    long from = p.counters().processed();
-    Poll.until(Duration.ofSeconds(90), () -> p.counters().processed() >= from + n, () -> "frames processed: " + p.counters());
+    g.awaitProcessed("cam-1", n);
   }
 
   @Test

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.runtime.ProjectModels;
 import org.storeedge.sync.testing.OutsideSubscriber;
 import org.storeedge.sync.testing.Poll;
-import org.storeedge.vision.VisionPipeline;
 import org.storeedge.vision.onnx.ModelRegistry;
 
 /**
@@ -83,9 +82,7 @@ class ModelUpdateCommandTest {
   }
 
   private void awaitProcessed(int n) {
-    VisionPipeline p = gw.cameras().pipeline("cam-1").orElseThrow();
-    long from = p.counters().processed();
-    Poll.until(Duration.ofSeconds(90), () -> p.counters().processed() >= from + n, () -> "frames processed: " + p.counters());
+    g.awaitProcessed("cam-1", n);
   }
 
   private List<String> versionsOnDisk(String model) throws Exception {

@@ -73,6 +73,13 @@ final class StillCameraGateway implements AutoCloseable {
     }
   }
 
+  /** Waits until the running camera {@code cameraId} has run {@code n} more frames through its detector. */
+  void awaitProcessed(String cameraId, int n) {
+    org.storeedge.vision.VisionPipeline p = gw.cameras().pipeline(cameraId).orElseThrow();
+    long from = p.counters().processed();
+    Poll.until(Duration.ofSeconds(90), () -> p.counters().processed() >= from + n, () -> "frames processed: " + p.counters());
+  }
+
   @Override
   public void close() {
     gw.close();
