@@ -82,6 +82,9 @@ class CheckoutStateAcrossRestartsTest {
     gw = TestGateway.start(dir.resolve("store.yaml"), TrustedKeys.of(List.of()), Duration.ofSeconds(20));
     List<Receipt> receipts = new CopyOnWriteArrayList<>();
     gw.host().agent().addReceiptListener(receipts::add);
+    // the store file says 11 cans until the snapshot (12) is taken over on the agent's thread; only
+    // then does 11 mean the change over the gap was seen
+    Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().checkout().openSessions() == 1, "the visit taken over");
     Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().inventory().count("a1", "COLA-330") == 11,
         "the change over the gap seen");
     gate(GateEvent.Direction.EXIT, "c-3");
