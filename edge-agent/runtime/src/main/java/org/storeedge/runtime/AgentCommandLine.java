@@ -53,9 +53,27 @@ final class AgentCommandLine {
    */
   static int send(Agent agent, String command, byte[] payload, Duration timeout, String unanswered,
       PrintWriter out, PrintWriter err) throws InterruptedException {
+    return session(agent, timeout, unanswered, err, s -> s.send(command, payload, timeout), out);
+  }
+
+  /** Commands sent in a row over one connection; the last reply is what counts. */
+  interface Exchange {
+    /** The reply to print, or null when the exchange already said on stderr why it stopped. */
+    CommandClient.Reply run(CommandClient.Session s) throws Exception;
+  }
+
+  /**
+   * Connects to the store's broker, runs {@code exchange} and prints its reply as {@link #send}
+   * does.
+   */
+  static int session(Agent agent, Duration timeout, String unanswered, PrintWriter err, Exchange exchange,
+      PrintWriter out) throws InterruptedException {
     StoreConfig cfg = agent.config();
-    try {
-      CommandClient.Reply r = new CommandClient(agent.uplink()).send(command, payload, timeout);
+    try (CommandClient.Session s = new CommandClient(agent.uplink()).open(timeout)) {
+      CommandClient.Reply r = exchange.run(s);
+      if (r == null) {
+        return Main.FAILED;
+      }
       (r.ok() ? out : err).println(r.body());
       return r.ok() ? Main.OK : Main.FAILED;
     } catch (TimeoutException e) {
@@ -64,6 +82,11 @@ final class AgentCommandLine {
       return Main.FAILED;
     } catch (MqttException e) {
       err.println("cannot reach the broker " + cfg.sync().brokers() + ": " + e);
+      return Main.FAILED;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      err.println("talking to the agent failed: " + e);
       return Main.FAILED;
     }
   }

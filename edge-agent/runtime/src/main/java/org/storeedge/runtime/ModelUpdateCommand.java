@@ -1,5 +1,6 @@
 package org.storeedge.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -9,9 +10,13 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.concurrent.Callable;
+import org.storeedge.runtime.command.CommandClient;
 import org.storeedge.runtime.command.DownlinkCommands;
 import org.storeedge.runtime.command.ModelPackage;
+import org.storeedge.runtime.command.ModelTransfers;
 import org.storeedge.runtime.command.SignedUpdate;
 import org.storeedge.vision.onnx.ModelRegistry;
 import picocli.CommandLine.Command;
@@ -21,8 +26,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code storeedge model-update --config FILE --model DIR --signing-key PEM [--sequence N]
- * [--max-wait SECONDS]}: sends a model directory to the running agent as the signed {@code
- * model-update} command, through the store file's broker. The directory's name is the model's (a
+ * [--max-wait SECONDS] [--chunk-bytes SIZE]}: sends a model directory to the running agent as the signed {@code
+ * model-update} command, through the store file's broker. With {@code --chunk-bytes}, for brokers
+ * that cap a message below the model's size, the archive goes first as unsigned {@code
+ * model-chunk} commands of at most that many bytes each, only those the agent does not hold yet,
+ * and the signed command carries its manifest ({@link ModelTransfers}). The directory's name is the model's (a
  * camera's {@code model} in the store file). The agent tries the model before anything changes and
  * rolls it back unless its cameras run on it (see {@link DownlinkCommands}). Exit codes: 0
  * installed (or held until the store is empty: the reply says {@code "pending": true}), 1 refused,
@@ -60,6 +68,17 @@ final class ModelUpdateCommand implements Callable<Integer> {
           + "and restarts its cameras before it answers")
   Duration timeout;
 
+  @Option(names = "--chunk-bytes", paramLabel = "SIZE", converter = ByteSizes.class,
+      description = "send the archive in model-chunk commands of at most SIZE bytes and a signed manifest, for brokers "
+          + "whose message limit is below the model's size; base64 makes a chunk's message about 4/3 of SIZE, so 64k "
+          + "fits a 128 KB limit (AWS IoT Core's); chunks the agent already holds are not sent again")
+  Integer chunkBytes;
+
+  /** Smallest {@code --chunk-bytes}: below it a model of the largest size would need more chunks than allowed. */
+  static final int MIN_CHUNK_BYTES = SignedUpdate.MAX_MODEL_BODY_BYTES / ModelTransfers.MAX_CHUNKS;
+  /** Largest {@code --chunk-bytes}: the chunk's message must fit what the agent takes per command. */
+  static final int MAX_CHUNK_BYTES = 1 << 20;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -71,6 +90,11 @@ final class ModelUpdateCommand implements Callable<Integer> {
     if (maxWait != null && (maxWait < 0 || maxWait > DownlinkCommands.MAX_WAIT_SECONDS)) {
       err.println("storeedge model-update: --max-wait must be 0-" + DownlinkCommands.MAX_WAIT_SECONDS + " seconds (got: "
           + maxWait + ")");
+      return Main.BAD_INPUT;
+    }
+    if (chunkBytes != null && (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES)) {
+      err.println("storeedge model-update: --chunk-bytes must be " + MIN_CHUNK_BYTES + "-" + MAX_CHUNK_BYTES + " (got: "
+          + chunkBytes + ")");
       return Main.BAD_INPUT;
     }
     byte[] archive;
@@ -103,12 +127,67 @@ final class ModelUpdateCommand implements Callable<Integer> {
     }
     Instant now = InstantSource.system().instant();
     long seq = sequence != null ? sequence : now.toEpochMilli();
-    byte[] payload = SignedUpdate.sign(key.getPrivate(), key.getPublic(), "model", seq, now, archive);
+    byte[] body = chunkBytes == null ? archive : ModelTransfers.Manifest.of(archive, chunkBytes);
+    byte[] payload = SignedUpdate.sign(key.getPrivate(), key.getPublic(), "model", seq, now, body);
     if (maxWait != null) {
       ObjectNode n = (ObjectNode) JSON.readTree(payload);
       n.put("maxWaitSeconds", maxWait);
       payload = JSON.writeValueAsBytes(n);
     }
-    return AgentCommandLine.send(agent, "model-update", payload, timeout, "nothing was installed", out, err);
+    if (chunkBytes == null) {
+      return AgentCommandLine.send(agent, "model-update", payload, timeout, "nothing was installed", out, err);
+    }
+    byte[] manifest = payload;
+    return AgentCommandLine.session(agent, timeout, "chunks the agent received are kept for the next attempt; "
+        + "nothing was installed", err, s -> {
+          CommandClient.Reply r = sendChunks(s, archive, err);
+          return r == null || !r.ok() ? r : s.send("model-update", manifest, timeout);
+        }, out);
+  }
+
+  /**
+   * Sends chunk 0, then the chunks the agent's reply lists as missing, until it holds them all.
+   * Returns the last reply: the first refusal, or one that says the agent holds every chunk; null
+   * (after saying why) when chunks stay missing although sent.
+   */
+  private CommandClient.Reply sendChunks(CommandClient.Session s, byte[] archive, PrintWriter err) throws Exception {
+    String sha = ModelPackage.sha256(archive);
+    int count = (archive.length + chunkBytes - 1) / chunkBytes;
+    CommandClient.Reply r = s.send("model-chunk", chunk(archive, sha, 0, count), timeout);
+    int sent = 1;
+    long missingBefore = Long.MAX_VALUE;
+    while (r.ok()) {
+      JsonNode b = JSON.readTree(r.body());
+      long missing = b.path("missingCount").asLong();
+      if (b.path("complete").asBoolean()) {
+        err.println("model-update: the agent holds all " + count + " chunk(s) of " + sha + " (" + sent
+            + " sent); sending the signed manifest");
+        return r;
+      }
+      if (missing >= missingBefore) {
+        err.println("model-update: " + missing + " chunk(s) still missing after sending them: " + b.path("missing"));
+        return null;
+      }
+      missingBefore = missing;
+      for (JsonNode i : b.path("missing")) {
+        r = s.send("model-chunk", chunk(archive, sha, i.asInt(), count), timeout);
+        sent++;
+        if (!r.ok()) {
+          return r;
+        }
+      }
+    }
+    return r;
+  }
+
+  private byte[] chunk(byte[] archive, String sha, int index, int count) throws IOException {
+    int from = index * chunkBytes;
+    ObjectNode n = JSON.createObjectNode();
+    n.put("sha256", sha);
+    n.put("index", index);
+    n.put("count", count);
+    n.put("data", Base64.getEncoder().encodeToString(
+        Arrays.copyOfRange(archive, from, Math.min(archive.length, from + chunkBytes))));
+    return JSON.writeValueAsBytes(n);
   }
 }

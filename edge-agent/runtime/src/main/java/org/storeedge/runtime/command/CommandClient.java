@@ -2,10 +2,11 @@ package org.storeedge.runtime.command;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,42 +40,30 @@ public final class CommandClient {
   }
 
   /**
+   * Sends one command over a connection of its own.
+   *
    * @throws TimeoutException no reply within {@code timeout} (agent not running or not connected)
    * @throws MqttException no broker of the list could be reached
    */
   public Reply send(String name, byte[] payload, Duration timeout) throws MqttException, TimeoutException,
       InterruptedException {
-    byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-    CompletableFuture<Reply> reply = new CompletableFuture<>();
+    try (Session s = open(timeout)) {
+      return s.send(name, payload, timeout);
+    }
+  }
+
+  /**
+   * Connects to the agent's broker and subscribes to its replies, for several commands in a row
+   * (the chunks of a model, then its manifest).
+   *
+   * @throws MqttException no broker of the list could be reached within {@code timeout}
+   */
+  public Session open(Duration timeout) throws MqttException {
     String clientId = options.clientId() + "-cli-" + UUID.randomUUID().toString().substring(0, 8);
     MqttAsyncClient c = new MqttAsyncClient(options.brokerUris().get(0), clientId, new MemoryPersistence());
+    Session s = new Session(c);
     try {
-      c.setCallback(new MqttCallback() {
-        @Override
-        public void disconnected(MqttDisconnectResponse r) {}
-
-        @Override
-        public void mqttErrorOccurred(MqttException e) {}
-
-        @Override
-        public void messageArrived(String topic, MqttMessage m) {
-          MqttProperties p = m.getProperties();
-          if (p != null && p.getCorrelationData() != null && Arrays.equals(p.getCorrelationData(), correlation)) {
-            List<UserProperty> ups = p.getUserProperties();
-            boolean ok = ups != null && ups.stream().anyMatch(u -> u.getKey().equals("status") && u.getValue().equals("ok"));
-            reply.complete(new Reply(ok, new String(m.getPayload(), StandardCharsets.UTF_8)));
-          }
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken t) {}
-
-        @Override
-        public void connectComplete(boolean reconnect, String uri) {}
-
-        @Override
-        public void authPacketArrived(int rc, MqttProperties p) {}
-      });
+      c.setCallback(s);
       MqttConnectionOptions o = new MqttConnectionOptions();
       o.setServerURIs(options.brokerUris().toArray(new String[0]));
       o.setCleanStart(true);
@@ -85,26 +74,90 @@ public final class CommandClient {
       long waitMs = timeout.toMillis();
       c.connect(o).waitForCompletion(waitMs);
       c.subscribe(options.topicPrefix() + "cmd-reply", 1).waitForCompletion(waitMs);
-      MqttMessage m = new MqttMessage(payload);
-      m.setQos(1);
-      MqttProperties p = new MqttProperties();
-      p.setCorrelationData(correlation);
-      p.setResponseTopic(options.topicPrefix() + "cmd-reply");
-      p.setMessageExpiryInterval(Math.max(1, timeout.toSeconds()));
-      m.setProperties(p);
-      c.publish(options.topicPrefix() + "cmd/" + name, m).waitForCompletion(waitMs);
+      return s;
+    } catch (MqttException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** One connection to the broker; commands sent on it wait for their replies one at a time. */
+  public final class Session implements MqttCallback, AutoCloseable {
+    private final MqttAsyncClient c;
+    private final Map<String, CompletableFuture<Reply>> waiting = new ConcurrentHashMap<>();
+
+    private Session(MqttAsyncClient c) {
+      this.c = c;
+    }
+
+    /**
+     * Publishes {@code {prefix}cmd/{name}} with fresh correlation data and waits for its reply.
+     *
+     * @throws TimeoutException no reply within {@code timeout}
+     * @throws MqttException the publish failed (the connection is lost)
+     */
+    public Reply send(String name, byte[] payload, Duration timeout) throws MqttException, TimeoutException,
+        InterruptedException {
+      String id = UUID.randomUUID().toString();
+      CompletableFuture<Reply> reply = new CompletableFuture<>();
+      waiting.put(id, reply);
       try {
-        return reply.get(waitMs, TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
+        long waitMs = timeout.toMillis();
+        MqttMessage m = new MqttMessage(payload);
+        m.setQos(1);
+        MqttProperties p = new MqttProperties();
+        p.setCorrelationData(id.getBytes(StandardCharsets.UTF_8));
+        p.setResponseTopic(options.topicPrefix() + "cmd-reply");
+        p.setMessageExpiryInterval(Math.max(1, timeout.toSeconds()));
+        m.setProperties(p);
+        c.publish(options.topicPrefix() + "cmd/" + name, m).waitForCompletion(waitMs);
+        try {
+          return reply.get(waitMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException(e.getCause());
+        }
+      } finally {
+        waiting.remove(id);
       }
-    } finally {
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage m) {
+      MqttProperties p = m.getProperties();
+      if (p == null || p.getCorrelationData() == null) {
+        return;
+      }
+      CompletableFuture<Reply> reply = waiting.get(new String(p.getCorrelationData(), StandardCharsets.UTF_8));
+      if (reply != null) {
+        List<UserProperty> ups = p.getUserProperties();
+        boolean ok = ups != null && ups.stream().anyMatch(u -> u.getKey().equals("status") && u.getValue().equals("ok"));
+        reply.complete(new Reply(ok, new String(m.getPayload(), StandardCharsets.UTF_8)));
+      }
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse r) {}
+
+    @Override
+    public void mqttErrorOccurred(MqttException e) {}
+
+    @Override
+    public void deliveryComplete(IMqttToken t) {}
+
+    @Override
+    public void connectComplete(boolean reconnect, String uri) {}
+
+    @Override
+    public void authPacketArrived(int rc, MqttProperties p) {}
+
+    @Override
+    public void close() {
       try {
         if (c.isConnected()) {
           c.disconnect().waitForCompletion(5000);
         }
       } catch (MqttException e) {
-        // the reply (or the timeout) is what matters
+        // the replies (or the timeouts) are what matter
       }
       try {
         c.close(true);

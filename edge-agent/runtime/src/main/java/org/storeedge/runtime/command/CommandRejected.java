@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A downlink command refused or undone. {@code reason} is a short stable code counted per value
  * (oversized, malformed, unsigned, unknown-key, bad-signature, replayed, invalid, busy,
- * rolled-back, unknown-camera, failed); {@code problems} lists every detail (e.g. each config problem with its
+ * rolled-back, unknown-camera, incomplete, disk-full, failed); {@code problems} lists every detail (e.g. each config problem with its
  * location). Its {@link #toString} is what the command reply's {@code error} field carries.
  */
 public final class CommandRejected extends Exception {

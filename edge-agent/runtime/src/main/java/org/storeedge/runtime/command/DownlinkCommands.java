@@ -66,7 +66,10 @@ import org.storeedge.vision.onnx.OnnxDetector;
  *     {@code maxWaitSeconds})</td><td>unpack, load and run the model on each camera's last frame before
  *     anything changes; install it as a new version ({@link InstalledModels}); restart the cameras that use
  *     it; roll back unless each runs frames through it without a failure within the health timeout; held
- *     while shoppers are inside when a camera uses it</td></tr>
+ *     while shoppers are inside when a camera uses it. The body may instead be a manifest naming an archive
+ *     sent before in chunks ({@link ModelTransfers})</td></tr>
+ * <tr><td>model-chunk</td><td>{sha256, index, count, data} (unsigned)</td><td>keeps one piece of a model archive
+ *     on disk until a signed model-update manifest names it; the reply lists the pieces still missing</td></tr>
  * </table>
  *
  * <p>Every refusal is a {@link CommandRejected} (the reply's {@code error} names its reason code
@@ -79,7 +82,7 @@ public final class DownlinkCommands implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DownlinkCommands.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final List<String> NAMES = List.of("outbox-status", "forget-customer", "calibrate", "config-update",
-      "planogram-update", "debug-snapshot", "model-update");
+      "planogram-update", "debug-snapshot", "model-update", "model-chunk");
   /**
    * Frames each camera an update restarted (its model, or its set-up in the store file) must run
    * through its detector, without a failure, to count as healthy.
@@ -106,6 +109,8 @@ public final class DownlinkCommands implements AutoCloseable {
   private final AtomicLong customersForgotten = new AtomicLong();
   private final AtomicLong debugSnapshotsArmed = new AtomicLong();
   private final AtomicLong debugSnapshotsDisarmed = new AtomicLong();
+  private final AtomicLong modelChunks = new AtomicLong();
+  private final AtomicLong modelTransfersEvicted = new AtomicLong();
   private volatile MqttUplink uplink;
   private volatile GatewayCameras cameras;
   private volatile Function<String, Map<String, Object>> localForget;
@@ -202,6 +207,7 @@ public final class DownlinkCommands implements AutoCloseable {
         case "calibrate" -> calibrate(payload);
         case "config-update", "planogram-update", "model-update" -> update(name, payload, false);
         case "debug-snapshot" -> debugSnapshot(payload);
+        case "model-chunk" -> modelChunk(payload);
         default -> throw new CommandRejected("unknown", "unknown command " + name);
       };
       return reply.getBytes(StandardCharsets.UTF_8);
@@ -304,6 +310,8 @@ public final class DownlinkCommands implements AutoCloseable {
     cm.put("customersForgotten", customersForgotten.get());
     cm.put("debugSnapshotsArmed", debugSnapshotsArmed.get());
     cm.put("debugSnapshotsDisarmed", debugSnapshotsDisarmed.get());
+    cm.put("modelChunks", modelChunks.get());
+    cm.put("modelTransfersEvicted", modelTransfersEvicted.get());
     cm.put("rejected", rejectedCounts());
     cm.put("heldUpdates", updatesHeld.get());
     cm.put("pendingUpdates", pending.all().stream().map(p -> Map.of("command", p.command(), "sequence", p.sequence(),
@@ -311,6 +319,14 @@ public final class DownlinkCommands implements AutoCloseable {
         "applyBy", java.time.Instant.ofEpochMilli(p.applyByMillis()).toString())).toList());
     m.put("commands", cm);
     GatewayCameras cams = cameras;
+    if (cams != null) {
+      try {
+        m.put("modelTransfers", transfers(cams).all().stream().map(t -> Map.of("sha256", t.sha256(),
+            "received", t.received(), "count", t.count(), "bytes", t.bytes())).toList());
+      } catch (IOException e) {
+        m.put("modelTransfers", e.toString());
+      }
+    }
     if (cams != null && !cams.configuredCameraIds().isEmpty()) {
       Map<String, Object> running = new LinkedHashMap<>();
       for (String id : cams.configuredCameraIds()) {
@@ -502,11 +518,30 @@ public final class DownlinkCommands implements AutoCloseable {
     SignedUpdate u = SignedUpdate.verify("model", payload, settings.keys());
     long maxWait = maxWaitSeconds(payload);
     checkNotReplayed(u);
-    ModelPackage pkg = ModelPackage.read(u.body());
     GatewayCameras cams = cameras;
     if (cams == null) {
       throw new CommandRejected("failed", "this agent runs no camera set-up to install models for");
     }
+    ModelTransfers.Manifest manifest = ModelTransfers.Manifest.is(u.body()) ? ModelTransfers.Manifest.parse(u.body())
+        : null;
+    byte[] archive = manifest == null ? u.body() : transfers(cams).assemble(manifest);
+    try {
+      String reply = modelUpdate(u, ModelPackage.read(archive), cams, payload, maxWait, due);
+      boolean held = pending.get("model-update").filter(p -> p.sequence() == u.sequence()).isPresent();
+      if (manifest != null && !held) {
+        transfers(cams).remove(manifest.sha256()); // installed: its chunks are no longer needed
+      }
+      return reply;
+    } catch (CommandRejected e) {
+      if (manifest != null) {
+        transfers(cams).remove(manifest.sha256()); // refused or rolled back: these bytes will not be used
+      }
+      throw e;
+    }
+  }
+
+  private String modelUpdate(SignedUpdate u, ModelPackage pkg, GatewayCameras cams, byte[] payload, long maxWait,
+      boolean due) throws CommandRejected, IOException, InterruptedException {
     InstalledModels store = cams.installedModels();
     String version = u.sequence() + "-" + pkg.sha256().substring(0, 12);
     List<String> using = cams.camerasUsing(pkg.name());
@@ -564,6 +599,44 @@ public final class DownlinkCommands implements AutoCloseable {
     m.put("restartMillis", clock.millis() - t1); // cameras restarted and each ran its health frames
     m.put("sequence", u.sequence());
     m.put("keyId", u.keyId());
+    return Json.write(m);
+  }
+
+  /** The chunked model archives of the gateway whose cameras are {@code cams}, next to its installed models. */
+  private static ModelTransfers transfers(GatewayCameras cams) {
+    return new ModelTransfers(cams.installedModels().root().resolveSibling("model-transfers"));
+  }
+
+  /** Keeps one chunk of a model archive; the reply says which chunks of it are still missing. */
+  private String modelChunk(byte[] payload) throws CommandRejected, IOException {
+    ModelTransfers.Chunk c = ModelTransfers.Chunk.parse(payload);
+    GatewayCameras cams = cameras;
+    if (cams == null) {
+      throw new CommandRejected("failed", "this agent runs no camera set-up to install models for");
+    }
+    ModelTransfers.Status s = transfers(cams).put(c);
+    modelChunks.incrementAndGet();
+    s.evicted().ifPresent(sha -> {
+      modelTransfersEvicted.incrementAndGet();
+      LOG.warn("model transfer {} deleted unfinished to make room for {} (at most {} at once)", sha, c.sha256(),
+          ModelTransfers.MAX_TRANSFERS);
+    });
+    if (s.complete()) {
+      LOG.info("model archive {}: all {} chunks received ({} bytes); waiting for its signed manifest", c.sha256(),
+          s.count(), s.bytes());
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", "model-chunk");
+    m.put("ok", true);
+    m.put("sha256", c.sha256());
+    m.put("index", c.index());
+    m.put("received", s.received());
+    m.put("count", s.count());
+    m.put("bytes", s.bytes());
+    m.put("complete", s.complete());
+    m.put("missingCount", s.missingCount());
+    m.put("missing", s.missing());
+    s.evicted().ifPresent(sha -> m.put("evicted", sha));
     return Json.write(m);
   }
 

@@ -138,7 +138,9 @@ public record ModelPackage(String name, Map<String, byte[]> files, String sha256
 
   /**
    * Archives the plain files of a model directory as {@link #read} takes them (the directory's
-   * name is the model's); hidden files are left out. For tooling and tests.
+   * name is the model's); hidden files are left out. Each entry carries its file's modification
+   * time, not the time of archiving, so archiving unchanged files again gives the same bytes: a
+   * chunked transfer cut off can be resumed. For tooling and tests.
    */
   public static byte[] zip(Path modelDir) throws IOException {
     String name = modelDir.toAbsolutePath().normalize().getFileName().toString();
@@ -146,7 +148,9 @@ public record ModelPackage(String name, Map<String, byte[]> files, String sha256
     try (ZipOutputStream out = new ZipOutputStream(bytes); Stream<Path> list = Files.list(modelDir)) {
       for (Path f : list.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
           .sorted().toList()) {
-        out.putNextEntry(new ZipEntry(name + "/" + f.getFileName()));
+        ZipEntry e = new ZipEntry(name + "/" + f.getFileName());
+        e.setTime(Files.getLastModifiedTime(f).toMillis()); // the same files make the same archive (and digest)
+        out.putNextEntry(e);
         out.write(Files.readAllBytes(f));
         out.closeEntry();
       }
@@ -154,7 +158,8 @@ public record ModelPackage(String name, Map<String, byte[]> files, String sha256
     return bytes.toByteArray();
   }
 
-  static String sha256(byte[] data) {
+  /** Hex SHA-256 of {@code data}. */
+  public static String sha256(byte[] data) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (NoSuchAlgorithmException e) {

@@ -29,7 +29,7 @@ import java.util.Map;
  * {@code "storeedge-signed-update/v1\n" + kind + "\n" + keyId + "\n" + sequence + "\n" + issuedAt + "\n"}
  * followed by the decoded body bytes, where {@code kind} is {@code config}, {@code planogram},
  * {@code debug-snapshot} or {@code model} (a {@link ModelPackage} archive, up to {@link
- * #MAX_MODEL_BODY_BYTES})
+ * #MAX_MODEL_BODY_BYTES}, or the manifest of one sent in pieces, {@link ModelTransfers.Manifest})
  * and {@code issuedAt} is the exact string of the payload. {@link #sign} produces it.
  *
  * @param body the decoded new file

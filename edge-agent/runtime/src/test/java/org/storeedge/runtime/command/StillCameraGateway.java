@@ -41,8 +41,14 @@ final class StillCameraGateway implements AutoCloseable {
 
   /** Starts it all in {@code dir}; returns once the agent is online and its camera running. */
   static StillCameraGateway start(Path dir) throws Exception {
-    MosquittoBroker broker = MosquittoBroker.create(dir.resolve("mosquitto"), false, List.of("max_queued_messages 0"))
-        .startProcess();
+    return start(dir, List.of());
+  }
+
+  /** As {@link #start(Path)}, the broker configured with {@code brokerConfig} lines besides. */
+  static StillCameraGateway start(Path dir, List<String> brokerConfig) throws Exception {
+    List<String> conf = new java.util.ArrayList<>(List.of("max_queued_messages 0"));
+    conf.addAll(brokerConfig);
+    MosquittoBroker broker = MosquittoBroker.create(dir.resolve("mosquitto"), false, conf).startProcess();
     OutsideSubscriber cloud = null;
     GatewayRuntime gw = null;
     try {
