@@ -1438,12 +1438,18 @@ public final class CheckoutEngine {
     inventory.apply(lc.laneId(), best.putSku(), best.putCount());
     chargeTake(e, lc, best, taker, who);
     notices.accept(new Notice("two-way-activity", e.endMillis(), ev));
-    if (Math.min(putConf, takeConf) < settings.reviewThreshold()) {
+    // one shopper putting back and taking in one movement while another stands at the lane: the
+    // other may as well have taken while this one put theirs back, which the positions alone do
+    // not tell apart (the put already explains why this one was there)
+    boolean whileAnotherThere = holder == taker && named.size() > 1;
+    if (whileAnotherThere || Math.min(putConf, takeConf) < settings.reviewThreshold()) {
       String msg = best.putCount() + " x " + best.putSku() + " put on lane " + lc.laneId() + " (credited to "
           + holder.session.token + ") and " + best.takeCount() + " x " + best.takeSku() + " taken off it (charged to "
           + taker.session.token + ") in one movement: the lane went " + Json.round(Math.abs(lc.overshootGrams()), 0)
           + " g past its levels, net " + Json.round(lc.deltaGrams(), 0) + " g (confidence "
-          + Json.round(Math.min(putConf, takeConf), 3) + ")";
+          + Json.round(Math.min(putConf, takeConf), 3) + ")"
+          + (whileAnotherThere ? "; another shopper at the lane may have taken while " + holder.session.token
+              + " put back" : "");
       List<Assoc> flagged = new ArrayList<>(named);
       if (!flagged.contains(holder)) {
         flagged.add(holder);

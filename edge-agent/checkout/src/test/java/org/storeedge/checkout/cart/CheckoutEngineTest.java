@@ -898,6 +898,44 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aPutBackAndATakeInOneMovementWhileAnotherShopperIsThereFlagsBoth() {
+    run(3000, null);
+    enter("alice");
+    enter("bob");
+    interact("alice", "l1", -352.4);
+    // alice, nearer the lane, puts her can back while two leave it: she may have swapped her can
+    // for two, or bob may have taken them while she put hers back
+    where.put("alice", offLane("l1", 0.4, -0.1));
+    where.put("bob", offLane("l1", 0.75, 0.3));
+    run(1000, null);
+    handSteps("l1", +352.3, -704.6);
+    run(4000, null);
+    exit("alice");
+    exit("bob");
+    assertThat(receiptOf("alice").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
+    for (String token : List.of("alice", "bob")) {
+      assertThat(receiptOf(token).reviewReasons()).anySatisfy(r -> {
+        assertThat(r.code()).isEqualTo("two-way-activity");
+        assertThat(r.message()).contains("another shopper at the lane may have taken while alice put back");
+      });
+    }
+  }
+
+  @Test
+  void aPutBackAndATakeInOneMovementByTheOnlyShopperThereIsNotLookedAt() {
+    run(3000, null);
+    enter("alice");
+    interact("alice", "l1", -352.4);
+    where.put("alice", offLane("l1", 0.4, -0.1));
+    run(1000, null);
+    handSteps("l1", +352.3, -704.6);
+    run(4000, null);
+    exit("alice");
+    assertThat(receiptOf("alice").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
+    assertThat(receiptOf("alice").needsReview()).isFalse();
+  }
+
+  @Test
   void aCanTakenAndPutStraightBackByItsOnlyShopperChangesNothing() {
     run(3000, null);
     enter("alice");
