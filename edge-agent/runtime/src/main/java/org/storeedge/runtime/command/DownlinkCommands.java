@@ -113,6 +113,8 @@ public final class DownlinkCommands implements AutoCloseable {
   private final AtomicLong modelTransfersEvicted = new AtomicLong();
   private volatile MqttUplink uplink;
   private volatile GatewayCameras cameras;
+  /** Model archives arriving in chunks, next to the cameras' installed models; one instance, so its lock holds. */
+  private volatile ModelTransfers transfers;
   private volatile Function<String, Map<String, Object>> localForget;
   private final PendingUpdates pending;
   /** One update at a time: from the uplink's command thread or the pending updates' thread. */
@@ -186,6 +188,8 @@ public final class DownlinkCommands implements AutoCloseable {
 
   /** The cameras debug-snapshot arms; without them every debug-snapshot is refused (unknown-camera). */
   public void setCameras(GatewayCameras c) {
+    this.transfers = c == null ? null
+        : new ModelTransfers(c.installedModels().root().resolveSibling("model-transfers"));
     this.cameras = c;
   }
 
@@ -319,9 +323,10 @@ public final class DownlinkCommands implements AutoCloseable {
         "applyBy", java.time.Instant.ofEpochMilli(p.applyByMillis()).toString())).toList());
     m.put("commands", cm);
     GatewayCameras cams = cameras;
-    if (cams != null) {
+    ModelTransfers chunked = transfers;
+    if (chunked != null) {
       try {
-        m.put("modelTransfers", transfers(cams).all().stream().map(t -> Map.of("sha256", t.sha256(),
+        m.put("modelTransfers", chunked.all().stream().map(t -> Map.of("sha256", t.sha256(),
             "received", t.received(), "count", t.count(), "bytes", t.bytes())).toList());
       } catch (IOException e) {
         m.put("modelTransfers", e.toString());
@@ -522,19 +527,20 @@ public final class DownlinkCommands implements AutoCloseable {
     if (cams == null) {
       throw new CommandRejected("failed", "this agent runs no camera set-up to install models for");
     }
+    ModelTransfers chunked = transfers;
     ModelTransfers.Manifest manifest = ModelTransfers.Manifest.is(u.body()) ? ModelTransfers.Manifest.parse(u.body())
         : null;
-    byte[] archive = manifest == null ? u.body() : transfers(cams).assemble(manifest);
+    byte[] archive = manifest == null ? u.body() : chunked.assemble(manifest);
     try {
       String reply = modelUpdate(u, ModelPackage.read(archive), cams, payload, maxWait, due);
       boolean held = pending.get("model-update").filter(p -> p.sequence() == u.sequence()).isPresent();
       if (manifest != null && !held) {
-        transfers(cams).remove(manifest.sha256()); // installed: its chunks are no longer needed
+        chunked.remove(manifest.sha256()); // installed: its chunks are no longer needed
       }
       return reply;
     } catch (CommandRejected e) {
       if (manifest != null) {
-        transfers(cams).remove(manifest.sha256()); // refused or rolled back: these bytes will not be used
+        chunked.remove(manifest.sha256()); // refused or rolled back: these bytes will not be used
       }
       throw e;
     }
@@ -602,11 +608,6 @@ public final class DownlinkCommands implements AutoCloseable {
     return Json.write(m);
   }
 
-  /** The chunked model archives of the gateway whose cameras are {@code cams}, next to its installed models. */
-  private static ModelTransfers transfers(GatewayCameras cams) {
-    return new ModelTransfers(cams.installedModels().root().resolveSibling("model-transfers"));
-  }
-
   /** Keeps one chunk of a model archive; the reply says which chunks of it are still missing. */
   private String modelChunk(byte[] payload) throws CommandRejected, IOException {
     ModelTransfers.Chunk c = ModelTransfers.Chunk.parse(payload);
@@ -614,7 +615,7 @@ public final class DownlinkCommands implements AutoCloseable {
     if (cams == null) {
       throw new CommandRejected("failed", "this agent runs no camera set-up to install models for");
     }
-    ModelTransfers.Status s = transfers(cams).put(c);
+    ModelTransfers.Status s = transfers.put(c); // set with the cameras, before them
     modelChunks.incrementAndGet();
     s.evicted().ifPresent(sha -> {
       modelTransfersEvicted.incrementAndGet();
