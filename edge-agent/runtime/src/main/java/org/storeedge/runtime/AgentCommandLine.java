@@ -81,7 +81,8 @@ final class AgentCommandLine {
           + "connected to " + cfg.sync().brokers() + "? (the command expires unanswered; " + unanswered + ")");
       return Main.FAILED;
     } catch (MqttException e) {
-      err.println("cannot reach the broker " + cfg.sync().brokers() + ": " + e);
+      err.println("cannot reach the broker " + cfg.sync().brokers() + ", or it refused the command (a broker that caps "
+          + "the message size refuses a larger one; model-update --chunk-bytes sends a model in pieces): " + e);
       return Main.FAILED;
     } catch (InterruptedException e) {
       throw e;

@@ -112,9 +112,16 @@ class ChunkedModelUpdateTest {
     }
     assertThat(g.gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", "shipped"));
 
+    Path shipped = Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person");
+    // the command line, sending it whole, says what to do about it
+    ByteArrayOutputStream refused = new ByteArrayOutputStream();
+    assertThat(cli(new ByteArrayOutputStream(), refused, "model-update", "--config", g.storeFile.toString(), "--model",
+        shipped.toString(), "--signing-key", signingKey().toString(), "--sequence", "2", "--timeout", "60s"))
+        .isEqualTo(Main.FAILED);
+    assertThat(refused.toString(StandardCharsets.UTF_8)).contains("refused the command").contains("--chunk-bytes");
+
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Path shipped = Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person");
     long t0 = System.nanoTime();
     int code = cli(out, err, "model-update", "--config", g.storeFile.toString(), "--model", shipped.toString(),
         "--signing-key", signingKey().toString(), "--sequence", "2", "--chunk-bytes", "64k");
