@@ -83,8 +83,7 @@ class ChunkedModelUpdateTest {
 
   private Path signingKey() throws Exception {
     Path key = dir.resolve("signing-key.pem");
-    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
-        .encodeToString(g.signing.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+    Files.writeString(key, TestGateway.pem(g.signing), StandardCharsets.US_ASCII);
     return key;
   }
 

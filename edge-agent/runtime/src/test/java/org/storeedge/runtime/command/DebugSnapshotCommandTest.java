@@ -221,7 +221,7 @@ class DebugSnapshotCommandTest {
   @Test
   void aTechnicianArmsItFromTheCommandLineWithTheSigningKey() throws Exception {
     Path key = dir.resolve("signing-key.pem");
-    Files.writeString(key, pem(signing), StandardCharsets.US_ASCII);
+    Files.writeString(key, TestGateway.pem(signing), StandardCharsets.US_ASCII);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
@@ -237,7 +237,7 @@ class DebugSnapshotCommandTest {
 
     // a key the gateway does not pin is refused, and the CLI exits 1 saying why
     Path stranger = dir.resolve("stranger.pem");
-    Files.writeString(stranger, pem(KeyPairGenerator.getInstance("Ed25519").generateKeyPair()), StandardCharsets.US_ASCII);
+    Files.writeString(stranger, TestGateway.pem(KeyPairGenerator.getInstance("Ed25519").generateKeyPair()), StandardCharsets.US_ASCII);
     ByteArrayOutputStream err2 = new ByteArrayOutputStream();
     int refused = Main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err2, true, StandardCharsets.UTF_8), "debug-snapshot", "--config", storeFile.toString(),
@@ -251,11 +251,6 @@ class DebugSnapshotCommandTest {
         "--camera", "cam-9", "--frames", "2", "--seconds", "60", "--signing-key", key.toString());
     assertThat(bad).isEqualTo(Main.BAD_INPUT);
     assertThat(err3.toString(StandardCharsets.UTF_8)).contains("no camera 'cam-9'");
-  }
-
-  private static String pem(KeyPair k) {
-    return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(k.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
   }
 
   private int uncheckedCount() {

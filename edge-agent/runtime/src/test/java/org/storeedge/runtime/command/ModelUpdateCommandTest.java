@@ -203,8 +203,7 @@ class ModelUpdateCommandTest {
   @Test
   void aTechnicianSendsAModelDirectoryFromTheCommandLine() throws Exception {
     Path key = dir.resolve("signing-key.pem");
-    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
-        .encodeToString(signing.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+    Files.writeString(key, TestGateway.pem(signing), StandardCharsets.US_ASCII);
     Path shipped = Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person");
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();

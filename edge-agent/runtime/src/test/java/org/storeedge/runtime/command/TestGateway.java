@@ -70,6 +70,12 @@ final class TestGateway {
   }
 
   /** Publishes {@code cmd/{name}} as the cloud would and waits for the reply with the same correlation data. */
+  /** {@code k}'s private key as PKCS#8 PEM, as the command line's {@code --signing-key} reads it. */
+  static String pem(java.security.KeyPair k) {
+    return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+        .encodeToString(k.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+  }
+
   static OutsideSubscriber.Received command(OutsideSubscriber cloud, String name, byte[] payload) throws Exception {
     byte[] corr = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
     cloud.publish(PREFIX + "cmd/" + name, payload, corr);
