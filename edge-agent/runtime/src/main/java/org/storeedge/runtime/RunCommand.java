@@ -18,6 +18,7 @@ import org.storeedge.runtime.command.CommandRejected;
 import org.storeedge.runtime.command.GatewayRuntime;
 import org.storeedge.runtime.command.Planogram;
 import org.storeedge.runtime.command.TrustedKeys;
+import org.storeedge.runtime.command.UpdateTrial;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,7 +54,9 @@ final class RunCommand implements Callable<Integer> {
     DriverRegistry hardware = DriverRegistry.discover(List.of());
     StoreConfig cfg;
     TrustedKeys keys;
+    List<UpdateTrial.Undone> undone;
     try {
+      undone = GatewayRuntime.undoInterruptedUpdate(config); // what ran before an update cut off mid-check
       cfg = StoreFile.load(config);
       cfg = GatewayRuntime.withPlanogram(config, cfg);
       keys = TrustedKeys.load(trustKeys);
@@ -79,6 +82,7 @@ final class RunCommand implements Callable<Integer> {
     CountDownLatch closed = new CountDownLatch(1);
     try (GatewayRuntime runtime = GatewayRuntime.start(new GatewayRuntime.Options(config, cfg, hardware, keys,
         healthTimeout, DetectorSettings.defaults(), CheckoutSettings.forStore(cfg.checkout())))) {
+      runtime.reportUndone(undone);
       // the JVM halts when the hooks return: hold it until the uplink, agent and databases are closed
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stop.countDown();

@@ -45,7 +45,8 @@ class DetectCommandTest {
     InstalledModels installed = new InstalledModels(InstalledModels.rootFor(dir.resolve("data/storeedge.db")));
     ModelPackage pkg = ModelPackage.read(ModelPackage.zip(Path.of(MODELS, "sim-person")));
     Path version = installed.write(pkg, "7-" + pkg.sha256().substring(0, 12));
-    installed.use("sim-person", version.getFileName().toString());
+    installed.useOnTrial("sim-person", version.getFileName().toString(), "model-update sequence 7");
+    installed.confirm("sim-person");
     Cli again = new Cli();
     assertThat(again.run(args)).as(again.err.toString()).isZero();
     assertThat(again.err.toString()).contains("model sim-person from " + version);

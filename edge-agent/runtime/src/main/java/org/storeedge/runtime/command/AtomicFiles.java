@@ -93,7 +93,8 @@ public final class AtomicFiles {
     }
   }
 
-  private static void fsyncDir(Path dir) {
+  /** Fsyncs {@code dir} so a rename in it survives a power cut (where the file system allows). */
+  static void fsyncDir(Path dir) {
     if (dir == null) {
       return;
     }

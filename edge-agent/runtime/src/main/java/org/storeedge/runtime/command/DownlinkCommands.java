@@ -463,12 +463,11 @@ public final class DownlinkCommands implements AutoCloseable {
     pending.removeUpTo("config-update", u.sequence());
     StoreConfig previous = host.config();
     Path overlay = Planogram.fileFor(file);
+    Path trial = UpdateTrial.markerFor(file);
+    UpdateTrial.begin(trial, "config-update sequence " + u.sequence(), List.of(file, overlay));
     AtomicFiles.replace(file, u.body());
     AtomicFiles.remove(overlay);
-    return applyOrRollBack("config-update", u, previous, next, () -> {
-      AtomicFiles.restore(file);
-      AtomicFiles.restore(overlay);
-    });
+    return applyOrRollBack("config-update", u, previous, next, trial);
   }
 
   private String planogramUpdate(byte[] payload, boolean due) throws CommandRejected, IOException,
@@ -502,8 +501,10 @@ public final class DownlinkCommands implements AutoCloseable {
     pending.removeUpTo("planogram-update", u.sequence());
     StoreConfig previous = host.config();
     Path overlay = Planogram.fileFor(file);
+    Path trial = UpdateTrial.markerFor(file);
+    UpdateTrial.begin(trial, "planogram-update sequence " + u.sequence(), List.of(overlay));
     AtomicFiles.replace(overlay, u.body());
-    return applyOrRollBack("planogram-update", u, previous, planned, () -> AtomicFiles.restore(overlay));
+    return applyOrRollBack("planogram-update", u, previous, planned, trial);
   }
 
   // ------------------------------------------------------------------ model-update
@@ -567,7 +568,8 @@ public final class DownlinkCommands implements AutoCloseable {
     consume(u);
     pending.removeUpTo("model-update", u.sequence());
     String before = store.currentVersion(pkg.name()).orElse("shipped");
-    store.use(pkg.name(), version);
+    store.useOnTrial(pkg.name(), version, "model-update sequence " + u.sequence() + " (" + pkg.name() + " version "
+        + version + ", was " + before + ")");
     long t1 = clock.millis();
     if (!using.isEmpty()) {
       Map<String, String> wrong = restartAndCheck(cams, using);
@@ -586,6 +588,7 @@ public final class DownlinkCommands implements AutoCloseable {
             + ") was applied and rolled back", details);
       }
     }
+    store.confirm(pkg.name());
     store.prune(pkg.name());
     applied.incrementAndGet();
     LOG.info("model-update sequence {}: {} version {} in use (was {}), camera(s) restarted {}", u.sequence(),
@@ -792,18 +795,19 @@ public final class DownlinkCommands implements AutoCloseable {
     throw new CommandRejected("unknown-camera", "no camera " + cameraId + " on this gateway (configured: " + configured + ")");
   }
 
-  @FunctionalInterface
-  private interface Undo {
-    void run() throws IOException;
-  }
-
-  private String applyOrRollBack(String name, SignedUpdate u, StoreConfig previous, StoreConfig next, Undo undo)
+  /**
+   * Restarts the agent (and the cameras) on {@code next}, already written to disk with what was
+   * there before recorded in {@code trial}; unless healthy, puts back what {@code trial} recorded and
+   * restarts on {@code previous}. The trial ends either way; a power cut before it does is undone
+   * at the next start ({@link GatewayRuntime#undoInterruptedUpdate}).
+   */
+  private String applyOrRollBack(String name, SignedUpdate u, StoreConfig previous, StoreConfig next, Path trial)
       throws CommandRejected, IOException, InterruptedException {
     host.restart(next);
     AgentHost.Health h = host.awaitHealthy(settings.healthTimeout());
     if (!h.healthy()) {
       LOG.error("{} sequence {} left the agent unhealthy ({}); rolling back", name, u.sequence(), h.describe());
-      undo.run();
+      UpdateTrial.undo(trial);
       host.restart(previous);
       AgentHost.Health back = host.awaitHealthy(settings.healthTimeout());
       rolledBack.incrementAndGet();
@@ -822,7 +826,7 @@ public final class DownlinkCommands implements AutoCloseable {
       if (!broken.isEmpty()) {
         LOG.error("{} sequence {} left running camera(s) {} unhealthy ({}); rolling back", name, u.sequence(), broken,
             cameraFaults);
-        undo.run();
+        UpdateTrial.undo(trial);
         host.restart(previous);
         AgentHost.Health back = host.awaitHealthy(settings.healthTimeout());
         Map<String, String> camerasBack = checkCameras(cams, cams.reconfigure(previous));
@@ -835,6 +839,7 @@ public final class DownlinkCommands implements AutoCloseable {
             details);
       }
     }
+    UpdateTrial.end(trial);
     applied.incrementAndGet();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", name);

@@ -139,6 +139,8 @@ public final class GatewayRuntime implements AutoCloseable {
       });
       GatewayCameras cameras = new GatewayCameras(cfg, agentThread, host, outbox, GatewayCameras.defaultModelsDir());
       camerasRef.set(cameras);
+      // a model version switched in by an update whose health check never ended: before any camera loads it
+      alertUndone(outbox, agentThread.millis(), cameras.installedModels().undoInterrupted());
       commands.setCameras(cameras);
       MqttUplink uplink = null;
       if (!cfg.sync().brokers().isEmpty()) {
@@ -184,6 +186,39 @@ public final class GatewayRuntime implements AutoCloseable {
         }
       }
       throw e;
+    }
+  }
+
+  /**
+   * Before {@code storeFile} is loaded: a {@code config-update} or {@code planogram-update} the
+   * agent stopped on after switching it in and before its health check ended is undone ({@link
+   * UpdateTrial}), so the agent starts on the files that ran before. Give what this returns to
+   * {@link #reportUndone} once started.
+   */
+  public static List<UpdateTrial.Undone> undoInterruptedUpdate(Path storeFile) throws IOException {
+    return UpdateTrial.undo(UpdateTrial.markerFor(storeFile)).stream().toList();
+  }
+
+  /** Logs each undone update and reports it on the outbox as an {@code update-interrupted} alert. */
+  public void reportUndone(List<UpdateTrial.Undone> undone) {
+    alertUndone(outbox, agentThread.millis(), undone);
+  }
+
+  private static void alertUndone(SqliteOutbox outbox, long now, List<UpdateTrial.Undone> undone) {
+    for (UpdateTrial.Undone u : undone) {
+      LOG.warn("{}", u.describe());
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("type", "update-interrupted");
+      m.put("update", u.update());
+      m.put("restored", u.files());
+      m.put("message", u.describe());
+      m.put("at", java.time.Instant.ofEpochMilli(now).toString());
+      try {
+        outbox.append(org.storeedge.core.outbox.Stream.ALERTS, "events",
+            "update-interrupted-" + now + "-" + Integer.toHexString(u.describe().hashCode()), JSON.writeValueAsBytes(m));
+      } catch (Exception e) {
+        LOG.error("update-interrupted alert not stored in the outbox: {}", e.toString());
+      }
     }
   }
 

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,11 +27,13 @@ import org.storeedge.vision.onnx.ModelRegistry;
  * models/&lt;name&gt;/&lt;version&gt;/   one directory per installed version (model.properties, .onnx, labels)
  * models/&lt;name&gt;/current       the version in use (one line), replaced atomically
  * models/&lt;name&gt;/current.previous   the version before it, for rolling back
+ * models/&lt;name&gt;/current.trial   while a new version's health check runs: what to put back ({@link UpdateTrial})
  * </pre>
  *
  * <p>A version is written in full and fsynced under a temporary name, then renamed into place;
  * switching versions is one atomic replace of {@code current} ({@link AtomicFiles}). A power cut at
- * any moment leaves either the old or the new version in use, never a half-written model. A model
+ * any moment leaves either the old or the new version in use, never a half-written model, and a new
+ * version the agent stopped on before it had run healthily is put back at the next start. A model
  * name installed here is used in place of the shipped model of that name ({@link #resolve}). At
  * most the current and the previous version are kept ({@link #prune}).
  */
@@ -127,14 +131,57 @@ public final class InstalledModels {
     return dir;
   }
 
-  /** Puts {@code version} in use (the one before it is kept as the previous version). */
-  public void use(String name, String version) throws IOException {
-    AtomicFiles.replace(root.resolve(name).resolve(CURRENT), (version + "\n").getBytes(StandardCharsets.UTF_8));
+  /**
+   * Puts {@code version} in use (the one before it is kept as the previous version) on trial: until
+   * {@link #confirm}, a restart of the agent finds it unconfirmed and puts the version before it
+   * back ({@link #undoInterrupted}).
+   *
+   * @param update what switched it, for the log and the alert if it is undone
+   */
+  public void useOnTrial(String name, String version, String update) throws IOException {
+    Path current = root.resolve(name).resolve(CURRENT);
+    UpdateTrial.begin(UpdateTrial.markerFor(current), update, List.of(current, AtomicFiles.previousOf(current)));
+    AtomicFiles.replace(current, (version + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Puts the previous version back in use; with none, the model is no longer installed here (the shipped one is used). */
+  /** The version put in use on trial ran healthily: it stays. */
+  public void confirm(String name) throws IOException {
+    UpdateTrial.end(UpdateTrial.markerFor(root.resolve(name).resolve(CURRENT)));
+  }
+
+  /**
+   * Puts back what was in use before the version on trial (the shipped model when nothing was
+   * installed); with no version on trial, the previous version.
+   */
   public void rollBack(String name) throws IOException {
-    AtomicFiles.restore(root.resolve(name).resolve(CURRENT));
+    Path current = root.resolve(name).resolve(CURRENT);
+    if (UpdateTrial.undo(UpdateTrial.markerFor(current)).isEmpty()) {
+      AtomicFiles.restore(current);
+    }
+  }
+
+  /**
+   * At start-up, before any camera loads a model: every version left on trial by an agent that
+   * stopped before its health check ended is undone (the version before it back in use, the
+   * unconfirmed one deleted).
+   */
+  public List<UpdateTrial.Undone> undoInterrupted() throws IOException {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    List<UpdateTrial.Undone> undone = new ArrayList<>();
+    List<Path> models;
+    try (Stream<Path> s = Files.list(root)) {
+      models = s.filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path m : models) {
+      Optional<UpdateTrial.Undone> u = UpdateTrial.undo(UpdateTrial.markerFor(m.resolve(CURRENT)));
+      if (u.isPresent()) {
+        undone.add(u.get());
+        prune(m.getFileName().toString());
+      }
+    }
+    return undone;
   }
 
   /** Deletes the versions of {@code name} other than the current and the previous one, and leftovers of interrupted writes. */

@@ -9,14 +9,15 @@
  *     forget-customer   OutboxPurge: unsent entries of the customer deleted, others naming them rewritten
  *     calibrate         LaneCalibrator.tare/span -> CalibrationStore (state database)
  *     config-update     SignedUpdate.verify -> UpdateLedger (replay) -> StoreConfigLoader (all problems)
- *     planogram-update    -> AtomicFiles.replace (FILE.previous kept) -> AgentHost.restart
- *                          -> healthy within --health-timeout? else AtomicFiles.restore + restart
+ *     planogram-update    -> UpdateTrial.begin (what the files hold now, FILE.trial)
+ *                          -> AtomicFiles.replace -> AgentHost.restart
+ *                          -> healthy within --health-timeout? UpdateTrial.end : UpdateTrial.undo + restart
  *     debug-snapshot    SignedUpdate.verify -> UpdateLedger (replay) -> GatewayCameras' DebugSnapshots.arm
  *                          (blurred PPMs in <data dir>/debug-snapshots/<camera>/, never published)
  *     model-update      SignedUpdate.verify -> UpdateLedger (replay) -> ModelPackage.read (ZIP, limits)
  *                          -> InstalledModels.write (a version, not in use) -> loaded and run on each
- *                          camera's last frame -> InstalledModels.use -> GatewayCameras.restart
- *                          -> every camera ran 3 frames through it? else InstalledModels.rollBack + restart
+ *                          camera's last frame -> InstalledModels.useOnTrial -> GatewayCameras.restart
+ *                          -> every camera ran 3 frames through it? confirm : InstalledModels.rollBack + restart
  * </pre>
  *
  * <p>Trust: update signatures (and those of {@code debug-snapshot}, which makes the gateway write
@@ -26,6 +27,12 @@
  * org.storeedge.runtime.command.SignedUpdate}), so none can be swapped onto another signature.
  * Every authentic, valid update uses up its sequence number (also when it is rolled back); the
  * last one per kind is kept in the state database and survives restarts.
+ *
+ * <p>Only what has run healthily here stays in use: an agent that stops (power cut, crash, a model
+ * that takes the process down) after an update was switched in and before its health check ended
+ * finds the update's {@link org.storeedge.runtime.command.UpdateTrial} marker at its next start,
+ * puts back what ran before, and reports it as an {@code update-interrupted} alert. The sequence
+ * stays used up; the cloud sends the update again under a new one.
  *
  * <p>Healthy after an update: the agent was rebuilt and started, and every device reading lanes
  * delivered an OK reading within the health timeout. An authentic, valid update that arrives while

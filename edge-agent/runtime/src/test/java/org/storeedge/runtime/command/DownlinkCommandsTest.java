@@ -104,6 +104,7 @@ class DownlinkCommandsTest {
     assertThat(Files.readString(AtomicFiles.previousOf(storeFile))).isEqualTo(before);
     assertThat(gw.host().config().lane("a2").orElseThrow().sku()).isEqualTo("COLA-330");
     assertThat(gw.commands().appliedUpdates()).isEqualTo(1);
+    assertThat(UpdateTrial.markerFor(storeFile)).as("healthy: confirmed").doesNotExist();
 
     // the same update again is a replay, also after a restart of the whole gateway
     gw.close();
@@ -241,11 +242,38 @@ class DownlinkCommandsTest {
     assertThat(r.text()).contains("rolled-back").contains("cells-a").contains("after rolling back: healthy");
     assertThat(Files.readString(storeFile)).isEqualTo(before);
     assertThat(gw.commands().rolledBackUpdates()).isEqualTo(1);
+    assertThat(UpdateTrial.markerFor(storeFile)).doesNotExist();
     long readings = gw.host().tap().okReadings("cells-a");
     Poll.until(Duration.ofSeconds(30), () -> gw.host().tap().okReadings("cells-a") > readings, "readings after rollback");
     // a rolled-back update used up its sequence
     OutsideSubscriber.Received replay = TestGateway.command(cloud, "config-update", signed("config", 7, dead));
     assertThat(replay.text()).contains("replayed");
+  }
+
+  @Test
+  void anUpdateTheAgentStoppedOnBeforeItsHealthCheckEndedIsPutBackAtTheNextStart() throws Exception {
+    String before = Files.readString(storeFile);
+    Path overlay = Planogram.fileFor(storeFile);
+    Files.writeString(overlay, "{\"lanes\":[{\"laneId\":\"a2\",\"sku\":\"COLA-330\"}]}");
+    // a config-update switched in as the command does (its devices fall silent); the power goes mid-check
+    gw.close();
+    gw = null;
+    UpdateTrial.begin(UpdateTrial.markerFor(storeFile), "config-update sequence 9", List.of(storeFile, overlay));
+    AtomicFiles.replace(storeFile, TestGateway.yaml(broker.uri(), "{ silent: true }", "ENRG-250")
+        .getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.remove(overlay);
+
+    gw = TestGateway.start(storeFile, TrustedKeys.of(List.of(signing.getPublic())), Duration.ofSeconds(20));
+
+    // the files that ran before, overlay and all, and the devices read again
+    assertThat(Files.readString(storeFile)).isEqualTo(before);
+    assertThat(overlay).exists();
+    assertThat(gw.host().config().lane("a2").orElseThrow().sku()).isEqualTo("COLA-330");
+    assertThat(UpdateTrial.markerFor(storeFile)).doesNotExist();
+    assertThat(gw.host().awaitHealthy(Duration.ofSeconds(30)).healthy()).isTrue();
+    Poll.until(Duration.ofSeconds(60), () -> TestGateway.entries(cloud, "events").stream()
+        .anyMatch(e -> e.path("type").asText().equals("update-interrupted")
+            && e.path("update").asText().equals("config-update sequence 9")), "an update-interrupted alert");
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -117,7 +118,8 @@ class ModelPackageTest {
     // written but not in use yet
     assertThat(store.currentVersion("tiny")).isEmpty();
     assertThat(store.resolve("tiny", shipped).scoreThreshold()).isEqualTo(0.3f);
-    store.use("tiny", "1-aaa");
+    store.useOnTrial("tiny", "1-aaa", "model-update sequence 1");
+    store.confirm("tiny");
     assertThat(store.resolve("tiny", shipped).scoreThreshold()).isEqualTo(0.6f);
     assertThat(store.resolve("tiny", shipped).name()).isEqualTo("tiny");
     assertThat(store.resolve("tiny", shipped).modelFile()).isEqualTo(d1.resolve("model.onnx"));
@@ -127,19 +129,30 @@ class ModelPackageTest {
     // a write cut off by a power cut leaves a partial directory, never a version
     Files.createDirectories(dir.resolve("models").resolve("tiny").resolve(".2-bbb.partial")).resolve("junk");
     store.write(v2, "2-bbb");
-    store.use("tiny", "2-bbb");
+    store.useOnTrial("tiny", "2-bbb", "model-update sequence 2");
     assertThat(store.previousVersion("tiny")).contains("1-aaa");
     assertThat(store.resolve("tiny", shipped).scoreThreshold()).isEqualTo(0.7f);
-    store.rollBack("tiny");
+    // the agent stops before the check ends: the next start puts 1-aaa back and deletes 2-bbb
+    List<UpdateTrial.Undone> undone = new InstalledModels(dir.resolve("models")).undoInterrupted();
+    assertThat(undone).extracting(UpdateTrial.Undone::update).containsExactly("model-update sequence 2");
     assertThat(store.currentVersion("tiny")).contains("1-aaa");
-    store.prune("tiny");
+    assertThat(store.previousVersion("tiny")).as("as before the trial: nothing before 1-aaa").isEmpty();
     try (var l = Files.list(dir.resolve("models").resolve("tiny"))) {
       assertThat(l.filter(Files::isDirectory).map(p -> p.getFileName().toString())).containsExactly("1-aaa");
     }
+    assertThat(new InstalledModels(dir.resolve("models")).undoInterrupted()).as("undone once").isEmpty();
+    // a confirmed version stays across a restart; rolling it back (no trial) puts the one before it back
+    store.write(v2, "3-ccc");
+    store.useOnTrial("tiny", "3-ccc", "model-update sequence 3");
+    store.confirm("tiny");
+    assertThat(new InstalledModels(dir.resolve("models")).undoInterrupted()).isEmpty();
+    assertThat(store.currentVersion("tiny")).contains("3-ccc");
+    store.rollBack("tiny");
+    assertThat(store.currentVersion("tiny")).contains("1-aaa");
     // rolling back the first version installed puts the shipped model back in use
     InstalledModels fresh = new InstalledModels(dir.resolve("models2"));
     fresh.write(v1, "1-aaa");
-    fresh.use("tiny", "1-aaa");
+    fresh.useOnTrial("tiny", "1-aaa", "model-update sequence 1");
     fresh.rollBack("tiny");
     assertThat(fresh.currentVersion("tiny")).isEmpty();
     assertThat(fresh.resolve("tiny", shipped).scoreThreshold()).isEqualTo(0.3f);

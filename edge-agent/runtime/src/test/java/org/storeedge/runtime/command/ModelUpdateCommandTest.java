@@ -201,6 +201,42 @@ class ModelUpdateCommandTest {
   }
 
   @Test
+  void aVersionTheAgentStoppedOnBeforeItsCamerasRanItIsPutBackAtTheNextStart() throws Exception {
+    byte[] first = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.45"), null);
+    String version1 = body(TestGateway.command(cloud, "model-update", signed(1, first))).path("version").asText();
+    Path marker = UpdateTrial.markerFor(installed.resolve("sim-person").resolve("current"));
+    assertThat(marker).as("a version that ran healthily is confirmed").doesNotExist();
+
+    // the next version is written and switched in, as the command does; then the power goes
+    // before the camera has run it (or the model takes the process down)
+    gw.close();
+    ModelPackage second = ModelPackage.read(simPerson("sim-person",
+        p -> p.replace("threshold.score=0.4", "threshold.score=0.5"), null));
+    String version2 = "2-" + second.sha256().substring(0, 12);
+    InstalledModels store = new InstalledModels(installed);
+    store.write(second, version2);
+    store.useOnTrial("sim-person", version2, "model-update sequence 2 (sim-person version " + version2 + ")");
+    assertThat(store.currentVersion("sim-person")).contains(version2);
+
+    try (GatewayRuntime again = TestGateway.start(g.storeFile, TrustedKeys.of(List.of(signing.getPublic())),
+        Duration.ofSeconds(20))) {
+      // the camera starts on the version that ran before; the unconfirmed one is gone
+      assertThat(again.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", version1));
+      assertThat(store.currentVersion("sim-person")).contains(version1);
+      assertThat(versionsOnDisk("sim-person")).containsExactly(version1);
+      assertThat(marker).doesNotExist();
+      Poll.until(Duration.ofSeconds(60), () -> TestGateway.entries(cloud, "events").stream()
+          .anyMatch(e -> e.path("type").asText().equals("update-interrupted")), "an update-interrupted alert");
+      JsonNode alert = TestGateway.entries(cloud, "events").stream()
+          .filter(e -> e.path("type").asText().equals("update-interrupted")).findFirst().orElseThrow();
+      assertThat(alert.path("update").asText()).isEqualTo("model-update sequence 2 (sim-person version " + version2 + ")");
+      assertThat(alert.path("message").asText()).contains("health check never ended");
+      org.storeedge.vision.VisionPipeline p = again.cameras().pipeline("cam-1").orElseThrow();
+      Poll.until(Duration.ofSeconds(90), () -> p.counters().processed() >= 3, () -> "frames: " + p.counters());
+    }
+  }
+
+  @Test
   void aTechnicianSendsAModelDirectoryFromTheCommandLine() throws Exception {
     Path key = dir.resolve("signing-key.pem");
     Files.writeString(key, TestGateway.pem(signing), StandardCharsets.US_ASCII);

@@ -42,6 +42,21 @@ class RunOptionsTest {
   }
 
   @Test
+  void anUpdateCutOffMidCheckIsUndoneBeforeTheStoreFileIsRead() throws Exception {
+    Path store = dir.resolve("store.yaml");
+    Files.copy(Path.of(DEMO), store);
+    String before = Files.readString(store);
+    UpdateTrial.begin(UpdateTrial.markerFor(store), "config-update sequence 3", java.util.List.of(store));
+    AtomicFiles.replace(store, "store: [this is not what ran".getBytes(StandardCharsets.UTF_8));
+
+    // the demo store's simulated devices stop it after loading: it loaded the file that ran before
+    assertThat(cli("run", "--config", store.toString())).isEqualTo(Main.BAD_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no hardware driver");
+    assertThat(Files.readString(store)).isEqualTo(before);
+    assertThat(UpdateTrial.markerFor(store)).doesNotExist();
+  }
+
+  @Test
   void calibrateChecksItsArgumentsBeforeReachingForTheBroker() {
     assertThat(cli("calibrate", "--config", DEMO, "--lane", "a1", "span")).isEqualTo(Main.BAD_INPUT);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--known-grams");

@@ -62,11 +62,15 @@ final class TestGateway {
     return f;
   }
 
+  /** Starts the gateway as {@code storeedge run} does: an update cut off mid-check undone, the file loaded, started. */
   static GatewayRuntime start(Path storeFile, TrustedKeys keys, Duration healthTimeout) throws Exception {
+    java.util.List<UpdateTrial.Undone> undone = GatewayRuntime.undoInterruptedUpdate(storeFile);
     StoreConfig cfg = new StoreConfigLoader(drivers()).load(storeFile);
     cfg = GatewayRuntime.withPlanogram(storeFile, cfg);
-    return GatewayRuntime.start(new GatewayRuntime.Options(storeFile, cfg, drivers(), keys, healthTimeout,
+    GatewayRuntime gw = GatewayRuntime.start(new GatewayRuntime.Options(storeFile, cfg, drivers(), keys, healthTimeout,
         DetectorSettings.defaults(), CheckoutSettings.defaults()));
+    gw.reportUndone(undone);
+    return gw;
   }
 
   /** Publishes {@code cmd/{name}} as the cloud would and waits for the reply with the same correlation data. */
