@@ -1524,9 +1524,11 @@ public final class CheckoutEngine {
   /**
    * Several units left a lane at once: the shopper charged may not have taken them all if another
    * shopper stood within reach (two hands in one lane look like one grab on the load cell, and a
-   * lane kept busy by one hand after another never settles in between). With a live hand source,
-   * when that shopper's hand was not seen there and, given where both stood and how much the store
-   * believes its hand source, may still have been ({@link #alsoHadHand}); without one, every
+   * lane kept busy by one hand after another never settles in between). With a live hand source:
+   * every other shopper whose hand was seen in the lane, though where they stood made the charged
+   * one likelier; and the next likeliest when that shopper's hand was not seen there and, given
+   * where both stood and how much the store believes its hand source, may still have been ({@link
+   * #alsoHadHand}). Without one, every
    * shopper who stood still within reach over the window and is at least a little likely to be the
    * taker, and every one who stood still within reach for a moment while the lane was active (a
    * whole-window speed and probability miss one who stopped, took and walked on while the other's
@@ -1539,9 +1541,16 @@ public final class CheckoutEngine {
       if (who.size() < 2) {
         return List.of();
       }
+      // whoever's hand was seen in the lane during the change, however unlikely their position
+      // makes them the taker (positions put the charged shopper first, yet both may have taken)
+      List<Assoc> out = new ArrayList<>(who.subList(1, who.size()).stream()
+          .filter(w -> w.hand >= SPLIT_HAND_CONFIDENCE).toList());
       Assoc other = who.get(1);
-      return other.distance <= SHARED_GRAB_METERS && other.hand < 0.5
-          && alsoHadHand(charged, other) >= UNSEEN_HAND_MIN_PROBABILITY ? List.of(other) : List.of();
+      if (!out.contains(other) && other.distance <= SHARED_GRAB_METERS && other.hand < 0.5
+          && alsoHadHand(charged, other) >= UNSEEN_HAND_MIN_PROBABILITY) {
+        out.add(other);
+      }
+      return out;
     }
     // no hand source: a second shopper standing within reach may have had a hand in the lane too
     List<Assoc> out = new ArrayList<>();

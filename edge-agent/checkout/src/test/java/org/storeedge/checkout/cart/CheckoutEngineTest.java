@@ -1577,6 +1577,32 @@ class CheckoutEngineTest {
   }
 
   /**
+   * Two units leave the lane in one movement. The camera saw one hand there, faintly: jo's, who
+   * stood further along the shelf; kim, right in front, showed none. Positions still make kim the
+   * likelier taker, but jo reached in as the units left: both may have taken, so both are flagged.
+   */
+  @ParameterizedTest(name = "jo {0} m along, hand {1}")
+  @CsvSource({"1.3, 0.4", "1.4, 0.35", "1.6, 0.35"})
+  void aFaintHandOfAnotherShopperInAMultiUnitPickNamesThemBesideTheOneCharged(double along, double hand) {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    handSourceIsLive();
+    where.put("kim", offLane("l1", 0.5, 0));
+    where.put("jo", offLane("l1", 0.5, along));
+    run(1000, null);
+    long handIn = t;
+    handMoves("l1", -2 * 352.0);
+    engine().onHandInLane(new HandInLane("trk-jo", "jo", "l1", handIn, t, hand));
+    run(4000, null);
+    exit("kim");
+    exit("jo");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
+    assertThat(codes(receiptOf("kim"))).contains("ambiguous-shopper");
+    assertThat(codes(receiptOf("jo"))).contains("ambiguous-shopper");
+  }
+
+  /**
    * The camera joins a hand to a body; with two people within arm's length of each other it can
    * join it to the wrong one. jo and kim stand equally far from the lane, the hand is seen on jo's
    * body only: jo is charged, near-certainly when kim stands apart, less surely when kim stands at
