@@ -155,8 +155,9 @@ public final class InstalledModels {
    */
   public void rollBack(String name) throws IOException {
     Path current = root.resolve(name).resolve(CURRENT);
-    if (UpdateTrial.undo(UpdateTrial.markerFor(current)).isEmpty()) {
-      AtomicFiles.restore(current);
+    Optional<UpdateTrial.Undone> undone = UpdateTrial.undo(UpdateTrial.markerFor(current));
+    if (undone.isEmpty() || undone.get().problem() != null) {
+      AtomicFiles.restore(current); // no record of the trial to go by: the version kept as previous
     }
   }
 
