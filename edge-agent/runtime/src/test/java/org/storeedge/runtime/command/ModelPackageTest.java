@@ -149,6 +149,12 @@ class ModelPackageTest {
     assertThat(store.currentVersion("tiny")).contains("3-ccc");
     store.rollBack("tiny");
     assertThat(store.currentVersion("tiny")).contains("1-aaa");
+    // a trial record that cannot be read: rolling back falls back to the version kept as previous
+    store.write(v2, "4-ddd");
+    store.useOnTrial("tiny", "4-ddd", "model-update sequence 4");
+    Files.writeString(dir.resolve("models").resolve("tiny").resolve("current.trial"), "{torn");
+    store.rollBack("tiny");
+    assertThat(store.currentVersion("tiny")).contains("1-aaa");
     // rolling back the first version installed puts the shipped model back in use
     InstalledModels fresh = new InstalledModels(dir.resolve("models2"));
     fresh.write(v1, "1-aaa");
