@@ -461,13 +461,11 @@ public final class DownlinkCommands implements AutoCloseable {
     }
     consume(u);
     pending.removeUpTo("config-update", u.sequence());
-    StoreConfig previous = host.config();
     Path overlay = Planogram.fileFor(file);
-    Path trial = UpdateTrial.markerFor(file);
-    UpdateTrial.begin(trial, "config-update sequence " + u.sequence(), List.of(file, overlay));
-    AtomicFiles.replace(file, u.body());
-    AtomicFiles.remove(overlay);
-    return applyOrRollBack("config-update", u, previous, next, trial);
+    return applyOrRollBack("config-update", u, next, List.of(file, overlay), () -> {
+      AtomicFiles.replace(file, u.body());
+      AtomicFiles.remove(overlay);
+    });
   }
 
   private String planogramUpdate(byte[] payload, boolean due) throws CommandRejected, IOException,
@@ -499,12 +497,9 @@ public final class DownlinkCommands implements AutoCloseable {
     }
     consume(u);
     pending.removeUpTo("planogram-update", u.sequence());
-    StoreConfig previous = host.config();
     Path overlay = Planogram.fileFor(file);
-    Path trial = UpdateTrial.markerFor(file);
-    UpdateTrial.begin(trial, "planogram-update sequence " + u.sequence(), List.of(overlay));
-    AtomicFiles.replace(overlay, u.body());
-    return applyOrRollBack("planogram-update", u, previous, planned, trial);
+    return applyOrRollBack("planogram-update", u, planned, List.of(overlay),
+        () -> AtomicFiles.replace(overlay, u.body()));
   }
 
   // ------------------------------------------------------------------ model-update
@@ -795,14 +790,25 @@ public final class DownlinkCommands implements AutoCloseable {
     throw new CommandRejected("unknown-camera", "no camera " + cameraId + " on this gateway (configured: " + configured + ")");
   }
 
+  /** Writes an update's files (all of them beside the store file). */
+  @FunctionalInterface
+  private interface Switch {
+    void run() throws IOException;
+  }
+
   /**
-   * Restarts the agent (and the cameras) on {@code next}, already written to disk with what was
-   * there before recorded in {@code trial}; unless healthy, puts back what {@code trial} recorded and
-   * restarts on {@code previous}. The trial ends either way; a power cut before it does is undone
-   * at the next start ({@link GatewayRuntime#undoInterruptedUpdate}).
+   * Records what the {@code changed} files hold ({@link UpdateTrial}, beside the store file),
+   * writes them with {@code switchIn}, and restarts the agent (and the cameras) on {@code next};
+   * unless healthy, puts back what was recorded and restarts on what ran before. The trial ends
+   * either way; a power cut before it does is undone at the next start
+   * ({@link GatewayRuntime#undoInterruptedUpdate}).
    */
-  private String applyOrRollBack(String name, SignedUpdate u, StoreConfig previous, StoreConfig next, Path trial)
+  private String applyOrRollBack(String name, SignedUpdate u, StoreConfig next, List<Path> changed, Switch switchIn)
       throws CommandRejected, IOException, InterruptedException {
+    StoreConfig previous = host.config();
+    Path trial = UpdateTrial.markerFor(settings.storeFile());
+    UpdateTrial.begin(trial, name + " sequence " + u.sequence(), changed);
+    switchIn.run();
     host.restart(next);
     AgentHost.Health h = host.awaitHealthy(settings.healthTimeout());
     if (!h.healthy()) {

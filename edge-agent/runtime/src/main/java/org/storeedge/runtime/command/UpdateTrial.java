@@ -80,11 +80,6 @@ public final class UpdateTrial {
     }
   }
 
-  /** Whether an update changing the marker's files is on trial. */
-  public static boolean pending(Path marker) {
-    return Files.exists(marker);
-  }
-
   /**
    * Puts every file {@link #begin} recorded back as it was then (content, or absent) and deletes
    * the marker; empty when there is no marker.
