@@ -66,7 +66,8 @@ import org.storeedge.vision.onnx.OnnxDetector;
  *     {@code maxWaitSeconds})</td><td>unpack, load and run the model on each camera's last frame before
  *     anything changes; install it as a new version ({@link InstalledModels}); restart the cameras that use
  *     it; roll back unless each runs frames through it without a failure within the health timeout; held
- *     while shoppers are inside when a camera uses it. The body may instead be a manifest naming an archive
+ *     while shoppers are inside when a camera uses it (one per model; each model has its own replay
+ *     sequence, {@link #modelKind}). The body may instead be a manifest naming an archive
  *     sent before in chunks ({@link ModelTransfers})</td></tr>
  * <tr><td>model-chunk</td><td>{sha256, index, count, data} (unsigned)</td><td>keeps one piece of a model archive
  *     on disk until a signed model-update manifest names it; the reply lists the pieces still missing</td></tr>
@@ -318,9 +319,15 @@ public final class DownlinkCommands implements AutoCloseable {
     cm.put("modelTransfersEvicted", modelTransfersEvicted.get());
     cm.put("rejected", rejectedCounts());
     cm.put("heldUpdates", updatesHeld.get());
-    cm.put("pendingUpdates", pending.all().stream().map(p -> Map.of("command", p.command(), "sequence", p.sequence(),
-        "receivedAt", java.time.Instant.ofEpochMilli(p.receivedMillis()).toString(),
-        "applyBy", java.time.Instant.ofEpochMilli(p.applyByMillis()).toString())).toList());
+    cm.put("pendingUpdates", pending.all().stream().map(p -> {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("command", p.command());
+      p.model().ifPresent(x -> one.put("model", x));
+      one.put("sequence", p.sequence());
+      one.put("receivedAt", java.time.Instant.ofEpochMilli(p.receivedMillis()).toString());
+      one.put("applyBy", java.time.Instant.ofEpochMilli(p.applyByMillis()).toString());
+      return one;
+    }).toList());
     m.put("commands", cm);
     GatewayCameras cams = cameras;
     ModelTransfers chunked = transfers;
@@ -512,13 +519,13 @@ public final class DownlinkCommands implements AutoCloseable {
    * put in use, the cameras using it are restarted, and each must run {@link #CAMERA_HEALTH_FRAMES}
    * frames through it without a failure within the health timeout; otherwise the version before it
    * (or the shipped model) is put back and the cameras restarted again ({@code rolled-back}). A
-   * model no camera uses is installed at once, for a later store file to name.
+   * model no camera uses is installed at once, for a later store file to name. Sequences are
+   * checked per model ({@link #modelKind}), once the archive shows which model it holds.
    */
   private String modelUpdate(byte[] payload, boolean due) throws CommandRejected, IOException,
       InterruptedException {
     SignedUpdate u = SignedUpdate.verify("model", payload, settings.keys());
     long maxWait = maxWaitSeconds(payload);
-    checkNotReplayed(u);
     GatewayCameras cams = cameras;
     if (cams == null) {
       throw new CommandRejected("failed", "this agent runs no camera set-up to install models for");
@@ -528,8 +535,10 @@ public final class DownlinkCommands implements AutoCloseable {
         : null;
     byte[] archive = manifest == null ? u.body() : chunked.assemble(manifest);
     try {
-      String reply = modelUpdate(u, ModelPackage.read(archive), cams, payload, maxWait, due);
-      boolean held = pending.get("model-update").filter(p -> p.sequence() == u.sequence()).isPresent();
+      ModelPackage pkg = ModelPackage.read(archive);
+      String reply = modelUpdate(u, pkg, cams, payload, maxWait, due);
+      boolean held = pending.get(PendingUpdates.slotOf("model-update", pkg.name()))
+          .filter(p -> p.sequence() == u.sequence()).isPresent();
       if (manifest != null && !held) {
         chunked.remove(manifest.sha256()); // installed: its chunks are no longer needed
       }
@@ -544,6 +553,8 @@ public final class DownlinkCommands implements AutoCloseable {
 
   private String modelUpdate(SignedUpdate u, ModelPackage pkg, GatewayCameras cams, byte[] payload, long maxWait,
       boolean due) throws CommandRejected, IOException, InterruptedException {
+    String kind = modelKind(pkg.name());
+    checkNotReplayed(u, kind);
     InstalledModels store = cams.installedModels();
     String version = u.sequence() + "-" + pkg.sha256().substring(0, 12);
     List<String> using = cams.camerasUsing(pkg.name());
@@ -555,13 +566,14 @@ public final class DownlinkCommands implements AutoCloseable {
       InstalledModels.deleteTree(dir);
       throw new CommandRejected("invalid", "model " + pkg.name() + " does not run on this gateway", problems);
     }
-    String held = using.isEmpty() ? null : holdWhileBusy("model-update", u, payload, maxWait, due);
+    String slot = PendingUpdates.slotOf("model-update", pkg.name());
+    String held = using.isEmpty() ? null : holdWhileBusy(slot, u, payload, maxWait, due);
     if (held != null) {
       InstalledModels.deleteTree(dir); // written again when it is applied
       return held;
     }
-    consume(u);
-    pending.removeUpTo("model-update", u.sequence());
+    consume(u, kind);
+    pending.removeUpTo(slot, u.sequence());
     String before = store.currentVersion(pkg.name()).orElse("shipped");
     store.useOnTrial(pkg.name(), version, "model-update sequence " + u.sequence() + " (" + pkg.name() + " version "
         + version + ", was " + before + ")");
@@ -872,16 +884,42 @@ public final class DownlinkCommands implements AutoCloseable {
   }
 
   private void checkNotReplayed(SignedUpdate u) throws CommandRejected {
-    OptionalLong last = ledger.lastSequence(u.kind());
-    if (last.isPresent() && u.sequence() <= last.getAsLong()) {
-      throw new CommandRejected("replayed", "sequence " + u.sequence() + " is not greater than the last accepted "
-          + u.kind() + " update (" + last.getAsLong() + ")");
+    checkNotReplayed(u, u.kind());
+  }
+
+  /**
+   * Refuses {@code u} unless its sequence is greater than the last one accepted for {@code kind}
+   * (for a model, also than the one a single ledger row for every model held before each model
+   * had its own: see {@link #modelKind}).
+   */
+  private void checkNotReplayed(SignedUpdate u, String kind) throws CommandRejected {
+    List<String> kinds = kind.equals(u.kind()) ? List.of(kind) : List.of(kind, u.kind());
+    for (String k : kinds) {
+      OptionalLong last = ledger.lastSequence(k);
+      if (last.isPresent() && u.sequence() <= last.getAsLong()) {
+        throw new CommandRejected("replayed", "sequence " + u.sequence() + " is not greater than the last accepted "
+            + k + " update (" + last.getAsLong() + ")");
+      }
     }
   }
 
-  /** Every authentic, valid update uses up its sequence, also when it is later rolled back. */
+  /**
+   * The ledger kind of updates of one model ({@code model/NAME}): each model keeps its own last
+   * sequence, so an update held for one model while shoppers are inside is not refused as a
+   * replay because a later one for another model was applied meanwhile. The model's name is in
+   * the signed archive, so an update of one model cannot be passed off as another's.
+   */
+  static String modelKind(String model) {
+    return "model/" + model;
+  }
+
   private void consume(SignedUpdate u) throws CommandRejected {
-    if (!ledger.accept(u.kind(), u.sequence(), u.keyId(), clock.millis())) {
+    consume(u, u.kind());
+  }
+
+  /** Every authentic, valid update uses up its sequence for {@code kind}, also when it is later rolled back. */
+  private void consume(SignedUpdate u, String kind) throws CommandRejected {
+    if (!ledger.accept(kind, u.sequence(), u.keyId(), clock.millis())) {
       throw new CommandRejected("replayed", "sequence " + u.sequence() + " was accepted meanwhile");
     }
   }
@@ -891,26 +929,29 @@ public final class DownlinkCommands implements AutoCloseable {
    * {@code maxWaitSeconds}; 0 applies it at once): a restart hands the open carts to the new agent,
    * but their receipts are flagged {@code agent-restarted} and shelf activity during the restart is
    * seen only as one change over the gap. Returns the reply for a held update, or null to apply now.
+   *
+   * @param slot what it replaces ({@link PendingUpdates#slotOf}): one update waits per slot
    */
-  private String holdWhileBusy(String name, SignedUpdate u, byte[] payload, long maxWaitSeconds, boolean due)
+  private String holdWhileBusy(String slot, SignedUpdate u, byte[] payload, long maxWaitSeconds, boolean due)
       throws CommandRejected, IOException {
     int open = openSessions();
     if (due || open == 0 || maxWaitSeconds == 0) {
       return null;
     }
-    java.util.Optional<PendingUpdates.Pending> before = pending.get(name);
+    java.util.Optional<PendingUpdates.Pending> before = pending.get(slot);
     if (before.isPresent() && before.get().sequence() >= u.sequence()) {
       throw new CommandRejected("superseded", "sequence " + u.sequence() + " is not greater than that of the "
-          + name + " already waiting for an empty store (" + before.get().sequence() + ")");
+          + slot + " already waiting for an empty store (" + before.get().sequence() + ")");
     }
     long now = clock.millis();
-    PendingUpdates.Pending p = new PendingUpdates.Pending(name, u.sequence(), payload, now, now + maxWaitSeconds * 1000);
+    PendingUpdates.Pending p = new PendingUpdates.Pending(slot, u.sequence(), payload, now, now + maxWaitSeconds * 1000);
     pending.put(p);
     updatesHeld.incrementAndGet();
-    LOG.info("{} sequence {} waits: {} shopper(s) in the store; applied when it is empty, at the latest {}", name,
+    LOG.info("{} sequence {} waits: {} shopper(s) in the store; applied when it is empty, at the latest {}", slot,
         u.sequence(), open, java.time.Instant.ofEpochMilli(p.applyByMillis()));
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("command", name);
+    m.put("command", p.command());
+    p.model().ifPresent(x -> m.put("model", x));
     m.put("ok", true);
     m.put("applied", false);
     m.put("pending", true);
@@ -956,6 +997,7 @@ public final class DownlinkCommands implements AutoCloseable {
       }
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("command", p.command());
+      p.model().ifPresent(x -> ev.put("model", x));
       ev.put("sequence", p.sequence());
       ev.put("receivedAt", java.time.Instant.ofEpochMilli(p.receivedMillis()).toString());
       ev.put("waitedSeconds", Math.max(0, (now - p.receivedMillis()) / 1000));
@@ -969,7 +1011,7 @@ public final class DownlinkCommands implements AutoCloseable {
         ev.put("type", e.reason().equals("rolled-back") ? "update-rolled-back" : "update-refused");
         ev.put("reason", e.reason());
         ev.put("message", e.getMessage());
-        LOG.warn("held {} sequence {} not applied: {}", p.command(), p.sequence(), e.toString().replace('\n', ' '));
+        LOG.warn("held {} sequence {} not applied: {}", p.slot(), p.sequence(), e.toString().replace('\n', ' '));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return; // closing: it stays held for the next start
@@ -978,19 +1020,19 @@ public final class DownlinkCommands implements AutoCloseable {
         ev.put("type", "update-refused");
         ev.put("reason", "failed");
         ev.put("message", e.toString());
-        LOG.error("held {} sequence {} failed", p.command(), p.sequence(), e);
+        LOG.error("held {} sequence {} failed", p.slot(), p.sequence(), e);
       }
       try {
-        pending.removeUpTo(p.command(), p.sequence());
+        pending.removeUpTo(p.slot(), p.sequence());
       } catch (IOException e) {
-        LOG.error("held {} sequence {} done but its file could not be removed: {}", p.command(), p.sequence(),
+        LOG.error("held {} sequence {} done but its file could not be removed: {}", p.slot(), p.sequence(),
             e.toString());
       }
       try {
-        outbox.append(Stream.EVENTS, "events", "update-" + p.command() + "-" + p.sequence(),
+        outbox.append(Stream.EVENTS, "events", "update-" + p.slot() + "-" + p.sequence(),
             Json.write(ev).getBytes(StandardCharsets.UTF_8));
       } catch (Exception e) {
-        LOG.error("outcome of held {} sequence {} not stored in the outbox: {}", p.command(), p.sequence(), e.toString());
+        LOG.error("outcome of held {} sequence {} not stored in the outbox: {}", p.slot(), p.sequence(), e.toString());
       }
     }
   }

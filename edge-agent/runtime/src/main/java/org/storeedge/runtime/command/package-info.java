@@ -42,8 +42,8 @@
  * at once, at most a week): the open carts go over to the new agent, their receipts flagged
  * {@code agent-restarted}. The reply says {@code "pending": true} with {@code applyBy}; the outcome
  * is published on {@code events} as {@code update-applied}, {@code update-rolled-back} or
- * {@code update-refused}. A newer sequence replaces the held one; an older one is refused
- * ({@code superseded}). {@code outbox-status} lists what is held. Changes
+ * {@code update-refused}. One update waits per command, and per model for model-updates; a
+ * newer sequence replaces the held one, an older one is refused ({@code superseded}). {@code outbox-status} lists what is held. Changes
  * to {@code sync} or {@code storage} are written but take effect at the next process start (the
  * reply lists them).
  *

@@ -284,4 +284,53 @@ class ModelUpdateCommandTest {
         .anyMatch(n -> n.path("type").asText().equals("update-applied")
             && n.path("command").asText().equals("model-update")), "the outcome on events");
   }
+
+  @Test
+  void aModelNoCameraUsesGoesInWhileAnotherWaitsAndTheHeldOneIsStillAppliedAfterIt() throws Exception {
+    TestGateway.command(cloud, "gate", "{\"gateId\":\"entrance\",\"direction\":\"enter\",\"customerToken\":\"c-1\"}");
+    Poll.until(Duration.ofSeconds(30), () -> gw.host().agent().checkout().openSessions() == 1, "one open visit");
+    byte[] used = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.45"), null);
+    JsonNode held = body(TestGateway.command(cloud, "model-update", signed(7, used)));
+    assertThat(held.path("pending").asBoolean()).as(held.toString()).isTrue();
+    assertThat(held.path("model").asText()).isEqualTo("sim-person");
+
+    // a later sequence for a model no camera runs goes in at once
+    byte[] spare = simPerson("spare-person", p -> p, null);
+    JsonNode now = body(TestGateway.command(cloud, "model-update", signed(9, spare)));
+    assertThat(now.path("applied").asBoolean()).as(now.toString()).isTrue();
+    assertThat(versionsOnDisk("spare-person")).containsExactly("9-" + ModelPackage.sha256(spare).substring(0, 12));
+
+    // the held one, sequence 7, is for another model: not a replay of 9
+    TestGateway.command(cloud, "gate", "{\"gateId\":\"exit\",\"direction\":\"exit\",\"customerToken\":\"c-1\"}");
+    String version = "7-" + ModelPackage.sha256(used).substring(0, 12);
+    Poll.until(Duration.ofSeconds(60), () -> version.equals(gw.cameras().modelsOf("cam-1").get("sim-person")),
+        () -> "the held model in use once the store emptied: " + gw.cameras().modelsOf("cam-1") + " "
+            + gw.commands().rejectedCounts());
+    Poll.until(Duration.ofSeconds(60), () -> TestGateway.entries(cloud, "events").stream()
+        .anyMatch(n -> n.path("type").asText().equals("update-applied")
+            && n.path("model").asText().equals("sim-person") && n.path("sequence").asLong() == 7),
+        "the outcome on events, naming the model");
+    // and each model keeps its own sequence: 7 again for sim-person is a replay
+    OutsideSubscriber.Received again = TestGateway.command(cloud, "model-update", signed(7, used));
+    assertThat(again.property("status")).contains("error");
+    assertThat(again.text()).contains("replayed").contains("model/sim-person");
+  }
+
+  @Test
+  void aSequenceAcceptedForEveryModelBeforeEachHadItsOwnIsStillRefused() throws Exception {
+    Path db = org.storeedge.sync.state.StateDatabase.siblingOf(gw.outbox().file());
+    try (org.storeedge.sync.state.StateDatabase state = org.storeedge.sync.state.StateDatabase.open(db)) {
+      // the single row every model shared before models had a ledger row each
+      assertThat(new org.storeedge.sync.state.UpdateLedger(state).accept("model", 10, "old", 0)).isTrue();
+    }
+    byte[] archive = simPerson("sim-person", p -> p.replace("threshold.score=0.4", "threshold.score=0.45"), null);
+
+    OutsideSubscriber.Received r = TestGateway.command(cloud, "model-update", signed(10, archive));
+
+    assertThat(r.property("status")).contains("error");
+    assertThat(r.text()).contains("replayed").contains("last accepted model update (10)");
+    assertThat(gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", "shipped"));
+    JsonNode next = body(TestGateway.command(cloud, "model-update", signed(11, archive)));
+    assertThat(next.path("applied").asBoolean()).as(next.toString()).isTrue();
+  }
 }

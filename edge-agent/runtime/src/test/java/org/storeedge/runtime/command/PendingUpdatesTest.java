@@ -46,4 +46,39 @@ class PendingUpdatesTest {
     assertThat(f).doesNotExist();
     assertThat(f.resolveSibling(f.getFileName() + ".unreadable")).hasContent("{ torn");
   }
+
+  @Test
+  void updatesOfTwoModelsWaitSideBySideAndAFileKeptBeforeModelsHadSlotsIsStillRead() throws Exception {
+    Path store = dir.resolve("store.yaml");
+    List<String> commands = List.of("config-update", "model-update");
+    PendingUpdates p = new PendingUpdates(store, commands);
+    byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
+    p.put(new PendingUpdates.Pending(PendingUpdates.slotOf("model-update", "sim-person"), 7, payload, 2_000, 9_000));
+    p.put(new PendingUpdates.Pending(PendingUpdates.slotOf("model-update", "mediapipe-palm"), 8, payload, 3_000, 9_000));
+    // as a run before models had a slot each left it
+    Files.writeString(store.resolveSibling("store.yaml.pending-model-update.json"), "{\"command\":\"model-update\","
+        + "\"sequence\":5,\"receivedAt\":\"1970-01-01T00:00:01Z\",\"applyBy\":\"1970-01-01T00:00:09Z\","
+        + "\"payload\":\"e30=\"}");
+    Files.writeString(store.resolveSibling("store.yaml.pending-other-thing.json"), "{}"); // not ours: left alone
+
+    PendingUpdates reread = new PendingUpdates(store, commands);
+
+    assertThat(reread.all()).extracting(PendingUpdates.Pending::slot)
+        .containsExactly("model-update", "model-update.sim-person", "model-update.mediapipe-palm"); // as they came
+    assertThat(reread.all()).extracting(PendingUpdates.Pending::command).containsOnly("model-update");
+    assertThat(reread.get("model-update.mediapipe-palm").orElseThrow().model()).hasValue("mediapipe-palm");
+    assertThat(reread.get("model-update").orElseThrow().model()).isEmpty();
+    reread.removeUpTo("model-update.sim-person", 7);
+    assertThat(new PendingUpdates(store, commands).all()).extracting(PendingUpdates.Pending::sequence)
+        .containsExactly(5L, 8L);
+    assertThat(store.resolveSibling("store.yaml.pending-other-thing.json")).exists();
+  }
+
+  @Test
+  void aSlotNamesAModelOnlyByAModelsName() {
+    assertThat(PendingUpdates.slotOf("model-update", "sim-person")).isEqualTo("model-update.sim-person");
+    assertThat(PendingUpdates.slotOf("config-update", null)).isEqualTo("config-update");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PendingUpdates.slotOf("model-update", "../x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
