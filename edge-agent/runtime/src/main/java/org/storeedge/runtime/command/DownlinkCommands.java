@@ -811,7 +811,8 @@ public final class DownlinkCommands implements AutoCloseable {
   /**
    * Records what the {@code changed} files hold ({@link UpdateTrial}, beside the store file),
    * writes them with {@code switchIn}, and restarts the agent (and the cameras) on {@code next};
-   * unless healthy, puts back what was recorded and restarts on what ran before. The trial ends
+   * unless healthy, puts back what was recorded (or, should the record be unreadable, each file's
+   * {@code FILE.previous}: {@link UpdateTrial#rollBack}) and restarts on what ran before. The trial ends
    * either way; a power cut before it does is undone at the next start
    * ({@link GatewayRuntime#undoInterruptedUpdate}).
    */
@@ -825,7 +826,7 @@ public final class DownlinkCommands implements AutoCloseable {
     AgentHost.Health h = host.awaitHealthy(settings.healthTimeout());
     if (!h.healthy()) {
       LOG.error("{} sequence {} left the agent unhealthy ({}); rolling back", name, u.sequence(), h.describe());
-      UpdateTrial.undo(trial);
+      UpdateTrial.rollBack(trial, changed);
       host.restart(previous);
       AgentHost.Health back = host.awaitHealthy(settings.healthTimeout());
       rolledBack.incrementAndGet();
@@ -844,7 +845,7 @@ public final class DownlinkCommands implements AutoCloseable {
       if (!broken.isEmpty()) {
         LOG.error("{} sequence {} left running camera(s) {} unhealthy ({}); rolling back", name, u.sequence(), broken,
             cameraFaults);
-        UpdateTrial.undo(trial);
+        UpdateTrial.rollBack(trial, changed);
         host.restart(previous);
         AgentHost.Health back = host.awaitHealthy(settings.healthTimeout());
         Map<String, String> camerasBack = checkCameras(cams, cams.reconfigure(previous));

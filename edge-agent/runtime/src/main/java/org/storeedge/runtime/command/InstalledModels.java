@@ -155,10 +155,7 @@ public final class InstalledModels {
    */
   public void rollBack(String name) throws IOException {
     Path current = root.resolve(name).resolve(CURRENT);
-    Optional<UpdateTrial.Undone> undone = UpdateTrial.undo(UpdateTrial.markerFor(current));
-    if (undone.isEmpty() || undone.get().problem() != null) {
-      AtomicFiles.restore(current); // no record of the trial to go by: the version kept as previous
-    }
+    UpdateTrial.rollBack(UpdateTrial.markerFor(current), List.of(current));
   }
 
   /**

@@ -81,6 +81,24 @@ public final class UpdateTrial {
   }
 
   /**
+   * Rolls back an update the health check refused: {@link #undo} when its marker can be read;
+   * otherwise (no marker, or one set aside as unreadable) each of {@code files} is put back from
+   * the {@code FILE.previous} the switch kept ({@link AtomicFiles#restore}), so the update never
+   * stays in use for want of its record.
+   *
+   * @return what {@link #undo} reported (its problem when it fell back), empty if there was no marker
+   */
+  public static Optional<Undone> rollBack(Path marker, List<Path> files) throws IOException {
+    Optional<Undone> undone = undo(marker);
+    if (undone.isEmpty() || undone.get().problem() != null) {
+      for (Path f : files) {
+        AtomicFiles.restore(f);
+      }
+    }
+    return undone;
+  }
+
+  /**
    * Puts every file {@link #begin} recorded back as it was then (content, or absent) and deletes
    * the marker; empty when there is no marker.
    */

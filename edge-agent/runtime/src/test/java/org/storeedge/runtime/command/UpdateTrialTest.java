@@ -87,4 +87,36 @@ class UpdateTrialTest {
     assertThatThrownBy(() -> UpdateTrial.begin(UpdateTrial.markerFor(dir.resolve("store.yaml")), "x",
         List.of(sub.resolve("other.yaml")))).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aRefusedUpdateWhoseRecordCannotBeReadIsRolledBackFromThePreviousCopies() throws Exception {
+    Path store = Files.writeString(dir.resolve("store.yaml"), "version: 1\n");
+    Path overlay = Files.writeString(dir.resolve("store.planogram.json"), "{\"lanes\":[]}");
+    Path marker = UpdateTrial.markerFor(store);
+    UpdateTrial.begin(marker, "config-update sequence 8", List.of(store, overlay));
+    AtomicFiles.replace(store, "version: 2\n".getBytes());
+    AtomicFiles.remove(overlay);
+    Files.writeString(marker, "{ torn"); // the record is lost; the health check refused the update
+
+    Optional<UpdateTrial.Undone> r = UpdateTrial.rollBack(marker, List.of(store, overlay));
+
+    assertThat(r).hasValueSatisfying(u -> assertThat(u.problem()).isNotNull());
+    assertThat(Files.readString(store)).isEqualTo("version: 1\n");
+    assertThat(Files.readString(overlay)).isEqualTo("{\"lanes\":[]}");
+    assertThat(marker.resolveSibling("store.yaml.trial.unreadable")).hasContent("{ torn");
+  }
+
+  @Test
+  void aRefusedUpdateWithItsRecordIsRolledBackByTheRecordNotThePreviousCopies() throws Exception {
+    Path store = Files.writeString(dir.resolve("store.yaml"), "version: 1\n");
+    AtomicFiles.replace(store, "version: 2\n".getBytes()); // an earlier update: previous is version 1
+    Path marker = UpdateTrial.markerFor(store);
+    UpdateTrial.begin(marker, "config-update sequence 9", List.of(store));
+    AtomicFiles.replace(store, "version: 3\n".getBytes());
+
+    assertThat(UpdateTrial.rollBack(marker, List.of(store))).hasValueSatisfying(u -> assertThat(u.problem()).isNull());
+
+    assertThat(Files.readString(store)).isEqualTo("version: 2\n");
+    assertThat(marker).doesNotExist();
+  }
 }
