@@ -26,10 +26,38 @@ import java.util.Optional;
  *     (up to 3) over the store's products: the product ranked k-th (a ranking drawn from the seed)
  *     is taken k^popularity times less often than the first, its lanes sharing that. Real sales
  *     are skewed: a few products sell most, and their lanes draw shoppers together
+ * @param looks shelves looked at without taking anything, and shoppers who take nothing at all;
+ *     {@link Looks#NONE} for shoppers who stop only where they take
  */
 public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems,
     double putBackProbability, boolean overlap, int maxInside, HardCases hardCases, double browseSeconds,
-    double restockEverySeconds, Optional<Bursts> bursts, double popularity) {
+    double restockEverySeconds, Optional<Bursts> bursts, double popularity, Looks looks) {
+
+  /**
+   * Shoppers stop at shelves they take nothing from: they read a label, compare prices, look for
+   * something that is not there. Each look stands in front of a lane (any lane, as likely as its
+   * product is popular) for 3-15 s with no hand in the shelf ({@link ScenarioAction.Kind#BROWSE}).
+   * A looker at a shelf where someone else takes is what makes a position alone unsure whose hand
+   * it was.
+   *
+   * @param perVisit mean looks per visit (a Poisson count), 0..20; each comes before one of its
+   *     takes or after the last, at random
+   * @param emptyHanded share of visits, 0..1, that take nothing: they look (at least once) and
+   *     leave with an empty receipt
+   */
+  public record Looks(double perVisit, double emptyHanded) {
+    public static final Looks NONE = new Looks(0, 0);
+    public static final double MAX_PER_VISIT = 20;
+
+    public Looks {
+      if (!(perVisit >= 0 && perVisit <= MAX_PER_VISIT)) {
+        throw new IllegalArgumentException("looks.perVisit must be in 0..20 (got: " + perVisit + ")");
+      }
+      if (!(emptyHanded >= 0 && emptyHanded <= 1)) {
+        throw new IllegalArgumentException("looks.emptyHanded must be in 0..1 (got: " + emptyHanded + ")");
+      }
+    }
+  }
 
   public static final double DEFAULT_MEAN_ITEMS = 2.5;
   public static final double DEFAULT_PUT_BACK_PROBABILITY = 0.1;
@@ -136,6 +164,17 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
     if (!(popularity >= 0 && popularity <= MAX_POPULARITY)) {
       throw new IllegalArgumentException("popularity must be in 0.." + MAX_POPULARITY + " (got: " + popularity + ")");
     }
+    if (looks == null) {
+      throw new IllegalArgumentException("looks must be given (Looks.NONE for none)");
+    }
+  }
+
+  /** Shoppers stop only where they take. */
+  public GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems, double putBackProbability,
+      boolean overlap, int maxInside, HardCases hardCases, double browseSeconds, double restockEverySeconds,
+      Optional<Bursts> bursts, double popularity) {
+    this(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, browseSeconds,
+        restockEverySeconds, bursts, popularity, Looks.NONE);
   }
 
   /** Largest {@link #popularity} exponent: beyond it the first product is nearly all that sells. */
@@ -174,31 +213,36 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
 
   public GeneratedTraffic withMaxInside(int n) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, n, hardCases, browseSeconds,
-        restockEverySeconds, bursts, popularity);
+        restockEverySeconds, bursts, popularity, looks);
   }
 
   public GeneratedTraffic withHardCases(HardCases h) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, h, browseSeconds,
-        restockEverySeconds, bursts, popularity);
+        restockEverySeconds, bursts, popularity, looks);
   }
 
   public GeneratedTraffic withBrowseSeconds(double s) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, s,
-        restockEverySeconds, bursts, popularity);
+        restockEverySeconds, bursts, popularity, looks);
   }
 
   public GeneratedTraffic withRestockEverySeconds(double s) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, s, bursts, popularity);
+        browseSeconds, s, bursts, popularity, looks);
   }
 
   public GeneratedTraffic withPopularity(double p) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, restockEverySeconds, bursts, p);
+        browseSeconds, restockEverySeconds, bursts, p, looks);
   }
 
   public GeneratedTraffic withBursts(Bursts b) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, restockEverySeconds, Optional.of(b), popularity);
+        browseSeconds, restockEverySeconds, Optional.of(b), popularity, looks);
+  }
+
+  public GeneratedTraffic withLooks(Looks l) {
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
+        browseSeconds, restockEverySeconds, bursts, popularity, l);
   }
 }

@@ -16,6 +16,9 @@ import java.util.Optional;
  *       {@link #laneId()} and lifts it off again {@link #seconds()} later; it weighs
  *       {@link #grams()} and lies still; nothing of the lane's moves. Like a lean, the shopper stays
  *       and may take or put back within reach meanwhile.
+ *   <li>{@code BROWSE}: the shopper stands in front of {@link #laneId()} for {@link #seconds()},
+ *       looking, without a hand in the shelf: nothing moves and no load is put on it. Like a lean,
+ *       it may take or put back within reach meanwhile.
  *   <li>{@code GIVE}: the shopper hands {@link #qty()} x {@link #sku()} to the shopper with token
  *       {@link #to()}; no shelf is involved and {@link #laneId()} is empty.
  * </ul>
@@ -39,7 +42,8 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
     PUT_BACK,
     LEAN,
     SET_DOWN,
-    GIVE
+    GIVE,
+    BROWSE
   }
 
   /**
@@ -55,6 +59,8 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
   /** A shopping basket with a few things in it, left on the shelf while its owner looks around. */
   public static final double DEFAULT_SET_DOWN_SECONDS = 20;
   public static final double DEFAULT_SET_DOWN_GRAMS = 1200;
+  /** Long enough to read a label or two. */
+  public static final double DEFAULT_BROWSE_SECONDS = 8;
 
   public ScenarioAction {
     parts = List.copyOf(parts);
@@ -83,9 +89,12 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
     return parts.get(0).sku();
   }
 
-  /** A lean or a set-down thing: a load on a lane for {@link #seconds()}, the shopper staying near it. */
+  /**
+   * The shopper stays at a lane for {@link #seconds()}: a lean or a set-down thing (a load on the
+   * lane), or a look at it ({@code BROWSE}, no load).
+   */
   boolean rests() {
-    return kind == Kind.LEAN || kind == Kind.SET_DOWN;
+    return kind == Kind.LEAN || kind == Kind.SET_DOWN || kind == Kind.BROWSE;
   }
 
   boolean movesUnits() {
@@ -128,6 +137,12 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
   public static ScenarioAction setDown(double at, String laneId, double seconds, double grams) {
     return new ScenarioAction(at, Kind.SET_DOWN, List.of(new Part(laneId, 0, Optional.empty())), Optional.empty(), seconds,
         grams, Optional.empty(), 1, Origin.of("action"));
+  }
+
+  /** Stands in front of {@code laneId} for {@code seconds}, looking, hands off the shelf. */
+  public static ScenarioAction browse(double at, String laneId, double seconds) {
+    return new ScenarioAction(at, Kind.BROWSE, List.of(new Part(laneId, 0, Optional.empty())), Optional.empty(), seconds, 0,
+        Optional.empty(), 1, Origin.of("action"));
   }
 
   public static ScenarioAction give(double at, String sku, int qty, String toToken) {

@@ -43,7 +43,7 @@ final class ScenarioChecker {
   /** How long an action keeps its shopper busy from {@code at}, seconds. */
   static double busySeconds(ScenarioAction a) {
     return switch (a.kind()) {
-      case LEAN, SET_DOWN -> a.seconds() + AFTER_LEAN_SECONDS;
+      case LEAN, SET_DOWN, BROWSE -> a.seconds() + AFTER_LEAN_SECONDS;
       case GIVE -> MIN_ACTION_GAP_SECONDS;
       case TAKE, PUT_BACK -> MIN_ACTION_GAP_SECONDS + GRAB_EXTRA_SECONDS * (a.parts().size() - 1);
     };
@@ -55,7 +55,7 @@ final class ScenarioChecker {
 
   /** The YAML key an action named its lanes (or hand-off) with, for problem locations. */
   static String mainKey(ScenarioAction a) {
-    for (String k : List.of("take", "putBack", "grab", "lean", "setDown", "give")) {
+    for (String k : List.of("take", "putBack", "grab", "lean", "setDown", "give", "browse")) {
       if (a.origin().keys().containsKey(k)) {
         return k;
       }
@@ -66,6 +66,7 @@ final class ScenarioChecker {
       case LEAN -> "lean";
       case SET_DOWN -> "setDown";
       case GIVE -> "give";
+      case BROWSE -> "browse";
     };
   }
 
@@ -135,6 +136,7 @@ final class ScenarioChecker {
         boolean ok = switch (a.kind()) {
           case TAKE, PUT_BACK -> checkShelfAction(a, store, geo, problems);
           case LEAN, SET_DOWN -> checkLean(a, store, geo, problems);
+          case BROWSE -> checkBrowse(a, store, problems);
           case GIVE -> checkGive(a, sh, store, allTokens, problems);
         };
         Person receiver = null;
@@ -358,6 +360,20 @@ final class ScenarioChecker {
     return checkFrom(a, store, problems) && ok && checkReach(a, store, geo, problems);
   }
 
+  private static boolean checkBrowse(ScenarioAction a, StoreConfig store, List<ConfigProblem> problems) {
+    boolean ok = true;
+    if (store.lane(a.laneId()).isEmpty()) {
+      problems.add(a.origin().problem(mainKey(a), "unknown lane '" + a.laneId() + "'"));
+      ok = false;
+    }
+    if (!(a.seconds() >= MIN_LEAN_SECONDS && a.seconds() <= MAX_LEAN_SECONDS)) {
+      problems.add(a.origin().problem("seconds", "must be in " + YamlTree.fmt(MIN_LEAN_SECONDS) + ".."
+          + YamlTree.fmt(MAX_LEAN_SECONDS) + " (got: " + YamlTree.fmt(a.seconds()) + ")"));
+      ok = false;
+    }
+    return ok;
+  }
+
   private static boolean checkGive(ScenarioAction a, ShopperScript sh, StoreConfig store, Set<String> tokens,
       List<ConfigProblem> problems) {
     Origin ao = a.origin();
@@ -448,7 +464,9 @@ final class ScenarioChecker {
           continue;
         }
         String prev = a.received() ? "a hand-off it receives from " + a.giver() + " at " + YamlTree.fmt(a.start())
-            : a.a().rests() ? (a.a().kind() == ScenarioAction.Kind.LEAN ? "its lean from " : "what it set down from ")
+            : a.a().rests() ? (a.a().kind() == ScenarioAction.Kind.LEAN ? "its lean from "
+                : a.a().kind() == ScenarioAction.Kind.BROWSE ? "its look at lane " + a.a().laneId() + " from "
+                : "what it set down from ")
                 + YamlTree.fmt(a.start()) + " to "
                 + YamlTree.fmt(a.start() + a.a().seconds()) : null;
         if (b.received()) {
@@ -461,6 +479,7 @@ final class ScenarioChecker {
         } else {
           problems.add(b.a().origin().problem("at", "overlaps " + prev + " (got: " + YamlTree.fmt(b.start()) + ")"
               + (a.a().kind() == ScenarioAction.Kind.LEAN ? "; during a lean only a take or put-back within reach is possible"
+                  : a.a().kind() == ScenarioAction.Kind.BROWSE ? "; while it looks only a take or put-back within reach is possible"
                   : a.a().rests() ? "; while it lies there only a take or put-back within reach is possible" : "")));
         }
         break;

@@ -42,21 +42,22 @@ public final class ScenarioLoader {
    */
   public static final List<String> SUITE = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "basket-on-the-shelf", "crowd-of-four",
-      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "generated-busy",
-      "generated-popular", "generated-adversarial");
+      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "looker-at-the-shelf",
+      "generated-busy", "generated-popular", "generated-adversarial", "generated-looking");
 
   private static final String RESOURCE_DIR = "/org/storeedge/simulator/scenarios/";
   private static final Set<String> TOP = Set.of("seed", "start", "noise", "shoppers", "generated");
   private static final Set<String> NOISE = Set.of("electricalGrams", "handTransientGrams", "driftGramsPerHour",
       "creepFraction", "creepTimeConstantSeconds", "offCentreFraction", "vibrationGrams", "touchProbability");
   private static final Set<String> SHOPPER = Set.of("token", "enterAt", "exitAt", "actions", "group");
-  private static final Set<String> ACTION = Set.of("at", "take", "putBack", "grab", "lean", "setDown", "give", "qty", "sku", "from",
+  private static final Set<String> ACTION = Set.of("at", "take", "putBack", "grab", "lean", "setDown", "give", "browse", "qty", "sku", "from",
       "seconds", "grams", "to", "member");
-  private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "setDown", "give");
+  private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "setDown", "give", "browse");
   private static final Set<String> GRAB_PART = Set.of("lane", "qty", "sku");
   private static final Set<String> GENERATED = Set.of("shoppersPerHour", "durationSeconds", "meanItems",
       "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds", "restockEverySeconds", "bursts",
-      "popularity");
+      "popularity", "looks");
+  private static final Set<String> LOOKS = Set.of("perVisit", "emptyHanded");
   private static final Set<String> BURSTS = Set.of("everySeconds", "meanShoppers", "withinSeconds");
   private static final Set<String> HARD_CASES = Set.of("reach", "handOff", "lean", "wrongLaneReturn", "multiGrab", "group");
 
@@ -228,14 +229,14 @@ public final class ScenarioLoader {
     }
     List<String> kinds = ACTION_KINDS.stream().filter(f::has).toList();
     if (kinds.size() != 1) {
-      tree.problem(n, path, "needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE', 'setDown: LANE' or 'give: SKU'"
+      tree.problem(n, path, "needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE', 'setDown: LANE', 'browse: LANE' or 'give: SKU'"
           + (kinds.isEmpty() ? "" : " (got: " + String.join(", ", kinds) + ")"));
       return null;
     }
     String kind = kinds.get(0);
     int before = tree.problems.size();
     // keys that belong to other kinds of action
-    Map<String, List<String>> onlyWith = Map.of("seconds", List.of("lean", "setDown"), "grams", List.of("lean", "setDown"), "to",
+    Map<String, List<String>> onlyWith = Map.of("seconds", List.of("lean", "setDown", "browse"), "grams", List.of("lean", "setDown"), "to",
         List.of("give"), "from", List.of("take", "putBack", "grab", "lean", "setDown"), "qty", List.of("take", "putBack", "give"),
         "sku", List.of("take", "putBack"));
     onlyWith.forEach((key, kindsAllowed) -> {
@@ -307,6 +308,14 @@ public final class ScenarioLoader {
         }
         seconds = or(f.number("seconds", false), lean ? ScenarioAction.DEFAULT_LEAN_SECONDS : ScenarioAction.DEFAULT_SET_DOWN_SECONDS);
         grams = or(f.number("grams", false), lean ? ScenarioAction.DEFAULT_LEAN_GRAMS : ScenarioAction.DEFAULT_SET_DOWN_GRAMS);
+      }
+      case "browse" -> {
+        k = ScenarioAction.Kind.BROWSE;
+        String lane = f.string(kind, false);
+        if (lane != null) {
+          parts.add(new ScenarioAction.Part(lane, 0, Optional.empty()));
+        }
+        seconds = or(f.number("seconds", false), ScenarioAction.DEFAULT_BROWSE_SECONDS);
       }
       default -> {
         k = ScenarioAction.Kind.GIVE;
@@ -417,12 +426,21 @@ public final class ScenarioLoader {
       }
     }
     Optional<GeneratedTraffic.Bursts> bursts = f.has("bursts") ? readBursts(tree, f.values.get("bursts")) : Optional.empty();
+    GeneratedTraffic.Looks looks = GeneratedTraffic.Looks.NONE;
+    if (f.has("looks")) {
+      YamlTree.Fields l = tree.fields(f.values.get("looks"), "generated.looks", LOOKS);
+      if (l != null) {
+        // a value out of range is recorded as a problem (and the scenario refused); 0 stands in meanwhile
+        looks = new GeneratedTraffic.Looks(or(l.number("perVisit", false, 0, GeneratedTraffic.Looks.MAX_PER_VISIT, "in 0..20"), 0),
+            or(l.number("emptyHanded", false, 0, 1, "a share in 0..1"), 0));
+      }
+    }
     if (tree.problems.size() > before || rate == null || duration == null || maxInside == null || restock == null
         || bursts == null) {
       return null;
     }
     return new GeneratedTraffic(rate, duration, mean, pb, overlap != null && overlap,
-        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock, bursts, popularity);
+        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock, bursts, popularity, looks);
   }
 
   /** {@code generated.bursts}; null when it has a problem (recorded). */

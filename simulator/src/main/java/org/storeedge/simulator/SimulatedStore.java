@@ -465,6 +465,13 @@ public final class SimulatedStore {
               GroundTruth.Kind.TOUCH, instant(on), instant(on), instant(off), List.of(), StoreGeometry.standingLane(a)));
           stands.get(person).add(atShelf(person, on, off, a));
         }
+        case BROWSE -> {
+          // stands in front of the lane, looking: no hand in the shelf, nothing on the lanes
+          long off = on + Seeds.nanos(a.seconds());
+          String lane = StoreGeometry.standingLane(a);
+          stands.get(person).add(new Stand(person, on, off, geometry.standFor(a), geometry.axes(lane), null, false, lane,
+              List.of(config.lane(a.laneId()).orElseThrow().position())));
+        }
         case GIVE -> {
           String sku = a.sku().orElseThrow();
           Person receiver = Person.receiver(people, a.to().orElseThrow(), a.at())

@@ -127,6 +127,9 @@ final class TrafficGenerator {
     Random hr = Seeds.random(seed, "generated-hard-cases");
     Random br = Seeds.random(seed, "generated-browsing");
     Random pr = Seeds.random(seed, "generated-popular-picks");
+    // looks draw from their own stream: without them, exactly the traffic from before they existed
+    Random lr = Seeds.random(seed, "generated-looks");
+    GeneratedTraffic.Looks lk = g.looks();
     GeneratedTraffic.HardCases hard = g.hardCases();
     Map<String, Integer> stock = new HashMap<>();
     for (StoreConfig.Lane l : store.lanes()) {
@@ -218,6 +221,11 @@ final class TrafficGenerator {
       enter = round(enter);
       previousEnter = enter;
       int items = 1 + poisson(r, g.meanItems() - 1);
+      boolean emptyHanded = lk.emptyHanded() > 0 && lr.nextDouble() < lk.emptyHanded();
+      int looks = (lk.perVisit() > 0 ? poisson(lr, lk.perVisit()) : 0) + (emptyHanded ? 1 : 0);
+      if (emptyHanded) {
+        items = 0;
+      }
       String token = String.format("gen-%04d", out.size() + 1);
       int group = hard.group() > 0 && hr.nextDouble() < hard.group() ? 2 + hr.nextInt(2) : 1;
       List<ScenarioAction> actions = new ArrayList<>();
@@ -247,7 +255,27 @@ final class TrafficGenerator {
         at = stand;
       }
       boolean handOff = hard.handOff() > 0 && hr.nextDouble() < hard.handOff();
-      while (items > 0) {
+      while (items > 0 || looks > 0) {
+        if (looks > 0 && (items == 0 || lr.nextDouble() < 0.5)) {
+          // a look at a shelf, taking nothing there (before this take, or after the last)
+          StoreConfig.Lane lane = popular.isEmpty() ? lanes.get(lr.nextInt(lanes.size())) : pick(lanes, popular, lr);
+          Position stand = geo.standingPoint(lane.id());
+          t = Math.max(t + StoreGeometry.walkSeconds(at, stand) + Seeds.uniform(lr, 1, 3), free);
+          double when = round(t);
+          int member = memberFor(group, when, stand, memberAt, memberFree, lastMember, lr);
+          ScenarioAction look = new ScenarioAction(when, ScenarioAction.Kind.BROWSE,
+              List.of(new ScenarioAction.Part(lane.id(), 0, Optional.empty())), Optional.empty(),
+              round(Seeds.uniform(lr, 3, 15)), 0, Optional.empty(), member, Origin.of(token));
+          actions.add(look);
+          free = when + ScenarioChecker.busySeconds(look) + 0.5;
+          at = stand;
+          lastMember = member;
+          memberAt[member] = stand;
+          memberFree[member] = when + ScenarioChecker.busySeconds(look);
+          t = free - 0.5;
+          looks--;
+          continue;
+        }
         List<StoreConfig.Lane> open = lanes.stream().filter(l -> stock.get(l.id()) > 0).toList();
         if (open.isEmpty()) {
           break;

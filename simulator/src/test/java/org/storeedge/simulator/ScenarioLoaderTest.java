@@ -103,12 +103,12 @@ class ScenarioLoaderTest {
         "s.yaml:3:31: noise.hum: unknown key (known: creepFraction, creepTimeConstantSeconds, driftGramsPerHour, electricalGrams, "
             + "handTransientGrams, offCentreFraction, touchProbability, vibrationGrams)",
         "s.yaml:7:13: shoppers[0].exitAt: must be a number (got: 'soon')",
-        "s.yaml:9:37: shoppers[0].actions[0].colour: unknown key (known: at, from, give, grab, grams, lean, member, putBack,"
+        "s.yaml:9:37: shoppers[0].actions[0].colour: unknown key (known: at, browse, from, give, grab, grams, lean, member, putBack,"
             + " qty, seconds, setDown, sku, take, to)",
         "s.yaml:10:9: shoppers[0].actions[1]: needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE'"
-            + ", 'setDown: LANE' or 'give: SKU'",
+            + ", 'setDown: LANE', 'browse: LANE' or 'give: SKU'",
         "s.yaml:11:9: shoppers[0].actions[2]: needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE'"
-            + ", 'setDown: LANE' or 'give: SKU' (got: take, putBack)",
+            + ", 'setDown: LANE', 'browse: LANE' or 'give: SKU' (got: take, putBack)",
         "s.yaml:12:31: generated.shoppersPerHour: must be > 0 (got: -5)",
         "s.yaml:12:65: generated.overlap: must be true or false (got: 'maybe')");
   }
@@ -174,7 +174,7 @@ class ScenarioLoaderTest {
         seed: 1
         generated: { shoppersPerHour: 60, durationSeconds: 1200, burst: { everySeconds: 300 } }
         """)).containsExactly("s.yaml:2:58: generated.burst: unknown key (known: browseSeconds, bursts, durationSeconds,"
-            + " hardCases, maxInside, meanItems, overlap, popularity, putBackProbability, restockEverySeconds,"
+            + " hardCases, looks, maxInside, meanItems, overlap, popularity, putBackProbability, restockEverySeconds,"
             + " shoppersPerHour)");
     assertThat(problems("""
         seed: 1
@@ -320,6 +320,56 @@ class ScenarioLoaderTest {
               - { at: 40, take: b2, sku: COLA-330 }
         """, store);
     assertThat(s.shoppers()).hasSize(2);
+  }
+
+  @Test
+  void aLookStandsAtALaneForSecondsAndIsCheckedLikeALean() throws Exception {
+    Scenario s = ScenarioLoader.parse("s.yaml", """
+        seed: 1
+        shoppers:
+          - token: a
+            enterAt: 0
+            exitAt: 60
+            actions:
+              - { at: 5, browse: b2 }
+              - { at: 8, take: b3 }
+              - { at: 20, browse: b1, seconds: 12 }
+        generated: { shoppersPerHour: 60, durationSeconds: 600, looks: { perVisit: 2, emptyHanded: 0.25 } }
+        """, store);
+    assertThat(s.shoppers().get(0).actions()).extracting(ScenarioAction::kind, ScenarioAction::seconds).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(ScenarioAction.Kind.BROWSE, ScenarioAction.DEFAULT_BROWSE_SECONDS),
+        org.assertj.core.groups.Tuple.tuple(ScenarioAction.Kind.TAKE, 0.0),
+        org.assertj.core.groups.Tuple.tuple(ScenarioAction.Kind.BROWSE, 12.0));
+    assertThat(s.generated().orElseThrow().looks()).isEqualTo(new GeneratedTraffic.Looks(2, 0.25));
+    assertThat(problems("""
+        seed: 1
+        shoppers:
+          - token: a
+            enterAt: 0
+            exitAt: 60
+            actions:
+              - { at: 10, browse: b2, grams: 80 }
+        generated: { shoppersPerHour: 60, durationSeconds: 600, looks: { perVisit: 30, emptyHanded: 2 } }
+        """)).containsExactly(
+        "s.yaml:7:38: shoppers[0].actions[0].grams: does not go with 'browse'",
+        "s.yaml:8:76: generated.looks.perVisit: must be in 0..20 (got: 30)",
+        "s.yaml:8:93: generated.looks.emptyHanded: must be a share in 0..1 (got: 2)");
+    assertThat(problems("""
+        seed: 1
+        shoppers:
+          - token: a
+            enterAt: 0
+            exitAt: 60
+            actions:
+              - { at: 5, browse: zz }
+              - { at: 15, browse: b2, seconds: 0.1 }
+              - { at: 20, browse: a1, seconds: 10 }
+              - { at: 25, lean: a2 }
+        """)).containsExactly(
+        "s.yaml:7:18: shoppers[0].actions[0].browse: unknown lane 'zz'",
+        "s.yaml:8:31: shoppers[0].actions[1].seconds: must be in 0.5..600 (got: 0.1)",
+        "s.yaml:10:11: shoppers[0].actions[3].at: overlaps its look at lane a1 from 20 to 30 (got: 25); while it looks only a"
+            + " take or put-back within reach is possible");
   }
 
   @Test

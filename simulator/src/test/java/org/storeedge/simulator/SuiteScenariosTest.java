@@ -35,8 +35,8 @@ class SuiteScenariosTest {
   private static final Path SUITE = Path.of("scenarios/suite");
   private static final List<String> EXPECTED = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "basket-on-the-shelf", "crowd-of-four",
-      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "generated-busy",
-      "generated-popular", "generated-adversarial");
+      "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "looker-at-the-shelf",
+      "generated-busy", "generated-popular", "generated-adversarial", "generated-looking");
 
   private static StoreConfig config;
 
@@ -346,6 +346,43 @@ class SuiteScenariosTest {
     assertThat(p.cart("cust-buyer")).isEqualTo(cart("TPST-75", 1));
     assertThat(p.truth().shopper("cust-empty").orElseThrow().actions()).isEmpty();
     assertThat(p.truth().carts()).containsKeys("cust-empty", "cust-undecided");
+  }
+
+  @Test
+  void aLookerStandsAtTheLaneWhileAnotherTakesAndPutsNoLoadOnIt() throws Exception {
+    Played p = play("looker-at-the-shelf");
+    assertThat(p.cart("cust-looker")).isEqualTo(cart("CHOC-100", 1));
+    assertThat(p.cart("cust-quick")).isEqualTo(cart("CANDY-52", 1));
+    // a look is no interaction: only takes are in the ground truth
+    assertThat(p.truth().shopper("cust-looker").orElseThrow().actions()).extracting(GroundTruth.Action::laneId)
+        .containsExactly("b1");
+    // the looker stands at b2, within reach, while the other's hand is in it
+    GroundTruth.Action take = p.truth().shopper("cust-quick").orElseThrow().actions().get(0);
+    Position b2 = config.lane("b2").orElseThrow().position();
+    assertThat(p.where("cust-looker", take.itemMove()).distanceTo(b2)).isLessThanOrEqualTo(StoreGeometry.MAX_REACH_METRES + 0.2);
+    assertThat(p.where("cust-quick", take.itemMove()).distanceTo(b2)).isLessThanOrEqualTo(StoreGeometry.MAX_REACH_METRES + 0.2);
+    // and b2 carries no load but the take: flat within noise from the look's start to the hand
+    double before = p.readings().get("b2").stream().filter(r -> r.atMillis() > p.at(16).toEpochMilli()
+        && r.atMillis() < take.handOn().toEpochMilli()).mapToDouble(WeightReading::grams).max().orElseThrow();
+    double base = p.readings().get("b2").stream().filter(r -> r.atMillis() < p.at(14).toEpochMilli())
+        .mapToDouble(WeightReading::grams).max().orElseThrow();
+    assertThat(before).isCloseTo(base, org.assertj.core.data.Offset.offset(5.0));
+  }
+
+  @Test
+  void generatedLookersStopAtShelvesAndSomeLeaveWithNothing() throws Exception {
+    Scenario s = ScenarioLoader.load(SUITE.resolve("generated-looking.yaml"), config);
+    List<ShopperScript> scripts = TrafficGenerator.generate(s.generated().orElseThrow(), s.seed(), config,
+        new StoreGeometry(config), s.shoppers());
+    long looks = scripts.stream().flatMap(x -> x.actions().stream())
+        .filter(a -> a.kind() == ScenarioAction.Kind.BROWSE).count();
+    long visits = scripts.size();
+    long emptyHanded = scripts.stream().filter(x -> !x.actions().isEmpty()
+        && x.actions().stream().allMatch(a -> a.kind() == ScenarioAction.Kind.BROWSE)).count();
+    assertThat((double) looks / visits).as("looks per visit").isBetween(1.2, 2.0);
+    assertThat((double) emptyHanded / visits).as("share that takes nothing").isBetween(0.03, 0.2);
+    Played p = play("generated-looking");
+    assertThat(p.truth().shoppers().stream().filter(sh -> sh.cart().isEmpty()).count()).isGreaterThanOrEqualTo(emptyHanded);
   }
 
   @Test
