@@ -136,7 +136,7 @@ final class ScenarioChecker {
         boolean ok = switch (a.kind()) {
           case TAKE, PUT_BACK -> checkShelfAction(a, store, geo, problems);
           case LEAN, SET_DOWN -> checkLean(a, store, geo, problems);
-          case BROWSE -> checkBrowse(a, store, problems);
+          case BROWSE -> checkStay(a, store, problems);
           case GIVE -> checkGive(a, sh, store, allTokens, problems);
         };
         Person receiver = null;
@@ -340,27 +340,18 @@ final class ScenarioChecker {
   }
 
   private static boolean checkLean(ScenarioAction a, StoreConfig store, StoreGeometry geo, List<ConfigProblem> problems) {
-    Origin ao = a.origin();
-    boolean ok = true;
-    if (store.lane(a.laneId()).isEmpty()) {
-      problems.add(ao.problem(mainKey(a), "unknown lane '" + a.laneId() + "'"));
-      ok = false;
-    }
-    if (!(a.seconds() >= MIN_LEAN_SECONDS && a.seconds() <= MAX_LEAN_SECONDS)) {
-      problems.add(ao.problem("seconds", "must be in " + YamlTree.fmt(MIN_LEAN_SECONDS) + ".." + YamlTree.fmt(MAX_LEAN_SECONDS)
-          + " (got: " + YamlTree.fmt(a.seconds()) + ")"));
-      ok = false;
-    }
+    boolean ok = checkStay(a, store, problems);
     double maxGrams = a.kind() == ScenarioAction.Kind.SET_DOWN ? MAX_SET_DOWN_GRAMS : MAX_LEAN_GRAMS;
     if (!(a.grams() >= MIN_LEAN_GRAMS && a.grams() <= maxGrams)) {
-      problems.add(ao.problem("grams", "must be in " + YamlTree.fmt(MIN_LEAN_GRAMS) + ".." + YamlTree.fmt(maxGrams)
+      problems.add(a.origin().problem("grams", "must be in " + YamlTree.fmt(MIN_LEAN_GRAMS) + ".." + YamlTree.fmt(maxGrams)
           + " (got: " + YamlTree.fmt(a.grams()) + ")"));
       ok = false;
     }
     return checkFrom(a, store, problems) && ok && checkReach(a, store, geo, problems);
   }
 
-  private static boolean checkBrowse(ScenarioAction a, StoreConfig store, List<ConfigProblem> problems) {
+  /** What every stay at a lane (a lean, a set-down, a look) needs: a known lane and a duration in range. */
+  private static boolean checkStay(ScenarioAction a, StoreConfig store, List<ConfigProblem> problems) {
     boolean ok = true;
     if (store.lane(a.laneId()).isEmpty()) {
       problems.add(a.origin().problem(mainKey(a), "unknown lane '" + a.laneId() + "'"));

@@ -43,15 +43,23 @@ final class PendingUpdates {
   record Pending(String slot, long sequence, byte[] payload, long receivedMillis, long applyByMillis) {
     /** The command that applies it. */
     String command() {
-      int dot = slot.indexOf('.');
-      return dot < 0 ? slot : slot.substring(0, dot);
+      return commandOf(slot);
     }
 
     /** The model a model-update slot is for (empty for other commands, and for a file kept before slots had one). */
     Optional<String> model() {
-      int dot = slot.indexOf('.');
-      return dot < 0 ? Optional.empty() : Optional.of(slot.substring(dot + 1));
+      return modelOf(slot);
     }
+  }
+
+  private static String commandOf(String slot) {
+    int dot = slot.indexOf('.');
+    return dot < 0 ? slot : slot.substring(0, dot);
+  }
+
+  private static Optional<String> modelOf(String slot) {
+    int dot = slot.indexOf('.');
+    return dot < 0 ? Optional.empty() : Optional.of(slot.substring(dot + 1));
   }
 
   /** The slot of an update of {@code command}; {@code model} names the model of a model-update (else null). */
@@ -77,8 +85,7 @@ final class PendingUpdates {
     List<Pending> found = new ArrayList<>();
     for (Path f : heldFiles()) {
       String slot = slotOfFile(f);
-      Pending probe = new Pending(slot, 0, new byte[0], 0, 0);
-      if (!commands.contains(probe.command()) || probe.model().filter(m -> !MODEL.matcher(m).matches()).isPresent()) {
+      if (!commands.contains(commandOf(slot)) || modelOf(slot).filter(m -> !MODEL.matcher(m).matches()).isPresent()) {
         continue;
       }
       try {
@@ -114,10 +121,11 @@ final class PendingUpdates {
     if (dir == null || !Files.isDirectory(dir)) {
       return List.of();
     }
+    String prefix = prefix();
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(f -> {
         String n = f.getFileName().toString();
-        return n.startsWith(prefix()) && n.endsWith(".json") && n.length() > prefix().length() + 5;
+        return n.startsWith(prefix) && n.endsWith(".json") && n.length() > prefix.length() + ".json".length();
       }).sorted().toList();
     } catch (IOException e) {
       LOG.error("held updates in {} cannot be listed: {}", dir, e.toString());
