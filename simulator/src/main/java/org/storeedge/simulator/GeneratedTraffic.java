@@ -28,10 +28,44 @@ import java.util.Optional;
  *     are skewed: a few products sell most, and their lanes draw shoppers together
  * @param looks shelves looked at without taking anything, and shoppers who take nothing at all;
  *     {@link Looks#NONE} for shoppers who stop only where they take
+ * @param hurry shoppers in a hurry, who walk faster and take without stopping; {@link Hurry#NONE}
+ *     for everyone at an unhurried pace, stopping at each shelf
  */
 public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems,
     double putBackProbability, boolean overlap, int maxInside, HardCases hardCases, double browseSeconds,
-    double restockEverySeconds, Optional<Bursts> bursts, double popularity, Looks looks) {
+    double restockEverySeconds, Optional<Bursts> bursts, double popularity, Looks looks, Hurry hurry) {
+
+  /**
+   * Shoppers in a hurry: a commuter grabbing a drink on the way to the train does not stop in
+   * front of the fridge. A hurried visit walks at {@code pace} (everyone else at
+   * {@link ShopperScript#DEFAULT_PACE}), barely browses, and takes from a lane in passing
+   * ({@link ScenarioAction#passing}: slowing to half its pace along the shelf while its hand is in
+   * it) with probability {@code passing} per single-lane take. A walking body at a lane is what a
+   * position-only checkout takes for a passer-by.
+   *
+   * @param share share of visits, 0..1, in a hurry
+   * @param pace their walking pace, m/s, in {@link ShopperScript#MIN_PACE}..{@link ShopperScript#MAX_PACE}
+   * @param passing share, 0..1, of their single-lane takes done without stopping
+   */
+  public record Hurry(double share, double pace, double passing) {
+    public static final Hurry NONE = new Hurry(0, ShopperScript.DEFAULT_PACE, 0);
+    /** A brisk walk. */
+    public static final double DEFAULT_PACE = 1.4;
+    public static final double DEFAULT_PASSING = 0.5;
+
+    public Hurry {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("hurry.share must be in 0..1 (got: " + share + ")");
+      }
+      if (!(pace >= ShopperScript.MIN_PACE && pace <= ShopperScript.MAX_PACE)) {
+        throw new IllegalArgumentException("hurry.pace must be in " + ShopperScript.MIN_PACE + ".." + ShopperScript.MAX_PACE
+            + " m/s (got: " + pace + ")");
+      }
+      if (!(passing >= 0 && passing <= 1)) {
+        throw new IllegalArgumentException("hurry.passing must be in 0..1 (got: " + passing + ")");
+      }
+    }
+  }
 
   /**
    * Shoppers stop at shelves they take nothing from: they read a label, compare prices, look for
@@ -167,6 +201,17 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
     if (looks == null) {
       throw new IllegalArgumentException("looks must be given (Looks.NONE for none)");
     }
+    if (hurry == null) {
+      throw new IllegalArgumentException("hurry must be given (Hurry.NONE for none)");
+    }
+  }
+
+  /** Nobody in a hurry. */
+  public GeneratedTraffic(double shoppersPerHour, double durationSeconds, double meanItems, double putBackProbability,
+      boolean overlap, int maxInside, HardCases hardCases, double browseSeconds, double restockEverySeconds,
+      Optional<Bursts> bursts, double popularity, Looks looks) {
+    this(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, browseSeconds,
+        restockEverySeconds, bursts, popularity, looks, Hurry.NONE);
   }
 
   /** Shoppers stop only where they take. */
@@ -213,36 +258,41 @@ public record GeneratedTraffic(double shoppersPerHour, double durationSeconds, d
 
   public GeneratedTraffic withMaxInside(int n) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, n, hardCases, browseSeconds,
-        restockEverySeconds, bursts, popularity, looks);
+        restockEverySeconds, bursts, popularity, looks, hurry);
   }
 
   public GeneratedTraffic withHardCases(HardCases h) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, h, browseSeconds,
-        restockEverySeconds, bursts, popularity, looks);
+        restockEverySeconds, bursts, popularity, looks, hurry);
   }
 
   public GeneratedTraffic withBrowseSeconds(double s) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases, s,
-        restockEverySeconds, bursts, popularity, looks);
+        restockEverySeconds, bursts, popularity, looks, hurry);
   }
 
   public GeneratedTraffic withRestockEverySeconds(double s) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, s, bursts, popularity, looks);
+        browseSeconds, s, bursts, popularity, looks, hurry);
   }
 
   public GeneratedTraffic withPopularity(double p) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, restockEverySeconds, bursts, p, looks);
+        browseSeconds, restockEverySeconds, bursts, p, looks, hurry);
   }
 
   public GeneratedTraffic withBursts(Bursts b) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, restockEverySeconds, Optional.of(b), popularity, looks);
+        browseSeconds, restockEverySeconds, Optional.of(b), popularity, looks, hurry);
   }
 
   public GeneratedTraffic withLooks(Looks l) {
     return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
-        browseSeconds, restockEverySeconds, bursts, popularity, l);
+        browseSeconds, restockEverySeconds, bursts, popularity, l, hurry);
+  }
+
+  public GeneratedTraffic withHurry(Hurry h) {
+    return new GeneratedTraffic(shoppersPerHour, durationSeconds, meanItems, putBackProbability, overlap, maxInside, hardCases,
+        browseSeconds, restockEverySeconds, bursts, popularity, looks, h);
   }
 }

@@ -33,9 +33,12 @@ import java.util.Optional;
  * @param grams typical load of a lean, or what a set-down thing weighs, grams; 0 for other kinds
  * @param to receiver's token of a {@code GIVE}
  * @param member which member of a group does it, 1-based; 1 for a single shopper
+ * @param passing a single-lane take or put-back done without stopping: the shopper walks along
+ *     the shelf at half its pace while its hand is in the lane (a hurried shopper grabbing on its
+ *     way), instead of standing in front of the lane
  */
 public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<String> from, double seconds,
-    double grams, Optional<String> to, int member, Origin origin) {
+    double grams, Optional<String> to, int member, Origin origin, boolean passing) {
 
   public enum Kind {
     TAKE,
@@ -67,6 +70,15 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("an action needs at least one part");
     }
+    if (passing && (!(kind == Kind.TAKE || kind == Kind.PUT_BACK) || parts.size() != 1 || from.isPresent())) {
+      throw new IllegalArgumentException("only a single-lane take or put-back from in front of its lane is done in passing");
+    }
+  }
+
+  /** An action done standing (not {@link #passing}). */
+  public ScenarioAction(double at, Kind kind, List<Part> parts, Optional<String> from, double seconds, double grams,
+      Optional<String> to, int member, Origin origin) {
+    this(at, kind, parts, from, seconds, grams, to, member, origin, false);
   }
 
   /** A single-lane take or put-back (the original form). */
@@ -152,11 +164,16 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
 
   /** The same action done by member {@code m} (1-based) of a group. */
   public ScenarioAction byMember(int m) {
-    return new ScenarioAction(at, kind, parts, from, seconds, grams, to, m, origin);
+    return new ScenarioAction(at, kind, parts, from, seconds, grams, to, m, origin, passing);
   }
 
   /** The same action done standing in front of {@code lane}. */
   public ScenarioAction from(String lane) {
-    return new ScenarioAction(at, kind, parts, Optional.of(lane), seconds, grams, to, member, origin);
+    return new ScenarioAction(at, kind, parts, Optional.of(lane), seconds, grams, to, member, origin, passing);
+  }
+
+  /** The same take or put-back done without stopping ({@link #passing}). */
+  public ScenarioAction inPassing() {
+    return new ScenarioAction(at, kind, parts, from, seconds, grams, to, member, origin, true);
   }
 }

@@ -43,21 +43,23 @@ public final class ScenarioLoader {
   public static final List<String> SUITE = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "basket-on-the-shelf", "crowd-of-four",
       "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "looker-at-the-shelf",
-      "generated-busy", "generated-popular", "generated-adversarial", "generated-looking");
+      "taken-in-passing", "generated-busy", "generated-popular", "generated-adversarial", "generated-looking",
+      "generated-hurrying");
 
   private static final String RESOURCE_DIR = "/org/storeedge/simulator/scenarios/";
   private static final Set<String> TOP = Set.of("seed", "start", "noise", "shoppers", "generated");
   private static final Set<String> NOISE = Set.of("electricalGrams", "handTransientGrams", "driftGramsPerHour",
       "creepFraction", "creepTimeConstantSeconds", "offCentreFraction", "vibrationGrams", "touchProbability");
-  private static final Set<String> SHOPPER = Set.of("token", "enterAt", "exitAt", "actions", "group");
+  private static final Set<String> SHOPPER = Set.of("token", "enterAt", "exitAt", "actions", "group", "pace");
   private static final Set<String> ACTION = Set.of("at", "take", "putBack", "grab", "lean", "setDown", "give", "browse", "qty", "sku", "from",
-      "seconds", "grams", "to", "member");
+      "seconds", "grams", "to", "member", "passing");
   private static final List<String> ACTION_KINDS = List.of("take", "putBack", "grab", "lean", "setDown", "give", "browse");
   private static final Set<String> GRAB_PART = Set.of("lane", "qty", "sku");
   private static final Set<String> GENERATED = Set.of("shoppersPerHour", "durationSeconds", "meanItems",
       "putBackProbability", "overlap", "maxInside", "hardCases", "browseSeconds", "restockEverySeconds", "bursts",
-      "popularity", "looks");
+      "popularity", "looks", "hurry");
   private static final Set<String> LOOKS = Set.of("perVisit", "emptyHanded");
+  private static final Set<String> HURRY = Set.of("share", "pace", "passing");
   private static final Set<String> BURSTS = Set.of("everySeconds", "meanShoppers", "withinSeconds");
   private static final Set<String> HARD_CASES = Set.of("reach", "handOff", "lean", "wrongLaneReturn", "multiGrab", "group");
 
@@ -201,6 +203,9 @@ public final class ScenarioLoader {
       tree.problem(f.values.get("group"), path + ".group", "must be a number of people in 1.." + ShopperScript.MAX_GROUP + " (got: " + group + ")");
       group = null;
     }
+    Double pace = f.has("pace") ? f.number("pace", false, ShopperScript.MIN_PACE, ShopperScript.MAX_PACE,
+        "a walking pace in " + YamlTree.fmt(ShopperScript.MIN_PACE) + ".." + YamlTree.fmt(ShopperScript.MAX_PACE) + " m/s")
+        : Double.valueOf(ShopperScript.DEFAULT_PACE);
     List<ScenarioAction> actions = new ArrayList<>();
     boolean actionsOk = true;
     if (f.has("actions")) {
@@ -216,10 +221,10 @@ public final class ScenarioLoader {
         }
       }
     }
-    if (token == null || enterAt == null || exitAt == null || group == null || !actionsOk) {
+    if (token == null || enterAt == null || exitAt == null || group == null || pace == null || !actionsOk) {
       return null;
     }
-    return new ShopperScript(token, enterAt, exitAt, actions, group.intValue(), f.origin());
+    return new ShopperScript(token, enterAt, exitAt, actions, group.intValue(), f.origin(), pace);
   }
 
   private static ScenarioAction readAction(YamlTree tree, Node n, String path) {
@@ -238,7 +243,7 @@ public final class ScenarioLoader {
     // keys that belong to other kinds of action
     Map<String, List<String>> onlyWith = Map.of("seconds", List.of("lean", "setDown", "browse"), "grams", List.of("lean", "setDown"), "to",
         List.of("give"), "from", List.of("take", "putBack", "grab", "lean", "setDown"), "qty", List.of("take", "putBack", "give"),
-        "sku", List.of("take", "putBack"));
+        "sku", List.of("take", "putBack"), "passing", List.of("take", "putBack"));
     onlyWith.forEach((key, kindsAllowed) -> {
       if (f.has(key) && !kindsAllowed.contains(kind)) {
         tree.problem(f.values.get(key), YamlTree.join(path, key), "does not go with '" + kind + "'"
@@ -327,14 +332,19 @@ public final class ScenarioLoader {
         }
       }
     }
-    if (tree.problems.size() > before || at == null || member == null || parts.isEmpty()) {
+    Boolean passing = f.has("passing") ? f.bool("passing") : Boolean.FALSE;
+    if (Boolean.TRUE.equals(passing) && (kind.equals("take") || kind.equals("putBack")) && (parts.size() > 1 || from != null)) {
+      tree.problem(f.values.get("passing"), path + ".passing", "only a take or put-back at one lane, from in front of it, is done "
+          + "in passing" + (from != null ? " (not with 'from')" : " (not at " + parts.size() + " lanes at once)"));
+    }
+    if (tree.problems.size() > before || at == null || member == null || passing == null || parts.isEmpty()) {
       return null;
     }
     Origin o = f.origin();
     Map<String, org.storeedge.config.Location> keys = new LinkedHashMap<>(o.keys());
     keys.putAll(extraKeys);
     return new ScenarioAction(at, k, parts, Optional.ofNullable(from), seconds, grams, Optional.ofNullable(to), member.intValue(),
-        new Origin(o.keyPath(), o.location(), keys));
+        new Origin(o.keyPath(), o.location(), keys), passing);
   }
 
   /** A text or a list of texts; list items get their own locations in {@code keys} as {@code key[i]}. */
@@ -435,12 +445,24 @@ public final class ScenarioLoader {
             or(l.number("emptyHanded", false, 0, 1, "a share in 0..1"), 0));
       }
     }
+    GeneratedTraffic.Hurry hurry = GeneratedTraffic.Hurry.NONE;
+    if (f.has("hurry")) {
+      YamlTree.Fields h = tree.fields(f.values.get("hurry"), "generated.hurry", HURRY);
+      if (h != null) {
+        // as for looks: a problem is recorded and the scenario refused; defaults stand in meanwhile
+        hurry = new GeneratedTraffic.Hurry(or(h.number("share", false, 0, 1, "a share in 0..1"), 0),
+            or(h.number("pace", false, ShopperScript.MIN_PACE, ShopperScript.MAX_PACE, "a walking pace in "
+                + YamlTree.fmt(ShopperScript.MIN_PACE) + ".." + YamlTree.fmt(ShopperScript.MAX_PACE) + " m/s"),
+                GeneratedTraffic.Hurry.DEFAULT_PACE),
+            or(h.number("passing", false, 0, 1, "a share in 0..1"), GeneratedTraffic.Hurry.DEFAULT_PASSING));
+      }
+    }
     if (tree.problems.size() > before || rate == null || duration == null || maxInside == null || restock == null
         || bursts == null) {
       return null;
     }
     return new GeneratedTraffic(rate, duration, mean, pb, overlap != null && overlap,
-        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock, bursts, popularity, looks);
+        (int) Math.min(maxInside, GeneratedTraffic.UNLIMITED), hard, browse, restock, bursts, popularity, looks, hurry);
   }
 
   /** {@code generated.bursts}; null when it has a problem (recorded). */

@@ -274,7 +274,10 @@ public final class SimulatedStore {
     final boolean hand;      // false for a group member only walking along, or one browsing
     final String lane;       // the lane it stands at (null for a hand-off)
     final List<Position> reaches; // the lanes its hand goes into, where it must stay within reach of
-    Position at;             // resolved: where it really stands
+    boolean passing;         // its hand goes in as it walks along the shelf (ScenarioAction#passing)
+    double back;             // passing: how far it walks along the shelf either side of `at`
+    double ahead;            //   with its hand in (minus and plus the along axis), metres
+    Position at;             // resolved: where it really stands (passing: the middle of its walk along)
     long arrive;
     long leave;
 
@@ -299,9 +302,64 @@ public final class SimulatedStore {
   /** Where a shopper stands to do {@code a} at the shelf, its hand in {@code a}'s lanes. */
   private Stand atShelf(Person person, long on, long off, ScenarioAction a) {
     List<Position> reaches = a.parts().stream().map(p -> config.lane(p.laneId()).orElseThrow().position()).toList();
-    return new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true,
+    Stand st = new Stand(person, on, off, geometry.standFor(a), geometry.axes(StoreGeometry.standingLane(a)), null, true,
         StoreGeometry.standingLane(a), reaches);
+    st.passing = a.passing();
+    return st;
   }
+
+  /**
+   * Where a shopper taking in passing is when its hand goes in and when it comes out: the ends of
+   * its way along the shelf past {@code st.at} ({@code st.back} and {@code st.ahead} either side of
+   * it along the shelf), walked in the direction from {@code from} towards {@code to}.
+   */
+  private static Position[] passingEnds(Stand st, Position from, Position to) {
+    Position minus = new Position(st.at.x() - st.back * st.axes[0], st.at.y() - st.back * st.axes[1]);
+    Position plus = new Position(st.at.x() + st.ahead * st.axes[0], st.at.y() + st.ahead * st.axes[1]);
+    double way = (to.x() - from.x()) * st.axes[0] + (to.y() - from.y()) * st.axes[1];
+    return way < 0 ? new Position[] {plus, minus} : new Position[] {minus, plus};
+  }
+
+  /**
+   * How far either side of its place (along the shelf, {@code {back, ahead}}) a shopper taking in
+   * passing walks while its hand is in: {@link #PASSING_PACE_FRACTION} of its pace over that time
+   * in all, each side growing in turn as far as an arm still reaches the lane from its end and it
+   * comes no closer than {@link #MIN_SEPARATION_METRES} to anyone standing there (past a shopper
+   * at the shelf it walks on the side away from it, beside two it all but stops).
+   */
+  private static double[] passingWay(Stand st, double pace, List<Position> near) {
+    double length = PASSING_PACE_FRACTION * pace * (st.off - st.on) / 1e9;
+    double[] side = {0, 0};
+    boolean[] blocked = {false, false};
+    double step = 0.05;
+    for (int k = 0; side[0] + side[1] + step <= length + 1e-9 && !(blocked[0] && blocked[1]); k++) {
+      int i = blocked[k % 2] ? 1 - k % 2 : k % 2;
+      double d = (i == 0 ? -1 : 1) * (side[i] + step);
+      Position end = new Position(st.at.x() + d * st.axes[0], st.at.y() + d * st.axes[1]);
+      boolean reach = st.reaches.stream().allMatch(l -> l.distanceTo(end) <= PASSING_REACH_METRES);
+      boolean clear = near.stream().allMatch(o -> toSegment(o, st.at, end)
+          >= Math.min(MIN_SEPARATION_METRES, o.distanceTo(st.at)) - 1e-9);
+      if (reach && clear) {
+        side[i] += step;
+      } else {
+        blocked[i] = true;
+      }
+    }
+    return side;
+  }
+
+  private static double toSegment(Position p, Position a, Position b) {
+    double dx = b.x() - a.x();
+    double dy = b.y() - a.y();
+    double len2 = dx * dx + dy * dy;
+    double f = len2 == 0 ? 0 : Math.max(0, Math.min(1, ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / len2));
+    return Math.hypot(p.x() - (a.x() + f * dx), p.y() - (a.y() + f * dy));
+  }
+
+  /** A shopper taking in passing slows to this share of its pace while its hand is in the shelf. */
+  static final double PASSING_PACE_FRACTION = 0.5;
+  /** Farthest from a lane a passing shopper's body is while its hand is in it, metres (within {@link StoreGeometry#MAX_REACH_METRES}). */
+  private static final double PASSING_REACH_METRES = 0.95;
 
   /** Default orientation where no shelf says otherwise: x along, y away. */
   private static final double[] PLAIN_AXES = {1, 0, 0, 1};
@@ -552,6 +610,7 @@ public final class SimulatedStore {
       long prev = startNanos + Seeds.nanos(p.enter());
       Stand last = null;
       Position lastAt = geometry.entrance.position();
+      double pace = p.script().pace();
       for (ListIterator<Stand> it = list.listIterator(); it.hasNext(); ) {
         Stand st = it.next();
         if (last != null && st.on < last.leave) {
@@ -566,20 +625,25 @@ public final class SimulatedStore {
         if (st.nominal != null) {
           // walk there at walking pace, then stand (look around) in front of the shelf until the
           // hand goes in: people do not drift across the store at a tenth of walking pace
-          long walkTo = prev + Seeds.nanos(StoreGeometry.walkSeconds(lastAt, st.nominal));
+          long walkTo = prev + Seeds.nanos(StoreGeometry.walkSeconds(lastAt, st.nominal, pace));
           st.arrive = Math.max(prev, Math.min(st.arrive, walkTo));
           if (last != null && last.lane != null) {
             // a long wait after its last shelf: it steps back from that shelf and browses there
             // (reads what it took) rather than keeping a spot in front of the shelf for minutes,
-            // and comes to its next place a few seconds before its hand goes in
+            // and comes to its next place a few seconds before its hand goes in (in passing: as
+            // its hand goes in)
             long lookFrom = st.on - Math.max(lead, Seeds.nanos(Seeds.uniform(browse, BROWSE_LOOK_SECONDS[0], BROWSE_LOOK_SECONDS[1])));
-            Stand b = browsing(p, last, prev, lookFrom, st.nominal);
+            Stand b = browsing(p, last, prev, st.passing ? st.on : lookFrom, st.nominal, pace);
             if (b != null) {
               it.previous();
               it.add(b);
               it.next();
               st.arrive = lookFrom;
             }
+          }
+          if (st.passing) {
+            // no stop in front of the shelf: it waits where it was and walks up as its hand goes in
+            st.arrive = Math.max(prev, st.on);
           }
         }
         if (st.nominal != null) {
@@ -603,6 +667,11 @@ public final class SimulatedStore {
         st.axes = before == null ? PLAIN_AXES : before.axes;
       }
       st.at = place(st, placed);
+      if (st.passing) {
+        double[] way = passingWay(st, st.who.script().pace(), near(st, placed));
+        st.back = way[0];
+        st.ahead = way[1];
+      }
       placed.add(st);
     }
     for (Person p : people) {
@@ -611,15 +680,38 @@ public final class SimulatedStore {
       List<Waypoint> path = new ArrayList<>();
       path.add(new Waypoint(enter, geometry.entrance.position()));
       long prev = enter;
-      for (Stand st : stands.get(p)) {
-        path.add(new Waypoint(st.arrive, st.at));
-        path.add(new Waypoint(st.leave, st.at));
+      double pace = p.script().pace();
+      List<Stand> list = stands.get(p);
+      for (int i = 0; i < list.size(); i++) {
+        Stand st = list.get(i);
+        if (st.passing) {
+          // it stays where it was until it is time to walk up, then walks along the shelf as its
+          // hand goes in and out, on towards its next place
+          Position lastPlace = path.get(path.size() - 1).at();
+          Position next = i + 1 < list.size() ? list.get(i + 1).at : geometry.exit.position();
+          Position[] ends = passingEnds(st, lastPlace, next);
+          long setOff = st.arrive - Seeds.nanos(StoreGeometry.walkSeconds(lastPlace, ends[0], pace));
+          if (setOff > prev) {
+            path.add(new Waypoint(setOff, lastPlace));
+          }
+          path.add(new Waypoint(st.arrive, ends[0]));
+          path.add(new Waypoint(st.leave, ends[1]));
+        } else {
+          path.add(new Waypoint(st.arrive, st.at));
+          path.add(new Waypoint(st.leave, st.at));
+        }
         prev = st.leave;
       }
-      // stay at the last place until it is time to walk out
+      // stay at the last place until it is time to walk out (after a take in passing: walk on, and
+      // wait by the exit)
       Position lastPlace = path.get(path.size() - 1).at();
-      long setOff = exit - Seeds.nanos(StoreGeometry.walkSeconds(lastPlace, geometry.exit.position()));
-      if (path.size() > 1 && setOff > prev) {
+      long setOff = exit - Seeds.nanos(StoreGeometry.walkSeconds(lastPlace, geometry.exit.position(), pace));
+      if (!list.isEmpty() && list.get(list.size() - 1).passing) {
+        long there = prev + Seeds.nanos(StoreGeometry.walkSeconds(lastPlace, geometry.exit.position(), pace));
+        if (there < exit) {
+          path.add(new Waypoint(there, geometry.exit.position()));
+        }
+      } else if (path.size() > 1 && setOff > prev) {
         path.add(new Waypoint(setOff, lastPlace));
       }
       path.add(new Waypoint(Math.max(exit, prev), geometry.exit.position()));
@@ -634,10 +726,10 @@ public final class SimulatedStore {
    * to {@code next}, to be there at {@code until}; null when that leaves less than
    * {@link #BROWSE_MIN_SECONDS} to browse.
    */
-  private Stand browsing(Person who, Stand after, long from, long until, Position next) {
+  private Stand browsing(Person who, Stand after, long from, long until, Position next, double pace) {
     Position at = geometry.browsingPoint(after.lane);
-    long arrive = from + Seeds.nanos(StoreGeometry.walkSeconds(after.nominal, at) + STEP_SLACK_SECONDS);
-    long leave = until - Seeds.nanos(StoreGeometry.walkSeconds(at, next) + STEP_SLACK_SECONDS);
+    long arrive = from + Seeds.nanos(StoreGeometry.walkSeconds(after.nominal, at, pace) + STEP_SLACK_SECONDS);
+    long leave = until - Seeds.nanos(StoreGeometry.walkSeconds(at, next, pace) + STEP_SLACK_SECONDS);
     if (leave - arrive < Seeds.nanos(BROWSE_MIN_SECONDS)) {
       return null;
     }
@@ -649,14 +741,7 @@ public final class SimulatedStore {
 
   /** The first offset from the stand's nominal place that keeps clear of everyone else there at the same time. */
   private static Position place(Stand st, List<Stand> placed) {
-    long margin = 300_000_000L;
-    List<Position> near = new ArrayList<>();
-    for (Stand o : placed) {
-      // nobody stands in its own way: one place after another at the same shelf is the same spot
-      if (o.who != st.who && o.arrive < st.leave + margin && st.arrive < o.leave + margin) {
-        near.add(o.at);
-      }
-    }
+    List<Position> near = near(st, placed);
     Position best = st.nominal;
     double bestClearance = -1;
     for (double[] off : OFFSETS) {
@@ -678,6 +763,25 @@ public final class SimulatedStore {
       }
     }
     return best;
+  }
+
+  /**
+   * Where the others placed so far are while {@code st} is at its place (a shopper passing by: its
+   * place and both ends of its way along the shelf).
+   */
+  private static List<Position> near(Stand st, List<Stand> placed) {
+    long margin = 300_000_000L;
+    List<Position> near = new ArrayList<>();
+    for (Stand o : placed) {
+      // nobody stands in its own way: one place after another at the same shelf is the same spot
+      if (o.who != st.who && o.arrive < st.leave + margin && st.arrive < o.leave + margin) {
+        near.add(o.at);
+        if (o.passing) {
+          near.addAll(List.of(passingEnds(o, o.at, o.at)));
+        }
+      }
+    }
+    return near;
   }
 
   private static Position positionAt(List<Waypoint> path, long t) {

@@ -154,6 +154,11 @@ final class StoreGeometry {
   }
 
   static double walkSeconds(Position a, Position b) {
-    return a.distanceTo(b) / WALKING_SPEED_M_PER_S;
+    return walkSeconds(a, b, WALKING_SPEED_M_PER_S);
+  }
+
+  /** Seconds to walk from {@code a} to {@code b} at {@code pace} m/s. */
+  static double walkSeconds(Position a, Position b, double pace) {
+    return a.distanceTo(b) / pace;
   }
 }

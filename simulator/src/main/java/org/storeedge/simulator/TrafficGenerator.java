@@ -121,6 +121,9 @@ final class TrafficGenerator {
     return open.get(open.size() - 1);
   }
 
+  /** How much of the usual time looking around before a take a hurried shopper spends. */
+  static final double HURRIED_BROWSING = 0.2;
+
   static List<ShopperScript> generate(GeneratedTraffic g, long seed, StoreConfig store, StoreGeometry geo,
       List<ShopperScript> scripted) {
     Random r = Seeds.random(seed, "generated-traffic");
@@ -130,6 +133,9 @@ final class TrafficGenerator {
     // looks draw from their own stream: without them, exactly the traffic from before they existed
     Random lr = Seeds.random(seed, "generated-looks");
     GeneratedTraffic.Looks lk = g.looks();
+    // and so does hurry: without it, every visit as before
+    Random ur = Seeds.random(seed, "generated-hurry");
+    GeneratedTraffic.Hurry hu = g.hurry();
     GeneratedTraffic.HardCases hard = g.hardCases();
     Map<String, Integer> stock = new HashMap<>();
     for (StoreConfig.Lane l : store.lanes()) {
@@ -227,6 +233,8 @@ final class TrafficGenerator {
         items = 0;
       }
       String token = String.format("gen-%04d", out.size() + 1);
+      boolean hurried = hu.share() > 0 && ur.nextDouble() < hu.share();
+      double pace = hurried ? hu.pace() : ShopperScript.DEFAULT_PACE;
       int group = hard.group() > 0 && hr.nextDouble() < hard.group() ? 2 + hr.nextInt(2) : 1;
       List<ScenarioAction> actions = new ArrayList<>();
       Map<String, Integer> held = new LinkedHashMap<>();
@@ -245,7 +253,7 @@ final class TrafficGenerator {
         StoreConfig.Lane lane = lanes.get(hr.nextInt(lanes.size()));
         Position stand = geo.standingPoint(lane.id());
         double seconds = round(Seeds.uniform(hr, 3, 12));
-        double when = round(t + StoreGeometry.walkSeconds(at, stand) + Seeds.uniform(hr, 1, 2));
+        double when = round(t + StoreGeometry.walkSeconds(at, stand, pace) + Seeds.uniform(hr, 1, 2));
         actions.add(new ScenarioAction(when, ScenarioAction.Kind.LEAN, List.of(new ScenarioAction.Part(lane.id(), 0, Optional.empty())),
             Optional.empty(), seconds, round(Seeds.uniform(hr, 30, 250)), Optional.empty(), 1, Origin.of(token)));
         memberAt[1] = stand;
@@ -260,7 +268,7 @@ final class TrafficGenerator {
           // a look at a shelf, taking nothing there (before this take, or after the last)
           StoreConfig.Lane lane = popular.isEmpty() ? lanes.get(lr.nextInt(lanes.size())) : pick(lanes, popular, lr);
           Position stand = geo.standingPoint(lane.id());
-          t = Math.max(t + StoreGeometry.walkSeconds(at, stand) + Seeds.uniform(lr, 1, 3), free);
+          t = Math.max(t + StoreGeometry.walkSeconds(at, stand, pace) + Seeds.uniform(lr, 1, 3), free);
           double when = round(t);
           int member = memberFor(group, when, stand, memberAt, memberFree, lastMember, lr);
           ScenarioAction look = new ScenarioAction(when, ScenarioAction.Kind.BROWSE,
@@ -290,7 +298,7 @@ final class TrafficGenerator {
         Optional<String> takenSku = Optional.empty();
         Misplaced pick = null;
         // the lane is reached a little later than planned below; only items stable by then count
-        double expected = Math.max(t + StoreGeometry.walkSeconds(at, geo.standingPoint(lane.id())) + 1, free);
+        double expected = Math.max(t + StoreGeometry.walkSeconds(at, geo.standingPoint(lane.id()), pace) + 1, free);
         for (Misplaced m : misplaced) {
           if (!m.taken && m.laneId.equals(lane.id()) && m.readyAt + 1 <= expected) {
             pick = m;
@@ -324,14 +332,22 @@ final class TrafficGenerator {
             from = Optional.of(next.get(hr.nextInt(next.size())).id());
           }
         }
+        // in a hurry: in passing, walking up and on without a stop in front of the shelf
+        boolean passing = hurried && parts.size() == 1 && from.isEmpty() && ur.nextDouble() < hu.passing();
         ScenarioAction take = new ScenarioAction(0, ScenarioAction.Kind.TAKE, parts, from, 0, 0, Optional.empty(), 1, Origin.of(token));
         Position stand = geo.standFor(take);
         double gap = ScenarioChecker.busySeconds(take) + 0.5;
         double browse = g.browseSeconds() > 0 ? -Math.log(1 - br.nextDouble()) * g.browseSeconds() : 0;
-        t = Math.max(t + browse + StoreGeometry.walkSeconds(at, stand) + Seeds.uniform(r, 1, 3), free);
+        // (the draws are made either way: a hurried visit changes no other visit's)
+        double reachIn = Seeds.uniform(r, 1, 3);
+        if (hurried) {
+          browse *= HURRIED_BROWSING;
+        }
+        t = Math.max(t + browse + StoreGeometry.walkSeconds(at, stand, pace) + (passing ? 0 : reachIn), free);
         double when = round(t);
         int member = memberFor(group, when, stand, memberAt, memberFree, lastMember, hr);
-        actions.add(new ScenarioAction(when, ScenarioAction.Kind.TAKE, parts, from, 0, 0, Optional.empty(), member, Origin.of(token)));
+        actions.add(new ScenarioAction(when, ScenarioAction.Kind.TAKE, parts, from, 0, 0, Optional.empty(), member, Origin.of(token),
+            passing));
         free = when + gap;
         at = stand;
         lastMember = member;
@@ -353,7 +369,7 @@ final class TrafficGenerator {
             }
           }
           // a return to a lane further along the shelf needs the walk there too
-          t = t + Math.max(after, gap + StoreGeometry.walkSeconds(stand, geo.standingPoint(target)));
+          t = t + Math.max(after, gap + StoreGeometry.walkSeconds(stand, geo.standingPoint(target), pace));
           String targetSku = store.lane(target).orElseThrow().sku();
           Optional<String> named = targetSku.equals(sku) ? Optional.empty() : Optional.of(sku);
           double pbAt = round(t);
@@ -381,10 +397,10 @@ final class TrafficGenerator {
         t = free - 0.5;
       }
       double exit = actions.isEmpty()
-          ? enter + StoreGeometry.walkSeconds(at, geo.exit.position()) + Seeds.uniform(r, 5, 15)
-          : free + StoreGeometry.walkSeconds(at, geo.exit.position()) + Seeds.uniform(r, 1, 2);
+          ? enter + StoreGeometry.walkSeconds(at, geo.exit.position(), pace) + Seeds.uniform(r, 5, 15)
+          : free + StoreGeometry.walkSeconds(at, geo.exit.position(), pace) + Seeds.uniform(r, 1, 2);
       exit = round(exit);
-      ShopperScript script = new ShopperScript(token, enter, exit, actions, group, Origin.of(token));
+      ShopperScript script = new ShopperScript(token, enter, exit, actions, group, Origin.of(token), pace);
       out.add(script);
       Visit v = new Visit(token, enter, exit);
       Position last = geo.entrance.position();

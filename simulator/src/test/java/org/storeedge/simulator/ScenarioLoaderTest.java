@@ -103,7 +103,7 @@ class ScenarioLoaderTest {
         "s.yaml:3:31: noise.hum: unknown key (known: creepFraction, creepTimeConstantSeconds, driftGramsPerHour, electricalGrams, "
             + "handTransientGrams, offCentreFraction, touchProbability, vibrationGrams)",
         "s.yaml:7:13: shoppers[0].exitAt: must be a number (got: 'soon')",
-        "s.yaml:9:37: shoppers[0].actions[0].colour: unknown key (known: at, browse, from, give, grab, grams, lean, member, putBack,"
+        "s.yaml:9:37: shoppers[0].actions[0].colour: unknown key (known: at, browse, from, give, grab, grams, lean, member, passing, putBack,"
             + " qty, seconds, setDown, sku, take, to)",
         "s.yaml:10:9: shoppers[0].actions[1]: needs exactly one of 'take: LANE', 'putBack: LANE', 'grab: [...]', 'lean: LANE'"
             + ", 'setDown: LANE', 'browse: LANE' or 'give: SKU'",
@@ -174,7 +174,7 @@ class ScenarioLoaderTest {
         seed: 1
         generated: { shoppersPerHour: 60, durationSeconds: 1200, burst: { everySeconds: 300 } }
         """)).containsExactly("s.yaml:2:58: generated.burst: unknown key (known: browseSeconds, bursts, durationSeconds,"
-            + " hardCases, looks, maxInside, meanItems, overlap, popularity, putBackProbability, restockEverySeconds,"
+            + " hardCases, hurry, looks, maxInside, meanItems, overlap, popularity, putBackProbability, restockEverySeconds,"
             + " shoppersPerHour)");
     assertThat(problems("""
         seed: 1
@@ -370,6 +370,53 @@ class ScenarioLoaderTest {
         "s.yaml:8:31: shoppers[0].actions[1].seconds: must be in 0.5..600 (got: 0.1)",
         "s.yaml:10:11: shoppers[0].actions[3].at: overlaps its look at lane a1 from 20 to 30 (got: 25); while it looks only a"
             + " take or put-back within reach is possible");
+  }
+
+  @Test
+  void aShopperMayHaveItsOwnPaceAndTakeInPassing() throws Exception {
+    Scenario s = ScenarioLoader.parse("s.yaml", """
+        seed: 1
+        shoppers:
+          - token: a
+            enterAt: 0
+            exitAt: 60
+            pace: 1.6
+            actions:
+              - { at: 5, take: b2, passing: true }
+              - { at: 20, putBack: b2, passing: false }
+          - { token: b, enterAt: 0, exitAt: 60, actions: [ { at: 9, take: b3 } ] }
+        generated: { shoppersPerHour: 60, durationSeconds: 600, hurry: { share: 0.25 } }
+        """, store);
+    assertThat(s.shoppers()).extracting(ShopperScript::pace).containsExactly(1.6, ShopperScript.DEFAULT_PACE);
+    assertThat(s.shoppers().get(0).actions()).extracting(ScenarioAction::passing).containsExactly(true, false);
+    assertThat(s.generated().orElseThrow().hurry()).isEqualTo(new GeneratedTraffic.Hurry(0.25,
+        GeneratedTraffic.Hurry.DEFAULT_PACE, GeneratedTraffic.Hurry.DEFAULT_PASSING));
+    assertThat(ScenarioLoader.parse("s.yaml", "seed: 1\ngenerated: { shoppersPerHour: 60, durationSeconds: 600 }\n", store)
+        .generated().orElseThrow().hurry()).isEqualTo(GeneratedTraffic.Hurry.NONE);
+    assertThat(problems("""
+        seed: 1
+        shoppers:
+          - token: a
+            enterAt: 0
+            exitAt: 60
+            pace: 5
+            actions:
+              - { at: 5, grab: [ { lane: b1 }, { lane: b2 } ], passing: true }
+              - { at: 15, take: b1, from: b2, passing: true }
+              - { at: 25, lean: b3, passing: true }
+              - { at: 35, take: b3, passing: yes please }
+        generated: { shoppersPerHour: 60, durationSeconds: 600, hurry: { share: 2, pace: 0.1, passing: -1, speed: 1 } }
+        """)).containsExactly(
+        "s.yaml:6:11: shoppers[0].pace: must be a walking pace in 0.3..2 m/s (got: 5)",
+        "s.yaml:8:65: shoppers[0].actions[0].passing: does not go with 'grab'",
+        "s.yaml:9:48: shoppers[0].actions[1].passing: only a take or put-back at one lane, from in front of it, is done in"
+            + " passing (not with 'from')",
+        "s.yaml:10:38: shoppers[0].actions[2].passing: does not go with 'lean'",
+        "s.yaml:11:38: shoppers[0].actions[3].passing: must be true or false (got: 'yes please')",
+        "s.yaml:12:73: generated.hurry.share: must be a share in 0..1 (got: 2)",
+        "s.yaml:12:82: generated.hurry.pace: must be a walking pace in 0.3..2 m/s (got: 0.1)",
+        "s.yaml:12:96: generated.hurry.passing: must be a share in 0..1 (got: -1)",
+        "s.yaml:12:100: generated.hurry.speed: unknown key (known: pace, passing, share)");
   }
 
   @Test

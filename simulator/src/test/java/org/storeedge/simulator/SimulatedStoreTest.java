@@ -249,6 +249,46 @@ class SimulatedStoreTest {
     }
   }
 
+  @Test
+  void aShopperInAHurryTakesInPassingWalkingAlongTheShelfWithinReachAndNeverStops() throws Exception {
+    // q walks at 1.4 m/s and takes from b2 without stopping; w takes from b2 standing, later
+    SimulatedStore store = planned("passing.yaml", """
+        seed: 13
+        start: 2026-11-25T09:00:00Z
+        shoppers:
+          - { token: q, enterAt: 2, exitAt: 40, pace: 1.4, actions: [ { at: 15, take: b2, passing: true } ] }
+          - { token: w, enterAt: 30, exitAt: 80, actions: [ { at: 50, take: b2 } ] }
+        """);
+    GroundTruth truth = store.groundTruth();
+    StoreConfig.Position lane = config.lane("b2").orElseThrow().position();
+    GroundTruth.Action q = truth.shopper("q").orElseThrow().actions().get(0);
+    GroundTruth.Action w = truth.shopper("w").orElseThrow().actions().get(0);
+    double seconds = Duration.between(q.handOn(), q.handOff()).toMillis() / 1000.0;
+    StoreConfig.Position on = store.shopperPositionsAt(q.handOn()).get(q.trackId());
+    StoreConfig.Position off = store.shopperPositionsAt(q.handOff()).get(q.trackId());
+    // along the shelf at half its pace (less only where the arm would not reach), its hand in the lane throughout
+    assertThat(on.distanceTo(off) / seconds).as("pace with its hand in the shelf").isBetween(0.3, 0.7 + 1e-3);
+    for (Instant t = q.handOn(); !t.isAfter(q.handOff()); t = t.plusMillis(100)) {
+      assertThat(store.shopperPositionsAt(t).get(q.trackId()).distanceTo(lane)).as("from the lane at %s", t)
+          .isLessThanOrEqualTo(StoreGeometry.MAX_REACH_METRES);
+    }
+    // it walks up at its pace and on to the exit: not a moment of standing from a second before
+    // its hand goes in until it is at the exit
+    StoreConfig.Position exit = config.gates().get(config.gates().size() - 1).position();
+    for (Instant t = q.handOn().minusSeconds(1); ; t = t.plusMillis(250)) {
+      StoreConfig.Position a = store.shopperPositionsAt(t).get(q.trackId());
+      if (a.distanceTo(exit) < 0.01) {
+        break;
+      }
+      StoreConfig.Position b = store.shopperPositionsAt(t.plusMillis(250)).get(q.trackId());
+      assertThat(a.distanceTo(b) / 0.25).as("pace at %s", t).isGreaterThan(0.3);
+    }
+    // the one who stops stands still on the lane's spot while its hand is in
+    StoreConfig.Position w1 = store.shopperPositionsAt(w.handOn()).get(w.trackId());
+    StoreConfig.Position w2 = store.shopperPositionsAt(w.handOff()).get(w.trackId());
+    assertThat(w1.distanceTo(w2)).isLessThan(1e-9);
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"b1", "b3"})
   void aShopperReachingPastANeighbourStepsAsideOnlyWithinReachOfTheLaneItTakesFrom(String lane) throws Exception {

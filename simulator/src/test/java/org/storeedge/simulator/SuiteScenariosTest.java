@@ -36,7 +36,8 @@ class SuiteScenariosTest {
   private static final List<String> EXPECTED = List.of("two-at-one-shelf", "crossing-hands", "hand-off",
       "wrong-lane-return-picked-later", "identical-items-at-once", "mixed-grab", "leaning", "basket-on-the-shelf", "crowd-of-four",
       "leaves-with-nothing", "group-one-token", "restock-while-shopping", "re-entry", "looker-at-the-shelf",
-      "generated-busy", "generated-popular", "generated-adversarial", "generated-looking");
+      "taken-in-passing", "generated-busy", "generated-popular", "generated-adversarial", "generated-looking",
+      "generated-hurrying");
 
   private static StoreConfig config;
 
@@ -383,6 +384,51 @@ class SuiteScenariosTest {
     assertThat((double) emptyHanded / visits).as("share that takes nothing").isBetween(0.03, 0.2);
     Played p = play("generated-looking");
     assertThat(p.truth().shoppers().stream().filter(sh -> sh.cart().isEmpty()).count()).isGreaterThanOrEqualTo(emptyHanded);
+  }
+
+  @Test
+  void aShopperInAHurryTakesInPassingBesideOneWhoStandsThere() throws Exception {
+    Played p = play("taken-in-passing");
+    assertThat(p.cart("cust-reader")).isEqualTo(cart("CANDY-52", 1));
+    assertThat(p.cart("cust-rush")).isEqualTo(cart("CANDY-52", 1, "CHOC-100", 1));
+    for (GroundTruth.Action take : p.truth().shopper("cust-rush").orElseThrow().actions()) {
+      Position lane = config.lane(take.laneId()).orElseThrow().position();
+      Position on = p.where("cust-rush", take.handOn());
+      Position off = p.where("cust-rush", take.handOff());
+      double seconds = java.time.Duration.between(take.handOn(), take.handOff()).toMillis() / 1000.0;
+      // walking along the shelf with its hand in the lane, within reach of it, the reader beside it
+      assertThat(on.distanceTo(off) / seconds).as("rush's pace at %s", take.laneId()).isGreaterThan(0.3);
+      assertThat(Math.max(on.distanceTo(lane), off.distanceTo(lane))).isLessThanOrEqualTo(StoreGeometry.MAX_REACH_METRES);
+      assertThat(p.where("cust-reader", take.itemMove()).distanceTo(lane)).isLessThanOrEqualTo(1.2);
+    }
+  }
+
+  @Test
+  void generatedShoppersInAHurryWalkFasterAndTakeSomeInPassing() throws Exception {
+    Scenario s = ScenarioLoader.load(SUITE.resolve("generated-hurrying.yaml"), config);
+    List<ShopperScript> scripts = TrafficGenerator.generate(s.generated().orElseThrow(), s.seed(), config,
+        new StoreGeometry(config), s.shoppers());
+    List<ShopperScript> hurried = scripts.stream().filter(x -> x.pace() > ShopperScript.DEFAULT_PACE).toList();
+    assertThat((double) hurried.size() / scripts.size()).as("share in a hurry").isBetween(0.15, 0.45);
+    assertThat(hurried).allMatch(x -> x.pace() == 1.4);
+    long takes = hurried.stream().flatMap(x -> x.actions().stream())
+        .filter(a -> a.kind() == ScenarioAction.Kind.TAKE && a.parts().size() == 1 && a.from().isEmpty()).count();
+    long passing = hurried.stream().flatMap(x -> x.actions().stream()).filter(ScenarioAction::passing).count();
+    assertThat((double) passing / takes).as("their single-lane takes in passing").isBetween(0.3, 0.7);
+    assertThat(scripts.stream().filter(x -> x.pace() == ShopperScript.DEFAULT_PACE).flatMap(x -> x.actions().stream()))
+        .noneMatch(ScenarioAction::passing);
+    // the visits of generated-looking (same seed), each taking as many units: hurried ones are quicker
+    // (and so, at the door, are some who wait for one to leave)
+    Scenario looking = ScenarioLoader.load(SUITE.resolve("generated-looking.yaml"), config);
+    List<ShopperScript> calm = TrafficGenerator.generate(looking.generated().orElseThrow(), looking.seed(), config,
+        new StoreGeometry(config), looking.shoppers());
+    java.util.function.Function<ShopperScript, Object> units = x -> x.token() + " " + x.actions().stream()
+        .filter(a -> a.kind() == ScenarioAction.Kind.TAKE).flatMap(a -> a.parts().stream()).mapToInt(ScenarioAction.Part::qty).sum();
+    assertThat(scripts).extracting(units).isEqualTo(calm.stream().map(units).toList());
+    assertThat(hurried.stream().mapToDouble(x -> x.exitAt() - x.enterAt()).average().orElseThrow())
+        .isLessThan(calm.stream().filter(c -> hurried.stream().anyMatch(h -> h.token().equals(c.token())))
+            .mapToDouble(x -> x.exitAt() - x.enterAt()).average().orElseThrow());
+    play("generated-hurrying");
   }
 
   @Test
