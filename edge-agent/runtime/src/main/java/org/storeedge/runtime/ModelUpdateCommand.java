@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 import org.storeedge.runtime.command.CommandClient;
 import org.storeedge.runtime.command.DownlinkCommands;
@@ -153,7 +152,7 @@ final class ModelUpdateCommand implements Callable<Integer> {
   private CommandClient.Reply sendChunks(CommandClient.Session s, byte[] archive, PrintWriter err) throws Exception {
     String sha = ModelPackage.sha256(archive);
     int count = (archive.length + chunkBytes - 1) / chunkBytes;
-    CommandClient.Reply r = s.send("model-chunk", chunk(archive, sha, 0, count), timeout);
+    CommandClient.Reply r = sendChunk(s, archive, sha, 0, count, err);
     int sent = 1;
     long missingBefore = Long.MAX_VALUE;
     while (r.ok()) {
@@ -170,7 +169,7 @@ final class ModelUpdateCommand implements Callable<Integer> {
       }
       missingBefore = missing;
       for (JsonNode i : b.path("missing")) {
-        r = s.send("model-chunk", chunk(archive, sha, i.asInt(), count), timeout);
+        r = sendChunk(s, archive, sha, i.asInt(), count, err);
         sent++;
         if (!r.ok()) {
           return r;
@@ -180,14 +179,27 @@ final class ModelUpdateCommand implements Callable<Integer> {
     return r;
   }
 
-  private byte[] chunk(byte[] archive, String sha, int index, int count) throws IOException {
+  /**
+   * Sends one chunk; one the agent refuses as {@code corrupt} (its bytes changed on the way, its
+   * own digest says) is sent again, up to {@link #CORRUPT_RESENDS} times.
+   */
+  private CommandClient.Reply sendChunk(CommandClient.Session s, byte[] archive, String sha, int index, int count,
+      PrintWriter err) throws Exception {
+    CommandClient.Reply r = s.send("model-chunk", chunk(archive, sha, index, count), timeout);
+    for (int k = 0; k < CORRUPT_RESENDS && !r.ok() && JSON.readTree(r.body()).path("error").asText()
+        .contains("rejected (corrupt)"); k++) {
+      err.println("model-update: chunk " + index + " arrived changed; sending it again");
+      r = s.send("model-chunk", chunk(archive, sha, index, count), timeout);
+    }
+    return r;
+  }
+
+  /** How often a chunk that arrived changed is sent again before the transfer gives up. */
+  static final int CORRUPT_RESENDS = 3;
+
+  private byte[] chunk(byte[] archive, String sha, int index, int count) {
     int from = index * chunkBytes;
-    ObjectNode n = JSON.createObjectNode();
-    n.put("sha256", sha);
-    n.put("index", index);
-    n.put("count", count);
-    n.put("data", Base64.getEncoder().encodeToString(
-        Arrays.copyOfRange(archive, from, Math.min(archive.length, from + chunkBytes))));
-    return JSON.writeValueAsBytes(n);
+    return new ModelTransfers.Chunk(sha, index, count,
+        Arrays.copyOfRange(archive, from, Math.min(archive.length, from + chunkBytes))).payload();
   }
 }

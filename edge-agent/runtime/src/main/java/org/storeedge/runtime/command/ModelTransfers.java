@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * (AWS IoT Core: 128 KB). The cloud sends the archive as unsigned {@code model-chunk} commands,
  *
  * <pre>
- * {"sha256": "hex of the whole archive", "index": 0, "count": 8, "data": base64(bytes of chunk 0)}
+ * {"sha256": "hex of the whole archive", "index": 0, "count": 8, "data": base64(bytes of chunk 0),
+ *  "chunkSha256": "hex of chunk 0's bytes"}
  * </pre>
  *
  * and then the signed {@code model-update} whose body, instead of the archive, is its manifest:
@@ -32,6 +33,10 @@ import java.util.stream.Stream;
  *
  * <p>The chunks need no signature of their own: the signed manifest names the archive's sha256,
  * and the chunks are used only when the archive they make up has exactly that digest and size.
+ * {@code chunkSha256} (optional) is each chunk's own digest: a chunk whose bytes do not match it
+ * was changed on the way (a relay, a bridge, a bad disk cache) and is refused as {@code corrupt}
+ * before it is kept, so that only that piece is sent again rather than, once the archive's digest
+ * fails, every piece.
  * Until then they are kept on disk, one file per chunk under
  * {@code <data directory>/model-transfers/<sha256>/}, written atomically. A transfer survives
  * restarts and power cuts, and is resumable: a chunk sent again replaces the same file, and every
@@ -61,7 +66,8 @@ public final class ModelTransfers {
   public record Chunk(String sha256, int index, int count, byte[] data) {
     /**
      * @throws CommandRejected {@code malformed}: not the JSON above; {@code oversized}: too many
-     *     chunks, or a chunk larger than a whole archive may be
+     *     chunks, or a chunk larger than a whole archive may be; {@code corrupt}: its bytes are not
+     *     those its {@code chunkSha256} names
      */
     public static Chunk parse(byte[] payload) throws CommandRejected {
       JsonNode n = object(payload, "payload", "{sha256, index, count, data}");
@@ -85,6 +91,10 @@ public final class ModelTransfers {
       if (sha == null) {
         problems.add("sha256: the whole archive's SHA-256, 64 lower-case hex digits");
       }
+      JsonNode own = n.get(CHUNK_SHA256);
+      if (own != null && !(own.isTextual() && SHA256.matcher(own.asText()).matches())) {
+        problems.add("chunkSha256: the chunk's own SHA-256, 64 lower-case hex digits (or leave it out)");
+      }
       if (!problems.isEmpty()) {
         throw new CommandRejected("malformed", "not a model chunk", problems);
       }
@@ -98,9 +108,23 @@ public final class ModelTransfers {
         throw new CommandRejected("oversized", "chunk is " + bytes.length + " bytes, more than a whole model ("
             + SignedUpdate.MAX_MODEL_BODY_BYTES + ")");
       }
+      if (own != null && !ModelPackage.sha256(bytes).equals(own.asText())) {
+        throw new CommandRejected("corrupt", "chunk " + index.asInt() + " of " + sha + " has the SHA-256 "
+            + ModelPackage.sha256(bytes) + ", not its chunkSha256 " + own.asText() + ": it was changed on the way and "
+            + "was not kept; send it again");
+      }
       return new Chunk(sha, index.asInt(), count.asInt(), bytes);
     }
+
+    /** The {@code model-chunk} payload of this chunk, with its own digest. */
+    public byte[] payload() {
+      return ("{\"sha256\":\"" + sha256 + "\",\"index\":" + index + ",\"count\":" + count + ",\"data\":\""
+          + Base64.getEncoder().encodeToString(data) + "\",\"" + CHUNK_SHA256 + "\":\"" + ModelPackage.sha256(data) + "\"}")
+          .getBytes(StandardCharsets.UTF_8);
+    }
   }
+
+  private static final String CHUNK_SHA256 = "chunkSha256";
 
   /** The body of a signed {@code model-update} that names a chunked archive. */
   public record Manifest(String sha256, long bytes, int chunks) {

@@ -180,6 +180,42 @@ class ChunkedModelUpdateTest {
   }
 
   @Test
+  void aChunkChangedOnTheWayIsRefusedByItsOwnDigestAndOnlyItIsSentAgain() throws Exception {
+    int n = chunks();
+    for (int i = 0; i < n; i++) {
+      ModelTransfers.Chunk c = new ModelTransfers.Chunk(sha, i, n, chunkData(i));
+      byte[] payload = c.payload();
+      if (i == 2) {
+        // a relay changed one byte of its data; the digest it carries is still the sender's
+        JsonNode p = JSON.readTree(payload);
+        byte[] data = chunkData(2).clone();
+        data[100] ^= 0x5a;
+        ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("data", Base64.getEncoder().encodeToString(data));
+        OutsideSubscriber.Received r = TestGateway.command(g.cloud, "model-chunk", JSON.writeValueAsString(p));
+        assertThat(r.property("status")).contains("error");
+        assertThat(r.text()).contains("rejected (corrupt)").contains("chunk 2 of " + sha);
+        continue;
+      }
+      JsonNode r = JSON.readTree(TestGateway.command(g.cloud, "model-chunk", new String(payload, StandardCharsets.UTF_8))
+          .payload());
+      assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
+    }
+    // the changed one was not kept: the transfer lacks only it, and every other chunk stays
+    JsonNode status = sendChunk(0, chunkData(0));
+    assertThat(status.path("missing").toString()).isEqualTo("[2]");
+    assertThat(transfersOnDisk()).containsExactly(sha);
+    assertThat(TestGateway.command(g.cloud, "model-chunk",
+        new String(new ModelTransfers.Chunk(sha, 2, n, chunkData(2)).payload(), StandardCharsets.UTF_8)).text())
+        .contains("\"complete\":true");
+    OutsideSubscriber.Received installed = TestGateway.command(g.cloud, "model-update",
+        signed(6, ModelTransfers.Manifest.of(archive, CHUNK)));
+    assertThat(installed.property("status")).contains("ok");
+    assertThat(g.gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", "6-" + sha.substring(0, 12)));
+    JsonNode counts = JSON.readTree(TestGateway.command(g.cloud, "outbox-status", "{}").payload());
+    assertThat(counts.path("commands").path("rejected").path("corrupt").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void chunksThatDoNotMakeUpTheSignedArchiveAreRefusedAndDeleted() throws Exception {
     int n = chunks();
     for (int i = 0; i < n; i++) {

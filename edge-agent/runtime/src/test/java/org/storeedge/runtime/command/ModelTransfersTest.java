@@ -148,6 +148,38 @@ class ModelTransfersTest {
     assertThat(c.index()).isEqualTo(1);
   }
 
+  @Test
+  void aChunkWhoseBytesAreNotThoseItsOwnDigestNamesIsRefusedAsCorrupt() throws Exception {
+    byte[] a = archive(5_000, 2);
+    ModelTransfers.Chunk c = chunk(a, 2000, 1);
+    // as the command line sends it: with its own digest, which parses back to the same chunk
+    byte[] payload = c.payload();
+    ModelTransfers.Chunk back = assertChunk(payload);
+    assertThat(back.data()).isEqualTo(c.data());
+    assertThat(back.index()).isEqualTo(1);
+    assertThat(back.count()).isEqualTo(3);
+    // one byte of its data changed on the way (the base64 text of another byte value)
+    com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode)
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload);
+    byte[] changed = c.data().clone();
+    changed[7] ^= 0x01;
+    n.put("data", Base64.getEncoder().encodeToString(changed));
+    assertThatThrownBy(() -> ModelTransfers.Chunk.parse(n.toString().getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(CommandRejected.class, e -> {
+          assertThat(e.reason()).isEqualTo("corrupt");
+          assertThat(e.getMessage()).contains("chunk 1 of " + ModelPackage.sha256(a)).contains("send it again");
+        });
+    // a digest that is not one is malformed; leaving it out is allowed (the archive's digest still decides)
+    n.put("chunkSha256", "not-a-digest");
+    assertThatThrownBy(() -> ModelTransfers.Chunk.parse(n.toString().getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(CommandRejected.class, e -> {
+          assertThat(e.reason()).isEqualTo("malformed");
+          assertThat(e.problems()).singleElement().asString().startsWith("chunkSha256");
+        });
+    n.remove("chunkSha256");
+    assertThat(assertChunk(n.toString().getBytes(StandardCharsets.UTF_8)).data()).isEqualTo(changed);
+  }
+
   private static ModelTransfers.Chunk assertChunk(byte[] payload) {
     try {
       return ModelTransfers.Chunk.parse(payload);
