@@ -192,7 +192,7 @@ final class TrackMotion {
    * shelf needs its body to stop for a moment, so a shopper walking on is an unlikely taker. Up to
    * {@link #STILL_SPEED} (sway, a lean, tracking noise) counts as standing; beyond it the weight
    * falls as a Gaussian of {@link #STILL_SPEED_SIGMA}, never below {@link #MIN_STILLNESS} (a grab in
-   * passing is rare, not impossible). Unknown speed: 1.
+   * passing is rarer than one standing, yet people in a hurry do it). Unknown speed: 1.
    */
   static double stillness(double speed) {
     if (Double.isNaN(speed) || speed <= STILL_SPEED) {
@@ -206,7 +206,16 @@ final class TrackMotion {
 
   static final double STILL_SPEED_SIGMA = 0.15;
 
-  static final double MIN_STILLNESS = 0.05;
+  /**
+   * The weight of a walking shopper. At 0.05 a shopper who took in passing (walking along the shelf
+   * at 0.5-0.7 m/s, simulated hurried shoppers) was all but ruled out beside someone standing at
+   * the next lane: with positions alone a suite scenario of that (taken-in-passing) came out at F1
+   * 0.44 and busy traffic with hurried shoppers had a silent wrong unit. 0.15 takes F1 to 0.56 and
+   * the silent unit away, and over the suite and the nine example stores gives one silent wrong
+   * unit fewer with positions alone and two with hands, for 0.2-0.8 points more review
+   * (docs/benchmarks.md, "Shoppers in a hurry").
+   */
+  static final double MIN_STILLNESS = 0.15;
 
   /** Spread of a shopper's position around the spot where they stand to reach a lane, metres. */
   static final double ASSOCIATION_SIGMA_METERS = 0.35;

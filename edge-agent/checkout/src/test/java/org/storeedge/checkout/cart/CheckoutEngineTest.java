@@ -836,6 +836,36 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void aTakeInPassingBesideOneStandingAtTheNextLaneLeavesThePasserAPlausibleTaker() {
+    // ida, in a hurry, walks along the shelf past the candy lane at 0.6 m/s and takes a bar on her
+    // way, never stopping; max stands still in front of the next lane, 0.6 m along. Both receipts
+    // are flagged, and whoever is charged, the passer keeps a share a reviewer takes seriously
+    run(3000, null);
+    enter("ida");
+    enter("max");
+    where.put("ida", offLane("l2", 0.5, -0.9));
+    where.put("max", offLane("l2", 0.5, 0.6));
+    run(1000, null);
+    for (int i = 0; i < 10; i++) {
+      where.get("ida")[1] += 0.12;
+      if (i == 6) {
+        level.merge("l2", -55.0, Double::sum);
+      }
+      run(200, "l2");
+    }
+    run(3000, null);
+    exit("ida");
+    exit("max");
+    String charged = receiptOf("ida").items().isEmpty() ? "max" : "ida";
+    LineEvidence pick = receiptOf(charged).items().get(0).evidence().get(0);
+    double ida = charged.equals("ida") ? pick.shopperProbability()
+        : pick.others().stream().filter(o -> o.customerToken().equals("ida")).mapToDouble(o -> o.probability()).sum();
+    assertThat(ida).as("the passer's probability").isGreaterThan(0.2);
+    assertThat(codes(receiptOf("ida"))).contains("ambiguous-shopper");
+    assertThat(codes(receiptOf("max"))).contains("ambiguous-shopper");
+  }
+
+  @Test
   void aPickWhileAnotherShopperStandsStillAtTheNextLaneIsNotChargedAsSureFromPositionsAlone() {
     // ida in front of the candy lane, max in front of the next one (0.78 m from it): alone, where
     // ida stands would make her the taker with 0.81; with two standing at one shelf each stands

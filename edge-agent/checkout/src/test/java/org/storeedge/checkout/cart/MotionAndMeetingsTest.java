@@ -49,7 +49,7 @@ class MotionAndMeetingsTest {
     assertThat(TrackMotion.stillness(Double.NaN)).isEqualTo(1);
     assertThat(TrackMotion.stillness(0.05)).isEqualTo(1);
     assertThat(TrackMotion.stillness(0.25)).isBetween(0.5, 0.7);
-    assertThat(TrackMotion.stillness(1.2)).isEqualTo(0.05);
+    assertThat(TrackMotion.stillness(1.2)).isEqualTo(0.15);
   }
 
   @Test
