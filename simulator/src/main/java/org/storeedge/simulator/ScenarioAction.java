@@ -70,7 +70,7 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("an action needs at least one part");
     }
-    if (passing && (!(kind == Kind.TAKE || kind == Kind.PUT_BACK) || parts.size() != 1 || from.isPresent())) {
+    if (passing && !passable(kind, parts, from)) {
       throw new IllegalArgumentException("only a single-lane take or put-back from in front of its lane is done in passing");
     }
   }
@@ -170,6 +170,15 @@ public record ScenarioAction(double at, Kind kind, List<Part> parts, Optional<St
   /** The same action done standing in front of {@code lane}. */
   public ScenarioAction from(String lane) {
     return new ScenarioAction(at, kind, parts, Optional.of(lane), seconds, grams, to, member, origin, passing);
+  }
+
+  /** Whether this action can be done {@link #passing}: a take or put-back at one lane, from in front of it. */
+  public boolean passable() {
+    return passable(kind, parts, from);
+  }
+
+  private static boolean passable(Kind kind, List<Part> parts, Optional<String> from) {
+    return (kind == Kind.TAKE || kind == Kind.PUT_BACK) && parts.size() == 1 && from.isEmpty();
   }
 
   /** The same take or put-back done without stopping ({@link #passing}). */

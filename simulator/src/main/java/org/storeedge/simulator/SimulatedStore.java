@@ -705,14 +705,13 @@ public final class SimulatedStore {
       // stay at the last place until it is time to walk out (after a take in passing: walk on, and
       // wait by the exit)
       Position lastPlace = path.get(path.size() - 1).at();
-      long setOff = exit - Seeds.nanos(StoreGeometry.walkSeconds(lastPlace, geometry.exit.position(), pace));
+      long walkOut = Seeds.nanos(StoreGeometry.walkSeconds(lastPlace, geometry.exit.position(), pace));
       if (!list.isEmpty() && list.get(list.size() - 1).passing) {
-        long there = prev + Seeds.nanos(StoreGeometry.walkSeconds(lastPlace, geometry.exit.position(), pace));
-        if (there < exit) {
-          path.add(new Waypoint(there, geometry.exit.position()));
+        if (prev + walkOut < exit) {
+          path.add(new Waypoint(prev + walkOut, geometry.exit.position()));
         }
-      } else if (path.size() > 1 && setOff > prev) {
-        path.add(new Waypoint(setOff, lastPlace));
+      } else if (path.size() > 1 && exit - walkOut > prev) {
+        path.add(new Waypoint(exit - walkOut, lastPlace));
       }
       path.add(new Waypoint(Math.max(exit, prev), geometry.exit.position()));
       visits.add(new Visit(p.token(), trackOf.get(p), enter, exit, path));

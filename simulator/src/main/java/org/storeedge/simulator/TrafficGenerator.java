@@ -332,9 +332,9 @@ final class TrafficGenerator {
             from = Optional.of(next.get(hr.nextInt(next.size())).id());
           }
         }
-        // in a hurry: in passing, walking up and on without a stop in front of the shelf
-        boolean passing = hurried && parts.size() == 1 && from.isEmpty() && ur.nextDouble() < hu.passing();
         ScenarioAction take = new ScenarioAction(0, ScenarioAction.Kind.TAKE, parts, from, 0, 0, Optional.empty(), 1, Origin.of(token));
+        // in a hurry: in passing, walking up and on without a stop in front of the shelf
+        boolean passing = hurried && take.passable() && ur.nextDouble() < hu.passing();
         Position stand = geo.standFor(take);
         double gap = ScenarioChecker.busySeconds(take) + 0.5;
         double browse = g.browseSeconds() > 0 ? -Math.log(1 - br.nextDouble()) * g.browseSeconds() : 0;
