@@ -10,7 +10,12 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.storeedge.runtime.command.CommandClient;
 import org.storeedge.runtime.command.DownlinkCommands;
@@ -25,11 +30,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code storeedge model-update --config FILE --model DIR --signing-key PEM [--sequence N]
- * [--max-wait SECONDS] [--chunk-bytes SIZE]}: sends a model directory to the running agent as the signed {@code
+ * [--max-wait SECONDS] [--chunk-bytes SIZE [--chunks-in-flight N]]}: sends a model directory to the running agent as the signed {@code
  * model-update} command, through the store file's broker. With {@code --chunk-bytes}, for brokers
  * that cap a message below the model's size, the archive goes first as unsigned {@code
  * model-chunk} commands of at most that many bytes each, only those the agent does not hold yet,
- * and the signed command carries its manifest ({@link ModelTransfers}). The directory's name is the model's (a
+ * several waiting for their replies at once, and the signed command carries its manifest ({@link ModelTransfers}). The directory's name is the model's (a
  * camera's {@code model} in the store file). The agent tries the model before anything changes and
  * rolls it back unless its cameras run on it (see {@link DownlinkCommands}). Exit codes: 0
  * installed (or held until the store is empty: the reply says {@code "pending": true}), 1 refused,
@@ -73,6 +78,17 @@ final class ModelUpdateCommand implements Callable<Integer> {
           + "fits a 128 KB limit (AWS IoT Core's); chunks the agent already holds are not sent again")
   Integer chunkBytes;
 
+  @Option(names = "--chunks-in-flight", paramLabel = "N", defaultValue = "4",
+      description = "with --chunk-bytes, how many chunks may wait for the agent's reply at once (default: "
+          + "${DEFAULT-VALUE}, 1-16); more saves round trips over a slow link")
+  int chunksInFlight;
+
+  /**
+   * Most {@code --chunks-in-flight}: the agent queues at most 64 commands (its command thread handles
+   * them one at a time) and refuses more as busy; this leaves room for others.
+   */
+  static final int MAX_CHUNKS_IN_FLIGHT = 16;
+
   /** Smallest {@code --chunk-bytes}: below it a model of the largest size would need more chunks than allowed. */
   static final int MIN_CHUNK_BYTES = SignedUpdate.MAX_MODEL_BODY_BYTES / ModelTransfers.MAX_CHUNKS;
   /** Largest {@code --chunk-bytes}: the chunk's message must fit what the agent takes per command. */
@@ -94,6 +110,11 @@ final class ModelUpdateCommand implements Callable<Integer> {
     if (chunkBytes != null && (chunkBytes < MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES)) {
       err.println("storeedge model-update: --chunk-bytes must be " + MIN_CHUNK_BYTES + "-" + MAX_CHUNK_BYTES + " (got: "
           + chunkBytes + ")");
+      return Main.BAD_INPUT;
+    }
+    if (chunksInFlight < 1 || chunksInFlight > MAX_CHUNKS_IN_FLIGHT) {
+      err.println("storeedge model-update: --chunks-in-flight must be 1-" + MAX_CHUNKS_IN_FLIGHT + " (got: "
+          + chunksInFlight + ")");
       return Main.BAD_INPUT;
     }
     byte[] archive;
@@ -152,14 +173,14 @@ final class ModelUpdateCommand implements Callable<Integer> {
   private CommandClient.Reply sendChunks(CommandClient.Session s, byte[] archive, PrintWriter err) throws Exception {
     String sha = ModelPackage.sha256(archive);
     int count = (archive.length + chunkBytes - 1) / chunkBytes;
-    CommandClient.Reply r = sendChunk(s, archive, sha, 0, count, err);
-    int sent = 1;
+    int[] sent = {0};
+    CommandClient.Reply r = sendAll(s, archive, sha, List.of(0), count, sent, err);
     long missingBefore = Long.MAX_VALUE;
     while (r.ok()) {
       JsonNode b = JSON.readTree(r.body());
       long missing = b.path("missingCount").asLong();
       if (b.path("complete").asBoolean()) {
-        err.println("model-update: the agent holds all " + count + " chunk(s) of " + sha + " (" + sent
+        err.println("model-update: the agent holds all " + count + " chunk(s) of " + sha + " (" + sent[0]
             + " sent); sending the signed manifest");
         return r;
       }
@@ -168,30 +189,50 @@ final class ModelUpdateCommand implements Callable<Integer> {
         return null;
       }
       missingBefore = missing;
-      for (JsonNode i : b.path("missing")) {
-        r = sendChunk(s, archive, sha, i.asInt(), count, err);
-        sent++;
-        if (!r.ok()) {
-          return r;
-        }
-      }
+      List<Integer> next = new ArrayList<>();
+      b.path("missing").forEach(i -> next.add(i.asInt()));
+      r = sendAll(s, archive, sha, next, count, sent, err);
     }
     return r;
   }
 
   /**
-   * Sends one chunk; one the agent refuses as {@code corrupt} (its bytes changed on the way, its
-   * own digest says) is sent again, up to {@link #CORRUPT_RESENDS} times.
+   * Sends the chunks {@code indexes}, at most {@link #chunksInFlight} of them waiting for their
+   * replies at once. One the agent refuses as {@code corrupt} (its bytes changed on the way, its own
+   * digest says) is sent again, up to {@link #CORRUPT_RESENDS} times; after any other refusal no
+   * more are sent. Returns the first such refusal, else the reply that leaves the fewest missing.
    */
-  private CommandClient.Reply sendChunk(CommandClient.Session s, byte[] archive, String sha, int index, int count,
-      PrintWriter err) throws Exception {
-    CommandClient.Reply r = s.send("model-chunk", chunk(archive, sha, index, count), timeout);
-    for (int k = 0; k < CORRUPT_RESENDS && !r.ok() && JSON.readTree(r.body()).path("error").asText()
-        .contains("rejected (corrupt)"); k++) {
-      err.println("model-update: chunk " + index + " arrived changed; sending it again");
-      r = s.send("model-chunk", chunk(archive, sha, index, count), timeout);
+  private CommandClient.Reply sendAll(CommandClient.Session s, byte[] archive, String sha, List<Integer> indexes,
+      int count, int[] sent, PrintWriter err) throws Exception {
+    ArrayDeque<Integer> todo = new ArrayDeque<>(indexes);
+    ArrayDeque<Map.Entry<Integer, CommandClient.Session.Pending>> flying = new ArrayDeque<>();
+    Map<Integer, Integer> resent = new HashMap<>();
+    CommandClient.Reply best = null;
+    long fewest = Long.MAX_VALUE;
+    CommandClient.Reply refused = null;
+    while ((refused == null && !todo.isEmpty()) || !flying.isEmpty()) {
+      while (refused == null && !todo.isEmpty() && flying.size() < chunksInFlight) {
+        int i = todo.poll();
+        flying.add(Map.entry(i, s.post("model-chunk", chunk(archive, sha, i, count), timeout)));
+        sent[0]++;
+      }
+      Map.Entry<Integer, CommandClient.Session.Pending> f = flying.poll();
+      CommandClient.Reply r = s.await(f.getValue());
+      if (r.ok()) {
+        long missing = JSON.readTree(r.body()).path("missingCount").asLong(Long.MAX_VALUE);
+        if (best == null || missing <= fewest) {
+          best = r;
+          fewest = missing;
+        }
+      } else if (refused == null && JSON.readTree(r.body()).path("error").asText().contains("rejected (corrupt)")
+          && resent.merge(f.getKey(), 1, Integer::sum) <= CORRUPT_RESENDS) {
+        err.println("model-update: chunk " + f.getKey() + " arrived changed; sending it again");
+        todo.addFirst(f.getKey());
+      } else if (refused == null) {
+        refused = r;
+      }
     }
-    return r;
+    return refused != null ? refused : best;
   }
 
   /** How often a chunk that arrived changed is sent again before the transfer gives up. */

@@ -154,11 +154,21 @@ public final class OutsideSubscriber implements AutoCloseable {
 
   /** Publishes a request as a cloud would send a command. */
   public void publish(String topic, byte[] payload, byte[] correlationData) throws MqttException {
+    publish(topic, payload, correlationData, Map.of());
+  }
+
+  /** Publishes with user properties too: as an agent answers a command ({@code status}). */
+  public void publish(String topic, byte[] payload, byte[] correlationData, Map<String, String> userProperties)
+      throws MqttException {
     MqttMessage m = new MqttMessage(payload);
     m.setQos(1);
     MqttProperties p = new MqttProperties();
     if (correlationData != null) {
       p.setCorrelationData(correlationData);
+    }
+    if (!userProperties.isEmpty()) {
+      p.setUserProperties(userProperties.entrySet().stream()
+          .map(e -> new UserProperty(e.getKey(), e.getValue())).toList());
     }
     m.setProperties(p);
     client.publish(topic, m).waitForCompletion(15_000);

@@ -81,13 +81,32 @@ public final class CommandClient {
     }
   }
 
-  /** One connection to the broker; commands sent on it wait for their replies one at a time. */
+  /**
+   * One connection to the broker. {@link #send} waits for its command's reply; {@link #post} and
+   * {@link #await} let several commands wait for theirs at once (replies are matched by their
+   * correlation data, whatever order they come in).
+   */
   public final class Session implements MqttCallback, AutoCloseable {
     private final MqttAsyncClient c;
     private final Map<String, CompletableFuture<Reply>> waiting = new ConcurrentHashMap<>();
 
     private Session(MqttAsyncClient c) {
       this.c = c;
+    }
+
+    /** A command published on this session and not yet awaited. */
+    public final class Pending {
+      private final String id;
+      private final CompletableFuture<Reply> reply;
+      private final Duration timeout;
+      private final IMqttToken published;
+
+      private Pending(String id, CompletableFuture<Reply> reply, Duration timeout, IMqttToken published) {
+        this.id = id;
+        this.reply = reply;
+        this.timeout = timeout;
+        this.published = published;
+      }
     }
 
     /**
@@ -98,11 +117,21 @@ public final class CommandClient {
      */
     public Reply send(String name, byte[] payload, Duration timeout) throws MqttException, TimeoutException,
         InterruptedException {
+      return await(post(name, payload, timeout));
+    }
+
+    /**
+     * Publishes {@code {prefix}cmd/{name}} with fresh correlation data and returns without waiting
+     * for the broker to take it; {@link #await} does, then gets its reply.
+     *
+     * @throws MqttException the publish failed at once (the connection is lost)
+     */
+    public Pending post(String name, byte[] payload, Duration timeout) throws MqttException {
       String id = UUID.randomUUID().toString();
       CompletableFuture<Reply> reply = new CompletableFuture<>();
       waiting.put(id, reply);
+      boolean published = false;
       try {
-        long waitMs = timeout.toMillis();
         MqttMessage m = new MqttMessage(payload);
         m.setQos(1);
         MqttProperties p = new MqttProperties();
@@ -110,14 +139,31 @@ public final class CommandClient {
         p.setResponseTopic(options.topicPrefix() + "cmd-reply");
         p.setMessageExpiryInterval(Math.max(1, timeout.toSeconds()));
         m.setProperties(p);
-        c.publish(options.topicPrefix() + "cmd/" + name, m).waitForCompletion(waitMs);
-        try {
-          return reply.get(waitMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-          throw new IllegalStateException(e.getCause());
-        }
+        IMqttToken token = c.publish(options.topicPrefix() + "cmd/" + name, m);
+        published = true;
+        return new Pending(id, reply, timeout, token);
       } finally {
-        waiting.remove(id);
+        if (!published) {
+          waiting.remove(id);
+        }
+      }
+    }
+
+    /**
+     * Waits up to the command's timeout (counted from this call) for the broker to take {@code p},
+     * then as long again for its reply.
+     *
+     * @throws TimeoutException no reply in time; a reply coming later is ignored
+     * @throws MqttException the publish failed (the connection is lost)
+     */
+    public Reply await(Pending p) throws MqttException, TimeoutException, InterruptedException {
+      try {
+        p.published.waitForCompletion(p.timeout.toMillis());
+        return p.reply.get(p.timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      } finally {
+        waiting.remove(p.id);
       }
     }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.storeedge.runtime.Main;
 import org.storeedge.runtime.ProjectModels;
+import org.storeedge.runtime.failure.FaultProxy;
 import org.storeedge.sync.testing.OutsideSubscriber;
 import org.storeedge.sync.testing.Poll;
 
@@ -242,5 +243,131 @@ class ChunkedModelUpdateTest {
         Instant.parse("2026-11-27T10:00:00Z"), ModelTransfers.Manifest.of(archive, CHUNK));
     assertThat(TestGateway.command(g.cloud, "model-update", forged).text()).contains("unknown-key");
     assertThat(g.gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", "shipped"));
+  }
+
+  /**
+   * The command line keeps {@code --chunks-in-flight} chunks waiting for replies, no more, and sends
+   * again one refused as corrupt. The agent here is the test itself, answering on another gateway's
+   * topics of the same broker, so it decides when each reply goes out: it answers a chunk only once
+   * as many as the window allows have arrived, which would never happen if the command line waited
+   * for each reply before sending the next.
+   */
+  @Test
+  void theCommandLineKeepsSeveralChunksInFlightAndSendsACorruptOneAgain() throws Exception {
+    int n = chunks();
+    int window = 3;
+    assertThat(n).isGreaterThan(window + 2);
+    String prefix = "storeedge/v1/t-001/gw-02/";
+    Path other = dir.resolve("other-gateway.yaml");
+    Files.writeString(other, Files.readString(g.storeFile).replace("gatewayId: gw-01", "gatewayId: gw-02")
+        .replace("clientId: t-001-gw-01", "clientId: t-001-gw-02"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path shipped = Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person");
+    try (OutsideSubscriber agent = new OutsideSubscriber(g.broker.uri(), "test-as-agent", prefix + "cmd/#")) {
+      // a window the agent's command queue could not take is bad input: nothing is sent
+      ByteArrayOutputStream badErr = new ByteArrayOutputStream();
+      assertThat(cli(new ByteArrayOutputStream(), badErr, "model-update", "--config", other.toString(), "--model",
+          shipped.toString(), "--signing-key", signingKey().toString(), "--chunk-bytes", "64k", "--chunks-in-flight",
+          "17")).isEqualTo(Main.BAD_INPUT);
+      assertThat(badErr.toString(StandardCharsets.UTF_8)).contains("--chunks-in-flight must be 1-16 (got: 17)");
+      java.util.concurrent.CompletableFuture<Integer> cli = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+          cli(out, err, "model-update", "--config", other.toString(), "--model", shipped.toString(), "--signing-key",
+              uncheckedKey(), "--sequence", "7", "--chunk-bytes", "64k", "--chunks-in-flight", String.valueOf(window)));
+      java.util.function.Supplier<List<OutsideSubscriber.Received>> chunksIn = () -> agent.on(prefix + "cmd/model-chunk");
+      java.util.TreeSet<Integer> held = new java.util.TreeSet<>();
+      int answered = 0;
+      int mostInFlight = 0;
+      boolean corrupted = false;
+      // chunk 0 goes alone (its reply says what is missing), then up to the window after each reply
+      while (held.size() < chunks()) {
+        int expected = answered == 0 ? 1 : Math.min(window, n - answered);
+        int a = answered;
+        Poll.until(Duration.ofSeconds(60), () -> chunksIn.get().size() - a >= expected,
+            () -> expected + " chunk(s) in flight after " + a + " replies; arrived " + chunksIn.get().size());
+        int inFlight = chunksIn.get().size() - answered;
+        assertThat(inFlight).as("chunks waiting for a reply").isLessThanOrEqualTo(window);
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        OutsideSubscriber.Received c = chunksIn.get().get(answered++);
+        int index = JSON.readTree(c.payload()).path("index").asInt();
+        if (index == 2 && !corrupted) {
+          corrupted = true; // as the agent refuses a chunk whose bytes changed on the way
+          agent.publish(prefix + "cmd-reply", ("{\"command\":\"model-chunk\",\"ok\":false,\"error\":\"rejected "
+              + "(corrupt): chunk 2 of " + sha + " does not match its chunkSha256\"}").getBytes(StandardCharsets.UTF_8),
+              c.correlationData(), Map.of("status", "error"));
+          n++; // it comes again: one message more in all
+          continue;
+        }
+        held.add(index);
+        List<Integer> missing = java.util.stream.IntStream.range(0, chunks()).filter(i -> !held.contains(i)).boxed()
+            .toList();
+        agent.publish(prefix + "cmd-reply", JSON.writeValueAsBytes(Map.of("command", "model-chunk", "ok", true,
+            "complete", missing.isEmpty(), "missingCount", missing.size(), "missing", missing)), c.correlationData(),
+            Map.of("status", "ok"));
+      }
+      Poll.until(Duration.ofSeconds(60), () -> !agent.on(prefix + "cmd/model-update").isEmpty(), "the signed manifest");
+      OutsideSubscriber.Received manifest = agent.on(prefix + "cmd/model-update").get(0);
+      agent.publish(prefix + "cmd-reply", "{\"command\":\"model-update\",\"ok\":true,\"applied\":true}"
+          .getBytes(StandardCharsets.UTF_8), manifest.correlationData(), Map.of("status", "ok"));
+      assertThat(cli.get(60, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+
+      assertThat(mostInFlight).isEqualTo(window);
+      List<Integer> sent = chunksIn.get().stream().map(r -> {
+        try {
+          return JSON.readTree(r.payload()).path("index").asInt();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+      assertThat(sent).as("each chunk once, the corrupt one twice").hasSize(chunks() + 1)
+          .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+              java.util.stream.IntStream.range(0, chunks()).boxed(), java.util.stream.Stream.of(2)).toList());
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("chunk 2 arrived changed; sending it again")
+          .contains("(" + (chunks() + 1) + " sent)");
+      // the manifest names the archive the chunks make up
+      byte[] body = Base64.getDecoder().decode(JSON.readTree(manifest.payload()).path("body").asText());
+      assertThat(body).isEqualTo(ModelTransfers.Manifest.of(archive, CHUNK));
+    }
+  }
+
+  /**
+   * A measurement as much as a test: over a long link (a loopback proxy delivering every byte 50 ms
+   * after it was sent, so a round trip costs 100 ms; bandwidth not limited), the same model in 64 KB
+   * chunks, installed with 1 and then 4 chunks in flight. Asserts only that each installs; prints the
+   * times (docs/benchmarks.md, "Model updates").
+   */
+  @Test
+  void overALongLinkAModelInChunksIsInstalledWithOneOrSeveralInFlight() throws Exception {
+    Path shipped = Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person");
+    try (FaultProxy link = new FaultProxy(g.broker.port())) {
+      link.setDelayMillis(50);
+      Path far = dir.resolve("far.yaml");
+      Files.writeString(far, Files.readString(g.storeFile).replace(g.broker.uri(), link.uri()));
+      long seq = 20;
+      for (int window : new int[] {1, 4}) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long t0 = System.nanoTime();
+        int code = cli(out, err, "model-update", "--config", far.toString(), "--model", shipped.toString(),
+            "--signing-key", signingKey().toString(), "--sequence", String.valueOf(++seq), "--chunk-bytes", "64k",
+            "--chunks-in-flight", String.valueOf(window));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        JsonNode reply = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(reply.path("version").asText()).isEqualTo(seq + "-" + sha.substring(0, 12));
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("(" + chunks() + " sent)");
+        System.out.println("chunked model-update over a 100 ms round trip, " + window + " in flight: " + chunks()
+            + " chunks, command line to installed " + ms + " ms (of which trying it " + reply.path("triedMillis")
+            + " ms, cameras back " + reply.path("restartMillis") + " ms)");
+      }
+    }
+  }
+
+  private String uncheckedKey() {
+    try {
+      return signingKey().toString();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -26,12 +26,16 @@ import java.util.concurrent.locks.LockSupport;
  *       healthy socket that says nothing, like a dead route or a hung broker.
  * </ul>
  *
- * {@link #silenceOpen} turns the connections open now into black holes while new ones follow the
+ * {@link #setDelayMillis} makes a long link instead of a slow one: connections opened after it
+ * deliver every byte that much later, however many are in flight (a round trip costs twice the delay,
+ * bandwidth is not limited).
+ *
+ * <p>{@link #silenceOpen} turns the connections open now into black holes while new ones follow the
  * mode. {@link #cutAll} resets every open connection (RST, as a crashed middlebox would). Threads are
  * daemon threads named after the proxy; {@link #close} ends them.
  */
-final class FaultProxy implements AutoCloseable {
-  enum Mode { PASS, REFUSE, BLACKHOLE }
+public final class FaultProxy implements AutoCloseable {
+  public enum Mode { PASS, REFUSE, BLACKHOLE }
 
   private final ServerSocket server;
   private final InetSocketAddress upstream;
@@ -40,11 +44,12 @@ final class FaultProxy implements AutoCloseable {
   private final AtomicLong forwardedBytes = new AtomicLong();
   private volatile Mode mode = Mode.PASS;
   private volatile long latencyNanos;
+  private volatile long delayNanos;
   private volatile boolean closed;
   /** Connections numbered below this swallow everything. */
   private volatile long silencedBelow;
 
-  FaultProxy(int upstreamPort) throws IOException {
+  public FaultProxy(int upstreamPort) throws IOException {
     this.upstream = new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort);
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::acceptLoop, "fault-proxy-" + server.getLocalPort());
@@ -52,7 +57,7 @@ final class FaultProxy implements AutoCloseable {
     t.start();
   }
 
-  String uri() {
+  public String uri() {
     return "tcp://127.0.0.1:" + server.getLocalPort();
   }
 
@@ -62,6 +67,11 @@ final class FaultProxy implements AutoCloseable {
 
   void setLatencyMillis(long ms) {
     latencyNanos = TimeUnit.MILLISECONDS.toNanos(ms);
+  }
+
+  /** Connections opened from now on deliver each byte {@code ms} after it was sent (0: at once). */
+  public void setDelayMillis(long ms) {
+    delayNanos = TimeUnit.MILLISECONDS.toNanos(ms);
   }
 
   long accepted() {
@@ -125,6 +135,12 @@ final class FaultProxy implements AutoCloseable {
         continue;
       }
       open.add(up);
+      long delay = delayNanos;
+      if (delay > 0) {
+        start("up", () -> delayed(client, up, delay));
+        start("down", () -> delayed(up, client, delay));
+        continue;
+      }
       start("up", () -> pump(number, client, up, up));
       start("down", () -> pump(number, up, client, client));
     }
@@ -134,6 +150,53 @@ final class FaultProxy implements AutoCloseable {
     Thread t = new Thread(r, "fault-proxy-" + server.getLocalPort() + "-" + what);
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * Copies from {@code from} to {@code to}, each read written {@code delay} after it arrived (a
+   * writer thread keeps the reads in order), until either side closes; then, once what was read is
+   * written, resets both.
+   */
+  private void delayed(Socket from, Socket to, long delay) {
+    java.util.concurrent.BlockingQueue<Object[]> line = new java.util.concurrent.LinkedBlockingQueue<>();
+    byte[] end = new byte[0];
+    start("delay-line", () -> {
+      try {
+        OutputStream out = to.getOutputStream();
+        while (true) {
+          Object[] item = line.take();
+          byte[] bytes = (byte[]) item[1];
+          if (bytes == end) {
+            break; // the sending side closed: what it sent is delivered, now end both
+          }
+          long wait = (long) item[0] - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait); // the injected fault itself: a long link
+          }
+          out.write(bytes);
+          out.flush();
+          forwardedBytes.addAndGet(bytes.length);
+        }
+      } catch (IOException | InterruptedException e) {
+        // the receiving side closed: end both
+      }
+      reset(from);
+      open.remove(from);
+      reset(to);
+      open.remove(to);
+    });
+    byte[] buf = new byte[16 * 1024];
+    try {
+      InputStream in = from.getInputStream();
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        line.add(new Object[] {System.nanoTime() + delay, java.util.Arrays.copyOf(buf, n)});
+      }
+    } catch (IOException e) {
+      // reset or closed: end both sides below
+    } finally {
+      line.add(new Object[] {0L, end});
+    }
   }
 
   /** Copies from {@code from} to {@code to} (null: discard) until either side closes; then resets both. */
