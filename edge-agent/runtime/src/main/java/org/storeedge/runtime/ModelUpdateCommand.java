@@ -30,15 +30,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code storeedge model-update --config FILE --model DIR --signing-key PEM [--sequence N]
- * [--max-wait SECONDS] [--chunk-bytes SIZE [--chunks-in-flight N]]}: sends a model directory to the running agent as the signed {@code
- * model-update} command, through the store file's broker. With {@code --chunk-bytes}, for brokers
- * that cap a message below the model's size, the archive goes first as unsigned {@code
- * model-chunk} commands of at most that many bytes each, only those the agent does not hold yet,
- * several waiting for their replies at once, and the signed command carries its manifest ({@link ModelTransfers}). The directory's name is the model's (a
- * camera's {@code model} in the store file). The agent tries the model before anything changes and
- * rolls it back unless its cameras run on it (see {@link DownlinkCommands}). Exit codes: 0
- * installed (or held until the store is empty: the reply says {@code "pending": true}), 1 refused,
- * rolled back or no reply in time, 2 bad input (nothing sent).
+ * [--max-wait SECONDS] [--chunk-bytes SIZE [--chunks-in-flight N]]}: sends a model directory to the
+ * running agent as the signed {@code model-update} command, through the store file's broker. With
+ * {@code --chunk-bytes}, for brokers that cap a message below the model's size, the archive goes
+ * first as unsigned {@code model-chunk} commands of at most that many bytes each, only those the
+ * agent does not hold yet, several waiting for their replies at once, and the signed command
+ * carries its manifest ({@link ModelTransfers}). The directory's name is the model's (a camera's
+ * {@code model} in the store file). The agent tries the model before anything changes and rolls it
+ * back unless its cameras run on it (see {@link DownlinkCommands}). Exit codes: 0 installed (or
+ * held until the store is empty: the reply says {@code "pending": true}), 1 refused, rolled back or
+ * no reply in time, 2 bad input (nothing sent).
  */
 @Command(name = "model-update", description = "Install a new version of a detector model on the running agent "
     + "(a signed command, through its broker); rolled back unless its cameras run on it.")

@@ -274,7 +274,8 @@ class ChunkedModelUpdateTest {
       java.util.concurrent.CompletableFuture<Integer> cli = java.util.concurrent.CompletableFuture.supplyAsync(() ->
           cli(out, err, "model-update", "--config", other.toString(), "--model", shipped.toString(), "--signing-key",
               uncheckedKey(), "--sequence", "7", "--chunk-bytes", "64k", "--chunks-in-flight", String.valueOf(window)));
-      java.util.function.Supplier<List<OutsideSubscriber.Received>> chunksIn = () -> agent.on(prefix + "cmd/model-chunk");
+      java.util.function.Supplier<List<OutsideSubscriber.Received>> chunksIn =
+          () -> agent.on(prefix + "cmd/model-chunk");
       java.util.TreeSet<Integer> held = new java.util.TreeSet<>();
       int answered = 0;
       int mostInFlight = 0;
