@@ -90,6 +90,9 @@ final class ModelUpdateCommand implements Callable<Integer> {
    */
   static final int MAX_CHUNKS_IN_FLIGHT = 16;
 
+  /** Chunk messages published so far, resent ones included. */
+  private int chunksSent;
+
   /** Smallest {@code --chunk-bytes}: below it a model of the largest size would need more chunks than allowed. */
   static final int MIN_CHUNK_BYTES = SignedUpdate.MAX_MODEL_BODY_BYTES / ModelTransfers.MAX_CHUNKS;
   /** Largest {@code --chunk-bytes}: the chunk's message must fit what the agent takes per command. */
@@ -174,14 +177,13 @@ final class ModelUpdateCommand implements Callable<Integer> {
   private CommandClient.Reply sendChunks(CommandClient.Session s, byte[] archive, PrintWriter err) throws Exception {
     String sha = ModelPackage.sha256(archive);
     int count = (archive.length + chunkBytes - 1) / chunkBytes;
-    int[] sent = {0};
-    CommandClient.Reply r = sendAll(s, archive, sha, List.of(0), count, sent, err);
+    CommandClient.Reply r = sendAll(s, archive, sha, List.of(0), count, err);
     long missingBefore = Long.MAX_VALUE;
     while (r.ok()) {
       JsonNode b = JSON.readTree(r.body());
       long missing = b.path("missingCount").asLong();
       if (b.path("complete").asBoolean()) {
-        err.println("model-update: the agent holds all " + count + " chunk(s) of " + sha + " (" + sent[0]
+        err.println("model-update: the agent holds all " + count + " chunk(s) of " + sha + " (" + chunksSent
             + " sent); sending the signed manifest");
         return r;
       }
@@ -192,7 +194,7 @@ final class ModelUpdateCommand implements Callable<Integer> {
       missingBefore = missing;
       List<Integer> next = new ArrayList<>();
       b.path("missing").forEach(i -> next.add(i.asInt()));
-      r = sendAll(s, archive, sha, next, count, sent, err);
+      r = sendAll(s, archive, sha, next, count, err);
     }
     return r;
   }
@@ -204,7 +206,7 @@ final class ModelUpdateCommand implements Callable<Integer> {
    * more are sent. Returns the first such refusal, else the reply that leaves the fewest missing.
    */
   private CommandClient.Reply sendAll(CommandClient.Session s, byte[] archive, String sha, List<Integer> indexes,
-      int count, int[] sent, PrintWriter err) throws Exception {
+      int count, PrintWriter err) throws Exception {
     ArrayDeque<Integer> todo = new ArrayDeque<>(indexes);
     ArrayDeque<Map.Entry<Integer, CommandClient.Session.Pending>> flying = new ArrayDeque<>();
     Map<Integer, Integer> resent = new HashMap<>();
@@ -215,7 +217,7 @@ final class ModelUpdateCommand implements Callable<Integer> {
       while (refused == null && !todo.isEmpty() && flying.size() < chunksInFlight) {
         int i = todo.poll();
         flying.add(Map.entry(i, s.post("model-chunk", chunk(archive, sha, i, count), timeout)));
-        sent[0]++;
+        chunksSent++;
       }
       Map.Entry<Integer, CommandClient.Session.Pending> f = flying.poll();
       CommandClient.Reply r = s.await(f.getValue());

@@ -16,6 +16,11 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -264,19 +269,19 @@ class ChunkedModelUpdateTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Path shipped = Path.of(System.getProperty("storeedge.home"), "vision", "models", "sim-person");
+    String key = signingKey().toString();
     try (OutsideSubscriber agent = new OutsideSubscriber(g.broker.uri(), "test-as-agent", prefix + "cmd/#")) {
       // a window the agent's command queue could not take is bad input: nothing is sent
       ByteArrayOutputStream badErr = new ByteArrayOutputStream();
       assertThat(cli(new ByteArrayOutputStream(), badErr, "model-update", "--config", other.toString(), "--model",
-          shipped.toString(), "--signing-key", signingKey().toString(), "--chunk-bytes", "64k", "--chunks-in-flight",
+          shipped.toString(), "--signing-key", key, "--chunk-bytes", "64k", "--chunks-in-flight",
           "17")).isEqualTo(Main.BAD_INPUT);
       assertThat(badErr.toString(StandardCharsets.UTF_8)).contains("--chunks-in-flight must be 1-16 (got: 17)");
-      java.util.concurrent.CompletableFuture<Integer> cli = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+      CompletableFuture<Integer> cli = CompletableFuture.supplyAsync(() ->
           cli(out, err, "model-update", "--config", other.toString(), "--model", shipped.toString(), "--signing-key",
-              uncheckedKey(), "--sequence", "7", "--chunk-bytes", "64k", "--chunks-in-flight", String.valueOf(window)));
-      java.util.function.Supplier<List<OutsideSubscriber.Received>> chunksIn =
-          () -> agent.on(prefix + "cmd/model-chunk");
-      java.util.TreeSet<Integer> held = new java.util.TreeSet<>();
+              key, "--sequence", "7", "--chunk-bytes", "64k", "--chunks-in-flight", String.valueOf(window)));
+      Supplier<List<OutsideSubscriber.Received>> chunksIn = () -> agent.on(prefix + "cmd/model-chunk");
+      TreeSet<Integer> held = new TreeSet<>();
       int answered = 0;
       int mostInFlight = 0;
       boolean corrupted = false;
@@ -300,7 +305,7 @@ class ChunkedModelUpdateTest {
           continue;
         }
         held.add(index);
-        List<Integer> missing = java.util.stream.IntStream.range(0, chunks()).filter(i -> !held.contains(i)).boxed()
+        List<Integer> missing = IntStream.range(0, chunks()).filter(i -> !held.contains(i)).boxed()
             .toList();
         agent.publish(prefix + "cmd-reply", JSON.writeValueAsBytes(Map.of("command", "model-chunk", "ok", true,
             "complete", missing.isEmpty(), "missingCount", missing.size(), "missing", missing)), c.correlationData(),
@@ -310,7 +315,7 @@ class ChunkedModelUpdateTest {
       OutsideSubscriber.Received manifest = agent.on(prefix + "cmd/model-update").get(0);
       agent.publish(prefix + "cmd-reply", "{\"command\":\"model-update\",\"ok\":true,\"applied\":true}"
           .getBytes(StandardCharsets.UTF_8), manifest.correlationData(), Map.of("status", "ok"));
-      assertThat(cli.get(60, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(cli.get(60, TimeUnit.SECONDS)).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
       assertThat(mostInFlight).isEqualTo(window);
       List<Integer> sent = chunksIn.get().stream().map(r -> {
@@ -321,8 +326,8 @@ class ChunkedModelUpdateTest {
         }
       }).toList();
       assertThat(sent).as("each chunk once, the corrupt one twice").hasSize(chunks() + 1)
-          .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
-              java.util.stream.IntStream.range(0, chunks()).boxed(), java.util.stream.Stream.of(2)).toList());
+          .containsExactlyInAnyOrderElementsOf(Stream.concat(
+              IntStream.range(0, chunks()).boxed(), Stream.of(2)).toList());
       assertThat(err.toString(StandardCharsets.UTF_8)).contains("chunk 2 arrived changed; sending it again")
           .contains("(" + (chunks() + 1) + " sent)");
       // the manifest names the archive the chunks make up
@@ -361,14 +366,6 @@ class ChunkedModelUpdateTest {
             + " chunks, command line to installed " + ms + " ms (of which trying it " + reply.path("triedMillis")
             + " ms, cameras back " + reply.path("restartMillis") + " ms)");
       }
-    }
-  }
-
-  private String uncheckedKey() {
-    try {
-      return signingKey().toString();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -8,8 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -158,25 +161,20 @@ public final class FaultProxy implements AutoCloseable {
    * written, resets both.
    */
   private void delayed(Socket from, Socket to, long delay) {
-    java.util.concurrent.BlockingQueue<Object[]> line = new java.util.concurrent.LinkedBlockingQueue<>();
-    byte[] end = new byte[0];
+    BlockingQueue<Delayed> line = new LinkedBlockingQueue<>();
     start("delay-line", () -> {
       try {
         OutputStream out = to.getOutputStream();
-        while (true) {
-          Object[] item = line.take();
-          byte[] bytes = (byte[]) item[1];
-          if (bytes == end) {
-            break; // the sending side closed: what it sent is delivered, now end both
-          }
-          long wait = (long) item[0] - System.nanoTime();
+        for (Delayed d = line.take(); d.bytes() != null; d = line.take()) {
+          long wait = d.dueNanos() - System.nanoTime();
           if (wait > 0) {
             LockSupport.parkNanos(wait); // the injected fault itself: a long link
           }
-          out.write(bytes);
+          out.write(d.bytes());
           out.flush();
-          forwardedBytes.addAndGet(bytes.length);
+          forwardedBytes.addAndGet(d.bytes().length);
         }
+        // the sending side closed: what it sent is delivered, now end both
       } catch (IOException | InterruptedException e) {
         // the receiving side closed: end both
       }
@@ -190,14 +188,17 @@ public final class FaultProxy implements AutoCloseable {
       InputStream in = from.getInputStream();
       int n;
       while ((n = in.read(buf)) >= 0) {
-        line.add(new Object[] {System.nanoTime() + delay, java.util.Arrays.copyOf(buf, n)});
+        line.add(new Delayed(System.nanoTime() + delay, Arrays.copyOf(buf, n)));
       }
     } catch (IOException e) {
-      // reset or closed: end both sides below
+      // reset or closed: the writer ends both sides
     } finally {
-      line.add(new Object[] {0L, end});
+      line.add(new Delayed(0, null));
     }
   }
+
+  /** Bytes read and when to write them; null bytes end the line. */
+  private record Delayed(long dueNanos, byte[] bytes) {}
 
   /** Copies from {@code from} to {@code to} (null: discard) until either side closes; then resets both. */
   private void pump(long number, Socket from, Socket to, Socket peer) {
