@@ -589,11 +589,30 @@ public final class CheckoutEngine {
     ShelfEvent e2 = part(e, two, cands, n - first, n, 2);
     List<Assoc> w1 = associate(e1, one);
     List<Assoc> w2 = associate(e2, two);
-    if (w1.isEmpty() || w2.isEmpty() || w1.get(0).session == w2.get(0).session) {
+    if (w1.isEmpty() || w2.isEmpty()) {
       return whole;
+    }
+    if (w1.get(0).session == w2.get(0).session) {
+      return List.of(new Movement(e, lc, noSurerThanEither(whole.get(0).who, w1, w2)));
     }
     List<Assoc> all = whole.get(0).who;
     return List.of(new Movement(e1, one, w1, all), new Movement(e2, two, w2, all));
+  }
+
+  /**
+   * Who made a change of two movements that the same shopper tops on both windows: the whole
+   * change's candidates, unless one movement's window is less sure of that shopper. Both units are
+   * charged to them, so the line is right only if both movements were theirs: then that window's
+   * candidates (its probabilities, and a shopper who came by for only that movement, whose median
+   * over the whole change may lie beyond reach) stand for the change.
+   */
+  private static List<Assoc> noSurerThanEither(List<Assoc> whole, List<Assoc> w1, List<Assoc> w2) {
+    List<Assoc> doubtful = w1.get(0).probability <= w2.get(0).probability ? w1 : w2;
+    if (whole.isEmpty() || whole.get(0).session != doubtful.get(0).session
+        || doubtful.get(0).probability >= whole.get(0).probability) {
+      return whole;
+    }
+    return doubtful;
   }
 
   /** How far off a whole number of units the level in between may be, in units. */

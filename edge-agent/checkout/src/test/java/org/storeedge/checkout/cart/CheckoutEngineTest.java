@@ -625,6 +625,48 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void twoCansTakenOneAfterTheOtherAreChargedNoSurerThanTheSecondMovementWhereSomeoneCameBy() {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane("l1", 0.5, 0));
+    where.put("jo", offLane("l1", 0.5, -3.0));
+    run(1000, null);
+    // kim takes a can and stays; while the lane is still busy jo walks up along the shelf (1 m/s),
+    // is beside the lane as the second can leaves, and walks on: one change of two cans, with a
+    // level in between, and jo near the lane only for the second
+    run(800, "l1");
+    level.merge("l1", -352.0, Double::sum);
+    run(600, "l1");
+    for (int i = 0; i < 12; i++) {
+      where.get("jo")[1] += 0.2;
+      run(200, "l1");
+    }
+    level.merge("l1", -352.0, Double::sum);
+    for (int i = 0; i < 20; i++) {
+      where.get("jo")[1] += 0.2;
+      run(200, i < 3 ? "l1" : null);
+    }
+    run(4000, null);
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.candidates().get(0).count()).isEqualTo(2);
+      assertThat(e.lanes().get(0).plateau()).isNotNull();
+    });
+    exit("kim");
+    exit("jo");
+    // standing there all along, kim is the likelier for both; but the line is no surer than the
+    // second movement, and shows jo, who was there for it (over the whole change jo's median
+    // position is out of reach: kim alone, certain)
+    ReceiptLine line = receiptOf("kim").items().get(0);
+    assertThat(line.qty()).isEqualTo(2);
+    assertThat(line.evidence()).singleElement().satisfies(ev -> {
+      assertThat(ev.others()).extracting(LineEvidence.Other::customerToken).containsExactly("jo");
+      assertThat(ev.shopperProbability()).isLessThan(1.0);
+    });
+    assertThat(receiptOf("jo").items()).isEmpty();
+  }
+
+  @Test
   void oneShopperTakingTwoCansOneAfterTheOtherBesideABystanderIsChargedBoth() {
     run(3000, null);
     enter("kim");
