@@ -579,6 +579,13 @@ class CheckoutEngineTest {
     assertThat(codes(receiptOf("jo"))).contains("ambiguous-shopper");
   }
 
+  private void assertOneChangeOfTwoWithALevelInBetween() {
+    assertThat(events).singleElement().satisfies(e -> {
+      assertThat(e.candidates().get(0).count()).isEqualTo(2);
+      assertThat(e.lanes().get(0).plateau()).isNotNull();
+    });
+  }
+
   @Test
   void twoShoppersTakingFromOneLaneOneAfterTheOtherWithinTheMergeGapAreChargedAUnitEach() {
     run(3000, null);
@@ -601,10 +608,7 @@ class CheckoutEngineTest {
     level.merge("l1", -352.0, Double::sum);
     run(600, "l1");
     run(4000, null);
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(e.candidates().get(0).count()).isEqualTo(2);
-      assertThat(e.lanes().get(0).plateau()).isNotNull();
-    });
+    assertOneChangeOfTwoWithALevelInBetween();
     exit("kim");
     exit("jo");
     assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> {
@@ -648,10 +652,7 @@ class CheckoutEngineTest {
       run(200, i < 3 ? "l1" : null);
     }
     run(4000, null);
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(e.candidates().get(0).count()).isEqualTo(2);
-      assertThat(e.lanes().get(0).plateau()).isNotNull();
-    });
+    assertOneChangeOfTwoWithALevelInBetween();
     exit("kim");
     exit("jo");
     // standing there all along, kim is the likelier for both; but the line is no surer than the
