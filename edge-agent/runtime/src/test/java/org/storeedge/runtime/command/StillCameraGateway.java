@@ -35,13 +35,13 @@ final class StillCameraGateway implements AutoCloseable {
   private StillCameraGateway(MosquittoBroker broker, KeyPair signing, Path storeFile, RenderedFrame shot, Path still,
       OutsideSubscriber cloud, GatewayRuntime gw, FaultProxy agentLink) {
     this.broker = broker;
-    this.agentLink = agentLink;
     this.signing = signing;
     this.storeFile = storeFile;
     this.shot = shot;
     this.still = still;
     this.cloud = cloud;
     this.gw = gw;
+    this.agentLink = agentLink;
   }
 
   /** Starts it all in {@code dir}; returns once the agent is online and its camera running. */
