@@ -1163,17 +1163,7 @@ public final class CheckoutEngine {
       // hands of several shoppers were in the lane while several units left it: two hands in one
       // lane look like one grab on the load cell, so the units are shared out (most likely
       // shopper first) and every one of them is flagged
-      int left = best.count();
-      int takers = Math.min(hands.size(), left);
-      for (int i = 0; i < takers; i++) {
-        Assoc t = hands.get(i);
-        int n = (left + (takers - i) - 1) / (takers - i);
-        left -= n;
-        t.session.add(best.sku(), n, movement(e, lc, n, "shared-out", best, cands, t, t.probability, who));
-        t.session.tookAt(e.startOf(lc));
-        t.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), n);
-        t.session.touched.add(lc.laneId());
-      }
+      int takers = shareOut(e, lc, best, cands, hands, who);
       flagAll(who.stream().filter(w -> w.hand >= SPLIT_HAND_CONFIDENCE || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY)
           .toList(), best.count() + " x " + best.sku() + " left lane " + lc.laneId() + " while " + takers
           + " shoppers had a hand in it; shared out between them", evidence(e, lc, who, cands));
@@ -1213,11 +1203,16 @@ public final class CheckoutEngine {
     }
     double conf = best.likelihood() * a.probability;
     List<Assoc> shared = expected && best.count() > 1 ? sharedGrab(who, lc, e) : List.of();
-    a.session.add(best.sku(), best.count(), movement(e, lc, best.count(), "pick", best, cands, a, a.probability,
-        who));
-    a.session.tookAt(e.startOf(lc));
-    a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
-    a.session.touched.add(lc.laneId());
+    Assoc second = laneHands.live(e.startOf(lc)) ? null : secondTaker(shared);
+    if (second != null) {
+      shareOut(e, lc, best, cands, List.of(a, second), who);
+    } else {
+      a.session.add(best.sku(), best.count(), movement(e, lc, best.count(), "pick", best, cands, a, a.probability,
+          who));
+      a.session.tookAt(e.startOf(lc));
+      a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
+      a.session.touched.add(lc.laneId());
+    }
     if (a.identity < settings.reviewThreshold()) {
       a.session.reasons.add(new ReviewReason("uncertain-identity", "pick of " + best.count() + " x " + best.sku()
           + " at lane " + lc.laneId() + " charged to " + a.session.token + ", whom the cameras placed there on a "
@@ -1243,9 +1238,13 @@ public final class CheckoutEngine {
       List<Assoc> named = new ArrayList<>(who.stream().filter(w -> w == a || w.distance <= SHARED_GRAB_METERS
           || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY).toList());
       shared.stream().filter(w -> !named.contains(w)).forEach(named::add);
-      flagAll(named, best.count() + " x " + best.sku()
-          + " taken at lane " + lc.laneId() + " in one movement while another shopper standing within reach may "
-          + "have had a hand there too; charged to " + a.session.token, evidence(e, lc, who, cands));
+      flagAll(named, second != null
+          ? best.count() + " x " + best.sku() + " taken at lane " + lc.laneId() + " in one movement while "
+              + second.session.token + " stood still within reach and walked off right after, as takers do; shared "
+              + "out between " + a.session.token + " and " + second.session.token
+          : best.count() + " x " + best.sku() + " taken at lane " + lc.laneId() + " in one movement while another "
+              + "shopper standing within reach may have had a hand there too; charged to " + a.session.token,
+          evidence(e, lc, who, cands));
     } else if (a.probability < settings.reviewThreshold() && who.size() > 1) {
       flagAmbiguous(who, "pick of " + best.count() + " x " + best.sku() + " at lane " + lc.laneId()
           + " charged to " + a.session.token + " with probability " + Json.round(a.probability, 3),
@@ -1596,6 +1595,41 @@ public final class CheckoutEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * Units of one lane change shared out among {@code takers} (most likely first: the first get
+   * the odd units), each line with its taker's own probability; how many takers got a unit.
+   */
+  private int shareOut(ShelfEvent e, ShelfEvent.LaneChange lc, ShelfEvent.Candidate best,
+      List<ShelfEvent.Candidate> cands, List<Assoc> takers, List<Assoc> who) {
+    int left = best.count();
+    int n = Math.min(takers.size(), left);
+    for (int i = 0; i < n; i++) {
+      Assoc t = takers.get(i);
+      int k = (left + (n - i) - 1) / (n - i);
+      left -= k;
+      t.session.add(best.sku(), k, movement(e, lc, k, "shared-out", best, cands, t, t.probability, who));
+      t.session.tookAt(e.startOf(lc));
+      t.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), k);
+      t.session.touched.add(lc.laneId());
+    }
+    return n;
+  }
+
+  /**
+   * Of the bystanders who may have had a hand in a multi-unit grab ({@link #sharedGrab}), one who
+   * stood still within reach while the lane changed and walked off right after: takers reach, take
+   * and go ({@link TrackMotion#WALKED_OFF_FACTOR}), so the grab was most likely two hands, and the
+   * units are shared out (and flagged) rather than all charged to the shopper the positions put
+   * first. Only without a live hand source: one that saw the charged shopper's hand and not the
+   * walker's, or no hand at all, has said more than the walking off (with simulated hands, sharing
+   * out then lowered F1 in six of ten sets; docs/benchmarks.md, "A second taker who walked off").
+   * Null when there is none.
+   */
+  private static Assoc secondTaker(List<Assoc> shared) {
+    return shared.stream().filter(w -> w.walkedOff && !w.session.staff && w.distance <= SHARED_GRAB_METERS
+        && !(w.speed > STILL_SPEED)).findFirst().orElse(null);
   }
 
   /**

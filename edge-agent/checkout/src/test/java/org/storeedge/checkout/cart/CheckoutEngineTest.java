@@ -1227,6 +1227,58 @@ class CheckoutEngineTest {
     assertThat(receiptOf("max").reviewReasons()).anySatisfy(r -> assertThat(r.code()).isEqualTo("ambiguous-shopper"));
   }
 
+  /**
+   * max stands on the candy lane's spot, ida still half a step behind beside him; two bars leave
+   * the lane in one movement (no hand source); then ida walks off (or stays), max stays.
+   */
+  private void twoBarsTakenBesideMax(boolean idaWalksOff) {
+    run(3000, null);
+    enter("ida");
+    enter("max");
+    where.put("max", offLane("l2", 0.5, 0));
+    where.put("ida", offLane("l2", 0.8, 0.35));
+    run(1000, null);
+    handMoves("l2", -110.0);
+    run(300, null);
+    if (idaWalksOff) {
+      where.put("ida", new double[] {3.0, 3.5});
+    }
+    run(4000, null);
+    exit("ida");
+    exit("max");
+  }
+
+  @Test
+  void aBystanderWhoStoodStillWithinReachAndWalkedOffRightAfterATwoUnitGrabIsChargedOneOfThem() {
+    twoBarsTakenBesideMax(true);
+    assertThat(receiptOf("max").items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("CANDY");
+      assertThat(x.qty()).isEqualTo(1);
+    });
+    assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("CANDY");
+      assertThat(x.qty()).isEqualTo(1);
+    });
+    for (String token : List.of("max", "ida")) {
+      assertThat(receiptOf(token).reviewReasons()).as(token).anySatisfy(r -> {
+        assertThat(r.code()).isEqualTo("ambiguous-shopper");
+        assertThat(r.message()).contains("walked off right after").contains("shared out between max and ida");
+      });
+    }
+  }
+
+  @Test
+  void aBystanderWhoStaysBesideATwoUnitGrabIsNamedButTheGrabIsChargedWhole() {
+    twoBarsTakenBesideMax(false);
+    assertThat(receiptOf("max").items()).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo("CANDY");
+      assertThat(x.qty()).isEqualTo(2);
+    });
+    assertThat(receiptOf("ida").items()).isEmpty();
+    assertThat(receiptOf("ida").reviewReasons()).anySatisfy(r ->
+        assertThat(r.message()).contains("may have had a hand there too; charged to max"));
+  }
+
   @Test
   void aPutBackCreditedToAShopperWhoStoodFarOffIsFlaggedOnTheirOwnReceipt() {
     run(3000, null);
