@@ -611,14 +611,8 @@ class CheckoutEngineTest {
     assertOneChangeOfTwoWithALevelInBetween();
     exit("kim");
     exit("jo");
-    assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> {
-      assertThat(x.sku()).isEqualTo("COLA");
-      assertThat(x.qty()).isEqualTo(1);
-    });
-    assertThat(receiptOf("jo").items()).singleElement().satisfies(x -> {
-      assertThat(x.sku()).isEqualTo("COLA");
-      assertThat(x.qty()).isEqualTo(1);
-    });
+    assertOnlyLine("kim", "COLA", 1);
+    assertOnlyLine("jo", "COLA", 1);
     // shared out by positions alone: both are looked at (kim may have taken both)
     for (String token : List.of("kim", "jo")) {
       assertThat(receiptOf(token).reviewReasons()).anySatisfy(r -> {
@@ -1190,13 +1184,21 @@ class CheckoutEngineTest {
 
   /** ida reaches in from beside max, who stands on the lane's spot; then ida walks off (or stays), max stays. */
   private void idaTakesBesideMax(boolean idaWalksOff) {
+    candyLeavesBesideMax(0.6, 0.45, -55.0, idaWalksOff);
+  }
+
+  /**
+   * max stands on the candy lane's spot, ida still at ({@code out}, {@code along}) from the lane;
+   * the lane changes by {@code grams} in one movement; then ida walks off (or stays), max stays.
+   */
+  private void candyLeavesBesideMax(double out, double along, double grams, boolean idaWalksOff) {
     run(3000, null);
     enter("ida");
     enter("max");
     where.put("max", offLane("l2", 0.5, 0));
-    where.put("ida", offLane("l2", 0.6, 0.45));
+    where.put("ida", offLane("l2", out, along));
     run(1000, null);
-    handMoves("l2", -55.0);
+    handMoves("l2", grams);
     run(300, null);
     if (idaWalksOff) {
       where.put("ida", new double[] {3.0, 3.5});
@@ -1227,23 +1229,17 @@ class CheckoutEngineTest {
     assertThat(receiptOf("max").reviewReasons()).anySatisfy(r -> assertThat(r.code()).isEqualTo("ambiguous-shopper"));
   }
 
-  /**
-   * max stands on the candy lane's spot, ida still half a step behind beside him; two bars leave
-   * the lane in one movement (no hand source); then ida walks off (or stays), max stays.
-   */
+  /** {@code token}'s receipt holds one line: {@code qty} x {@code sku}. */
+  private void assertOnlyLine(String token, String sku, int qty) {
+    assertThat(receiptOf(token).items()).as(token).singleElement().satisfies(x -> {
+      assertThat(x.sku()).isEqualTo(sku);
+      assertThat(x.qty()).isEqualTo(qty);
+    });
+  }
+
+  /** Two bars leave the candy lane in one movement (no hand source), ida half a step behind max; both leave. */
   private void twoBarsTakenBesideMax(boolean idaWalksOff) {
-    run(3000, null);
-    enter("ida");
-    enter("max");
-    where.put("max", offLane("l2", 0.5, 0));
-    where.put("ida", offLane("l2", 0.8, 0.35));
-    run(1000, null);
-    handMoves("l2", -110.0);
-    run(300, null);
-    if (idaWalksOff) {
-      where.put("ida", new double[] {3.0, 3.5});
-    }
-    run(4000, null);
+    candyLeavesBesideMax(0.8, 0.35, -110.0, idaWalksOff);
     exit("ida");
     exit("max");
   }
@@ -1251,14 +1247,8 @@ class CheckoutEngineTest {
   @Test
   void aBystanderWhoStoodStillWithinReachAndWalkedOffRightAfterATwoUnitGrabIsChargedOneOfThem() {
     twoBarsTakenBesideMax(true);
-    assertThat(receiptOf("max").items()).singleElement().satisfies(x -> {
-      assertThat(x.sku()).isEqualTo("CANDY");
-      assertThat(x.qty()).isEqualTo(1);
-    });
-    assertThat(receiptOf("ida").items()).singleElement().satisfies(x -> {
-      assertThat(x.sku()).isEqualTo("CANDY");
-      assertThat(x.qty()).isEqualTo(1);
-    });
+    assertOnlyLine("max", "CANDY", 1);
+    assertOnlyLine("ida", "CANDY", 1);
     for (String token : List.of("max", "ida")) {
       assertThat(receiptOf(token).reviewReasons()).as(token).anySatisfy(r -> {
         assertThat(r.code()).isEqualTo("ambiguous-shopper");
@@ -1270,10 +1260,7 @@ class CheckoutEngineTest {
   @Test
   void aBystanderWhoStaysBesideATwoUnitGrabIsNamedButTheGrabIsChargedWhole() {
     twoBarsTakenBesideMax(false);
-    assertThat(receiptOf("max").items()).singleElement().satisfies(x -> {
-      assertThat(x.sku()).isEqualTo("CANDY");
-      assertThat(x.qty()).isEqualTo(2);
-    });
+    assertOnlyLine("max", "CANDY", 2);
     assertThat(receiptOf("ida").items()).isEmpty();
     assertThat(receiptOf("ida").reviewReasons()).anySatisfy(r ->
         assertThat(r.message()).contains("may have had a hand there too; charged to max"));
