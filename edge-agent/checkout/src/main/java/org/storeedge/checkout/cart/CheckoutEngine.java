@@ -1163,7 +1163,7 @@ public final class CheckoutEngine {
       // hands of several shoppers were in the lane while several units left it: two hands in one
       // lane look like one grab on the load cell, so the units are shared out (most likely
       // shopper first) and every one of them is flagged
-      int takers = shareOut(e, lc, best, cands, hands, who);
+      int takers = shareOut(e, lc, best, cands, hands, who, "shared-out");
       flagAll(who.stream().filter(w -> w.hand >= SPLIT_HAND_CONFIDENCE || w.probability >= AMBIGUOUS_SHOPPER_MIN_PROBABILITY)
           .toList(), best.count() + " x " + best.sku() + " left lane " + lc.laneId() + " while " + takers
           + " shoppers had a hand in it; shared out between them", evidence(e, lc, who, cands));
@@ -1204,15 +1204,8 @@ public final class CheckoutEngine {
     double conf = best.likelihood() * a.probability;
     List<Assoc> shared = expected && best.count() > 1 ? sharedGrab(who, lc, e) : List.of();
     Assoc second = laneHands.live(e.startOf(lc)) ? null : secondTaker(shared);
-    if (second != null) {
-      shareOut(e, lc, best, cands, List.of(a, second), who);
-    } else {
-      a.session.add(best.sku(), best.count(), movement(e, lc, best.count(), "pick", best, cands, a, a.probability,
-          who));
-      a.session.tookAt(e.startOf(lc));
-      a.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), best.count());
-      a.session.touched.add(lc.laneId());
-    }
+    shareOut(e, lc, best, cands, second != null ? List.of(a, second) : List.of(a), who,
+        second != null ? "shared-out" : "pick");
     if (a.identity < settings.reviewThreshold()) {
       a.session.reasons.add(new ReviewReason("uncertain-identity", "pick of " + best.count() + " x " + best.sku()
           + " at lane " + lc.laneId() + " charged to " + a.session.token + ", whom the cameras placed there on a "
@@ -1598,18 +1591,19 @@ public final class CheckoutEngine {
   }
 
   /**
-   * Units of one lane change shared out among {@code takers} (most likely first: the first get
-   * the odd units), each line with its taker's own probability; how many takers got a unit.
+   * Units of one lane change charged to {@code takers}, shared out when there are several (most
+   * likely first: the first get the odd units), each line with its taker's own probability and
+   * {@code basis}; how many takers got a unit.
    */
   private int shareOut(ShelfEvent e, ShelfEvent.LaneChange lc, ShelfEvent.Candidate best,
-      List<ShelfEvent.Candidate> cands, List<Assoc> takers, List<Assoc> who) {
+      List<ShelfEvent.Candidate> cands, List<Assoc> takers, List<Assoc> who, String basis) {
     int left = best.count();
     int n = Math.min(takers.size(), left);
     for (int i = 0; i < n; i++) {
       Assoc t = takers.get(i);
       int k = (left + (n - i) - 1) / (n - i);
       left -= k;
-      t.session.add(best.sku(), k, movement(e, lc, k, "shared-out", best, cands, t, t.probability, who));
+      t.session.add(best.sku(), k, movement(e, lc, k, basis, best, cands, t, t.probability, who));
       t.session.tookAt(e.startOf(lc));
       t.session.measured(best.sku(), Math.abs(lc.deltaGrams()) / best.count(), k);
       t.session.touched.add(lc.laneId());
