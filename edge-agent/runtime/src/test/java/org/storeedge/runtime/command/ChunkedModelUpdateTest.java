@@ -362,6 +362,35 @@ class ChunkedModelUpdateTest {
   }
 
   /**
+   * A measurement as much as a test: the largest model the agent accepts ({@link
+   * SignedUpdate#MAX_MODEL_BODY_BYTES}, 24 MB archived) on loopback, in 64 KB chunks, one and then
+   * four in flight. The shipped model with an incompressible file beside it (a model's directory may
+   * hold any plain files), so the archive is within a chunk of the limit. Asserts that it installs
+   * whole; prints the times (docs/benchmarks.md, "Model updates").
+   */
+  @Test
+  void theLargestModelAcceptedIsInstalledInChunksWithOneOrSeveralInFlight() throws Exception {
+    Path model = dir.resolve("large").resolve("sim-person");
+    Files.createDirectories(model);
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("storeedge.home"), "vision", "models",
+        "sim-person"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, model.resolve(f.getFileName()));
+      }
+    }
+    byte[] padding = new byte[SignedUpdate.MAX_MODEL_BODY_BYTES - ModelPackage.zip(model).length - CHUNK];
+    new java.util.Random(24).nextBytes(padding);
+    Files.write(model.resolve("padding.bin"), padding);
+    archive = ModelPackage.zip(model);
+    sha = ModelPackage.sha256(archive);
+    assertThat(archive.length).as("within a chunk of the largest archive accepted")
+        .isBetween(SignedUpdate.MAX_MODEL_BODY_BYTES - 2 * CHUNK, SignedUpdate.MAX_MODEL_BODY_BYTES);
+    install(model, g.storeFile, "loopback, the largest model (" + archive.length + " bytes)");
+    g.awaitProcessed("cam-1", 3);
+    assertThat(transfersOnDisk()).isEmpty();
+  }
+
+  /**
    * Installs the shipped model with the command line behind a link delaying every byte 50 ms each
    * way, one piece in flight and then four; prints the times (not asserted: a measurement).
    */
@@ -371,24 +400,33 @@ class ChunkedModelUpdateTest {
       link.setDelayMillis(50);
       Path far = dir.resolve("far.yaml");
       Files.writeString(far, Files.readString(g.storeFile).replace(g.agentUri(), link.uri()));
-      long seq = 20;
-      for (int window : new int[] {1, 4}) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        long t0 = System.nanoTime();
-        int code = cli(out, err, "model-update", "--config", far.toString(), "--model", shipped.toString(),
-            "--signing-key", signingKey().toString(), "--sequence", String.valueOf(++seq), "--chunk-bytes", "64k",
-            "--chunks-in-flight", String.valueOf(window));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        JsonNode reply = JSON.readTree(out.toString(StandardCharsets.UTF_8));
-        assertThat(reply.path("version").asText()).isEqualTo(seq + "-" + sha.substring(0, 12));
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("(" + chunks() + " sent)");
-        assertThat(g.gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", seq + "-" + sha.substring(0, 12)));
-        System.out.println("chunked model-update over " + what + ", " + window + " in flight: " + chunks()
-            + " chunks, command line to installed " + ms + " ms (of which trying it " + reply.path("triedMillis")
-            + " ms, cameras back " + reply.path("restartMillis") + " ms)");
-      }
+      install(shipped, far, what);
+    }
+  }
+
+  /**
+   * Installs {@code model} (archived as {@link #archive}) with the command line reading {@code
+   * storeFile}, one piece in flight and then four, and checks each is in use; prints the times.
+   */
+  private void install(Path model, Path storeFile, String what) throws Exception {
+    long seq = 20;
+    for (int window : new int[] {1, 4}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      long t0 = System.nanoTime();
+      int code = cli(out, err, "model-update", "--config", storeFile.toString(), "--model", model.toString(),
+          "--signing-key", signingKey().toString(), "--sequence", String.valueOf(++seq), "--chunk-bytes", "64k",
+          "--chunks-in-flight", String.valueOf(window));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      JsonNode reply = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+      assertThat(reply.path("sha256").asText()).isEqualTo(sha);
+      assertThat(reply.path("version").asText()).isEqualTo(seq + "-" + sha.substring(0, 12));
+      assertThat(err.toString(StandardCharsets.UTF_8)).contains("(" + chunks() + " sent)");
+      assertThat(g.gw.cameras().modelsOf("cam-1")).isEqualTo(Map.of("sim-person", seq + "-" + sha.substring(0, 12)));
+      System.out.println("chunked model-update over " + what + ", " + window + " in flight: " + chunks()
+          + " chunks, command line to installed " + ms + " ms (of which trying it " + reply.path("triedMillis")
+          + " ms, cameras back " + reply.path("restartMillis") + " ms)");
     }
   }
 }
