@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -379,7 +380,7 @@ class ChunkedModelUpdateTest {
       }
     }
     byte[] padding = new byte[SignedUpdate.MAX_MODEL_BODY_BYTES - ModelPackage.zip(model).length - CHUNK];
-    new java.util.Random(24).nextBytes(padding);
+    new Random(24).nextBytes(padding);
     Files.write(model.resolve("padding.bin"), padding);
     archive = ModelPackage.zip(model);
     sha = ModelPackage.sha256(archive);
