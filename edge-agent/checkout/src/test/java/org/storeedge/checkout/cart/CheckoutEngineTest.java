@@ -1039,6 +1039,50 @@ class CheckoutEngineTest {
     assertThat(receiptOf("bob").items()).isEmpty();
   }
 
+  /**
+   * bob holds the can lane for 9 s, his hand seen in it throughout; 4 s in, a can leaves it. ann
+   * stands {@code annAlong} m along the shelf from it (her hand, if it went in, unseen).
+   */
+  private void bobHoldsTheLaneWhileACanLeavesIt(double annAlong) {
+    run(3000, null);
+    enter("bob");
+    enter("ann");
+    handSourceIsLive();
+    where.put("bob", offLane("l1", 0.45, 0));
+    where.put("ann", offLane("l1", 0.5, annAlong));
+    run(1500, null);
+    long handIn = t;
+    leaning.put("l1", 300.0);
+    run(4000, "l1");
+    level.merge("l1", -352.4, Double::sum);
+    run(5000, "l1");
+    leaning.remove("l1");
+    run(400, null);
+    engine().onHandInLane(new HandInLane("trk-bob", "bob", "l1", handIn, t, 0.9));
+    run(4000, null);
+    exit("bob");
+    exit("ann");
+  }
+
+  @ParameterizedTest(name = "ann {0} m along")
+  @CsvSource({"0.6, true", "3.0, false"})
+  void aPickInALongWindowWithAnotherShopperStandingWithinReachIsFlagged(double annAlong, boolean flagged) {
+    bobHoldsTheLaneWhileACanLeavesIt(annAlong);
+    assertThat(events).singleElement()
+        .satisfies(e -> assertThat(e.endMillis() - e.startMillis()).isGreaterThan(CheckoutEngine.LONG_WINDOW_MILLIS));
+    Receipt bob = receiptOf("bob");
+    assertThat(bob.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("COLA"));
+    assertThat(bob.items().get(0).confidence()).isGreaterThanOrEqualTo(settings.reviewThreshold());
+    assertThat(bob.needsReview()).isEqualTo(flagged);
+    assertThat(receiptOf("ann").needsReview()).isEqualTo(flagged);
+    if (flagged) {
+      assertThat(bob.reviewReasons()).singleElement().satisfies(r -> {
+        assertThat(r.code()).isEqualTo("ambiguous-shopper");
+        assertThat(r.message()).contains("charged to bob").contains("ann stood still within reach");
+      });
+    }
+  }
+
   @Test
   void aGrabFromTwoLanesAtOnceChargedToTwoShoppersFlagsBoth() {
     run(3000, null);
