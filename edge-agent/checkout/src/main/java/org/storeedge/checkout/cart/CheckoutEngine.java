@@ -1266,11 +1266,17 @@ public final class CheckoutEngine {
    * held the shelf or leaned on it, or several movements met in one change. The net change then
    * says nothing of when in the window the item left, and a neighbour's short reach in that time
    * is easily missed (an unseen hand beside one seen in the lane for the whole window, or a
-   * position a little farther than the holder's). On held-out draws of nine stores, with hands,
-   * surely charged picks of 6 s or more with another shopper standing within reach were wrong in
-   * 5 of 11 (all five: the one charged held the shelf while the other took).
+   * position a little farther than the holder's). With hands, over the suite, nine stores and
+   * held-out draws of them, surely charged picks of 6 s or more with another shopper standing
+   * within reach were wrong in 5 of 11 (all five: the one charged held the shelf while the other
+   * took).
    */
   static final long LONG_WINDOW_MILLIS = 6000;
+
+  /** Where a shopper taking from {@code lane} stands: the spot learnt from its takers, else the lane's own position. */
+  private StoreConfig.Position takerSpot(StoreConfig.Lane lane) {
+    return spots.spot(lane).orElse(lane.position());
+  }
 
   /** Shoppers other than {@code charged} who stood still within reach of the lane of a {@link #LONG_WINDOW_MILLIS} change. */
   private List<Assoc> longWindowNeighbours(ShelfEvent e, ShelfEvent.LaneChange lc, Assoc charged, List<Assoc> who) {
@@ -1280,7 +1286,7 @@ public final class CheckoutEngine {
     if (lane == null || end - start < LONG_WINDOW_MILLIS) {
       return List.of();
     }
-    StoreConfig.Position p = spots.spot(lane).orElse(lane.position());
+    StoreConfig.Position p = takerSpot(lane);
     return who.stream().filter(w -> w != charged && !w.session.staff && stoodWithinReach(w.session, p, start, end))
         .toList();
   }
@@ -1340,7 +1346,7 @@ public final class CheckoutEngine {
       }
       long start = e.startOf(b);
       long end = e.endOf(b);
-      StoreConfig.Position p = spots.spot(lane).orElse(lane.position());
+      StoreConfig.Position p = takerSpot(lane);
       for (Session s : openAndRecentlyClosed()) {
         if (s == charged.session || s.staff || (s.exitAt >= 0 && s.exitAt < start)
             || chargedElsewhereMeanwhile(s, b, e, byLane, picks)) {
@@ -1393,7 +1399,7 @@ public final class CheckoutEngine {
         if (planned != null && products.containsKey(planned)) {
           // who restocks first and walks on is far from the lane by the time the shopper's take
           // settles it: having stood there for a moment is enough to have put the stock on
-          StoreConfig.Position at = laneConfig == null ? null : spots.spot(laneConfig).orElse(laneConfig.position());
+          StoreConfig.Position at = laneConfig == null ? null : takerSpot(laneConfig);
           double p = at != null && stoodWithinReach(a.session, at, e.startOf(lc), e.endOf(lc))
               ? Math.max(a.probability, RESTOCKER_AT_LANE) : a.probability;
           holders.add(TwoWayActivity.Holder.restocking(a.session.token, p, planned,
@@ -1616,7 +1622,7 @@ public final class CheckoutEngine {
     }
     long start = e.startOf(lc);
     long end = e.endOf(lc);
-    StoreConfig.Position p = spots.spot(lane).orElse(lane.position());
+    StoreConfig.Position p = takerSpot(lane);
     for (Session s : openAndRecentlyClosed()) {
       if (s != charged.session && out.stream().noneMatch(w -> w.session == s)
           && !(s.exitAt >= 0 && s.exitAt < start) && stoodWithinReach(s, p, start, end)) {
