@@ -220,7 +220,7 @@ public final class ConfigSchema {
           "Cap on the outbox size on disk.")), Map.of());
 
   public static final Section CHECKOUT = new Section("checkout", "Checkout", List.of(
-      optional("reviewThreshold", "number", "0.95", "0.5 to 0.99",
+      optional("reviewThreshold", "number", "0.8", "0.5 to 0.99",
           "A receipt line charged with a lower probability (who took it, what, how many) flags the receipt for review. "
           + "Higher: more reviews, fewer wrong charges nobody looked at; lower: the reverse."),
       optional("handOffs", "string", "review", "`review`, `review-meetings` or `taker-pays`",

@@ -289,7 +289,7 @@ public record StoreConfig(
    */
   public record Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes,
       double handHitRate, double handFalseRate) {
-    public static final double DEFAULT_REVIEW_THRESHOLD = 0.95;
+    public static final double DEFAULT_REVIEW_THRESHOLD = 0.8;
     public static final double DEFAULT_HAND_HIT_RATE = 0.9;
     public static final double DEFAULT_HAND_FALSE_RATE = 0.05;
 

@@ -592,7 +592,7 @@ class StoreConfigLoaderProblemsTest {
   void checkoutPolicyIsReadWithDefaults() throws Exception {
     assertThat(loader.parse("s.yaml", Stores.MINIMAL, dir).checkout()).isEqualTo(StoreConfig.Checkout.defaults());
     assertThat(StoreConfig.Checkout.defaults())
-        .isEqualTo(new StoreConfig.Checkout(0.95, StoreConfig.HandOffPolicy.REVIEW));
+        .isEqualTo(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW));
     StoreConfig c = loader.parse("s.yaml", Stores.MINIMAL + "checkout: { reviewThreshold: 0.9, handOffs: taker-pays }\n", dir);
     assertThat(c.checkout()).isEqualTo(new StoreConfig.Checkout(0.9, StoreConfig.HandOffPolicy.TAKER_PAYS));
     assertThat(c.withStorage(c.storage()).checkout()).isEqualTo(c.checkout());
