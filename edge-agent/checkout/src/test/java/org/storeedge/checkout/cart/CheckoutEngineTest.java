@@ -243,8 +243,14 @@ class CheckoutEngineTest {
 
   @Test
   void aPickWhileTheCamerasHadLostTheOnlyShopperIsChargedToThem() {
+    // nobody else was inside, and nobody at all was seen at the lane: it was dave
+    assertThat(daveLostAtTheDoorTakesABar().needsReview()).isFalse();
+  }
+
+  /** Dave is seen at the door, then lost by the cameras; a bar leaves lane l3; dave leaves. */
+  private Receipt daveLostAtTheDoorTakesABar() {
     run(3000, null);
-    enter("dave"); // seen at the door, then lost by the cameras
+    enter("dave");
     where.remove("dave");
     run(12_000, null);
     level.merge("l3", -43.0, Double::sum);
@@ -253,8 +259,16 @@ class CheckoutEngineTest {
     exit("dave");
     Receipt r = receipts.get(0);
     assertThat(r.items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("BAR"));
-    // nobody else was inside, and nobody at all was seen at the lane: it was dave
-    assertThat(r.needsReview()).isFalse();
+    return r;
+  }
+
+  @Test
+  void aStoreThatReviewsBelowNinetyFivePercentLooksAtAPickWhileTheCamerasHadLostTheOnlyShopper() {
+    // the reference says so of reviewThreshold: such a pick is charged at 0.95, just under it
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.95, StoreConfig.HandOffPolicy.REVIEW));
+    Receipt r = daveLostAtTheDoorTakesABar();
+    assertThat(r.needsReview()).isTrue();
+    assertThat(r.reviewReasons()).extracting(ReviewReason::code).containsExactly("low-confidence-line");
   }
 
   @Test
