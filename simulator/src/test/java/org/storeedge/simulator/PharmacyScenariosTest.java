@@ -44,12 +44,15 @@ class PharmacyScenariosTest {
    * on one lane, look-alike cases and cans), and the stores written to check the checkout on layouts
    * it was not built on: the pet-supply shop, the lunch deli, the hardware shop (a 1 m aisle, screw
    * boxes and padlocks of one weight), the station kiosk (ten shoppers at once, cans of one weight)
-   * and the beauty shop (9-30 g items on 0.35 m lanes, shades of one weight, a back-to-back gondola).
+   * the beauty shop (9-30 g items on 0.35 m lanes, shades of one weight, a back-to-back gondola) and
+   * the wine shop (bottles of one glass on 0.3 m lanes, a 1.1 m aisle between the wine wall and a
+   * gondola, magnums, six cans at once).
    */
   @ParameterizedTest(name = "{1}")
   @CsvSource({"pharmacy.yaml, pharmacy, 15", "supermarket.yaml, supermarket, 10", "boutique.yaml, boutique, 10",
       "electronics.yaml, electronics, 12", "petshop.yaml, petshop, 9", "deli.yaml, deli, 9", "hardware.yaml, hardware, 9",
-      "station-kiosk.yaml, station-kiosk, 9", "beauty.yaml, beauty, 6"})
+      "station-kiosk.yaml, station-kiosk, 9", "beauty.yaml, beauty, 6",
+      "cellar.yaml, cellar, 8"})
   void everyFileSaysWhatItTestsAndLoadsAgainstItsStore(String store, String dir, int atLeast) throws Exception {
     everyFileLoads(store, dir, atLeast);
   }
