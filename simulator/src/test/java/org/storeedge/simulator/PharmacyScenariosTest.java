@@ -43,7 +43,7 @@ class PharmacyScenariosTest {
    * neighbouring lanes, friends on one token), the electronics shop with a drinks fridge (swaps
    * on one lane, look-alike cases and cans), and the stores written to check the checkout on layouts
    * it was not built on: the pet-supply shop, the lunch deli, the hardware shop (a 1 m aisle, screw
-   * boxes and padlocks of one weight), the station kiosk (ten shoppers at once, cans of one weight)
+   * boxes and padlocks of one weight), the station kiosk (ten shoppers at once, cans of one weight),
    * the beauty shop (9-30 g items on 0.35 m lanes, shades of one weight, a back-to-back gondola) and
    * the wine shop (bottles of one glass on 0.3 m lanes, a 1.1 m aisle between the wine wall and a
    * gondola, magnums, six cans at once).
