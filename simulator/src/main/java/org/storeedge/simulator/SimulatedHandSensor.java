@@ -24,9 +24,11 @@ import org.storeedge.core.event.HandInLane;
  *   <li>a hand that is seen is put in a neighbouring lane of the shelf with probability
  *       {@code laneErrorRate};
  *   <li>with another person within {@code SWAP_RADIUS_METRES}, the hand is given to that person's
- *       track with probability {@code swapRate} (the arm joined to the wrong body); either way its
- *       confidence is only the share that is surely that body's, as the camera's hand zones give
- *       it when two people's boxes hold a hand (see {@link #share});
+ *       track with probability {@code swapRate} (the arm joined to the wrong body); either way, with
+ *       {@link Association#BOXES}, its confidence is only the share that is surely that body's, as
+ *       the camera's hand zones give it when two people's boxes hold a hand (see {@link #share});
+ *       with {@link Association#POSE} it is the detection's score alone (an arm followed from
+ *       wrist to shoulder: sure of its body, and wrong only at {@code swapRate});
  *   <li>people standing at a shelf without taking anything put a hand in the lane in front of them
  *       now and then ({@code spuriousPerMinute} per minute standing there: browsing, reading a
  *       label);
@@ -52,8 +54,11 @@ public final class SimulatedHandSensor {
    */
   public record Model(double hitRate, double crowdOcclusion, double laneErrorRate, double swapRate,
       double spuriousPerMinute, double contactHitRate, double falseContactsPerMinute, double jitterSeconds,
-      double latencySeconds) {
+      double latencySeconds, Association association) {
     public Model {
+      if (association == null) {
+        throw new IllegalArgumentException("hand sensor association must be given: " + this);
+      }
       for (double p : new double[] {hitRate, crowdOcclusion, laneErrorRate, swapRate, contactHitRate}) {
         if (!(p >= 0 && p <= 1)) {
           throw new IllegalArgumentException("hand sensor probabilities must be in [0, 1]: " + this);
@@ -71,18 +76,44 @@ public final class SimulatedHandSensor {
      * 0.2 false contacts per minute side by side, 0.15 s jitter, 0.2 s latency.
      */
     public static Model typical() {
-      return new Model(0.9, 0.05, 0.05, 0.05, 1.0, 0.85, 0.2, 0.15, 0.2);
+      return new Model(0.9, 0.05, 0.05, 0.05, 1.0, 0.85, 0.2, 0.15, 0.2, Association.BOXES);
+    }
+
+    /**
+     * A sensor that makes no mistake: every hand in a lane seen in its lane, on its own body, at
+     * the moment it was there, no browsing hand reported, every hand-off seen and no false
+     * contact; only the 0.2 s latency is kept. What the checkout does with it bounds what any
+     * hand camera can buy.
+     */
+    public static Model ideal() {
+      return new Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2, Association.POSE);
     }
 
     public Model withHitRate(double hit) {
       return new Model(hit, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate,
-          falseContactsPerMinute, jitterSeconds, latencySeconds);
+          falseContactsPerMinute, jitterSeconds, latencySeconds, association);
     }
 
     public Model withSwapRate(double swap) {
       return new Model(hitRate, crowdOcclusion, laneErrorRate, swap, spuriousPerMinute, contactHitRate,
-          falseContactsPerMinute, jitterSeconds, latencySeconds);
+          falseContactsPerMinute, jitterSeconds, latencySeconds, association);
     }
+
+    public Model withAssociation(Association a) {
+      return new Model(hitRate, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate,
+          falseContactsPerMinute, jitterSeconds, latencySeconds, a);
+    }
+  }
+
+  /** How the camera tells whose hand it saw. */
+  public enum Association {
+    /**
+     * By people's boxes, as the vision pipeline's {@code HandZones} does: a hand two people's boxes
+     * hold is given to the nearer body with only its share of the confidence.
+     */
+    BOXES,
+    /** By a pose model's skeleton: the hand's own body, at the detection's full score. */
+    POSE
   }
 
   /** An observation and when the agent receives it. */
@@ -129,7 +160,8 @@ public final class SimulatedHandSensor {
           && r.nextDouble() < model.swapRate()) {
         track = others.get(0).getKey();
       }
-      double confidence = Seeds.uniform(r, 0.6, 1.0) * share(at, track, store.config().lane(lane).orElseThrow().position());
+      double confidence = Seeds.uniform(r, 0.6, 1.0) * (model.association() == Association.POSE ? 1
+          : share(at, track, store.config().lane(lane).orElseThrow().position()));
       hands.add(hand(r, model, track, tokenOfTrack.get(track), lane, on, off, latency, confidence));
     }
     // browsing hands and false contacts, sampled once a second over everyone inside

@@ -32,7 +32,7 @@ class SimulatedHandSensorTest {
   @Test
   void aPerfectSensorReportsEveryHandInItsLaneWithTheShoppersTokenAndEveryHandOff() {
     SimulatedStore store = busyStore(11);
-    var perfect = new SimulatedHandSensor.Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2);
+    var perfect = new SimulatedHandSensor.Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2, SimulatedHandSensor.Association.BOXES);
     var out = SimulatedHandSensor.observe(store, perfect);
     List<GroundTruth.Action> actions = store.groundTruth().actions();
     assertThat(actions).isNotEmpty();
@@ -70,7 +70,7 @@ class SimulatedHandSensorTest {
   @Test
   void aHandWithAnotherPersonBesideItsBodyCountsWithOnlyItsShare() {
     SimulatedStore store = busyStore(11);
-    var perfect = new SimulatedHandSensor.Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2);
+    var perfect = new SimulatedHandSensor.Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2, SimulatedHandSensor.Association.BOXES);
     var out = SimulatedHandSensor.observe(store, perfect);
     int crowded = 0;
     for (GroundTruth.Action a : store.groundTruth().actions()) {
@@ -95,8 +95,34 @@ class SimulatedHandSensorTest {
   }
 
   @Test
+  void aPoseSensorGivesACrowdedHandItsFullScoreAndTheIdealOneReportsEveryHandAndNothingElse() {
+    SimulatedStore store = busyStore(11);
+    var boxes = SimulatedHandSensor.observe(store, SimulatedHandSensor.Model.ideal()
+        .withAssociation(SimulatedHandSensor.Association.BOXES));
+    var pose = SimulatedHandSensor.observe(store, SimulatedHandSensor.Model.ideal());
+    // the same hands, in the same lanes and on the same bodies: only the confidence differs
+    assertThat(pose.hands()).hasSameSizeAs(boxes.hands()).hasSize(store.groundTruth().actions().size());
+    for (int i = 0; i < pose.hands().size(); i++) {
+      HandInLane p = pose.hands().get(i).observation();
+      HandInLane b = boxes.hands().get(i).observation();
+      assertThat(p.trackId()).isEqualTo(b.trackId());
+      assertThat(p.laneId()).isEqualTo(b.laneId());
+      assertThat(p.confidence()).isBetween(0.6, 1.0).isGreaterThanOrEqualTo(b.confidence());
+    }
+    // boxes shared some crowded hands with a neighbour; the pose sensor did not
+    assertThat(boxes.hands().stream().mapToDouble(t -> t.observation().confidence()).min().orElseThrow())
+        .isLessThan(0.6);
+    for (GroundTruth.Action a : store.groundTruth().actions()) {
+      assertThat(reports(pose.hands(), a)).as("%s", a).isTrue();
+    }
+    assertThat(pose.contacts()).hasSameSizeAs(store.groundTruth().handOffs());
+    assertThatThrownBy(() -> SimulatedHandSensor.Model.typical().withAssociation(null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aBlindSensorReportsNothing() {
-    var blind = new SimulatedHandSensor.Model(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    var blind = new SimulatedHandSensor.Model(0, 0, 0, 0, 0, 0, 0, 0, 0, SimulatedHandSensor.Association.BOXES);
     var out = SimulatedHandSensor.observe(busyStore(13), blind);
     assertThat(out.hands()).isEmpty();
     assertThat(out.contacts()).isEmpty();
@@ -104,7 +130,8 @@ class SimulatedHandSensorTest {
 
   @Test
   void probabilitiesOutsideZeroToOneAreRefused() {
-    assertThatThrownBy(() -> new SimulatedHandSensor.Model(1.2, 0, 0, 0, 0, 1, 0, 0, 0))
+    assertThatThrownBy(() -> new SimulatedHandSensor.Model(1.2, 0, 0, 0, 0, 1, 0, 0, 0,
+        SimulatedHandSensor.Association.BOXES))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SimulatedHandSensor.Model.typical().withSwapRate(-0.1))
         .isInstanceOf(IllegalArgumentException.class);

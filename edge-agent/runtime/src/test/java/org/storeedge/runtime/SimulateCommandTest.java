@@ -106,6 +106,35 @@ class SimulateCommandTest {
   }
 
   @Test
+  void theIdealHandSensorReportsEveryTrueHandOnItsOwnShopperInItsLaneAndNothingElse() throws Exception {
+    JsonNode r = simulate("ideal", "--hands", "--hand-sensor", "ideal");
+    JsonNode actions = r.path("groundTruthActions");
+    JsonNode hands = r.path("handObservations");
+    assertThat(actions.size()).isPositive();
+    assertThat(hands.size()).isEqualTo(actions.size());
+    Set<String> truth = new HashSet<>();
+    actions.forEach(a -> truth.add(a.path("customerToken").asText() + "@" + a.path("laneId").asText()));
+    for (JsonNode h : hands) {
+      assertThat(truth).as("%s", h).contains(h.path("customerToken").asText() + "@" + h.path("laneId").asText());
+      assertThat(h.path("confidence").asDouble()).as("a pose model's own score, not shared").isBetween(0.6, 1.0);
+    }
+    assertThat(r.path("handContacts").size()).isEqualTo(r.path("groundTruthHandOffs").size()).isPositive();
+  }
+
+  @Test
+  void anUnknownHandSensorOrAssociationIsBadInputBeforeAnyRun() {
+    for (String[] bad : List.of(new String[] {"--hand-sensor", "perfect"}, new String[] {"--hand-association", "arms"})) {
+      Cli run = new Cli();
+      Path report = dir.resolve("never.json");
+      int code = run.run("simulate", "--config", CONFIG, "--scenario", SCENARIO, "--report", report.toString(),
+          "--hands", bad[0], bad[1]);
+      assertThat(code).as(bad[0]).isEqualTo(Main.BAD_INPUT);
+      assertThat(run.err.toString()).as(bad[0]).contains(bad[0], bad[1]);
+      assertThat(report).doesNotExist();
+    }
+  }
+
+  @Test
   void aSeedThatIsNoWholeNumberIsBadInputBeforeAnyRun() {
     for (String bad : List.of("abc", "1.5", "99999999999999999999", "")) {
       Cli run = new Cli();
@@ -135,7 +164,8 @@ class SimulateCommandTest {
   @Test
   void helpListsTheSeedAndTheHandOptions() {
     assertThat(cli.run("simulate", "--help")).isZero();
-    assertThat(cli.out.toString()).contains("--seed=N", "--hands", "--hand-hit-rate=P", "--hand-swap-rate=P");
+    assertThat(cli.out.toString()).contains("--seed=N", "--hands", "--hand-hit-rate=P", "--hand-swap-rate=P",
+        "--hand-sensor=typical|ideal", "--hand-association=boxes|pose");
   }
 
   @Test

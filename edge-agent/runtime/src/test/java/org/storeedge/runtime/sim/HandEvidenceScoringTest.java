@@ -15,7 +15,8 @@ import org.storeedge.simulator.SimulatedHandSensor;
 /** The checkout fed what a camera that sees hands reports, on the simulator's hard cases. */
 class HandEvidenceScoringTest {
   /** Every hand seen, in its lane, on its body; every hand-off seen. */
-  private static final SimulatedHandSensor.Model CLEAR_VIEW = new SimulatedHandSensor.Model(1, 0, 0, 0, 0, 1, 0, 0.1, 0.2);
+  private static final SimulatedHandSensor.Model CLEAR_VIEW = new SimulatedHandSensor.Model(1, 0, 0, 0, 0, 1, 0, 0.1, 0.2,
+      SimulatedHandSensor.Association.BOXES);
 
   @Test
   void crossingHandsAreChargedRightOnceHandsAreSeenAndOnlyFlaggedWithoutThem(@TempDir Path tmp) throws Exception {
