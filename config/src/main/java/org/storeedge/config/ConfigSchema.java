@@ -244,7 +244,10 @@ public final class ConfigSchema {
           "Only with cameras that see hands: the share of bystanders' hands seen in a lane they did not change "
           + "(browsing, touching, a hand given to the wrong body). Also taken as the chance that a hand is joined to the "
           + "wrong one of two people within 0.8 m of each other: a hand seen on one of them then counts about "
-          + "(1 - false) / false against the other, not as if the other's hand had simply been missed.")),
+          + "(1 - false) / false against the other, not as if the other's hand had simply been missed. And when a hand "
+          + "is seen on a shopper while another stood clearly nearer the lane, the charge follows the hand, unreviewed "
+          + "only if this rate makes a wrong body or a wrong lane unlikely enough against the nearer position: never with "
+          + "the defaults; at 0.01 (with `handHitRate` 0.99) for most reaches past a neighbour.")),
       Map.of());
 
   /** Largest pixel coordinate accepted in a camera calibration. */

@@ -523,7 +523,7 @@ public final class CheckoutEngine {
       }
     }
     for (Movement m : movements) {
-      if (m.wholeWho == null) {
+      if (m.wholeWho == null || handsTellApart(movements, m.wholeWho)) {
         continue;
       }
       // shared out by where each stood, which is all that tells them apart: either may have made
@@ -546,6 +546,17 @@ public final class CheckoutEngine {
     // later evidence changed a receipt already sent: publish an amendment that references it
     amendDoubted(involved, Map.of("eventId", e.eventId()),
         "shelf activity resolved after the receipt was sent changed it or cast doubt on it");
+  }
+
+  /**
+   * Whether a hand tells who made each movement of one change split in two ({@code whole}: who was
+   * at the lane over the whole change): every movement charged at least at the review threshold to
+   * a shopper whose hand was seen in the lane at its moment. Where people stood cannot tell one
+   * shopper taking twice from two shoppers taking once; a hand at each movement can.
+   */
+  private boolean handsTellApart(List<Movement> movements, List<Assoc> whole) {
+    return movements.stream().filter(m -> m.wholeWho == whole).allMatch(m -> !m.who.isEmpty()
+        && m.who.get(0).hand >= SPLIT_HAND_CONFIDENCE && m.who.get(0).probability >= settings.reviewThreshold());
   }
 
   /**
@@ -2317,8 +2328,8 @@ public final class CheckoutEngine {
     }
     if (out.size() > 1 && !hands.isEmpty()) {
       // the hand overrules a clear position: right for a reach past a neighbour, wrong when the
-      // camera put the hand in the neighbouring lane or on the neighbour's body; both happen,
-      // so the charge follows the hand and a reviewer looks
+      // camera put the hand in the neighbouring lane or on the neighbour's body; the charge
+      // follows the hand, no surer than the hand source is against that position
       Assoc byPosition = out.stream().min(Comparator.comparingDouble(Assoc::distance)).orElseThrow();
       double dp = byPosition.distance / ASSOCIATION_SIGMA_METERS;
       double wp = Math.exp(-0.5 * dp * dp);
@@ -2327,11 +2338,27 @@ public final class CheckoutEngine {
       if (byPosition != out.get(0) && all > 0 && wp / all >= settings.reviewThreshold()) {
         List<Assoc> capped = new ArrayList<>(out);
         Assoc top = out.get(0);
-        capped.set(0, top.withProbability(Math.min(top.probability, UNSEEN_MAX_PROBABILITY)));
+        capped.set(0, top.withProbability(Math.min(top.probability,
+            Math.max(UNSEEN_MAX_PROBABILITY, handAgainstPosition(wp / all)))));
         return capped;
       }
     }
     return out;
+  }
+
+  /**
+   * How likely a hand seen in the lane is its taker's when where people stood gives another
+   * shopper {@code byPosition} of the odds: a reach past that shopper against the two ways the
+   * hand source could be wrong, the hand put on the wrong body or into the wrong lane, each taken
+   * at the store's {@code handFalseRate}. With the default belief (0.9 / 0.05) this stays under
+   * {@link #UNSEEN_MAX_PROBABILITY} for any position clear enough to be weighed against (at least
+   * the review threshold of 0.8), so only a store that measured a better hand source than that
+   * gets charges past a clear position unreviewed.
+   */
+  private double handAgainstPosition(double byPosition) {
+    double seen = settings.handHitRate() * (1 - settings.handFalseRate());
+    double odds = byPosition / Math.max(1e-9, 1 - byPosition);
+    return seen / (seen + 2 * settings.handFalseRate() * odds);
   }
 
   /**
