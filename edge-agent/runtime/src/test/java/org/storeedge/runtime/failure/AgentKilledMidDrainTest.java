@@ -80,10 +80,14 @@ class AgentKilledMidDrainTest {
       Path db = dir.resolve("agent.db");
       int n = 6000;
       Child first = new Child(dir, "first", db, wan.uri(), 0, n);
-      // kill while it appends and drains: some receipts delivered, more acknowledged
-      Poll.until(Duration.ofSeconds(90), () -> first.acked.size() >= 1500
-          && cloud.on(ReceiptLedger.PREFIX + "receipts").size() >= 300 || !first.process.isAlive(),
-          () -> "the first child to acknowledge 1500 receipts and deliver 300 (lines: " + first.lines + ")");
+      // kill while it appends and drains: some receipts delivered, more acknowledged (on a machine
+      // that appends much faster than the slow link drains, at half the appends, once any is out)
+      Poll.until(Duration.ofSeconds(90), () -> {
+        int acked = first.acked.size();
+        int delivered = cloud.on(ReceiptLedger.PREFIX + "receipts").size();
+        return acked >= 1500 && delivered >= 300 || acked >= n / 2 && delivered >= 1 || !first.process.isAlive();
+      }, () -> "the first child to acknowledge 1500 receipts and deliver 300, or acknowledge " + n / 2
+          + " and deliver one (lines: " + first.lines + ")");
       first.process.destroyForcibly(); // SIGKILL
       assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(first.process.exitValue()).as("killed, not finished: " + first.lines).isNotZero();
