@@ -89,6 +89,35 @@ public final class SimulatedHandSensor {
       return new Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2, Association.POSE);
     }
 
+    /**
+     * The parameters by the names {@link #with} takes, in record order: {@code hit},
+     * {@code crowd-occlusion}, {@code lane-error}, {@code swap}, {@code spurious-per-minute},
+     * {@code contact-hit}, {@code false-contacts-per-minute}, {@code jitter-seconds},
+     * {@code latency-seconds}.
+     */
+    public static final List<String> PARAMETERS = List.of("hit", "crowd-occlusion", "lane-error", "swap",
+        "spurious-per-minute", "contact-hit", "false-contacts-per-minute", "jitter-seconds", "latency-seconds");
+
+    /**
+     * This sensor with one parameter, named as in {@link #PARAMETERS}, set to {@code value}.
+     *
+     * @throws IllegalArgumentException for an unknown name or a value out of its range
+     */
+    public Model with(String name, double value) {
+      double[] v = {hitRate, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate,
+          falseContactsPerMinute, jitterSeconds, latencySeconds};
+      int i = PARAMETERS.indexOf(name);
+      if (i < 0) {
+        throw new IllegalArgumentException("unknown hand sensor parameter '" + name + "' (known: "
+            + String.join(", ", PARAMETERS) + ")");
+      }
+      if (!Double.isFinite(value)) {
+        throw new IllegalArgumentException("hand sensor parameter " + name + " must be a number, got " + value);
+      }
+      v[i] = value;
+      return new Model(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], association);
+    }
+
     public Model withHitRate(double hit) {
       return new Model(hit, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate,
           falseContactsPerMinute, jitterSeconds, latencySeconds, association);

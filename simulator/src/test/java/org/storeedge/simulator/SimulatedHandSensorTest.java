@@ -121,6 +121,38 @@ class SimulatedHandSensorTest {
   }
 
   @Test
+  void eachParameterIsSetByItsNameAndOnlyThatOne() {
+    SimulatedHandSensor.Model typical = SimulatedHandSensor.Model.typical();
+    var components = SimulatedHandSensor.Model.class.getRecordComponents();
+    for (int i = 0; i < SimulatedHandSensor.Model.PARAMETERS.size(); i++) {
+      SimulatedHandSensor.Model m = typical.with(SimulatedHandSensor.Model.PARAMETERS.get(i), 0.5);
+      for (int j = 0; j < components.length; j++) {
+        Object was = value(components[j], typical);
+        Object now = value(components[j], m);
+        assertThat(now).as("%s after setting %s", components[j].getName(), SimulatedHandSensor.Model.PARAMETERS.get(i))
+            .isEqualTo(j == i ? (Object) 0.5 : was);
+      }
+    }
+    // every hand-off seen and no contact invented: the contacts are the hand-offs
+    SimulatedStore store = busyStore(17);
+    var out = SimulatedHandSensor.observe(store, typical.with("contact-hit", 1).with("false-contacts-per-minute", 0));
+    assertThat(store.groundTruth().handOffs()).isNotEmpty();
+    assertThat(out.contacts()).hasSameSizeAs(store.groundTruth().handOffs());
+    assertThatThrownBy(() -> typical.with("hits", 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hit, crowd-occlusion");
+    assertThatThrownBy(() -> typical.with("lane-error", 1.5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> typical.with("jitter-seconds", Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static Object value(java.lang.reflect.RecordComponent c, SimulatedHandSensor.Model m) {
+    try {
+      return c.getAccessor().invoke(m);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void aBlindSensorReportsNothing() {
     var blind = new SimulatedHandSensor.Model(0, 0, 0, 0, 0, 0, 0, 0, 0, SimulatedHandSensor.Association.BOXES);
     var out = SimulatedHandSensor.observe(busyStore(13), blind);

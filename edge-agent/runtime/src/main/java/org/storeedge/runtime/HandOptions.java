@@ -1,6 +1,8 @@
 package org.storeedge.runtime;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.storeedge.simulator.SimulatedHandSensor;
 import picocli.CommandLine.Option;
 
@@ -45,11 +47,21 @@ final class HandOptions {
       + "at the swap rate) (default: the sensor's, boxes typical)")
   Association association;
 
+  @Option(names = "--hand-model", paramLabel = "NAME=VALUE", split = ",", description = "with --hands: set any of the "
+      + "sensor's parameters, after the options above (repeatable or comma-separated): hit, crowd-occlusion (less "
+      + "chance to be seen per bystander within 1 m), lane-error (put in the next lane), swap (joined to a bystander's "
+      + "body), spurious-per-minute (browsing hands per minute at a shelf), contact-hit (hand-offs seen), "
+      + "false-contacts-per-minute (side by side), jitter-seconds, latency-seconds; e.g. --hand-model "
+      + "lane-error=0,jitter-seconds=0 to see what a camera without those errors would buy")
+  Map<String, String> parameters = new LinkedHashMap<>();
+
   /** The simulated hand camera; null without {@code --hands}. */
   SimulatedHandSensor.Model model() {
-    if (!hands) {
-      return null;
-    }
+    return hands ? sensor() : null;
+  }
+
+  /** The sensor the options describe, whether or not {@code --hands} is on. */
+  private SimulatedHandSensor.Model sensor() {
     SimulatedHandSensor.Model m = sensor == Sensor.ideal ? SimulatedHandSensor.Model.ideal()
         : SimulatedHandSensor.Model.typical();
     if (hitRate != null) {
@@ -62,13 +74,30 @@ final class HandOptions {
       m = m.withAssociation(association == Association.pose ? SimulatedHandSensor.Association.POSE
           : SimulatedHandSensor.Association.BOXES);
     }
+    for (Map.Entry<String, String> p : parameters.entrySet()) {
+      m = m.with(p.getKey(), number(p.getKey(), p.getValue()));
+    }
     return m;
+  }
+
+  private static double number(String name, String text) {
+    try {
+      return Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("hand sensor parameter " + name + " must be a number, got '" + text + "'");
+    }
   }
 
   /** False (after saying why) when the options cannot be used. */
   boolean valid(PrintWriter err) {
     if (!(hitRate == null || hitRate >= 0 && hitRate <= 1) || !(swapRate == null || swapRate >= 0 && swapRate <= 1)) {
       err.println("--hand-hit-rate and --hand-swap-rate must be in [0, 1]");
+      return false;
+    }
+    try {
+      sensor();
+    } catch (IllegalArgumentException e) {
+      err.println("--hand-model: " + e.getMessage());
       return false;
     }
     return true;

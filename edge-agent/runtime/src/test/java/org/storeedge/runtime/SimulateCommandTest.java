@@ -122,6 +122,33 @@ class SimulateCommandTest {
   }
 
   @Test
+  void handModelParametersReachTheSensorByName() throws Exception {
+    JsonNode r = simulate("model", "--hands", "--hand-model", "hit=0,spurious-per-minute=0,contact-hit=1",
+        "--hand-model", "false-contacts-per-minute=0");
+    assertThat(r.path("groundTruthActions").size()).isPositive();
+    assertThat(r.path("handObservations").size()).as("no hand seen, none invented").isZero();
+    assertThat(r.path("handContacts").size()).as("every hand-off seen, no contact invented")
+        .isEqualTo(r.path("groundTruthHandOffs").size()).isPositive();
+  }
+
+  @Test
+  void anUnknownOrOutOfRangeHandModelParameterIsBadInputBeforeAnyRun() {
+    for (String[] bad : List.of(new String[] {"hits=1", "unknown hand sensor parameter 'hits'"},
+        new String[] {"lane-error=2", "probabilities must be in [0, 1]"},
+        new String[] {"jitter-seconds=-1", "rates and times must be >= 0"},
+        new String[] {"swap=abc", "swap must be a number, got 'abc'"},
+        new String[] {"jitter-seconds", "--hand-model"})) {
+      Cli run = new Cli();
+      Path report = dir.resolve("never.json");
+      int code = run.run("simulate", "--config", CONFIG, "--scenario", SCENARIO, "--report", report.toString(),
+          "--hands", "--hand-model", bad[0]);
+      assertThat(code).as(bad[0]).isEqualTo(Main.BAD_INPUT);
+      assertThat(run.err.toString()).as(bad[0]).contains(bad[1]);
+      assertThat(report).doesNotExist();
+    }
+  }
+
+  @Test
   void anUnknownHandSensorOrAssociationIsBadInputBeforeAnyRun() {
     for (String[] bad : List.of(new String[] {"--hand-sensor", "perfect"}, new String[] {"--hand-association", "arms"})) {
       Cli run = new Cli();
@@ -165,7 +192,7 @@ class SimulateCommandTest {
   void helpListsTheSeedAndTheHandOptions() {
     assertThat(cli.run("simulate", "--help")).isZero();
     assertThat(cli.out.toString()).contains("--seed=N", "--hands", "--hand-hit-rate=P", "--hand-swap-rate=P",
-        "--hand-sensor=typical|ideal", "--hand-association=boxes|pose");
+        "--hand-sensor=typical|ideal", "--hand-association=boxes|pose", "--hand-model=NAME=VALUE");
   }
 
   @Test
