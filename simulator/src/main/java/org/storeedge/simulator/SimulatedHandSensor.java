@@ -119,13 +119,11 @@ public final class SimulatedHandSensor {
     }
 
     public Model withHitRate(double hit) {
-      return new Model(hit, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate,
-          falseContactsPerMinute, jitterSeconds, latencySeconds, association);
+      return with("hit", hit);
     }
 
     public Model withSwapRate(double swap) {
-      return new Model(hitRate, crowdOcclusion, laneErrorRate, swap, spuriousPerMinute, contactHitRate,
-          falseContactsPerMinute, jitterSeconds, latencySeconds, association);
+      return with("swap", swap);
     }
 
     public Model withAssociation(Association a) {
