@@ -247,7 +247,15 @@ public final class ConfigSchema {
           + "(1 - false) / false against the other, not as if the other's hand had simply been missed. And when a hand "
           + "is seen on a shopper while another stood clearly nearer the lane, the charge follows the hand, unreviewed "
           + "only if this rate makes a wrong body or a wrong lane unlikely enough against the nearer position: never with "
-          + "the defaults; at 0.01 (with `handHitRate` 0.99) for most reaches past a neighbour.")),
+          + "the defaults; at 0.01 (with `handHitRate` 0.99) for most reaches past a neighbour."),
+      optional("handContactPrecision", "number", "0.5", "above 0, below 1",
+          "Only with cameras that see hands, and `handOffs` `review` or `review-meetings`: the share of the hand "
+          + "contacts the cameras report between a shopper holding items and one holding none that really passed an "
+          + "item over, as measured on this installation. Above 0.5, such a contact moves one unit to the empty-handed "
+          + "shopper's receipt when the other held one product only, charged at this probability times the taker's "
+          + "line: both receipts go out unflagged from `reviewThreshold` up (if the taker held one unit), flagged below "
+          + "it. At 0.5 or below (the default) nothing moves: the item stays with the taker and both receipts are "
+          + "flagged. Measured in docs/benchmarks.md.")),
       Map.of());
 
   /** Largest pixel coordinate accepted in a camera calibration. */

@@ -286,12 +286,18 @@ public record StoreConfig(
    * @param handFalseRate the chance that the hand of a shopper near the lane who did not move the
    *     item is seen in it (browsing, touching, a hand given to the wrong body); also the chance that a
    *     hand is joined to the wrong one of two people at arm's length of each other
+   * @param handContactPrecision the share of hand contacts reported between a shopper holding
+   *     items and one holding none that really passed an item over; above
+   *     {@link #HAND_CONTACT_MOVES_ABOVE} such a contact moves the item to the other's receipt
    */
   public record Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes,
-      double handHitRate, double handFalseRate) {
+      double handHitRate, double handFalseRate, double handContactPrecision) {
     public static final double DEFAULT_REVIEW_THRESHOLD = 0.8;
     public static final double DEFAULT_HAND_HIT_RATE = 0.9;
     public static final double DEFAULT_HAND_FALSE_RATE = 0.05;
+    public static final double DEFAULT_HAND_CONTACT_PRECISION = 0.5;
+    /** A hand contact moves an item only when the store believes its contacts more often right than wrong. */
+    public static final double HAND_CONTACT_MOVES_ABOVE = 0.5;
 
     /** No staff tokens. */
     public Checkout(double reviewThreshold, HandOffPolicy handOffs) {
@@ -301,6 +307,12 @@ public record StoreConfig(
     /** The default belief in a hand source. */
     public Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes) {
       this(reviewThreshold, handOffs, staffTokenPrefixes, DEFAULT_HAND_HIT_RATE, DEFAULT_HAND_FALSE_RATE);
+    }
+
+    /** The default belief in hand contacts. */
+    public Checkout(double reviewThreshold, HandOffPolicy handOffs, List<String> staffTokenPrefixes,
+        double handHitRate, double handFalseRate) {
+      this(reviewThreshold, handOffs, staffTokenPrefixes, handHitRate, handFalseRate, DEFAULT_HAND_CONTACT_PRECISION);
     }
 
     /** Whether {@code token} is a member of staff's. */
@@ -320,6 +332,10 @@ public record StoreConfig(
       if (!(handHitRate > 0 && handHitRate < 1 && handFalseRate > 0 && handFalseRate < handHitRate)) {
         throw new IllegalArgumentException("hand rates must satisfy 0 < handFalseRate < handHitRate < 1 (got hit "
             + handHitRate + ", false " + handFalseRate + ")");
+      }
+      if (!(handContactPrecision > 0 && handContactPrecision < 1)) {
+        throw new IllegalArgumentException("handContactPrecision must be above 0 and below 1 (got "
+            + handContactPrecision + ")");
       }
     }
 

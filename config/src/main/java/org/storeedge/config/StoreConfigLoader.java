@@ -1135,8 +1135,14 @@ public final class StoreConfigLoader {
             + "more about the taker than about a bystander");
         falseRate = falseRate.invalid();
       }
-      return threshold.ok() && policy != null && staffOk && hit.ok() && falseRate.ok()
-          ? new StoreConfig.Checkout(threshold.get(), policy, prefixes, hit.get(), falseRate.get())
+      Val<Double> contacts = o.number("handContactPrecision");
+      if (contacts.ok() && !(contacts.get() > 0 && contacts.get() < 1)) {
+        contacts.reject("must be above 0 and below 1 (the share of hand contacts between a shopper holding items and "
+            + "one holding none that really passed an item over)");
+        contacts = contacts.invalid();
+      }
+      return threshold.ok() && policy != null && staffOk && hit.ok() && falseRate.ok() && contacts.ok()
+          ? new StoreConfig.Checkout(threshold.get(), policy, prefixes, hit.get(), falseRate.get(), contacts.get())
           : null;
     }
 

@@ -81,7 +81,8 @@ class ReferenceDocTest {
           keepAliveSeconds: 1
           sessionExpirySeconds: 1
         storage: { database: x.db, maxBytes: 1GiB }
-        checkout: { reviewThreshold: 0.9, handOffs: taker-pays, staffTokenPrefixes: [ staff- ], handHitRate: 0.95, handFalseRate: 0.02 }
+        checkout: { reviewThreshold: 0.9, handOffs: taker-pays, staffTokenPrefixes: [ staff- ], handHitRate: 0.95, handFalseRate: 0.02,
+                    handContactPrecision: 0.9 }
         cameras:
           - id: c
             type: t

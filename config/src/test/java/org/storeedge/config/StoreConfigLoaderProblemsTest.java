@@ -600,6 +600,9 @@ class StoreConfigLoaderProblemsTest {
     assertThat(h.checkout().handHitRate()).isEqualTo(0.97);
     assertThat(h.checkout().handFalseRate()).isEqualTo(0.01);
     assertThat(c.checkout().handHitRate()).isEqualTo(StoreConfig.Checkout.DEFAULT_HAND_HIT_RATE);
+    assertThat(h.checkout().handContactPrecision()).isEqualTo(StoreConfig.Checkout.DEFAULT_HAND_CONTACT_PRECISION);
+    assertThat(loader.parse("s.yaml", Stores.MINIMAL + "checkout: { handContactPrecision: 0.97 }\n", dir).checkout()
+        .handContactPrecision()).isEqualTo(0.97);
     assertThat(loader.parse("s.yaml", Stores.MINIMAL + "checkout: { handOffs: review-meetings }\n", dir).checkout()
         .handOffs()).isEqualTo(StoreConfig.HandOffPolicy.REVIEW_MEETINGS);
   }
@@ -611,13 +614,16 @@ class StoreConfigLoaderProblemsTest {
         "store.yaml:13:45: checkout.handOffs: must be review, review-meetings or taker-pays (got: giver-pays)");
     assertThat(problems(Stores.MINIMAL + "checkout: { reviewThreshold: high, handoffs: review }\n")).containsExactly(
         "store.yaml:13:30: checkout.reviewThreshold: must be a number (got: high)",
-        "store.yaml:13:36: checkout.handoffs: unknown key (expected one of: reviewThreshold, handOffs, staffTokenPrefixes, handHitRate, handFalseRate)");
+        "store.yaml:13:36: checkout.handoffs: unknown key (expected one of: reviewThreshold, handOffs, staffTokenPrefixes, handHitRate, handFalseRate, handContactPrecision)");
     assertThat(problems(Stores.MINIMAL + "checkout: { handHitRate: 1, handFalseRate: 0 }\n")).containsExactly(
         "store.yaml:13:26: checkout.handHitRate: must be above 0 and below 1 (the share of takers' hands the cameras see in the lane) (got: 1)",
         "store.yaml:13:44: checkout.handFalseRate: must be above 0 and below 1 (the share of bystanders' hands seen in a lane they did not change) (got: 0)");
     assertThat(problems(Stores.MINIMAL + "checkout: { handHitRate: 0.6, handFalseRate: 0.7 }\n")).containsExactly(
         "store.yaml:13:46: checkout.handFalseRate: must be below handHitRate (0.6): a hand seen in a lane must say more about "
             + "the taker than about a bystander (got: 0.7)");
+    assertThat(problems(Stores.MINIMAL + "checkout: { handContactPrecision: 1 }\n")).containsExactly(
+        "store.yaml:13:35: checkout.handContactPrecision: must be above 0 and below 1 (the share of hand contacts "
+            + "between a shopper holding items and one holding none that really passed an item over) (got: 1)");
   }
 
   @Test

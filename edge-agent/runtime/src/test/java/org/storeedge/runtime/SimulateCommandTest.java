@@ -80,6 +80,9 @@ class SimulateCommandTest {
     assertThat(hands.size()).isEqualTo(stats.path("handObservations").asInt()).isPositive();
     assertThat(contacts.size()).isEqualTo(stats.path("handContacts").asInt()).isPositive();
     assertThat(stats.path("shelfEventsWithHands").asInt()).isPositive();
+    // the bundled store states no belief in its hand contacts: they flag, nothing moves
+    assertThat(stats.path("unitsHandedOver").isNumber()).isTrue();
+    assertThat(stats.path("unitsHandedOver").asInt()).isZero();
 
     Set<String> tokens = new HashSet<>();
     r.path("groundTruth").forEach(c -> tokens.add(c.path("customerToken").asText()));

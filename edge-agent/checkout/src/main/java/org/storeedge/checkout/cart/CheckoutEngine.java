@@ -54,7 +54,9 @@ import org.storeedge.core.json.Json;
  *  GateEvent ENTER --> session (cart) per customer token
  *  ShopperObservation --> position history per token
  *  HandInLane --> whose hand was in which lane when (weighs who-took-it far more than position)
- *  HandContact --> two shoppers' hands met: a possible hand-off, both receipts flagged
+ *  HandContact --> two shoppers' hands met: a possible hand-off, both receipts flagged; with the
+ *                  store's belief in its contacts, one unit moves from a holder of one product
+ *                  to an empty-handed shopper
  *  ShelfEvent --> who was at the lane (nearest within radius) --> pick: add best (sku, count)
  *                                                              put-back: best match from own cart
  *  GateEvent EXIT --> wait until shelf activity begun before the exit is resolved --> Receipt
@@ -419,8 +421,10 @@ public final class CheckoutEngine {
   }
 
   /**
-   * Hands of two shoppers met: if either holds something, both receipts are flagged (the shelves
-   * cannot tell what changed hands, nor which way).
+   * Hands of two shoppers met. With the store's belief in its contacts too low to move anything
+   * (see {@link CheckoutSettings#handContactsMoveItems}): if either holds something, both receipts
+   * are flagged (the shelves cannot tell what changed hands, nor which way). Otherwise the contact
+   * waits until what both held at that moment is charged ({@link #resolveContacts}).
    */
   public void onHandContact(HandContact c) {
     laneHands.heard(c.atMillis());
@@ -428,18 +432,141 @@ public final class CheckoutEngine {
     String b = c.otherCustomerToken() != null ? c.otherCustomerToken() : tracks.tokenOf(c.otherTrackId());
     Session sa = a == null ? null : open.get(a);
     Session sb = b == null ? null : open.get(b);
-    if (settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS || sa == null || sb == null || sa == sb
-        || (sa.cartEmpty() && sb.cartEmpty()) || !sa.handOffNoted.add(sb.token)) {
+    if (settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS || sa == null || sb == null || sa == sb) {
+      return;
+    }
+    if (settings.handContactsMoveItems() && !sa.staff && !sb.staff) {
+      Long previous = sa.contactAt.put(sb.token, c.atMillis());
+      sb.contactAt.put(sa.token, c.atMillis());
+      if (previous == null || Math.abs(c.atMillis() - previous) > SAME_MEETING_MILLIS) {
+        contacts.add(new Contact(sa, sb, c.atMillis(), c.confidence()));
+      } // else the same meeting reported again: the item passes over once, not back and forth
+      return;
+    }
+    if ((sa.cartEmpty() && sb.cartEmpty()) || !sa.handOffNoted.add(sb.token)) {
       return;
     }
     sb.handOffNoted.add(sa.token);
-    Map<String, Object> ev = Map.of("customerTokens", List.of(sa.token, sb.token), "at",
-        Instant.ofEpochMilli(c.atMillis()).toString(), "source", "hand-contact", "confidence",
-        Json.round(c.confidence(), 3));
     String msg = "hands met another shopper's while holding items; items may have changed hands";
-    sa.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
-    sb.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
+    sa.reasons.add(new ReviewReason("possible-hand-off", msg, contactEvidence(sa, sb, c.atMillis(), c.confidence())));
+    sb.reasons.add(new ReviewReason("possible-hand-off", msg, contactEvidence(sa, sb, c.atMillis(), c.confidence())));
   }
+
+  private static Map<String, Object> contactEvidence(Session a, Session b, long at, double confidence) {
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("customerTokens", List.of(a.token, b.token));
+    ev.put("at", Instant.ofEpochMilli(at).toString());
+    ev.put("source", "hand-contact");
+    ev.put("confidence", Json.round(confidence, 3));
+    return ev;
+  }
+
+  /** Hands of two shoppers seen meeting, waiting for what each held then to be charged. */
+  private record Contact(Session a, Session b, long atMillis, double confidence) {}
+
+  private final List<Contact> contacts = new ArrayList<>();
+
+  /**
+   * How long after a contact what both shoppers held at that moment is taken as known, unless a
+   * lane near either of them is still unresolved from before it (then it waits on, at most until
+   * either leaves).
+   */
+  private static final long CONTACT_SETTLE_MILLIS = 2_000;
+
+  /** Contacts of the same two shoppers this close after one another are one meeting, reported again. */
+  private static final long SAME_MEETING_MILLIS = 5_000;
+
+  /**
+   * Resolves the hand contacts involving {@code leaving} (all of them: its receipt goes out now),
+   * and every other contact whose moment is settled by {@code nowMillis}.
+   */
+  private void resolveContacts(Session leaving, long nowMillis) {
+    for (Iterator<Contact> it = contacts.iterator(); it.hasNext(); ) {
+      Contact k = it.next();
+      boolean mine = k.a() == leaving || k.b() == leaving;
+      if (mine || (nowMillis - k.atMillis() >= CONTACT_SETTLE_MILLIS && !busyBefore(k.a(), k.atMillis())
+          && !busyBefore(k.b(), k.atMillis()))) {
+        it.remove();
+        resolve(k);
+      }
+    }
+  }
+
+  /**
+   * A contact whose moment is settled. If exactly one of the two held items then, all of one
+   * product, one unit of it moves to the other, with the store's {@code handContactPrecision}
+   * times the holder's confidence in that line; both receipts are flagged {@code possible-hand-off}
+   * when that is below the review threshold or the holder held more than one unit (how many passed
+   * over is unknown). If both held items, or the holder held several products, nothing moves and
+   * both are flagged, as without a belief in contacts. If neither held anything, nothing happened
+   * that a receipt shows.
+   */
+  private void resolve(Contact k) {
+    Map<String, Integer> heldA = heldAt(k.a(), k.atMillis());
+    Map<String, Integer> heldB = heldAt(k.b(), k.atMillis());
+    if (heldA.isEmpty() && heldB.isEmpty()) {
+      return;
+    }
+    Session giver = heldB.isEmpty() ? k.a() : k.b();
+    Session receiver = giver == k.a() ? k.b() : k.a();
+    Map<String, Integer> held = giver == k.a() ? heldA : heldB;
+    Map<String, Object> ev = contactEvidence(k.a(), k.b(), k.atMillis(), k.confidence());
+    CartLine line = held.size() == 1 ? giver.cart.get(held.keySet().iterator().next()) : null;
+    if (heldA.isEmpty() == heldB.isEmpty() || line == null || line.qty < 1 || giver.closed || receiver.closed) {
+      flagContact(k.a(), k.b(), "hands met another shopper's while holding items; items may have changed hands", ev);
+      return;
+    }
+    String sku = held.keySet().iterator().next();
+    int units = held.get(sku);
+    double p = settings.handContactPrecision();
+    double productProbability = line.confidence;
+    LineEvidence taken = line.evidence.stream().filter(x -> x.qty() > 0).reduce((x, y) -> y).orElseThrow();
+    String eventId = "hand-contact-" + k.atMillis();
+    giver.add(sku, -1, new LineEvidence(eventId, k.atMillis(), k.atMillis(), taken.laneId(), -1, 0, "handed-over",
+        productProbability, p, -1, List.of(new LineEvidence.Other(receiver.token, p, 0)), List.of()));
+    receiver.add(sku, 1, new LineEvidence(eventId, k.atMillis(), k.atMillis(), taken.laneId(), 1, 0, "handed-over",
+        productProbability, p, -1, List.of(new LineEvidence.Other(giver.token, 1 - p, 0)), List.of()));
+    if (!line.unitGrams.isEmpty()) {
+      receiver.cart.get(sku).unitGrams.add(line.unitGrams.remove(line.unitGrams.size() - 1));
+    }
+    receiver.tookAt(k.atMillis());
+    handedOver++;
+    ev.put("moved", Map.of("sku", sku, "qty", 1, "from", giver.token, "to", receiver.token, "probability",
+        Json.round(p * productProbability, 4)));
+    if (units > 1 || p * productProbability < settings.reviewThreshold()) {
+      flagContact(k.a(), k.b(), "hands met another shopper's: " + (units == 1 ? "the 1 x " : "one of the " + units
+          + " x ") + sku + " " + giver.token + " held was moved to " + receiver.token + "'s receipt, at probability "
+          + Json.round(p * productProbability, 2), ev);
+    }
+  }
+
+  private static void flagContact(Session a, Session b, String msg, Map<String, Object> ev) {
+    if (!a.handOffNoted.add(b.token)) {
+      return;
+    }
+    b.handOffNoted.add(a.token);
+    a.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
+    b.reasons.add(new ReviewReason("possible-hand-off", msg, ev));
+  }
+
+  /** What {@code s} held at {@code atMillis}: units per product from its movements begun by then, products held only. */
+  private static Map<String, Integer> heldAt(Session s, long atMillis) {
+    Map<String, Integer> held = new LinkedHashMap<>();
+    s.cart.forEach((sku, l) -> {
+      int n = l.evidence.stream().filter(x -> x.startMillis() <= atMillis).mapToInt(LineEvidence::qty).sum();
+      if (n > 0) {
+        held.put(sku, n);
+      }
+    });
+    return held;
+  }
+
+  /** Units moved from one receipt to another on a hand contact (see {@link #resolve}). */
+  public long handedOver() {
+    return handedOver;
+  }
+
+  private long handedOver;
 
   /** Hand observations weighed in shelf events so far. */
   public long handsUsed() {
@@ -689,6 +816,7 @@ public final class CheckoutEngine {
   /** Closes sessions whose exit has passed and whose shelf activity is resolved. Call regularly. */
   public void poll(long nowMillis) {
     prunePresence(nowMillis);
+    resolveContacts(null, nowMillis);
     Iterator<Session> it = open.values().iterator();
     List<Session> done = new ArrayList<>();
     while (it.hasNext()) {
@@ -744,9 +872,13 @@ public final class CheckoutEngine {
 
   /** Shelf activity begun before the exit at a lane this shopper was at is not resolved yet. */
   private boolean isBusyAtExit(Session s) {
+    return busyBefore(s, s.exitAt);
+  }
+
+  /** Shelf activity begun before {@code t} at a lane this shopper was at is not resolved yet. */
+  private boolean busyBefore(Session s, long t) {
     // only lanes this shopper was at: another shopper's activity is not theirs
-    return pending.busyLanesBefore(s.exitAt).entrySet().stream()
-        .anyMatch(b -> wasNear(s, b.getKey(), b.getValue(), s.exitAt));
+    return pending.busyLanesBefore(t).entrySet().stream().anyMatch(b -> wasNear(s, b.getKey(), b.getValue(), t));
   }
 
   /** Flags {@code s} {@code unsettled-at-exit}, a doubt taken back if the activity resolves without it (see settledAfterExit). */
@@ -765,6 +897,7 @@ public final class CheckoutEngine {
     }
     checkUntracked(s);
     checkExitIdentity(s);
+    resolveContacts(s, nowMillis);
     checkHandOffs(s);
     emit(s, s.exitAt);
     remember(s, nowMillis);
@@ -2576,6 +2709,8 @@ public final class CheckoutEngine {
     final Set<String> touched = new LinkedHashSet<>();
     final Set<String> faultLanesNoted = new LinkedHashSet<>();
     final Set<String> handOffNoted = new LinkedHashSet<>();
+    /** When this shopper's hands last met another's, by the other's token (see onHandContact). */
+    final Map<String, Long> contactAt = new HashMap<>();
     /** Times this shopper stood side by side with another (by the other's token), see checkHandOffs. */
     final Map<String, List<Meeting>> meetings = new HashMap<>();
     /** Windows of lane changes this shopper may have made (a candidate for them). */

@@ -17,13 +17,19 @@ import org.storeedge.config.StoreConfig;
  * @param handFalseRate the chance that the hand of a shopper near the lane who did NOT move the item
  *     is reported in it during the event (touching, browsing, a hand given to the wrong body)
  * @param handOffs what items passed between shoppers mean for the receipts (the store's policy)
+ * @param handContactPrecision the share of hand contacts between a shopper holding items and one
+ *     holding none that really passed an item over (see {@link StoreConfig.Checkout})
  */
 public record CheckoutSettings(double associationRadiusMeters, double reviewThreshold, long exitSettleMaxMillis,
     long presenceWindowBeforeMillis, long presenceWindowAfterMillis, double handHitRate, double handFalseRate,
-    StoreConfig.HandOffPolicy handOffs) {
+    StoreConfig.HandOffPolicy handOffs, double handContactPrecision) {
   public CheckoutSettings {
     if (handOffs == null) {
       throw new IllegalArgumentException("handOffs is required");
+    }
+    if (!(handContactPrecision > 0 && handContactPrecision < 1)) {
+      throw new IllegalArgumentException("hand contact precision must be above 0 and below 1 (got "
+          + handContactPrecision + ")");
     }
     if (!(handHitRate > 0 && handHitRate < 1 && handFalseRate > 0 && handFalseRate < handHitRate)) {
       throw new IllegalArgumentException("hand rates must satisfy 0 < false rate < hit rate < 1 (got hit "
@@ -35,7 +41,7 @@ public record CheckoutSettings(double associationRadiusMeters, double reviewThre
       long presenceWindowBeforeMillis, long presenceWindowAfterMillis) {
     this(associationRadiusMeters, reviewThreshold, exitSettleMaxMillis, presenceWindowBeforeMillis,
         presenceWindowAfterMillis, StoreConfig.Checkout.DEFAULT_HAND_HIT_RATE, StoreConfig.Checkout.DEFAULT_HAND_FALSE_RATE,
-        StoreConfig.HandOffPolicy.REVIEW);
+        StoreConfig.HandOffPolicy.REVIEW, StoreConfig.Checkout.DEFAULT_HAND_CONTACT_PRECISION);
   }
 
   public static CheckoutSettings defaults() {
@@ -46,11 +52,18 @@ public record CheckoutSettings(double associationRadiusMeters, double reviewThre
   public static CheckoutSettings forStore(StoreConfig.Checkout policy) {
     CheckoutSettings d = defaults();
     return new CheckoutSettings(d.associationRadiusMeters, policy.reviewThreshold(), d.exitSettleMaxMillis,
-        d.presenceWindowBeforeMillis, d.presenceWindowAfterMillis, policy.handHitRate(), policy.handFalseRate(), policy.handOffs());
+        d.presenceWindowBeforeMillis, d.presenceWindowAfterMillis, policy.handHitRate(), policy.handFalseRate(), policy.handOffs(),
+        policy.handContactPrecision());
   }
 
   public CheckoutSettings withHandRates(double hit, double falseRate) {
     return new CheckoutSettings(associationRadiusMeters, reviewThreshold, exitSettleMaxMillis,
-        presenceWindowBeforeMillis, presenceWindowAfterMillis, hit, falseRate, handOffs);
+        presenceWindowBeforeMillis, presenceWindowAfterMillis, hit, falseRate, handOffs, handContactPrecision);
+  }
+
+  /** Whether a hand contact between a holder of items and an empty-handed shopper moves an item (see {@link StoreConfig.Checkout}). */
+  public boolean handContactsMoveItems() {
+    return handContactPrecision > StoreConfig.Checkout.HAND_CONTACT_MOVES_ABOVE
+        && handOffs != StoreConfig.HandOffPolicy.TAKER_PAYS;
   }
 }

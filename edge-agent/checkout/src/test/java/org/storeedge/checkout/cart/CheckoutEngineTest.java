@@ -1950,6 +1950,99 @@ class CheckoutEngineTest {
     assertThat(codes(receiptOf("ben"))).contains("possible-hand-off");
   }
 
+  @ParameterizedTest
+  @CsvSource({"0.99, true, false", "0.7, true, true", "0.5, false, true"})
+  void handsMeetingMoveTheOneItemTheTakerHeldToTheEmptyHandedShopperAsFarAsTheStoreBelievesItsContacts(
+      double precision, boolean moved, boolean flagged) {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
+        0.9, 0.05, precision));
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    handSourceIsLive();
+    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+    where.remove("nobody-else");
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    run(3000, null);
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.8));
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    // jo took the can; with hands seen meeting and kim holding nothing, kim walked out with it
+    assertThat(receiptOf("kim").items().stream().map(ReceiptLine::sku).toList())
+        .isEqualTo(moved ? List.of("COLA") : List.of());
+    assertThat(receiptOf("jo").items().stream().map(ReceiptLine::sku).toList())
+        .isEqualTo(moved ? List.of() : List.of("COLA"));
+    assertThat(codes(receiptOf("jo")).contains("possible-hand-off")).isEqualTo(flagged);
+    assertThat(codes(receiptOf("kim")).contains("possible-hand-off")).isEqualTo(flagged);
+    assertThat(receiptOf("jo").needsReview()).isEqualTo(flagged);
+    assertThat(receiptOf("kim").needsReview()).isEqualTo(flagged);
+    if (moved) {
+      ReceiptLine line = receiptOf("kim").items().get(0);
+      assertThat(line.evidence()).last().satisfies(x -> {
+        assertThat(x.basis()).isEqualTo("handed-over");
+        assertThat(x.shopperProbability()).isEqualTo(precision);
+        assertThat(x.others()).singleElement().satisfies(o -> assertThat(o.customerToken()).isEqualTo("jo"));
+      });
+      assertThat(line.confidence()).isLessThanOrEqualTo(precision);
+    }
+  }
+
+  @Test
+  void handsMeetingReportedTwiceInOneMeetingPassTheItemOverOnceNotBack() {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
+        0.9, 0.05, 0.99));
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    handSourceIsLive();
+    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+    where.remove("nobody-else");
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    run(3000, null);
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.8));
+    run(2500, null); // the first contact is resolved by now: kim holds the can
+    engine().onHandContact(new HandContact("trk-kim", "kim", "trk-jo", "jo", t, 0.7));
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(receiptOf("kim").items()).singleElement().satisfies(l -> assertThat(l.sku()).isEqualTo("COLA"));
+    assertThat(receiptOf("jo").items()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"both-hold", "two-products", "two-units"})
+  void handsMeetingMoveNothingWhenWhichWayOrWhatIsNotKnownAndFlagBoth(String kind) {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
+        0.9, 0.05, 0.99));
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    handSourceIsLive();
+    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+    switch (kind) {
+      case "both-hold" -> crowdedGrab("kim", "nobody-else", "l3", -43.0, "kim");
+      case "two-products" -> crowdedGrab("jo", "nobody-else", "l3", -43.0, "jo");
+      default -> crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+    }
+    where.remove("nobody-else");
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    run(3000, null);
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.8));
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(codes(receiptOf("jo"))).contains("possible-hand-off");
+    assertThat(codes(receiptOf("kim"))).contains("possible-hand-off");
+    int joCans = receiptOf("jo").items().stream().filter(l -> l.sku().equals("COLA")).mapToInt(ReceiptLine::qty).sum();
+    int kimCans = receiptOf("kim").items().stream().filter(l -> l.sku().equals("COLA")).mapToInt(ReceiptLine::qty).sum();
+    // two cans: which way is known and what, not how many; one moves and both are reviewed
+    assertThat(List.of(joCans, kimCans)).isEqualTo(kind.equals("two-units") ? List.of(1, 1) : List.of(1, 0));
+  }
+
   @Test
   void aHandThatBrowsedTheLaneAtAnotherMomentDoesNotTakeTheCharge() {
     run(3000, null);

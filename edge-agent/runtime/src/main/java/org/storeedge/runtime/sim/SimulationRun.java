@@ -188,6 +188,7 @@ public final class SimulationRun {
       stats.put("handObservations", hands.size());
       stats.put("handContacts", contacts.size());
       stats.put("shelfEventsWithHands", agent.checkout().handsUsed());
+      stats.put("unitsHandedOver", agent.checkout().handedOver());
     }
   }
 
