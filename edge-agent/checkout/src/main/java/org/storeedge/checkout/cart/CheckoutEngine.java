@@ -54,9 +54,9 @@ import org.storeedge.core.json.Json;
  *  GateEvent ENTER --> session (cart) per customer token
  *  ShopperObservation --> position history per token
  *  HandInLane --> whose hand was in which lane when (weighs who-took-it far more than position)
- *  HandContact --> two shoppers' hands met: a possible hand-off, both receipts flagged; with the
- *                  store's belief in its contacts, one unit moves from a holder of one product
- *                  to an empty-handed shopper
+ *  HandContact --> two shoppers' hands met: once what each held then is charged, a possible
+ *                  hand-off, both receipts flagged; with the store's belief in its contacts,
+ *                  one unit moves from a holder of one product to an empty-handed shopper
  *  ShelfEvent --> who was at the lane (nearest within radius) --> pick: add best (sku, count)
  *                                                              put-back: best match from own cart
  *  GateEvent EXIT --> wait until shelf activity begun before the exit is resolved --> Receipt
@@ -421,10 +421,10 @@ public final class CheckoutEngine {
   }
 
   /**
-   * Hands of two shoppers met. With the store's belief in its contacts too low to move anything
-   * (see {@link CheckoutSettings#handContactsMoveItems}): if either holds something, both receipts
-   * are flagged (the shelves cannot tell what changed hands, nor which way). Otherwise the contact
-   * waits until what both held at that moment is charged ({@link #resolveContacts}).
+   * Hands of two shoppers met: something may have changed hands, which no shelf sees. The contact
+   * waits until what both held at that moment is charged (a pick is charged once its lane has
+   * settled, and an item is often handed over right after it left the shelf); then
+   * {@link #resolve} flags both receipts, or moves the item where the store believes its contacts.
    */
   public void onHandContact(HandContact c) {
     laneHands.heard(c.atMillis());
@@ -435,21 +435,11 @@ public final class CheckoutEngine {
     if (settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS || sa == null || sb == null || sa == sb) {
       return;
     }
-    if (settings.handContactsMoveItems() && !sa.staff && !sb.staff) {
-      Long previous = sa.contactAt.put(sb.token, c.atMillis());
-      sb.contactAt.put(sa.token, c.atMillis());
-      if (previous == null || Math.abs(c.atMillis() - previous) > SAME_MEETING_MILLIS) {
-        contacts.add(new Contact(sa, sb, c.atMillis(), c.confidence()));
-      } // else the same meeting reported again: the item passes over once, not back and forth
-      return;
-    }
-    if ((sa.cartEmpty() && sb.cartEmpty()) || !sa.handOffNoted.add(sb.token)) {
-      return;
-    }
-    sb.handOffNoted.add(sa.token);
-    String msg = "hands met another shopper's while holding items; items may have changed hands";
-    sa.reasons.add(new ReviewReason("possible-hand-off", msg, contactEvidence(sa, sb, c.atMillis(), c.confidence())));
-    sb.reasons.add(new ReviewReason("possible-hand-off", msg, contactEvidence(sa, sb, c.atMillis(), c.confidence())));
+    Long previous = sa.contactAt.put(sb.token, c.atMillis());
+    sb.contactAt.put(sa.token, c.atMillis());
+    if (previous == null || Math.abs(c.atMillis() - previous) > SAME_MEETING_MILLIS) {
+      contacts.add(new Contact(sa, sb, c.atMillis(), c.confidence()));
+    } // else the same meeting reported again: an item passes over once, not back and forth
   }
 
   private static Map<String, Object> contactEvidence(Session a, Session b, long at, double confidence) {
@@ -493,13 +483,14 @@ public final class CheckoutEngine {
   }
 
   /**
-   * A contact whose moment is settled. If exactly one of the two held items then, all of one
-   * product, one unit of it moves to the other, with the store's {@code handContactPrecision}
+   * A contact whose moment is settled. If neither held anything then, nothing happened that a
+   * receipt shows. Otherwise both receipts are flagged {@code possible-hand-off}, unless the store
+   * believes its contacts (see {@link CheckoutSettings#handContactsMoveItems}) and exactly one of
+   * the two held items then, all of one product (staff aside): one unit of it moves to the other,
+   * with the store's {@code handContactPrecision}
    * times the holder's confidence in that line; both receipts are flagged {@code possible-hand-off}
    * when that is below the review threshold or the holder held more than one unit (how many passed
-   * over is unknown). If both held items, or the holder held several products, nothing moves and
-   * both are flagged, as without a belief in contacts. If neither held anything, nothing happened
-   * that a receipt shows.
+   * over is unknown).
    */
   private void resolve(Contact k) {
     Map<String, Integer> heldA = heldAt(k.a(), k.atMillis());
@@ -512,7 +503,8 @@ public final class CheckoutEngine {
     Map<String, Integer> held = giver == k.a() ? heldA : heldB;
     Map<String, Object> ev = contactEvidence(k.a(), k.b(), k.atMillis(), k.confidence());
     CartLine line = held.size() == 1 ? giver.cart.get(held.keySet().iterator().next()) : null;
-    if (heldA.isEmpty() == heldB.isEmpty() || line == null || line.qty < 1 || giver.closed || receiver.closed) {
+    if (!settings.handContactsMoveItems() || giver.staff || receiver.staff || heldA.isEmpty() == heldB.isEmpty()
+        || line == null || line.qty < 1 || giver.closed || receiver.closed) {
       flagContact(k.a(), k.b(), "hands met another shopper's while holding items; items may have changed hands", ev);
       return;
     }

@@ -1990,6 +1990,28 @@ class CheckoutEngineTest {
   }
 
   @Test
+  void handsMeetingRightAfterTheTakeFlagBothThoughThePickWasNotYetChargedWhenTheyMet() {
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    handSourceIsLive();
+    where.put("jo", offLane("l1", 0.5, 0));
+    where.put("kim", offLane("l1", 0.8, 0.3));
+    run(1000, null);
+    long handIn = t;
+    handMoves("l1", -352.0);
+    engine().onHandInLane(new HandInLane("trk-jo", "jo", "l1", handIn, t, 0.9));
+    // the lane has not settled yet, so jo's cart is still empty: the can goes to kim at once
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.9));
+    run(4000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(receiptOf("jo").items()).singleElement().satisfies(l -> assertThat(l.sku()).isEqualTo("COLA"));
+    assertThat(codes(receiptOf("jo"))).contains("possible-hand-off");
+    assertThat(codes(receiptOf("kim"))).contains("possible-hand-off");
+  }
+
+  @Test
   void handsMeetingReportedTwiceInOneMeetingPassTheItemOverOnceNotBack() {
     settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
         0.9, 0.05, 0.99));
