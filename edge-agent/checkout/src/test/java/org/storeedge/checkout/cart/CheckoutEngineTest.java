@@ -1954,17 +1954,7 @@ class CheckoutEngineTest {
   @CsvSource({"0.99, true, false", "0.7, true, true", "0.5, false, true"})
   void handsMeetingMoveTheOneItemTheTakerHeldToTheEmptyHandedShopperAsFarAsTheStoreBelievesItsContacts(
       double precision, boolean moved, boolean flagged) {
-    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
-        0.9, 0.05, precision));
-    run(3000, null);
-    enter("jo");
-    enter("kim");
-    handSourceIsLive();
-    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
-    where.remove("nobody-else");
-    where.put("jo", new double[] {3.0, 3.5});
-    where.put("kim", new double[] {3.3, 3.5});
-    run(3000, null);
+    joTakesACanAndMeetsKimWithHandsSeen(precision);
     engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.8));
     run(3000, null);
     exit("jo");
@@ -1989,6 +1979,29 @@ class CheckoutEngineTest {
     }
   }
 
+  /** A hand source is live; jo takes a can, hand seen; the store believes its contacts {@code precision}. */
+  private void joTakesACanWithHandsSeen(double precision) {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
+        0.9, 0.05, precision));
+    run(3000, null);
+    enter("jo");
+    enter("kim");
+    handSourceIsLive();
+    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+  }
+
+  private void joAndKimStandTogether() {
+    where.remove("nobody-else");
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    run(3000, null);
+  }
+
+  private void joTakesACanAndMeetsKimWithHandsSeen(double precision) {
+    joTakesACanWithHandsSeen(precision);
+    joAndKimStandTogether();
+  }
+
   @Test
   void handsMeetingRightAfterTheTakeFlagBothThoughThePickWasNotYetChargedWhenTheyMet() {
     run(3000, null);
@@ -2001,7 +2014,7 @@ class CheckoutEngineTest {
     long handIn = t;
     handMoves("l1", -352.0);
     engine().onHandInLane(new HandInLane("trk-jo", "jo", "l1", handIn, t, 0.9));
-    // the lane has not settled yet, so jo's cart is still empty: the can goes to kim at once
+    // the can passes to kim the moment it leaves the shelf: the lane has not settled, jo is not charged yet
     engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.9));
     run(4000, null);
     exit("jo");
@@ -2013,17 +2026,7 @@ class CheckoutEngineTest {
 
   @Test
   void handsMeetingReportedTwiceInOneMeetingPassTheItemOverOnceNotBack() {
-    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
-        0.9, 0.05, 0.99));
-    run(3000, null);
-    enter("jo");
-    enter("kim");
-    handSourceIsLive();
-    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
-    where.remove("nobody-else");
-    where.put("jo", new double[] {3.0, 3.5});
-    where.put("kim", new double[] {3.3, 3.5});
-    run(3000, null);
+    joTakesACanAndMeetsKimWithHandsSeen(0.99);
     engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.8));
     run(2500, null); // the first contact is resolved by now: kim holds the can
     engine().onHandContact(new HandContact("trk-kim", "kim", "trk-jo", "jo", t, 0.7));
@@ -2037,22 +2040,13 @@ class CheckoutEngineTest {
   @ParameterizedTest
   @CsvSource({"both-hold", "two-products", "two-units"})
   void handsMeetingMoveNothingWhenWhichWayOrWhatIsNotKnownAndFlagBoth(String kind) {
-    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
-        0.9, 0.05, 0.99));
-    run(3000, null);
-    enter("jo");
-    enter("kim");
-    handSourceIsLive();
-    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+    joTakesACanWithHandsSeen(0.99);
     switch (kind) {
       case "both-hold" -> crowdedGrab("kim", "nobody-else", "l3", -43.0, "kim");
       case "two-products" -> crowdedGrab("jo", "nobody-else", "l3", -43.0, "jo");
       default -> crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
     }
-    where.remove("nobody-else");
-    where.put("jo", new double[] {3.0, 3.5});
-    where.put("kim", new double[] {3.3, 3.5});
-    run(3000, null);
+    joAndKimStandTogether();
     engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.8));
     run(3000, null);
     exit("jo");
