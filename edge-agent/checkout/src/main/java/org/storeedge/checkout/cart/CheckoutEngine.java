@@ -502,22 +502,20 @@ public final class CheckoutEngine {
     Session receiver = giver == k.a() ? k.b() : k.a();
     Map<String, Integer> held = giver == k.a() ? heldA : heldB;
     Map<String, Object> ev = contactEvidence(k.a(), k.b(), k.atMillis(), k.confidence());
-    CartLine line = held.size() == 1 ? giver.cart.get(held.keySet().iterator().next()) : null;
+    // both parties are open: the first of them to leave resolves its contacts before it closes
+    String sku = held.size() == 1 ? held.keySet().iterator().next() : null;
+    CartLine line = sku == null ? null : giver.cart.get(sku);
     if (!settings.handContactsMoveItems() || giver.staff || receiver.staff || heldA.isEmpty() == heldB.isEmpty()
-        || line == null || line.qty < 1 || giver.closed || receiver.closed) {
+        || line == null || line.qty < 1) {
       flagContact(k.a(), k.b(), "hands met another shopper's while holding items; items may have changed hands", ev);
       return;
     }
-    String sku = held.keySet().iterator().next();
     int units = held.get(sku);
     double p = settings.handContactPrecision();
     double productProbability = line.confidence;
     LineEvidence taken = line.evidence.stream().filter(x -> x.qty() > 0).reduce((x, y) -> y).orElseThrow();
-    String eventId = "hand-contact-" + k.atMillis();
-    giver.add(sku, -1, new LineEvidence(eventId, k.atMillis(), k.atMillis(), taken.laneId(), -1, 0, "handed-over",
-        productProbability, p, -1, List.of(new LineEvidence.Other(receiver.token, p, 0)), List.of()));
-    receiver.add(sku, 1, new LineEvidence(eventId, k.atMillis(), k.atMillis(), taken.laneId(), 1, 0, "handed-over",
-        productProbability, p, -1, List.of(new LineEvidence.Other(giver.token, 1 - p, 0)), List.of()));
+    giver.add(sku, -1, handedOver(k, taken.laneId(), -1, productProbability, p, receiver.token, p));
+    receiver.add(sku, 1, handedOver(k, taken.laneId(), 1, productProbability, p, giver.token, 1 - p));
     if (!line.unitGrams.isEmpty()) {
       receiver.cart.get(sku).unitGrams.add(line.unitGrams.remove(line.unitGrams.size() - 1));
     }
@@ -530,6 +528,13 @@ public final class CheckoutEngine {
           + " x ") + sku + " " + giver.token + " held was moved to " + receiver.token + "'s receipt, at probability "
           + Json.round(p * productProbability, 2), ev);
     }
+  }
+
+  /** The movement a hand contact made on a line: {@code other} is the shopper it is not on, with their probability. */
+  private static LineEvidence handedOver(Contact k, String laneId, int qty, double productProbability, double p,
+      String other, double otherProbability) {
+    return new LineEvidence("hand-contact-" + k.atMillis(), k.atMillis(), k.atMillis(), laneId, qty, 0, "handed-over",
+        productProbability, p, -1, List.of(new LineEvidence.Other(other, otherProbability, 0)), List.of());
   }
 
   private static void flagContact(Session a, Session b, String msg, Map<String, Object> ev) {
