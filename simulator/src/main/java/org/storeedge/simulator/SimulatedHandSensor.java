@@ -35,6 +35,12 @@ import org.storeedge.core.event.HandInLane;
  *   <li>a hand-off is seen as a contact with probability {@code contactHitRate}; two people
  *       standing within {@code CONTACT_RADIUS_METRES} are reported in contact
  *       {@code falseContactsPerMinute} times per minute;
+ *   <li>a contact says which of the two gave the object with probability
+ *       {@code contactDirectionRate} (a pose model following a held object from hand to hand; the
+ *       vision pipeline's box overlaps never do), and of those, names the product and how many with
+ *       probability {@code contactItemRate}. For a hand-off all are right; a false contact names one
+ *       of the two at random, and as the product 1 x the last one that person took, if any (the
+ *       camera saw an item in a hand);
  *   <li>interval ends are off by a Gaussian of {@code jitterSeconds}; every observation reaches the
  *       agent {@code latencySeconds} after the interval it reports.
  * </ul>
@@ -54,12 +60,13 @@ public final class SimulatedHandSensor {
    */
   public record Model(double hitRate, double crowdOcclusion, double laneErrorRate, double swapRate,
       double spuriousPerMinute, double contactHitRate, double falseContactsPerMinute, double jitterSeconds,
-      double latencySeconds, Association association) {
+      double latencySeconds, double contactDirectionRate, double contactItemRate, Association association) {
     public Model {
       if (association == null) {
         throw new IllegalArgumentException("hand sensor association must be given: " + this);
       }
-      for (double p : new double[] {hitRate, crowdOcclusion, laneErrorRate, swapRate, contactHitRate}) {
+      for (double p : new double[] {hitRate, crowdOcclusion, laneErrorRate, swapRate, contactHitRate,
+          contactDirectionRate, contactItemRate}) {
         if (!(p >= 0 && p <= 1)) {
           throw new IllegalArgumentException("hand sensor probabilities must be in [0, 1]: " + this);
         }
@@ -69,11 +76,20 @@ public final class SimulatedHandSensor {
       }
     }
 
+    /** A sensor whose contacts never say which way anything went, nor what. */
+    public Model(double hitRate, double crowdOcclusion, double laneErrorRate, double swapRate,
+        double spuriousPerMinute, double contactHitRate, double falseContactsPerMinute, double jitterSeconds,
+        double latencySeconds, Association association) {
+      this(hitRate, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate, falseContactsPerMinute,
+          jitterSeconds, latencySeconds, 0, 0, association);
+    }
+
     /**
      * A multi-view ceiling installation with a pose model, as assumed for scoring: 90 % of hands in
      * a lane seen, 5 % less per bystander within a metre, 5 % put in the neighbouring lane, 5 %
      * joined to a bystander's body, one browsing hand per minute at a shelf, 85 % of hand-offs seen,
-     * 0.2 false contacts per minute side by side, 0.15 s jitter, 0.2 s latency.
+     * 0.2 false contacts per minute side by side, 0.15 s jitter, 0.2 s latency; contacts say
+     * neither which way nor what (as the vision pipeline's hand zones report them).
      */
     public static Model typical() {
       return new Model(0.9, 0.05, 0.05, 0.05, 1.0, 0.85, 0.2, 0.15, 0.2, Association.BOXES);
@@ -82,21 +98,22 @@ public final class SimulatedHandSensor {
     /**
      * A sensor that makes no mistake: every hand in a lane seen in its lane, on its own body, at
      * the moment it was there, no browsing hand reported, every hand-off seen and no false
-     * contact; only the 0.2 s latency is kept. What the checkout does with it bounds what any
-     * hand camera can buy.
+     * contact, each saying who gave what; only the 0.2 s latency is kept. What the checkout does
+     * with it bounds what any hand camera can buy.
      */
     public static Model ideal() {
-      return new Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2, Association.POSE);
+      return new Model(1, 0, 0, 0, 0, 1, 0, 0, 0.2, 1, 1, Association.POSE);
     }
 
     /**
      * The parameters by the names {@link #with} takes, in record order: {@code hit},
      * {@code crowd-occlusion}, {@code lane-error}, {@code swap}, {@code spurious-per-minute},
      * {@code contact-hit}, {@code false-contacts-per-minute}, {@code jitter-seconds},
-     * {@code latency-seconds}.
+     * {@code latency-seconds}, {@code contact-direction}, {@code contact-item}.
      */
     public static final List<String> PARAMETERS = List.of("hit", "crowd-occlusion", "lane-error", "swap",
-        "spurious-per-minute", "contact-hit", "false-contacts-per-minute", "jitter-seconds", "latency-seconds");
+        "spurious-per-minute", "contact-hit", "false-contacts-per-minute", "jitter-seconds", "latency-seconds",
+        "contact-direction", "contact-item");
 
     /**
      * This sensor with one parameter, named as in {@link #PARAMETERS}, set to {@code value}.
@@ -105,7 +122,7 @@ public final class SimulatedHandSensor {
      */
     public Model with(String name, double value) {
       double[] v = {hitRate, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate,
-          falseContactsPerMinute, jitterSeconds, latencySeconds};
+          falseContactsPerMinute, jitterSeconds, latencySeconds, contactDirectionRate, contactItemRate};
       int i = PARAMETERS.indexOf(name);
       if (i < 0) {
         throw new IllegalArgumentException("unknown hand sensor parameter '" + name + "' (known: "
@@ -115,7 +132,7 @@ public final class SimulatedHandSensor {
         throw new IllegalArgumentException("hand sensor parameter " + name + " must be a number, got " + value);
       }
       v[i] = value;
-      return new Model(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], association);
+      return new Model(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], association);
     }
 
     public Model withHitRate(double hit) {
@@ -128,7 +145,7 @@ public final class SimulatedHandSensor {
 
     public Model withAssociation(Association a) {
       return new Model(hitRate, crowdOcclusion, laneErrorRate, swapRate, spuriousPerMinute, contactHitRate,
-          falseContactsPerMinute, jitterSeconds, latencySeconds, a);
+          falseContactsPerMinute, jitterSeconds, latencySeconds, contactDirectionRate, contactItemRate, a);
     }
   }
 
@@ -212,8 +229,13 @@ public final class SimulatedHandSensor {
           String b = ids.get(j);
           if (dist(at.get(a), at.get(b)) <= CONTACT_RADIUS_METRES
               && r.nextDouble() < model.falseContactsPerMinute() / 60.0) {
+            double confidence = Seeds.uniform(r, 0.4, 0.8);
+            String giver = model.contactDirectionRate() > 0 && r.nextDouble() < model.contactDirectionRate()
+                ? (r.nextBoolean() ? a : b) : null;
+            String sku = giver != null && model.contactItemRate() > 0 && r.nextDouble() < model.contactItemRate()
+                ? lastTaken(truth, giver, t) : null;
             contacts.add(new Timed<>(Instant.ofEpochSecond(0, t + latency), new HandContact(a, tokenOfTrack.get(a), b,
-                tokenOfTrack.get(b), Math.floorDiv(t, 1_000_000L), Seeds.uniform(r, 0.4, 0.8))));
+                tokenOfTrack.get(b), Math.floorDiv(t, 1_000_000L), confidence, giver, sku, sku == null ? 0 : 1)));
           }
         }
       }
@@ -221,13 +243,31 @@ public final class SimulatedHandSensor {
     for (GroundTruth.HandOff h : truth.handOffs()) {
       if (r.nextDouble() < model.contactHitRate()) {
         long at = SimulatedStore.nanosOf(h.at()) + Seeds.nanos(Person.HAND_OFF_SECONDS / 2);
+        double confidence = Seeds.uniform(r, 0.6, 1.0);
+        boolean directed = model.contactDirectionRate() > 0 && r.nextDouble() < model.contactDirectionRate();
+        boolean named = directed && model.contactItemRate() > 0 && r.nextDouble() < model.contactItemRate();
         contacts.add(new Timed<>(Instant.ofEpochSecond(0, at + latency), new HandContact(h.fromTrackId(), h.fromToken(),
-            h.toTrackId(), h.toToken(), Math.floorDiv(at, 1_000_000L), Seeds.uniform(r, 0.6, 1.0))));
+            h.toTrackId(), h.toToken(), Math.floorDiv(at, 1_000_000L), confidence, directed ? h.fromTrackId() : null,
+            named ? h.sku() : null, named ? h.qty() : 0)));
       }
     }
     hands.sort(Comparator.comparing(Timed::deliverAt));
     contacts.sort(Comparator.comparing(Timed::deliverAt));
     return new Output(List.copyOf(hands), List.copyOf(contacts));
+  }
+
+  /** The product {@code track} last took from a shelf before {@code nanos}, or null. */
+  private static String lastTaken(GroundTruth truth, String track, long nanos) {
+    String sku = null;
+    long last = Long.MIN_VALUE;
+    for (GroundTruth.Action a : truth.actions()) {
+      long moved = SimulatedStore.nanosOf(a.itemMove());
+      if (a.kind() == GroundTruth.Kind.TAKE && a.trackId().equals(track) && moved <= nanos && moved > last) {
+        last = moved;
+        sku = a.sku();
+      }
+    }
+    return sku;
   }
 
   private static Timed<HandInLane> hand(Random r, Model model, String track, String token, String lane, long on,

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.storeedge.config.StoreConfig;
+import org.storeedge.core.event.HandContact;
 import org.storeedge.core.event.HandInLane;
 import org.storeedge.core.time.VirtualScheduler;
 
@@ -142,6 +143,51 @@ class SimulatedHandSensorTest {
         .hasMessageContaining("hit, crowd-occlusion");
     assertThatThrownBy(() -> typical.with("lane-error", 1.5)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> typical.with("jitter-seconds", Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void contactsSayWhoGaveWhatAsOftenAsTheModelSaysRightlyForHandOffsAndAtRandomOtherwise() {
+    SimulatedStore store = busyStore(17);
+    List<GroundTruth.HandOff> handOffs = store.groundTruth().handOffs();
+    assertThat(handOffs).isNotEmpty();
+    var ideal = SimulatedHandSensor.observe(store, SimulatedHandSensor.Model.ideal());
+    assertThat(ideal.contacts()).hasSameSizeAs(handOffs);
+    for (GroundTruth.HandOff h : handOffs) {
+      assertThat(ideal.contacts()).map(SimulatedHandSensor.Timed::observation)
+          .anySatisfy(c -> {
+            assertThat(c.trackId()).isEqualTo(h.fromTrackId());
+            assertThat(c.giverTrackId()).isEqualTo(h.fromTrackId());
+            assertThat(c.sku()).isEqualTo(h.sku());
+            assertThat(c.qty()).isEqualTo(h.qty());
+          });
+    }
+    // the typical camera says neither; one that says who gave half the time and never what
+    var typical = SimulatedHandSensor.Model.typical();
+    assertThat(SimulatedHandSensor.observe(store, typical).contacts()).map(SimulatedHandSensor.Timed::observation)
+        .allSatisfy(c -> assertThat(c.directed()).isFalse());
+    var half = SimulatedHandSensor.observe(store, typical.with("contact-direction", 0.5).with("false-contacts-per-minute", 3));
+    List<HandContact> met = half.contacts().stream().map(SimulatedHandSensor.Timed::observation).toList();
+    assertThat(met).allSatisfy(c -> assertThat(c.sku()).isNull());
+    long directed = met.stream().filter(HandContact::directed).count();
+    assertThat((double) directed / met.size()).isBetween(0.3, 0.7);
+    // false contacts (no hand-off between the two) name either of them as giver
+    List<HandContact> falseOnes = met.stream().filter(HandContact::directed).filter(c -> handOffs.stream()
+        .noneMatch(h -> h.fromTrackId().equals(c.trackId()) && h.toTrackId().equals(c.otherTrackId()))).toList();
+    assertThat(falseOnes).anySatisfy(c -> assertThat(c.giverTrackId()).isEqualTo(c.trackId()))
+        .anySatisfy(c -> assertThat(c.giverTrackId()).isEqualTo(c.otherTrackId()));
+    // with the product named too, a false contact names one the giver had taken, if any
+    var named = SimulatedHandSensor.observe(store, typical.with("contact-direction", 1).with("contact-item", 1)
+        .with("false-contacts-per-minute", 3));
+    assertThat(named.contacts()).map(SimulatedHandSensor.Timed::observation).allSatisfy(c -> {
+      assertThat(c.directed()).isTrue();
+      if (c.sku() != null) {
+        assertThat(store.groundTruth().actions()).anySatisfy(a -> {
+          assertThat(a.trackId()).isEqualTo(c.giverTrackId());
+          assertThat(a.sku()).isEqualTo(c.sku());
+          assertThat(a.kind()).isEqualTo(GroundTruth.Kind.TAKE);
+        });
+      }
+    });
   }
 
   private static Object value(java.lang.reflect.RecordComponent c, SimulatedHandSensor.Model m) {

@@ -28,7 +28,7 @@ final class HandOptions {
   @Option(names = "--hand-sensor", paramLabel = "typical|ideal", description = "with --hands: the sensor to start "
       + "from: typical (90 % of hands seen, 5 % less per bystander within 1 m, 5 % in the next lane, 5 % on a "
       + "bystander's body, browsing hands, 85 % of hand-offs seen, 0.15 s jitter) or ideal (every hand in its lane "
-      + "on its own body at the right moment, nothing invented, every hand-off seen, pose association); "
+      + "on its own body at the right moment, nothing invented, every hand-off seen and who gave what, pose association); "
       + "--hand-hit-rate, --hand-swap-rate and --hand-association change it (default: ${DEFAULT-VALUE})",
       defaultValue = "typical")
   Sensor sensor = Sensor.typical;
@@ -51,7 +51,8 @@ final class HandOptions {
       + "sensor's parameters, after the options above (repeatable or comma-separated): hit, crowd-occlusion (less "
       + "chance to be seen per bystander within 1 m), lane-error (put in the next lane), swap (joined to a bystander's "
       + "body), spurious-per-minute (browsing hands per minute at a shelf), contact-hit (hand-offs seen), "
-      + "false-contacts-per-minute (side by side), jitter-seconds, latency-seconds; e.g. --hand-model "
+      + "false-contacts-per-minute (side by side), jitter-seconds, latency-seconds, contact-direction (contacts "
+      + "that say who gave), contact-item (of those, naming the product too); e.g. --hand-model "
       + "lane-error=0,jitter-seconds=0 to see what a camera without those errors would buy")
   Map<String, String> parameters = new LinkedHashMap<>();
 

@@ -368,6 +368,13 @@ public final class SimulationRun {
         x.put("otherCustomerToken", c.otherCustomerToken());
         x.put("at", Instant.ofEpochMilli(c.atMillis()).toString());
         x.put("confidence", Json.round(c.confidence(), 3));
+        if (c.directed()) {
+          x.put("giverTrackId", c.giverTrackId());
+        }
+        if (c.sku() != null) {
+          x.put("sku", c.sku());
+          x.put("qty", c.qty());
+        }
         x.put("receivedAt", t.deliverAt().toString());
         met.add(x);
       }

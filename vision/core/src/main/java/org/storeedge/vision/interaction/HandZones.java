@@ -30,7 +30,8 @@ import org.storeedge.vision.track.Track;
  * for longer than {@code exitGraceMillis}, or whose track is gone, ends and is reported as one
  * {@link HandInLane} with the mean (detection score x share) as its confidence. Two hands of different
  * tracks whose boxes overlap outside every shelf face are a {@link HandContact}, reported at most
- * once per pair every {@link #CONTACT_REPEAT_MILLIS}.
+ * once per pair every {@link #CONTACT_REPEAT_MILLIS}. Boxes do not show which way an object went,
+ * so these contacts name no giver and no product.
  *
  * <p>Not thread-safe: the camera's inference thread calls {@link #onFrame}.
  */
