@@ -254,8 +254,10 @@ public final class ConfigSchema {
           + "item over, as measured on this installation. Above 0.5, such a contact moves one unit to the empty-handed "
           + "shopper's receipt when the other held one product only, charged at this probability times the taker's "
           + "line: both receipts go out unflagged from `reviewThreshold` up (if the taker held one unit), flagged below "
-          + "it. At 0.5 or below (the default) nothing moves: the item stays with the taker and both receipts are "
-          + "flagged. Measured in docs/benchmarks.md.")),
+          + "it. A contact whose camera says who gave (and what) is held to the same precision and moves one unit of "
+          + "that product from the giver, whatever the other held, if the giver held it then. At 0.5 or below (the "
+          + "default) nothing moves: the item stays with the taker and both receipts are flagged. Measured in "
+          + "docs/benchmarks.md.")),
       Map.of());
 
   /** Largest pixel coordinate accepted in a camera calibration. */

@@ -56,7 +56,8 @@ import org.storeedge.core.json.Json;
  *  HandInLane --> whose hand was in which lane when (weighs who-took-it far more than position)
  *  HandContact --> two shoppers' hands met: once what each held then is charged, a possible
  *                  hand-off, both receipts flagged; with the store's belief in its contacts,
- *                  one unit moves from a holder of one product to an empty-handed shopper
+ *                  one unit moves from a holder of one product to an empty-handed shopper,
+ *                  or from the giver the camera saw, of the product it saw
  *  ShelfEvent --> who was at the lane (nearest within radius) --> pick: add best (sku, count)
  *                                                              put-back: best match from own cart
  *  GateEvent EXIT --> wait until shelf activity begun before the exit is resolved --> Receipt
@@ -425,6 +426,8 @@ public final class CheckoutEngine {
    * waits until what both held at that moment is charged (a pick is charged once its lane has
    * settled, and an item is often handed over right after it left the shelf); then
    * {@link #resolve} flags both receipts, or moves the item where the store believes its contacts.
+   * A second report of the same meeting is dropped, unless the first still waits and did not say
+   * which way the item went while this one does: then this one takes its place.
    */
   public void onHandContact(HandContact c) {
     laneHands.heard(c.atMillis());
@@ -435,24 +438,44 @@ public final class CheckoutEngine {
     if (settings.handOffs() == StoreConfig.HandOffPolicy.TAKER_PAYS || sa == null || sb == null || sa == sb) {
       return;
     }
+    Session giver = !c.directed() ? null : c.giverTrackId().equals(c.trackId()) ? sa : sb;
+    Contact k = new Contact(sa, sb, c.atMillis(), c.confidence(), giver, c.sku(), c.qty());
     Long previous = sa.contactAt.put(sb.token, c.atMillis());
     sb.contactAt.put(sa.token, c.atMillis());
     if (previous == null || Math.abs(c.atMillis() - previous) > SAME_MEETING_MILLIS) {
-      contacts.add(new Contact(sa, sb, c.atMillis(), c.confidence()));
-    } // else the same meeting reported again: an item passes over once, not back and forth
+      contacts.add(k);
+    } else if (giver != null) { // the same meeting reported again: an item passes over once, not back and forth
+      contacts.replaceAll(p -> p.giver() == null && p.between(sa, sb) ? k : p);
+    }
   }
 
-  private static Map<String, Object> contactEvidence(Session a, Session b, long at, double confidence) {
+  private static Map<String, Object> contactEvidence(Contact k) {
     Map<String, Object> ev = new LinkedHashMap<>();
-    ev.put("customerTokens", List.of(a.token, b.token));
-    ev.put("at", Instant.ofEpochMilli(at).toString());
+    ev.put("customerTokens", List.of(k.a().token, k.b().token));
+    ev.put("at", Instant.ofEpochMilli(k.atMillis()).toString());
     ev.put("source", "hand-contact");
-    ev.put("confidence", Json.round(confidence, 3));
+    ev.put("confidence", Json.round(k.confidence(), 3));
+    if (k.giver() != null) {
+      ev.put("seenGiving", k.giver().token);
+    }
+    if (k.sku() != null) {
+      ev.put("seenPassing", k.qty() > 0 ? Map.of("sku", k.sku(), "qty", k.qty()) : Map.of("sku", k.sku()));
+    }
     return ev;
   }
 
-  /** Hands of two shoppers seen meeting, waiting for what each held then to be charged. */
-  private record Contact(Session a, Session b, long atMillis, double confidence) {}
+  /**
+   * Hands of two shoppers seen meeting, waiting for what each held then to be charged.
+   *
+   * @param giver the one the camera saw the object leave, or null when it could not tell
+   * @param sku the product the camera saw pass over, or null
+   * @param qty how many units of it the camera counted, 0 if it did not
+   */
+  private record Contact(Session a, Session b, long atMillis, double confidence, Session giver, String sku, int qty) {
+    boolean between(Session x, Session y) {
+      return (a == x && b == y) || (a == y && b == x);
+    }
+  }
 
   private final List<Contact> contacts = new ArrayList<>();
 
@@ -483,49 +506,61 @@ public final class CheckoutEngine {
   }
 
   /**
-   * A contact whose moment is settled. If neither held anything then, nothing happened that a
-   * receipt shows. Otherwise both receipts are flagged {@code possible-hand-off}, unless the store
-   * believes its contacts (see {@link CheckoutSettings#handContactsMoveItems}) and exactly one of
-   * the two held items then, all of one product (staff aside): one unit of it moves to the other,
-   * with the store's {@code handContactPrecision}
-   * times the holder's confidence in that line; both receipts are flagged {@code possible-hand-off}
-   * when that is below the review threshold or the holder held more than one unit (how many passed
-   * over is unknown).
+   * A contact whose moment is settled. If neither held anything then and the camera named no
+   * product, nothing happened that a receipt shows. Otherwise both receipts are flagged {@code possible-hand-off}, unless the store
+   * believes its contacts (see {@link CheckoutSettings#handContactsMoveItems}) and it is known who
+   * gave what (staff aside): one unit of it (or as many as the camera counted) moves to the other,
+   * with the store's {@code handContactPrecision} times the giver's confidence in that line; both
+   * receipts are flagged {@code possible-hand-off} when that is below the review threshold or the
+   * giver held more units than moved without the camera having counted them (how many passed over
+   * is unknown).
+   *
+   * <p>Who gave: the one the camera saw giving, else the only one of the two who held anything.
+   * What: the product the camera saw pass, if the giver held it then, else the giver's only
+   * product. A camera that names a giver who held nothing, or a product the giver did not hold (or
+   * not as many of it as it counted), contradicts the receipts, and nothing moves.
    */
   private void resolve(Contact k) {
     Map<String, Integer> heldA = heldAt(k.a(), k.atMillis());
     Map<String, Integer> heldB = heldAt(k.b(), k.atMillis());
-    if (heldA.isEmpty() && heldB.isEmpty()) {
+    if (heldA.isEmpty() && heldB.isEmpty() && k.sku() == null) {
       return;
     }
-    Session giver = heldB.isEmpty() ? k.a() : k.b();
+    Session giver = k.giver() != null ? k.giver() : heldA.isEmpty() == heldB.isEmpty() ? null
+        : heldB.isEmpty() ? k.a() : k.b();
     Session receiver = giver == k.a() ? k.b() : k.a();
     Map<String, Integer> held = giver == k.a() ? heldA : heldB;
-    Map<String, Object> ev = contactEvidence(k.a(), k.b(), k.atMillis(), k.confidence());
+    Map<String, Object> ev = contactEvidence(k);
     // both parties are open: the first of them to leave resolves its contacts before it closes
-    String sku = held.size() == 1 ? held.keySet().iterator().next() : null;
+    String sku = giver == null ? null : k.sku() != null ? (held.containsKey(k.sku()) ? k.sku() : null)
+        : held.size() == 1 ? held.keySet().iterator().next() : null;
     CartLine line = sku == null ? null : giver.cart.get(sku);
-    if (!settings.handContactsMoveItems() || giver.staff || receiver.staff || heldA.isEmpty() == heldB.isEmpty()
-        || line == null || line.qty < 1) {
-      flagContact(k.a(), k.b(), "hands met another shopper's while holding items; items may have changed hands", ev);
+    boolean counted = k.sku() != null && k.qty() > 0;
+    int moves = counted ? k.qty() : 1;
+    if (!settings.handContactsMoveItems() || line == null || line.qty < moves || held.get(sku) < moves || giver.staff
+        || receiver.staff) {
+      flagContact(k.a(), k.b(), sku == null && k.sku() != null ? "hands met another shopper's: " + k.giver().token
+          + " was seen handing over " + k.sku() + ", which it was not charged for; the item may be on another receipt"
+          : "hands met another shopper's while holding items; items may have changed hands", ev);
       return;
     }
     int units = held.get(sku);
     double p = settings.handContactPrecision();
     double productProbability = line.confidence;
     LineEvidence taken = line.evidence.stream().filter(x -> x.qty() > 0).reduce((x, y) -> y).orElseThrow();
-    giver.add(sku, -1, handedOver(k, taken.laneId(), -1, productProbability, p, receiver.token, p));
-    receiver.add(sku, 1, handedOver(k, taken.laneId(), 1, productProbability, p, giver.token, 1 - p));
-    if (!line.unitGrams.isEmpty()) {
+    giver.add(sku, -moves, handedOver(k, taken.laneId(), -moves, productProbability, p, receiver.token, p));
+    receiver.add(sku, moves, handedOver(k, taken.laneId(), moves, productProbability, p, giver.token, 1 - p));
+    for (int i = 0; i < moves && !line.unitGrams.isEmpty(); i++) {
       receiver.cart.get(sku).unitGrams.add(line.unitGrams.remove(line.unitGrams.size() - 1));
     }
     receiver.tookAt(k.atMillis());
-    handedOver++;
-    ev.put("moved", Map.of("sku", sku, "qty", 1, "from", giver.token, "to", receiver.token, "probability",
+    handedOver += moves;
+    ev.put("moved", Map.of("sku", sku, "qty", moves, "from", giver.token, "to", receiver.token, "probability",
         Json.round(p * productProbability, 4)));
-    if (units > 1 || p * productProbability < settings.reviewThreshold()) {
-      flagContact(k.a(), k.b(), "hands met another shopper's: " + (units == 1 ? "the 1 x " : "one of the " + units
-          + " x ") + sku + " " + giver.token + " held was moved to " + receiver.token + "'s receipt, at probability "
+    if ((units > moves && !counted) || p * productProbability < settings.reviewThreshold()) {
+      String which = units == moves ? "the " + units : (counted ? moves : "one") + " of the " + units;
+      flagContact(k.a(), k.b(), "hands met another shopper's: " + which + " x " + sku + " " + giver.token + " held "
+          + (moves == 1 ? "was" : "were") + " moved to " + receiver.token + "'s receipt, at probability "
           + Json.round(p * productProbability, 2), ev);
     }
   }

@@ -2059,6 +2059,109 @@ class CheckoutEngineTest {
     assertThat(List.of(joCans, kimCans)).isEqualTo(kind.equals("two-units") ? List.of(1, 1) : List.of(1, 0));
   }
 
+  @ParameterizedTest
+  @CsvSource(nullValues = "-", value = {
+      // kind, giver seen, product seen, jo's COLA, jo's BAR, kim's COLA, kim's BAR, flagged
+      "both-hold, jo, -, 0, 0, 1, 1, false",
+      "both-hold, jo, COLA, 0, 0, 1, 1, false",
+      "two-products, jo, COLA, 0, 1, 1, 0, false",
+      "two-products, jo, BAR, 1, 0, 0, 1, false",
+      "two-products, jo, -, 1, 1, 0, 0, true",
+      "two-products, jo, CANDY, 1, 1, 0, 0, true",
+      "jo-only, kim, -, 1, 0, 0, 0, true"})
+  void aContactThatSaysWhoGaveAndWhatMovesThatItemWhereOneThatDoesNotCouldNot(String kind, String giver,
+      String sku, int joCola, int joBar, int kimCola, int kimBar, boolean flagged) {
+    joTakesACanWithHandsSeen(0.99);
+    switch (kind) {
+      case "both-hold" -> crowdedGrab("kim", "nobody-else", "l3", -43.0, "kim");
+      case "two-products" -> crowdedGrab("jo", "nobody-else", "l3", -43.0, "jo");
+      default -> { }
+    }
+    joAndKimStandTogether();
+    // first reported without a direction, then again in the same meeting by a camera that saw who gave
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.8));
+    engine().onHandContact(new HandContact("trk-kim", "kim", "trk-jo", "jo", t + 300, 0.8, "trk-" + giver, sku, 0));
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(List.of(units("jo", "COLA"), units("jo", "BAR"), units("kim", "COLA"), units("kim", "BAR")))
+        .isEqualTo(List.of(joCola, joBar, kimCola, kimBar));
+    assertThat(codes(receiptOf("jo")).contains("possible-hand-off")).isEqualTo(flagged);
+    assertThat(codes(receiptOf("kim")).contains("possible-hand-off")).isEqualTo(flagged);
+    if (flagged) {
+      assertThat(receiptOf("kim").reviewReasons()).filteredOn(r -> r.code().equals("possible-hand-off"))
+          .singleElement().satisfies(r -> assertThat(r.evidence()).containsEntry("seenGiving", giver));
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      // cans counted passing over, jo's cans, kim's cans, flagged
+      "0, 1, 1, true", // not counted: one moves, how many passed is unknown
+      "1, 1, 1, false",
+      "2, 0, 2, false",
+      "3, 2, 0, true"}) // more than jo held: the camera contradicts the receipts
+  void aContactThatCountsWhatPassedMovesThatManyAndNeedsNoReviewForHowMany(int counted, int joCans, int kimCans,
+      boolean flagged) {
+    joTakesACanWithHandsSeen(0.99);
+    crowdedGrab("jo", "nobody-else", "l1", -352.0, "jo");
+    joAndKimStandTogether();
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.9, "trk-jo", "COLA", counted));
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(List.of(units("jo", "COLA"), units("kim", "COLA"))).isEqualTo(List.of(joCans, kimCans));
+    assertThat(codes(receiptOf("jo")).contains("possible-hand-off")).isEqualTo(flagged);
+    assertThat(codes(receiptOf("kim")).contains("possible-hand-off")).isEqualTo(flagged);
+  }
+
+  @Test
+  void aProductSeenPassingThatNeitherWasChargedForFlagsBothWhereAContactOfEmptyHandsDoesNot() {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(),
+        0.9, 0.05, 0.99));
+    run(3000, null);
+    for (String token : List.of("jo", "kim", "ann", "ben")) {
+      enter(token);
+    }
+    handSourceIsLive();
+    where.put("jo", new double[] {3.0, 3.5});
+    where.put("kim", new double[] {3.3, 3.5});
+    where.put("ann", new double[] {3.0, 2.0});
+    where.put("ben", new double[] {3.3, 2.0});
+    run(3000, null);
+    // nobody was charged for anything: the can jo was seen handing over went on no receipt of theirs
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.9, "trk-jo", "COLA", 1));
+    engine().onHandContact(new HandContact("trk-ann", "ann", "trk-ben", "ben", t, 0.9, "trk-ann", null, 0));
+    run(3000, null);
+    for (String token : List.of("jo", "kim", "ann", "ben")) {
+      exit(token);
+    }
+    assertThat(receiptOf("jo").reviewReasons()).filteredOn(r -> r.code().equals("possible-hand-off")).singleElement()
+        .satisfies(r -> assertThat(r.message()).contains("jo was seen handing over COLA, which it was not charged for"));
+    assertThat(codes(receiptOf("kim"))).contains("possible-hand-off");
+    assertThat(receiptOf("kim").items()).isEmpty();
+    assertThat(codes(receiptOf("ann"))).doesNotContain("possible-hand-off");
+    assertThat(codes(receiptOf("ben"))).doesNotContain("possible-hand-off");
+  }
+
+  @Test
+  void aContactThatSaysWhoGaveMovesNothingWithoutTheStoresBeliefInItsContacts() {
+    joTakesACanWithHandsSeen(0.5);
+    crowdedGrab("kim", "nobody-else", "l3", -43.0, "kim");
+    joAndKimStandTogether();
+    engine().onHandContact(new HandContact("trk-jo", "jo", "trk-kim", "kim", t, 0.9, "trk-jo", "COLA", 0));
+    run(3000, null);
+    exit("jo");
+    exit("kim");
+    assertThat(List.of(units("jo", "COLA"), units("kim", "COLA"), units("kim", "BAR"))).isEqualTo(List.of(1, 0, 1));
+    assertThat(codes(receiptOf("jo"))).contains("possible-hand-off");
+    assertThat(codes(receiptOf("kim"))).contains("possible-hand-off");
+  }
+
+  private int units(String token, String sku) {
+    return receiptOf(token).items().stream().filter(l -> l.sku().equals(sku)).mapToInt(ReceiptLine::qty).sum();
+  }
+
   @Test
   void aHandThatBrowsedTheLaneAtAnotherMomentDoesNotTakeTheCharge() {
     run(3000, null);
