@@ -507,9 +507,10 @@ public final class CheckoutEngine {
 
   /**
    * A contact whose moment is settled. If neither held anything then and the camera named no
-   * product, nothing happened that a receipt shows. Otherwise both receipts are flagged {@code possible-hand-off}, unless the store
-   * believes its contacts (see {@link CheckoutSettings#handContactsMoveItems}) and it is known who
-   * gave what (staff aside): one unit of it (or as many as the camera counted) moves to the other,
+   * product, nothing happened that a receipt shows. Otherwise both receipts are flagged
+   * {@code possible-hand-off}, unless the store believes its contacts (see
+   * {@link CheckoutSettings#handContactsMoveItems}) and it is known who gave what (staff aside):
+   * one unit of it (or as many as the camera counted) moves to the other,
    * with the store's {@code handContactPrecision} times the giver's confidence in that line; both
    * receipts are flagged {@code possible-hand-off} when that is below the review threshold or the
    * giver held more units than moved without the camera having counted them (how many passed over
