@@ -527,14 +527,12 @@ public final class CheckoutEngine {
     if (heldA.isEmpty() && heldB.isEmpty() && k.sku() == null) {
       return;
     }
-    Session giver = k.giver() != null ? k.giver() : heldA.isEmpty() == heldB.isEmpty() ? null
-        : heldB.isEmpty() ? k.a() : k.b();
+    Session giver = giverOf(k, heldA, heldB);
     Session receiver = giver == k.a() ? k.b() : k.a();
     Map<String, Integer> held = giver == k.a() ? heldA : heldB;
     Map<String, Object> ev = contactEvidence(k);
     // both parties are open: the first of them to leave resolves its contacts before it closes
-    String sku = giver == null ? null : k.sku() != null ? (held.containsKey(k.sku()) ? k.sku() : null)
-        : held.size() == 1 ? held.keySet().iterator().next() : null;
+    String sku = giver == null ? null : productPassed(k, held);
     CartLine line = sku == null ? null : giver.cart.get(sku);
     boolean counted = k.sku() != null && k.qty() > 0;
     int moves = counted ? k.qty() : 1;
@@ -564,6 +562,25 @@ public final class CheckoutEngine {
           + (moves == 1 ? "was" : "were") + " moved to " + receiver.token + "'s receipt, at probability "
           + Json.round(p * productProbability, 2), ev);
     }
+  }
+
+  /** The one the camera saw giving, else the only one of the two who held anything then, else null. */
+  private static Session giverOf(Contact k, Map<String, Integer> heldA, Map<String, Integer> heldB) {
+    if (k.giver() != null) {
+      return k.giver();
+    }
+    if (heldA.isEmpty() == heldB.isEmpty()) {
+      return null;
+    }
+    return heldB.isEmpty() ? k.a() : k.b();
+  }
+
+  /** The product the camera saw pass if the giver held it then, else the giver's only product, else null. */
+  private static String productPassed(Contact k, Map<String, Integer> held) {
+    if (k.sku() != null) {
+      return held.containsKey(k.sku()) ? k.sku() : null;
+    }
+    return held.size() == 1 ? held.keySet().iterator().next() : null;
   }
 
   /** The movement a hand contact made on a line: {@code other} is the shopper it is not on, with their probability. */

@@ -1819,20 +1819,8 @@ class CheckoutEngineTest {
   @CsvSource({"0.9, 0.05, true", "0.99, 0.01, false"})
   void aHandAgainstAClearPositionIsTrustedAsFarAsTheStoreBelievesItsHandSource(double hit, double falseRate,
       boolean flagged) {
-    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(), hit,
-        falseRate));
-    run(3000, null);
-    enter("kim");
-    enter("jo");
-    where.put("kim", offLane("l2", 0.5, 0));
-    where.put("jo", offLane("l2", 0.5, 0.7));
-    run(1000, null);
-    long handIn = t;
-    handMoves("l2", -55.0);
-    engine().onHandInLane(new HandInLane("trk-jo", "jo", "l2", handIn, t, 0.9));
-    run(4000, null);
-    exit("kim");
-    exit("jo");
+    believeHands(hit, falseRate);
+    oneHandSeenAsKimAndJoStandOffTheLane("l2", 0, 0.7, -55.0, "jo");
     assertThat(receiptOf("kim").items()).isEmpty();
     assertThat(receiptOf("jo").items()).singleElement().satisfies(x -> assertThat(x.sku()).isEqualTo("CANDY"));
     assertThat(receiptOf("jo").needsReview()).as("%s", receiptOf("jo").reviewReasons()).isEqualTo(flagged);
@@ -1854,43 +1842,46 @@ class CheckoutEngineTest {
   @ParameterizedTest(name = "{0} m apart")
   @CsvSource({"0.9, 0.99, 1.0", "0.5, 0.9, 0.97"})
   void aHandSeenOnOneOfTwoPeopleAtArmsLengthMayBeTheOthers(double apart, double atLeast, double below) {
-    run(3000, null);
-    enter("kim");
-    enter("jo");
-    where.put("kim", offLane("l1", 0.5, -apart / 2));
-    where.put("jo", offLane("l1", 0.5, apart / 2));
-    run(1000, null);
-    long handIn = t;
-    handMoves("l1", -352.0);
-    engine().onHandInLane(new HandInLane("trk-jo", "jo", "l1", handIn, t, 0.9));
-    run(4000, null);
-    exit("kim");
-    exit("jo");
+    oneHandSeenAsKimAndJoStandOffTheLane("l1", -apart / 2, apart / 2, -352.0, "jo");
     assertThat(receiptOf("kim").items()).isEmpty();
     LineEvidence m = receiptOf("jo").items().get(0).evidence().get(0);
     assertThat(m.shopperProbability()).as("%s", m).isGreaterThanOrEqualTo(atLeast).isLessThan(below);
     assertThat(m.others()).extracting(LineEvidence.Other::customerToken).containsExactly("kim");
   }
 
+  /** The store believes its hand source sees {@code hit} of the hands and {@code falseRate} of what it reports is wrong. */
+  private void believeHands(double hit, double falseRate) {
+    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(), hit,
+        falseRate));
+  }
+
+  /**
+   * kim and jo stand half a metre off {@code lane}, {@code kimAlong} and {@code joAlong} metres
+   * along it; {@code grams} leave the lane with only {@code handOf}'s hand seen in it; both leave.
+   */
+  private void oneHandSeenAsKimAndJoStandOffTheLane(String lane, double kimAlong, double joAlong, double grams,
+      String handOf) {
+    run(3000, null);
+    enter("kim");
+    enter("jo");
+    where.put("kim", offLane(lane, 0.5, kimAlong));
+    where.put("jo", offLane(lane, 0.5, joAlong));
+    run(1000, null);
+    long handIn = t;
+    handMoves(lane, grams);
+    engine().onHandInLane(new HandInLane("trk-" + handOf, handOf, lane, handIn, t, 0.9));
+    run(4000, null);
+    exit("kim");
+    exit("jo");
+  }
+
   @ParameterizedTest(name = "belief hit {0}, false {1}")
   @CsvSource({"0.9, 0.05, true", "0.99, 0.01, false"})
   void anUnseenHandBesideAMultiUnitGrabIsDoubtedAsMuchAsTheStoreBelievesItsHandSource(double hit, double falseRate,
       boolean doubted) {
-    settings = CheckoutSettings.forStore(new StoreConfig.Checkout(0.8, StoreConfig.HandOffPolicy.REVIEW, List.of(), hit,
-        falseRate));
-    run(3000, null);
-    enter("kim");
-    enter("jo");
+    believeHands(hit, falseRate);
     // two cans leave the lane, only kim's hand is seen; jo stands still at kim's shoulder
-    where.put("kim", offLane("l1", 0.5, 0));
-    where.put("jo", offLane("l1", 0.5, 0.3));
-    run(1000, null);
-    long handIn = t;
-    handMoves("l1", -2 * 352.0);
-    engine().onHandInLane(new HandInLane("trk-kim", "kim", "l1", handIn, t, 0.9));
-    run(4000, null);
-    exit("kim");
-    exit("jo");
+    oneHandSeenAsKimAndJoStandOffTheLane("l1", 0, 0.3, -2 * 352.0, "kim");
     assertThat(receiptOf("kim").items()).singleElement().satisfies(x -> assertThat(x.qty()).isEqualTo(2));
     // a hand source that misses one hand in ten leaves jo's hand in the lane open; one that
     // misses one in a hundred does not
